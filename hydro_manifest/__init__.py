@@ -1,0 +1,73 @@
+"""hydro: validator, linter and library for Hydrosphere resource definitions.
+
+    import hydro_manifest
+
+    report = hydro_manifest.validate_file("serving.yaml")
+    for d in report.diagnostics:
+        print(d.line, d.column, d.rule, d.message)
+
+    model = hydro_manifest.load_file("serving.yaml")[0]   # typed pydantic models
+
+The pydantic models (`Model`, `Application`, `DeploymentConfiguration`) are imported on
+first use, so that a validation run builds only the models its documents need.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+from .api import (
+    DocumentInfo,
+    FileReport,
+    ManifestError,
+    Report,
+    load_file,
+    load_text,
+    validate_file,
+    validate_paths,
+    validate_text,
+)
+from .diagnostics import Diagnostic, Layer, Severity
+from .registry import RULES, Rule, find_rule
+
+if TYPE_CHECKING:
+    from .models import Application, DeploymentConfiguration, Model
+
+_MODELS = {
+    "Model": "model",
+    "Application": "application",
+    "DeploymentConfiguration": "deployment",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        module = importlib.import_module(f"{__name__}.models.{_MODELS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "RULES",
+    "Application",
+    "DeploymentConfiguration",
+    "Diagnostic",
+    "DocumentInfo",
+    "FileReport",
+    "Layer",
+    "ManifestError",
+    "Model",
+    "Report",
+    "Rule",
+    "Severity",
+    "__version__",
+    "find_rule",
+    "load_file",
+    "load_text",
+    "validate_file",
+    "validate_paths",
+    "validate_text",
+]

@@ -1,0 +1,5 @@
+"""`python -m hydro_manifest` runs the `hydro` command."""
+
+from .cli import main
+
+main()

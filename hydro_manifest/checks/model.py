@@ -1,0 +1,220 @@
+"""Document checks of `kind: Model`."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterator
+
+from .. import registry as R
+from .. import spec
+from ..diagnostics import Finding, Target
+from ..models.model import split_image_reference
+from . import Check, Document, mapping, sequence
+
+_SECTIONS = ("inputs", "outputs")
+
+
+def required_by_hs(doc: Document) -> Iterator[Finding]:
+    """Fields `hs apply` 3.0.3 requires although the docs or the manager do not."""
+    if doc.get("payload") is None:
+        yield Finding(
+            R.MISSING_PAYLOAD,
+            "missing `payload`: `hs apply` 3.0.3 requires it (the docs say optional)",
+            ("payload",),
+            "list the model's files, e.g. `payload: [src/, requirements.txt]` (or `[]`)",
+            Target.PARENT,
+        )
+    if doc.get("contract") is None:
+        yield Finding(
+            R.MISSING_CONTRACT,
+            "missing `contract`: `hs apply` 3.x requires the model's inputs and outputs",
+            ("contract",),
+            "add `contract:` with `inputs:` and `outputs:`",
+            Target.PARENT,
+        )
+    settings = doc.get("monitoring-configuration")
+    if isinstance(settings, dict) and settings.get("batch-size") is None:
+        yield Finding(
+            R.MISSING_HS_FIELD,
+            "missing `batch-size`: `hs apply` 3.0.3 requires it in monitoring-configuration",
+            ("monitoring-configuration", "batch-size"),
+            "add `batch-size: 100` (the manager's default), or remove the section",
+            Target.PARENT,
+        )
+
+
+def name_length(doc: Document) -> Iterator[Finding]:
+    name = doc.get("name")
+    if (
+        isinstance(name, str)
+        and len(name) > spec.MODEL_NAME_SAFE_LENGTH
+        and spec.MODEL_NAME_RE.fullmatch(name)
+    ):
+        yield Finding(
+            R.MODEL_NAME_LENGTH,
+            f"model name is {len(name)} characters long; servable names built from it may "
+            "exceed Kubernetes' 63-character limit",
+            ("name",),
+            f"keep model names to about {spec.MODEL_NAME_SAFE_LENGTH} characters",
+        )
+
+
+def runtime_tag(doc: Document) -> Iterator[Finding]:
+    runtime = doc.get("runtime")
+    if not isinstance(runtime, str):
+        return
+    name, tag, _ = split_image_reference(runtime)
+    if tag in spec.FLOATING_TAGS:
+        yield Finding(
+            R.RUNTIME_FLOATING_TAG,
+            f"runtime tag '{tag}' moves: the model may be rebuilt on another runtime",
+            ("runtime",),
+            f"pin a released version, e.g. '{name}:3.0.0'",
+        )
+
+
+def _leaves_folder(entry: str) -> bool:
+    depth = 0
+    for part in entry.replace("\\", "/").split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif part not in ("", "."):
+            depth += 1
+    return False
+
+
+def payload_entries(doc: Document) -> Iterator[Finding]:
+    for index, entry in enumerate(sequence(doc.get("payload"))):
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        path = ("payload", index)
+        if any(c in entry for c in "*?["):
+            yield Finding(
+                R.PAYLOAD_GLOB,
+                f"payload entry '{entry}' is a glob, but `hs apply` 3.x does not expand globs",
+                path,
+                "list the files, or name the folder (e.g. `./` or `src/`)",
+            )
+        if entry.startswith(("/", "\\")) or (len(entry) > 1 and entry[1] == ":"):
+            yield Finding(
+                R.PAYLOAD_OUTSIDE,
+                f"payload entry '{entry}' is absolute: it is unpacked under its whole path "
+                "inside /model/files",
+                path,
+                "use a path relative to this manifest's folder",
+            )
+        elif _leaves_folder(entry):
+            yield Finding(
+                R.PAYLOAD_OUTSIDE,
+                f"payload entry '{entry}' leaves the manifest's folder: it lands outside "
+                "/model/files",
+                path,
+                "move the file next to the manifest, or the manifest up a folder",
+            )
+        last = entry.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        if last.startswith(".") and last not in (".", ".."):
+            yield Finding(
+                R.PAYLOAD_HIDDEN,
+                f"payload entry '{entry}' is hidden; the manager skips it when unpacking",
+                path,
+                "rename it without the leading dot, or put it in a visible folder",
+            )
+
+
+def install_command(doc: Document) -> Iterator[Finding]:
+    command = doc.get("install-command")
+    if isinstance(command, str) and "\n" in command.strip():
+        yield Finding(
+            R.INSTALL_COMMAND_MULTILINE,
+            "install-command spans several lines, which breaks the generated Dockerfile",
+            ("install-command",),
+            "join the commands with `&&` on one line, or use a folded scalar `>-`",
+        )
+
+
+def _fields(doc: Document) -> Iterator[tuple[tuple[str, str, str], dict[str, object]]]:
+    contract = mapping(doc.get("contract"))
+    for section in _SECTIONS:
+        for name, field in mapping(contract.get(section)).items():
+            yield ("contract", section, name), mapping(field)
+
+
+def contract_fields(doc: Document) -> Iterator[Finding]:
+    contract = doc.get("contract")
+    if isinstance(contract, dict) and "name" not in contract:
+        yield Finding(
+            R.DEFAULT_SIGNATURE,
+            f"no contract `name`: the signature is '{spec.DEFAULT_SIGNATURE_NAME}'",
+            ("contract", "name"),
+            f"for a Python runtime, the function must be called {spec.DEFAULT_SIGNATURE_NAME}",
+            Target.PARENT,
+        )
+    for path, field in _fields(doc):
+        shape = field.get("shape")
+        if shape is None:
+            yield Finding(
+                R.MISSING_HS_FIELD,
+                f"field '{path[-1]}' has no `shape`; `hs apply` 3.0.3 requires it",
+                (*path, "shape"),
+                "add `shape: scalar` or a list of dimensions",
+                Target.PARENT,
+            )
+        elif shape == []:
+            yield Finding(
+                R.EMPTY_SHAPE,
+                "`shape: []` means a scalar",
+                (*path, "shape"),
+                "write `shape: scalar`",
+            )
+        profile = field.get("profile")
+        if profile is None:
+            yield Finding(
+                R.MISSING_PROFILE,
+                f"field '{path[-1]}' has no `profile`; `hs apply` 3.0.3 requires it "
+                "(the docs say optional)",
+                (*path, "profile"),
+                "add a profile: numerical, categorical, text or image",
+                Target.PARENT,
+            )
+        elif (
+            isinstance(profile, str)
+            and profile.lower() in spec.DOCUMENTED_PROFILES
+            and profile != profile.lower()
+        ):
+            yield Finding(
+                R.PROFILE_CASE,
+                f"profile '{profile}' works, but profiles are written in lowercase",
+                (*path, "profile"),
+                f"write '{profile.lower()}'",
+            )
+
+
+def python_field_names(doc: Document) -> Iterator[Finding]:
+    runtime = doc.get("runtime")
+    if not isinstance(runtime, str) or spec.PYTHON_RUNTIME_MARKER not in runtime.lower():
+        return
+    for path, _ in _fields(doc):
+        name = path[-1]
+        if name and not (name.isidentifier() and not keyword.iskeyword(name)):
+            better = "".join(c if c.isalnum() else "_" for c in name).lower().strip("_")
+            yield Finding(
+                R.FIELD_NAME,
+                f"field name '{name}' is not a Python identifier; the Python runtime passes "
+                "inputs as keyword arguments",
+                path,
+                f"rename it (e.g. '{better}'), or make the function accept **kwargs",
+                Target.KEY,
+            )
+
+
+CHECKS: tuple[Check, ...] = (
+    required_by_hs,
+    name_length,
+    runtime_tag,
+    payload_entries,
+    install_command,
+    contract_fields,
+    python_field_names,
+)

@@ -1,0 +1,144 @@
+"""The `hydro` command: parses options, calls the library, prints, sets the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from . import __version__, api
+from .diagnostics import Severity
+from .registry import RULES, Rule, find_rule
+from .reporters import OutputFormat, reporter_for
+from .suggest import did_you_mean
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+app = typer.Typer(
+    name="hydro",
+    help="Validate Hydrosphere resource definitions (Model, Application, "
+    "DeploymentConfiguration) before `hs apply` does.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hydro {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Validate Hydrosphere resource definitions before `hs apply` does."""
+
+
+def _usage_error(message: str) -> typer.Exit:
+    typer.echo(f"hydro: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...", help="Manifest files to check; `-` reads standard input."
+        ),
+    ],
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
+    ] = False,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
+    ] = None,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option("--stdin-filename", help="Name standard input in the report."),
+    ] = None,
+) -> None:
+    """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
+
+    Exit codes: 0 no finding at or above the threshold, 1 findings, 2 usage error,
+    3 internal error.
+    """
+    missing = api.missing_paths(paths)
+    if missing:
+        raise _usage_error(f"no such file: {', '.join(missing)}")
+    folders = [p for p in paths if p != api.STDIN and os.path.isdir(p)]
+    if folders:
+        raise _usage_error(
+            f"{', '.join(folders)} is a folder; name the files, or use `hydro lint` for folders"
+        )
+    threshold = fail_on or (Severity.WARNING if strict else Severity.ERROR)
+    report = api.validate_paths(paths, stdin_filename=stdin_filename)
+    reporter_for(output, sys.stdout)(report, sys.stdout)
+    raise typer.Exit(report.exit_code(threshold))
+
+
+@app.command()
+def rules(
+    rule_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[RULE]", help="A rule id (HY309) or name (unknown-type)."),
+    ] = None,
+) -> None:
+    """List every rule, or explain one with a failing and a passing example."""
+    if rule_id is None:
+        for rule in RULES.values():
+            typer.echo(
+                f"{rule.id}  {rule.name:<30} {rule.severity.value:<8} {rule.layer.value:<11} "
+                f"{rule.summary}"
+            )
+        return
+    found = find_rule(rule_id)
+    if found is None:
+        names = [r.name for r in RULES.values()]
+        hint = did_you_mean(rule_id, [*RULES, *names])
+        raise _usage_error(f"no rule '{rule_id}'" + (f"; {hint}" if hint else ""))
+    typer.echo(explain(found))
+
+
+def explain(rule: Rule) -> str:
+    """The text of `hydro rules ID`."""
+
+    def indented(text: str) -> str:
+        return "\n".join("    " + line for line in text.rstrip("\n").split("\n"))
+
+    return (
+        f"{rule.id} {rule.name} ({rule.severity.value}, layer {rule.layer.value})\n"
+        f"{rule.summary}\n\n{rule.explanation}\n\n"
+        f"Fails:\n{indented(rule.bad)}\n\nPasses:\n{indented(rule.good)}"
+    )
+
+
+def main() -> None:
+    """Entry point: any exception that escapes is a bug, reported with exit code 3."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        print(
+            f"hydro: internal error: {type(error).__name__}: {error}\n"
+            f"This is a bug in hydro {__version__}; please report it at {api.ISSUES_URL}",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,642 @@
+"""Reading YAML with libyaml while keeping where every key and value came from.
+
+PyYAML's composer (libyaml's `CSafeLoader` when available) turns the text into nodes that
+carry start and end marks. Instead of PyYAML's constructor, `_Builder` walks those nodes
+once, building plain Python values with YAML 1.1 semantics (what `hs apply` sees) and
+reporting what a manifest must not contain: duplicate keys, non-text keys, tags outside
+the core schema, runaway aliases. The nodes are kept, so any path into the value can be
+turned back into a position (`find_node`, `span_of`) only when a finding needs one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import registry as R
+from .diagnostics import Finding, Path, PathElement, Span, Target
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_TAG = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+TIMESTAMP, MERGE, VALUE = _TAG + "timestamp", _TAG + "merge", _TAG + "value"
+MAP, SEQ = _TAG + "map", _TAG + "seq"
+
+#: Nodes an alias may add to one document before it counts as an expansion bomb.
+ALIAS_EXPANSION_LIMIT = 100_000
+#: No manifest nests deeper; deeper input is generated or hostile.
+MAX_DEPTH = 200
+#: Above this bound on nesting, the file is scanned for depth before libyaml composes it
+#: (its composer recurses in C and overflows the stack somewhere past 10,000 levels).
+_COMPOSE_SAFE_DEPTH = 5_000
+
+_constructor = SafeConstructor()
+_CONSTRUCT_SCALAR = {
+    INT: _constructor.construct_yaml_int,
+    FLOAT: _constructor.construct_yaml_float,
+    BOOL: _constructor.construct_yaml_bool,
+    NULL: _constructor.construct_yaml_null,
+    TIMESTAMP: _constructor.construct_yaml_timestamp,
+}
+_TYPE_WORDS = {
+    INT: "an integer",
+    FLOAT: "a number",
+    BOOL: "a boolean",
+    NULL: "null",
+    TIMESTAMP: "a date",
+}
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+@dataclass
+class SourceDocument:
+    """One YAML document of a file: its root node, its value and what loading found."""
+
+    index: int
+    node: Node
+    value: Any
+    line: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class SourceFile:
+    """A decoded file, its documents, and findings that belong to no document."""
+
+    text: str
+    documents: list[SourceDocument]
+    findings: list[Finding]
+
+
+def is_plain(node: ScalarNode) -> bool:
+    """True for an unquoted scalar (libyaml marks plain style `''`, pure PyYAML `None`)."""
+    return not node.style
+
+
+def yaml_type_word(node: ScalarNode) -> str:
+    return _TYPE_WORDS.get(node.tag, "text")
+
+
+def text_survives(value: Any, text: str) -> bool:
+    """Whether turning a YAML 1.1 number back into text gives what the author wrote.
+
+    `hs` converts numbers and booleans to text where it expects text (GEN-8), so `2` stays
+    `2` but `1.10` becomes `1.1` and `yes` becomes `True`. Dates are refused outright.
+    """
+    return isinstance(value, int | float) and str(value) == text
+
+
+def _span(node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    if end.line == start.line and end.column <= start.column:
+        return Span(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def span_of(node: Node) -> Span:
+    """Where a node is, as a span of the original file."""
+    return _span(node)
+
+
+def point(text: str, offset: int) -> Span:
+    """A one-character span at a character offset of `text`."""
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return Span(line + 1, column + 1, line + 1, column + 2)
+
+
+# ------------------------------------------------------------------ decoding
+
+
+def decode(data: bytes) -> tuple[str, list[Finding]]:
+    """Decode a file's bytes as UTF-8, reporting a byte-order mark or bytes that are not."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), [_bom_finding()]
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(codec, "replace")
+            return text, [
+                Finding(
+                    R.ENCODING,
+                    f"the file is {name} (it starts with a {name} byte-order mark); "
+                    "`hs apply` reads UTF-8",
+                    hint="re-save the file as UTF-8",
+                    span=Span(1, 1, 1, 2),
+                )
+            ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", "replace")
+        prefix = data[: error.start].decode("utf-8", "replace")
+        bad = data[error.start : error.end].hex(" ")
+        return text, [
+            Finding(
+                R.ENCODING,
+                f"the file is not UTF-8: byte {bad} at offset {error.start} is not valid UTF-8",
+                hint="re-save the file as UTF-8 (it looks like Latin-1 or a Windows code page)",
+                span=point(prefix + "\ufffd", len(prefix)),
+            )
+        ]
+
+
+def strip_bom(text: str) -> tuple[str, list[Finding]]:
+    """The same check for text that was decoded elsewhere."""
+    if text.startswith("\ufeff"):
+        return text[1:], [_bom_finding()]
+    return text, []
+
+
+def _bom_finding() -> Finding:
+    return Finding(
+        R.BYTE_ORDER_MARK,
+        "the file starts with a UTF-8 byte-order mark",
+        hint="save the file as UTF-8 without BOM",
+        span=Span(1, 1, 1, 2),
+    )
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load(text: str) -> SourceFile:
+    """Compose every document of `text` and build its value; never raises on bad YAML."""
+    documents: list[SourceDocument] = []
+    findings: list[Finding] = []
+    too_deep = _find_too_deep(text) if _nesting_bound(text) > _COMPOSE_SAFE_DEPTH else None
+    loader = _Loader(text)
+    try:
+        index = 0
+        while loader.check_node():
+            if too_deep is not None and too_deep[0] == index:
+                findings.append(_too_deep_finding(too_deep[1]))
+                break
+            node = loader.get_node()
+            documents.append(_document(index, node, text))
+            index += 1
+    except yaml.YAMLError as error:
+        findings.append(_syntax_finding(error, text))
+    finally:
+        loader.dispose()
+    if not documents and not findings:
+        findings.append(
+            Finding(
+                R.NO_DOCUMENTS,
+                "the file holds no YAML document" if text.strip() else "the file is empty",
+                hint="a manifest starts with `kind:` and `name:`",
+                span=Span(1, 1, 1, 2),
+            )
+        )
+    return SourceFile(text, documents, findings)
+
+
+def _document(index: int, node: Node, text: str) -> SourceDocument:
+    line = node.start_mark.line + 1
+    if isinstance(node, ScalarNode) and node.tag == NULL and node.value == "" and is_plain(node):
+        marker = _document_marker_line(text, node.start_mark.line)
+        return SourceDocument(
+            index,
+            node,
+            None,
+            marker + 1,
+            [
+                Finding(
+                    R.EMPTY_DOCUMENT,
+                    "empty document: this `---` starts a document with no content",
+                    hint="remove the extra `---` (hs apply crashes on empty documents)",
+                    span=Span(marker + 1, 1, marker + 1, 4),
+                )
+            ],
+        )
+    builder = _Builder()
+    try:
+        value = builder.build(node)
+    except _Stop as stop:
+        builder.findings.append(stop.finding)
+        value = None
+    return SourceDocument(index, node, value, line, builder.findings)
+
+
+def _document_marker_line(text: str, line: int) -> int:
+    """The 0-based line of the `---` that opened an empty document ending at `line`."""
+    lines = text.split("\n")
+    for number in range(min(line, len(lines) - 1), -1, -1):
+        if lines[number].startswith("---"):
+            return number
+    return max(0, min(line, len(lines) - 1))
+
+
+class _Stop(Exception):
+    """Building a document cannot go on (alias bomb, recursion, depth)."""
+
+    def __init__(self, finding: Finding):
+        self.finding = finding
+
+
+_IN_PROGRESS = object()
+
+
+class _Builder:
+    """Builds plain values from composed nodes, once per node, with YAML 1.1 semantics."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.path: list[PathElement] = []
+        self.memo: dict[int, Any] = {}
+        self.nodes = 0
+        self.aliased = 0
+        self.depth = 0
+
+    def build(self, node: Node) -> Any:
+        if isinstance(node, ScalarNode):
+            self.nodes += 1
+            return self.scalar(node)
+        key = id(node)
+        seen = self.memo.get(key)
+        if seen is not None:
+            return self.reuse(node, seen)
+        self.memo[key] = _IN_PROGRESS
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Stop(_too_deep_finding(node.start_mark, tuple(self.path)))
+        before = self.nodes
+        self.nodes += 1
+        self.check_collection_tag(node)
+        if isinstance(node, MappingNode):
+            value: Any = self.mapping(node)
+        else:
+            value = self.sequence(cast(SequenceNode, node))
+        self.depth -= 1
+        self.memo[key] = (value, self.nodes - before)
+        return value
+
+    def reuse(self, node: Node, seen: Any) -> Any:
+        """An alias: the value is shared, but its size counts against the expansion bound."""
+        if seen is _IN_PROGRESS:
+            raise _Stop(
+                Finding(
+                    R.ALIAS_EXPANSION,
+                    "an alias refers to the block that contains it, so the document never ends",
+                    path=tuple(self.path),
+                    hint="an anchored block cannot use its own alias",
+                    span=_span(node),
+                )
+            )
+        value, size = seen
+        self.nodes += size
+        self.aliased += size
+        if self.aliased > ALIAS_EXPANSION_LIMIT:
+            raise _Stop(
+                Finding(
+                    R.ALIAS_EXPANSION,
+                    f"aliases of this anchored block expand the document to more than "
+                    f"{ALIAS_EXPANSION_LIMIT:,} nodes",
+                    path=tuple(self.path),
+                    hint="this looks like a 'billion laughs' file; reuse blocks less deeply",
+                    span=_span(node),
+                )
+            )
+        return value
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == STR:
+            return node.value
+        construct = _CONSTRUCT_SCALAR.get(tag)
+        if construct is None:
+            self.unsupported_tag(node)
+            return node.value
+        try:
+            return construct(node)
+        except (ValueError, TypeError, OverflowError):
+            self.findings.append(
+                Finding(
+                    R.QUOTE_IT if is_plain(node) else R.UNSUPPORTED_TAG,
+                    f"`{node.value}` looks like {yaml_type_word(node)} to YAML 1.1 but is not a "
+                    "valid one, so the YAML loader of `hs apply` crashes on it",
+                    path=tuple(self.path),
+                    hint=f"quote it: '{node.value}'",
+                    span=_span(node),
+                )
+            )
+            return node.value
+
+    def unsupported_tag(self, node: Node) -> None:
+        if node.tag == VALUE:
+            message = (
+                "a plain `=` is YAML 1.1's special `value` tag, which the YAML loader of "
+                "`hs apply` cannot read"
+            )
+            hint = "quote it: '='"
+        else:
+            tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
+            message = f"tag `{tag}` is outside the YAML core schema; it is not read"
+            hint = "remove the tag; manifests hold plain text, numbers, lists and mappings"
+        self.findings.append(
+            Finding(R.UNSUPPORTED_TAG, message, path=tuple(self.path), hint=hint, span=_span(node))
+        )
+
+    def check_collection_tag(self, node: Node) -> None:
+        if node.tag not in (MAP, SEQ):
+            self.unsupported_tag(node)
+
+    def sequence(self, node: SequenceNode) -> list[Any]:
+        items = []
+        path = self.path
+        for index, item in enumerate(node.value):
+            path.append(index)
+            items.append(self.build(item))
+            path.pop()
+        return items
+
+    def mapping(self, node: MappingNode) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merges: list[Node] = []
+        path = self.path
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            if key is None:
+                if key_node.tag == MERGE:
+                    merges.append(value_node)
+                continue
+            if key in result:
+                self.duplicate(node, key, key_node)
+            path.append(key)
+            result[key] = self.build(value_node)
+            path.pop()
+        for merged in merges:
+            self.merge(result, merged)
+        return result
+
+    def key(self, node: Node) -> str | None:
+        """The key as text, or None when the pair is a merge or cannot be used."""
+        if isinstance(node, ScalarNode):
+            if node.tag == STR:
+                return str(node.value)
+            if node.tag == MERGE:
+                return None
+            if node.tag != NULL:
+                value = self.scalar(node)
+                if not text_survives(value, node.value) and node.tag in _CONSTRUCT_SCALAR:
+                    self.findings.append(
+                        Finding(
+                            R.QUOTE_IT,
+                            f"key `{node.value}` is read by YAML 1.1 as {yaml_type_word(node)} "
+                            f"({_shown(value)}), not as the text you wrote",
+                            path=(*self.path, node.value),
+                            hint=f"quote it: '{node.value}':",
+                            target=Target.KEY,
+                            span=_span(node),
+                        )
+                    )
+                return str(node.value)
+            what = "an empty key" if node.value == "" else f"key `{node.value}` is null"
+        else:
+            what = "a list or mapping used as a key"
+        self.findings.append(
+            Finding(
+                R.NON_STRING_KEY,
+                f"{what}: keys must be text",
+                path=tuple(self.path),
+                hint="name the key, and quote it if it looks like a number or null",
+                span=_span(node),
+            )
+        )
+        return None
+
+    def duplicate(self, mapping: MappingNode, key: str, second: Node) -> None:
+        first = next(k for k, _ in mapping.value if isinstance(k, ScalarNode) and k.value == key)
+        self.findings.append(
+            Finding(
+                R.DUPLICATE_KEY,
+                f"duplicate key `{key}`: first at line {first.start_mark.line + 1}, again at "
+                f"line {second.start_mark.line + 1}; only the last value is kept",
+                path=(*self.path, key),
+                hint="rename or remove one of them",
+                target=Target.KEY,
+                span=_span(second),
+            )
+        )
+
+    def merge(self, result: dict[str, Any], merged: Node) -> None:
+        """`<<: *base` adds the keys of `base` that the mapping does not set itself."""
+        sources = merged.value if isinstance(merged, SequenceNode) else [merged]
+        for source in sources:
+            value = self.build(source)
+            if not isinstance(value, dict):
+                self.findings.append(
+                    Finding(
+                        R.WRONG_TYPE,
+                        "`<<` merges mappings only, and this is not one",
+                        path=tuple(self.path),
+                        hint="write `<<: *anchor` where the anchor names a mapping",
+                        span=_span(source),
+                    )
+                )
+                continue
+            for key, item in value.items():
+                result.setdefault(key, item)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return repr(value)
+
+
+def _too_deep_finding(mark: Any, path: Path | None = None) -> Finding:
+    return Finding(
+        R.NESTING_TOO_DEEP,
+        f"the document nests more than {MAX_DEPTH} levels deep here",
+        path=path or (),
+        hint="no manifest nests this deep; is the file generated?",
+        span=Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+    )
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound of how deep any document of `text` nests.
+
+    Flow collections need a bracket per level; block collections need a deeper indent or a
+    `- ` on the same line, so twice the longest line bounds them.
+    """
+    if len(text) <= _COMPOSE_SAFE_DEPTH:
+        return len(text)
+    longest = max(map(len, text.split("\n")))
+    return text.count("[") + text.count("{") + 2 * longest + 2
+
+
+def _find_too_deep(text: str) -> tuple[int, Any] | None:
+    """Scan the event stream (which never recurses) for a document nesting too deep."""
+    loader = _Loader(text)
+    depth = document = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return document, event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.DocumentEndEvent):
+                document += 1
+    except yaml.YAMLError:
+        return None  # the composer reports the syntax error itself
+    finally:
+        loader.dispose()
+    return None
+
+
+# ------------------------------------------------------------------ syntax errors
+
+#: libyaml's problem texts, with what they mean to someone editing a manifest.
+_SYNTAX_MESSAGES: tuple[tuple[str, str, str | None], ...] = (
+    (
+        "mapping values are not allowed",
+        "a `:` where no key can start: a value that contains `: ` or a line indented too far",
+        "quote a value that contains `: `, or align this line with the keys above it",
+    ),
+    (
+        "did not find expected key",
+        "this line is not aligned with the keys of its mapping",
+        "indent it exactly as far as the keys next to it",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "a `[` list is not closed",
+        "close the list with `]` (the list starts at {context})",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "a `{` mapping is not closed",
+        "close the mapping with `}` (the mapping starts at {context})",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "this line is not aligned with the items of its list",
+        "indent it exactly as far as the `-` of the other items",
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from what came before",
+        "indent it as far as the keys or items it belongs with",
+    ),
+    (
+        "found undefined alias",
+        "an alias names an anchor that is not defined before it",
+        "define `&name` before using `*name`",
+    ),
+    ("found duplicate anchor", "two anchors have the same name", "rename one of the anchors"),
+)
+
+
+def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
+    if isinstance(error, yaml.reader.ReaderError):
+        character = error.character
+        shown = f"#x{character:04x}" if isinstance(character, int) else repr(character)
+        return Finding(
+            R.YAML_SYNTAX,
+            f"character {shown} is not allowed in YAML",
+            hint="remove it; a NUL byte usually means a binary or UTF-16 file",
+            span=point(text, error.position),
+        )
+    assert isinstance(error, yaml.MarkedYAMLError)
+    mark = error.problem_mark or error.context_mark
+    problem = (error.problem or error.context or "invalid YAML").strip()
+    context = error.context_mark
+    where = f"line {context.line + 1}, column {context.column + 1}" if context else "above"
+    message, hint = f"invalid YAML: {problem}", None
+    char = text[mark.index] if mark is not None and mark.index < len(text) else ""
+    if "tab character" in problem or ("cannot start any token" in problem and char == "\t"):
+        message, hint = (
+            "a tab character: YAML indents with spaces only",
+            "replace the tab with spaces",
+        )
+    elif "found unexpected end of stream" in problem and "quoted scalar" in (error.context or ""):
+        message = "a quoted value is not closed"
+        hint = f"close the quote that opens at {where}"
+    else:
+        for needle, better, better_hint in _SYNTAX_MESSAGES:
+            if needle in problem:
+                message = better
+                hint = better_hint.format(context=where) if better_hint else None
+                break
+    if mark is None:
+        span = Span(1, 1, 1, 2)
+    else:
+        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+    return Finding(R.YAML_SYNTAX, message, hint=hint, span=span)
+
+
+# ------------------------------------------------------------------ positions
+
+
+def find_node(root: Node, path: Path) -> tuple[Node | None, Node]:
+    """The key node and value node at `path`, or the deepest ones found on the way."""
+    key: Node | None = None
+    node = root
+    for element in path:
+        child = _child(node, element)
+        if child is None:
+            break
+        key, node = child
+    return key, node
+
+
+def _child(node: Node, element: PathElement) -> tuple[Node | None, Node] | None:
+    if isinstance(node, SequenceNode):
+        if isinstance(element, int) and 0 <= element < len(node.value):
+            return None, node.value[element]
+        return None
+    if not isinstance(node, MappingNode):
+        return None
+    merges = []
+    for key, value in reversed(node.value):
+        if isinstance(key, ScalarNode):
+            if key.tag == MERGE:
+                merges.append(value)
+            elif key.value == element:
+                return key, value
+    for merged in reversed(merges):
+        for source in merged.value if isinstance(merged, SequenceNode) else [merged]:
+            found = _child(source, element)
+            if found is not None:
+                return found
+    return None
+
+
+def locate(root: Node, path: Path, target: Target) -> Span:
+    """Where a finding at `path` points: a key, a value, or the mapping lacking a key."""
+    if target is Target.PARENT:
+        key, node = find_node(root, path[:-1])
+        return _span(key) if key is not None else _first_line(node)
+    key, node = find_node(root, path)
+    if target is Target.KEY and key is not None:
+        return _span(key)
+    return _span(node)
+
+
+def _first_line(node: Node) -> Span:
+    """A mapping spans many lines; point at its first key instead."""
+    if isinstance(node, MappingNode) and node.value:
+        return _span(node.value[0][0])
+    return _span(node)

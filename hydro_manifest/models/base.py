@@ -1,0 +1,225 @@
+"""What the models of the three kinds share: key spellings, rule errors, common types.
+
+Field-local errors are raised inside pydantic as `PydanticCustomError`s whose type is the
+rule id, so `Model.model_validate` alone already says which rule a value breaks; hydro's
+validator maps them to positions. Cross-field rules, warnings and notes live in
+`hydro_manifest.checks`, which sees the whole document.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import types
+from collections.abc import Callable
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict
+from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from .. import registry as R
+from .. import spec
+from ..registry import Rule
+from ..suggest import did_you_mean
+
+
+def violation(rule: Rule, message: str, hint: str | None = None) -> PydanticCustomError:
+    """A validation error that names its rule (the error's type is the rule id)."""
+    return PydanticCustomError(rule.id, "{message}", {"message": message, "hint": hint})
+
+
+def to_kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class KebabModel(BaseModel):
+    """Model and Application objects: kebab-case keys, as `hs` reads them (GEN-7).
+
+    The Python field name (`install_command`) is accepted too, as `hs` does; hydro's
+    validator warns about it by validating with `by_name=False`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_kebab,
+        validate_by_alias=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        frozen=True,
+    )
+
+
+class CamelModel(BaseModel):
+    """DeploymentConfiguration objects: camelCase keys, as Kubernetes spells them (GEN-7)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        frozen=True,
+    )
+
+
+# ------------------------------------------------------------------ lookup by location
+
+
+@functools.cache
+def keys_of(model: type[BaseModel]) -> dict[str, tuple[str, FieldInfo]]:
+    """Every key a model accepts, canonical and Python spelling, to (canonical, field)."""
+    keys: dict[str, tuple[str, FieldInfo]] = {}
+    for name, info in model.model_fields.items():
+        canonical = info.alias or name
+        keys[canonical] = (canonical, info)
+        keys.setdefault(name, (canonical, info))
+    return keys
+
+
+def canonical_keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip `Annotated[...]` and `X | None` down to the type that holds values."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            arms = [a for a in get_args(annotation) if a is not type(None)]
+            if len(arms) != 1:
+                return annotation
+            annotation = arms[0]
+        else:
+            return annotation
+
+
+def _as_model(annotation: Any) -> type[BaseModel] | None:
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class of the object at `loc` (a pydantic error location), if any."""
+    annotation: Any = root
+    for element in loc:
+        model = _as_model(annotation)
+        if model is not None:
+            entry = keys_of(model).get(element) if isinstance(element, str) else None
+            if entry is None:
+                return None
+            annotation = entry[1].annotation
+            continue
+        annotation = _unwrap(annotation)
+        origin = get_origin(annotation)
+        if origin is dict:
+            annotation = get_args(annotation)[1]
+        elif origin is list:
+            annotation = get_args(annotation)[0]
+        else:
+            return None
+    return _as_model(annotation)
+
+
+# ------------------------------------------------------------------ common types
+
+
+def _checked(check: Callable[[Any], Any]) -> AfterValidator:
+    return AfterValidator(check)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise violation(R.EMPTY_VALUE, "this value is empty", "write the value or remove the key")
+    return value
+
+
+Integer = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+#: Text that must say something: names, references.
+Text = Annotated[str, _checked(_not_blank)]
+
+
+def _metadata_value(value: Any) -> Any:
+    if value is None or isinstance(value, dict | list):
+        what = "null" if value is None else "a list" if isinstance(value, list) else "a mapping"
+        raise violation(
+            R.METADATA_VALUE,
+            f"metadata values are text, numbers or booleans, not {what}",
+            "flatten it into separate keys, or quote it as one string",
+        )
+    return value
+
+
+MetadataValue = Annotated[str, BeforeValidator(_metadata_value)]
+Metadata = dict[str, MetadataValue]
+
+_MODEL_REFERENCE_HINT = "write `name:version` with the version number, e.g. `census:1`"
+
+
+def _model_reference(reference: str) -> str:
+    parts = reference.split(":")
+    if len(parts) != 2:
+        problem = "has no `:version`" if len(parts) == 1 else "has more than one `:`"
+        raise violation(
+            R.MODEL_REFERENCE, f"model reference '{reference}' {problem}", _MODEL_REFERENCE_HINT
+        )
+    name, version = parts
+    if not name:
+        raise violation(
+            R.MODEL_REFERENCE,
+            f"model reference '{reference}' has no model name",
+            _MODEL_REFERENCE_HINT,
+        )
+    if not re.fullmatch(r"[0-9]+", version):
+        raise violation(
+            R.MODEL_REFERENCE,
+            f"model version '{version}' in '{reference}' is not a number",
+            "versions are the numbers the manager assigns on upload; tags such as `latest` "
+            f"are not supported, e.g. `{name}:1`",
+        )
+    if not spec.MODEL_NAME_RE.fullmatch(name):
+        raise violation(
+            R.MODEL_REFERENCE,
+            f"'{name}' cannot be the name of a model (model names are lowercase letters, "
+            "digits, '-' and '_')",
+            f"did you mean '{suggest_model_name(name)}:{version}'?",
+        )
+    return reference
+
+
+ModelReference = Annotated[str, _checked(_model_reference)]
+
+
+def suggest_model_name(name: str) -> str:
+    """A valid model name close to `name`: lowercase, other characters as `-`."""
+    return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "model"
+
+
+def one_of(rule: Rule, choices: tuple[str, ...], what: str) -> AfterValidator:
+    """A text that must be one of `choices`, with a suggestion when it is not."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise violation(
+                rule,
+                f"unknown {what} '{value}'",
+                did_you_mean(value, choices, listing=f"valid {what}s"),
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def at_least(rule: Rule, minimum: int, what: str) -> AfterValidator:
+    def check(value: int) -> int:
+        if value < minimum:
+            raise violation(rule, f"{what} is {value}; it must be at least {minimum}")
+        return value
+
+    return AfterValidator(check)

@@ -1,0 +1,889 @@
+"""The rule registry: every rule hydro reports, with its id, layer and severity.
+
+This is the one place a rule is described. Checks refer to the constants below, and
+`hydro rules`, the JSON Schema and the docs are generated from `RULES`. Each rule carries
+a failing (`bad`) and a passing (`good`) example; the test suite runs both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Layer, Severity
+
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    layer: Layer
+    severity: Severity
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id} {self.name})"
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _rule(
+    id: str,
+    name: str,
+    layer: Layer,
+    severity: Severity,
+    summary: str,
+    explanation: str,
+    bad: str,
+    good: str,
+) -> Rule:
+    rule = Rule(id, name, layer, severity, summary, explanation.strip(), bad, good)
+    if id in RULES or any(r.name == name for r in RULES.values()):
+        raise ValueError(f"rule {id} {name} registered twice")
+    RULES[id] = rule
+    return rule
+
+
+def find_rule(id_or_name: str) -> Rule | None:
+    """Look a rule up by id (`HY301`, case-insensitive) or by name (`unknown-type`)."""
+    key = id_or_name.strip()
+    rule = RULES.get(key.upper())
+    if rule is not None:
+        return rule
+    return next((r for r in RULES.values() if r.name == key.lower()), None)
+
+
+_MODEL = """\
+kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
+payload: [src/, requirements.txt]
+contract:
+  name: predict
+  inputs:
+    age: {shape: scalar, type: int64, profile: numerical}
+  outputs:
+    income: {shape: scalar, type: string, profile: categorical}
+"""
+
+
+_APP = """\
+kind: Application
+name: census-app
+singular:
+  model: census:1
+"""
+
+_DC = """\
+kind: DeploymentConfiguration
+name: small
+hpa:
+  minReplicas: 1
+  maxReplicas: 4
+  cpuUtilization: 70
+"""
+
+L = Layer
+
+# ---------------------------------------------------------------- internal
+INTERNAL_ERROR = _rule(
+    "HY000", "internal-error", L.LINT, ERROR,
+    "hydro itself failed on this document",
+    """
+A bug in hydro stopped the checks of one document. The other documents and files are
+still checked. Please report it with the file that triggered it; the run exits with 3.
+""",
+    bad="# (any document that makes hydro fail)\n",
+    good=_APP,
+)
+
+# ---------------------------------------------------------------- YAML
+YAML_SYNTAX = _rule(
+    "HY001", "yaml-syntax", L.YAML, ERROR,
+    "the file is not valid YAML",
+    """
+The YAML parser stopped here. The usual causes are a tab used for indentation (YAML
+indents with spaces only), an unclosed bracket or quote, a key indented differently from
+its siblings, or a `key: value` where the value itself contains `: `.
+Documents before the error are still checked; the rest of the file is not.
+""",
+    bad="kind: Model\nname: census\ncontract:\n\tinputs: {}\n",
+    good=_APP,
+)
+ENCODING = _rule(
+    "HY002", "encoding", L.YAML, ERROR,
+    "the file is not UTF-8",
+    """
+`hs apply` reads manifests as UTF-8. A file in another encoding (Latin-1, UTF-16, a
+Windows code page) fails to load or loads with garbled text. The finding points at the
+first byte that is not UTF-8. Re-save the file as UTF-8.
+""",
+    bad="kind: Application\nname: caf\xe9\nsingular:\n  model: census:1\n",
+    good=_APP,
+)
+BYTE_ORDER_MARK = _rule(
+    "HY003", "byte-order-mark", L.LINT, WARNING,
+    "the file starts with a byte-order mark",
+    """
+A UTF-8 byte-order mark is invisible in most editors and confuses tools that concatenate
+or compare files (shell scripts, `cat`, diff tools, some YAML parsers). PyYAML skips it,
+so `hs apply` works. Save the file as UTF-8 without BOM.
+""",
+    bad="\ufeff" + _APP,
+    good=_APP,
+)
+NOT_A_MAPPING = _rule(
+    "HY004", "not-a-mapping", L.YAML, ERROR,
+    "a document is not a mapping of keys to values",
+    """
+Every document in a manifest file must be a mapping with `kind`, `name` and the fields of
+its kind. A list or a bare value makes `hs apply` crash (GEN-2). This often comes from a
+leading `-` that turns the whole document into a list.
+""",
+    bad="- kind: Application\n  name: census-app\n  singular:\n    model: census:1\n",
+    good=_APP,
+)
+EMPTY_DOCUMENT = _rule(
+    "HY005", "empty-document", L.YAML, ERROR,
+    "an empty document between `---` markers",
+    """
+A `---` that starts no content (two markers in a row, or one at the end of the file)
+makes an empty document, and `hs apply` crashes on it with
+`'NoneType' object has no attribute 'get'` (GEN-2). Remove the extra `---`.
+""",
+    bad=_APP + "---\n",
+    good=_APP,
+)
+NO_DOCUMENTS = _rule(
+    "HY006", "no-documents", L.YAML, ERROR,
+    "the file holds no document",
+    """
+The file is empty or holds only comments, so there is nothing to apply. `hs apply` would
+do nothing and say nothing.
+""",
+    bad="# kind: Model (commented out)\n",
+    good=_APP,
+)
+DUPLICATE_KEY = _rule(
+    "HY007", "duplicate-key", L.HS_CLI, ERROR,
+    "the same key twice in one mapping",
+    """
+YAML loaders used by the platform keep only the last of two equal keys and drop the
+other without a word (GEN-9). A contract with two fields of one name silently loses the
+first. Both lines are named; rename or remove one.
+""",
+    bad=_MODEL.replace(
+        "    income: {shape: scalar, type: string, profile: categorical}",
+        "    income: {shape: scalar, type: string, profile: categorical}\n"
+        "    income: {shape: scalar, type: double, profile: numerical}",
+    ),
+    good=_MODEL,
+)
+NON_STRING_KEY = _rule(
+    "HY008", "non-string-key", L.HS_CLI, ERROR,
+    "a key that is empty, null or a collection",
+    """
+Keys must be text. `~:` or an empty key is null, and `? [a, b]` is a list: neither names
+a field, and the platform turns them into the text `None` or rejects them.
+""",
+    bad=_MODEL.replace("    age: {", "    ~: {"),
+    good=_MODEL,
+)
+UNSUPPORTED_TAG = _rule(
+    "HY009", "unsupported-tag", L.HS_CLI, ERROR,
+    "a YAML tag outside the core schema",
+    """
+Manifests are plain data. Tags such as `!!python/object`, `!!binary`, `!!set` or custom
+`!Ref` tags are refused by the safe loader `hs apply` uses; hydro reports them at the
+tagged node and never constructs them. A plain `=` is YAML 1.1's `value` tag and fails in
+the same way. Remove the tag (quote the value if it is text).
+""",
+    bad=_MODEL.replace("name: census", "name: !!python/name:os.system census"),
+    good=_MODEL,
+)
+ALIAS_EXPANSION = _rule(
+    "HY010", "alias-expansion", L.YAML, ERROR,
+    "anchors and aliases expand too far (or into themselves)",
+    """
+Anchors (`&base`) and aliases (`*base`) are a good way to reuse a block, and hydro expands
+them. A document whose aliases expand to more than 100,000 nodes (a "billion laughs"
+file) or that refers to itself is stopped here instead of exhausting memory.
+""",
+    bad="a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+    good="kind: DeploymentConfiguration\nname: small\nhpa: &hpa {minReplicas: 1, maxReplicas: 2}\n",
+)
+NESTING_TOO_DEEP = _rule(
+    "HY011", "nesting-too-deep", L.YAML, ERROR,
+    "the document nests deeper than any manifest can",
+    """
+No manifest nests more than a dozen levels. A document nested hundreds of levels deep is
+generated or hostile input; hydro stops at 200 levels rather than risk the parser's
+stack.
+""",
+    bad="a: " + "[" * 300 + "]" * 300 + "\n",
+    good=_APP,
+)
+QUOTE_IT = _rule(
+    "HY012", "quote-it", L.HS_CLI, ERROR,
+    "YAML reads this text as another type, and the platform would change it",
+    """
+`hs apply` reads YAML 1.1, where unquoted `yes`, `no`, `on`, `off` are booleans, `1.10` is
+the number 1.1, `010` is octal 8, `1:30` is 90 and `2021-01-01` a date. Where a string is
+expected the platform turns the value back into text, so `yes` arrives as `True` and
+`1.10` as `1.1` (GEN-8, GEN-9). Quote the value to keep what you wrote. A number whose
+text survives unchanged (`cpu: 2`, `PORT: 8080`, `name: 123`) is accepted as that text.
+""",
+    bad=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  release: 1.10"),
+    good=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  release: '1.10'"),
+)
+
+READ_ERROR = _rule(
+    "HY013", "read-error", L.YAML, ERROR,
+    "the file cannot be read",
+    """
+The operating system refused to read the file (permissions, a directory or device where a
+file was expected, a file that vanished). The other files are still checked.
+""",
+    bad="# (a file without read permission)\n",
+    good=_APP,
+)
+
+# ---------------------------------------------------------------- any kind
+MISSING_KIND = _rule(
+    "HY101", "missing-kind", L.HS_CLI, ERROR,
+    "a document without `kind`",
+    """
+Every resource definition names its `kind`: Model, Application or
+DeploymentConfiguration. Without it `hs apply` stops with "No 'kind' field specified"
+(GEN-3). hydro says which kind the keys suggest.
+""",
+    bad=_APP.replace("kind: Application\n", ""),
+    good=_APP,
+)
+UNKNOWN_KIND = _rule(
+    "HY102", "unknown-kind", L.HS_CLI, ERROR,
+    "a `kind` that is not Model, Application or DeploymentConfiguration",
+    """
+`hs apply` 3.x knows exactly three kinds, spelled exactly so (GEN-4). Kinds of older
+releases (`DeploymentConfig`, `HostSelector`, `Runtime`, `Environment`) are rejected.
+When the intended kind is clear, hydro checks the document as that kind as well.
+""",
+    bad=_MODEL.replace("kind: Model", "kind: Modle"),
+    good=_MODEL,
+)
+MISSING_FIELD = _rule(
+    "HY103", "missing-field", L.MANAGER, ERROR,
+    "a required field is missing",
+    """
+The field is required by the spec and by the platform: `name` on every kind, `runtime` on
+a Model, `inputs` and `outputs` of a contract, `type` of a contract field, `model` of an
+application stage, `threshold` and `operator` of a metric, `maxReplicas` of an hpa.
+The finding points at the mapping that lacks it.
+""",
+    bad=_MODEL.replace("runtime: hydrosphere/serving-runtime-python-3.7:3.0.0\n", ""),
+    good=_MODEL,
+)
+UNKNOWN_KEY = _rule(
+    "HY104", "unknown-key", L.HS_CLI, ERROR,
+    "a key the platform does not read (it is dropped silently)",
+    """
+`hs apply` ignores keys it does not know, at every level and without a warning (GEN-6),
+so a misspelt key (`instal-command`, `min-replicas`, `tolerationSecond`) silently loses
+what it says. hydro lists the keys valid at that place and suggests the closest one.
+Model and Application keys are kebab-case; DeploymentConfiguration keys are camelCase.
+""",
+    bad=_MODEL.replace("payload:", "install-comand: pip install -r requirements.txt\npayload:"),
+    good=_MODEL.replace("payload:", "install-command: pip install -r requirements.txt\npayload:"),
+)
+NON_CANONICAL_KEY = _rule(
+    "HY105", "non-canonical-key", L.LINT, WARNING,
+    "a key spelling the platform accepts that is not the documented one",
+    """
+`hs apply` also accepts the Python spelling of a key (`install_command` for
+`install-command`, `min_replicas` for `minReplicas`) (GEN-7). It works, but the
+documented spelling is what readers, the docs and other tools expect.
+""",
+    bad=_MODEL.replace("payload:", "install_command: pip install -r requirements.txt\npayload:"),
+    good=_MODEL.replace("payload:", "install-command: pip install -r requirements.txt\npayload:"),
+)
+LEGACY_KEY = _rule(
+    "HY106", "legacy-key", L.LINT, WARNING,
+    "a key left over from an older manifest format",
+    """
+Keys such as `version` and `model-type` belonged to 1.x and 2.x manifests. `hs apply`
+3.x ignores them; they only mislead readers. The finding says what replaces them.
+""",
+    bad="version: 2\n" + _MODEL,
+    good=_MODEL,
+)
+WRONG_TYPE = _rule(
+    "HY107", "wrong-type", L.MANAGER, ERROR,
+    "a value of the wrong kind (text, number, list or mapping)",
+    """
+The value has the wrong YAML type for its place: a list where a mapping is expected, a
+mapping where text is expected, text where a number is expected. Integers must be
+written without a fraction (`weight: 80.5` would be cut to 80).
+""",
+    bad=_MODEL.replace("payload: [src/, requirements.txt]", "payload: src/"),
+    good=_MODEL,
+)
+EMPTY_VALUE = _rule(
+    "HY108", "empty-value", L.MANAGER, ERROR,
+    "a value is empty (null or blank) where text is required",
+    """
+`key:` with nothing after it, `~` and `null` are null in YAML; `""` is blank text. Names,
+runtimes, references and field names cannot be empty: the platform rejects null
+(`none is not an allowed value`) and cannot find or create a resource with an empty name.
+""",
+    bad=_APP.replace("name: census-app", "name:"),
+    good=_APP,
+)
+MISSING_HS_FIELD = _rule(
+    "HY109", "missing-hs-field", L.HS_CLI, ERROR,
+    "a field `hs apply` 3.0.3 requires, although the platform could do without it",
+    """
+`hs apply` 3.0.3 requires some fields that the docs call optional or that the manager
+would default: a contract field's `shape`, `batch-size` in `monitoring-configuration`,
+`minReplicas` in `hpa`, `limits` in `resources`, a toleration's `operator` (catalog
+MOD-7, DC-2, DC-4, DC-7, CON-5). Without them it stops with `field required`. Teams that
+upload through the SDK can switch the `hs-cli` layer off.
+""",
+    bad=_DC.replace("  minReplicas: 1\n", ""),
+    good=_DC,
+)
+MODEL_NAME = _rule(
+    "HY110", "model-name", L.MANAGER, ERROR,
+    "a Model name outside `[a-z0-9_-]+`",
+    """
+The manager accepts model names of lowercase latin letters, digits, `-` and `_` only; no
+dots, no uppercase, no spaces (NAME-1). It answers `Model name contains invalid
+characters` after the payload has been packed and uploaded.
+""",
+    bad=_MODEL.replace("name: census", "name: Census.v2"),
+    good=_MODEL,
+)
+MODEL_NAME_LENGTH = _rule(
+    "HY111", "model-name-length", L.KUBERNETES, WARNING,
+    "a Model name long enough to break Kubernetes object names",
+    """
+Servables are named `<model>-<version>-<adjective>-<noun>` and that name must fit a
+63-character DNS label. With the longest generated words, a model name over about 36
+characters can fail at deploy time (NAME-2).
+""",
+    bad=_MODEL.replace("name: census", "name: census-income-gradient-boosting-classifier-v2"),
+    good=_MODEL,
+)
+MODEL_NAME_IMAGE = _rule(
+    "HY112", "model-name-image", L.MANAGER, ERROR,
+    "a Model name that cannot be a Docker image name",
+    """
+The manager builds an image named after the model. Docker repository names cannot start
+or end with `-` or `_`, and allow only `_`, `__` or runs of `-` between letters and digits
+(NAME-2). Names such as `-x`, `x_`, `a___b` or `a_-b` pass the upload and then fail the
+image build: the model version ends up `Failed`.
+""",
+    bad=_MODEL.replace("name: census", "name: census_"),
+    good=_MODEL,
+)
+MODEL_NAME_SERVICE = _rule(
+    "HY113", "model-name-service", L.KUBERNETES, ERROR,
+    "a Model name that cannot start a Kubernetes service name",
+    """
+Servables become Kubernetes services named `<model>-<version>-...`, and a service name
+must start with a letter (a DNS-1035 label). A model name starting with a digit uploads
+and builds, and then every application using it fails to deploy (NAME-2).
+""",
+    bad=_MODEL.replace("name: census", "name: 2021-census"),
+    good=_MODEL,
+)
+APPLICATION_NAME = _rule(
+    "HY114", "application-name", L.MANAGER, ERROR,
+    "an Application name outside `[a-zA-Z0-9_-]+`",
+    """
+The manager accepts application names of latin letters (either case), digits, `-` and
+`_` (NAME-3): `Application name ... contains invalid symbols`.
+""",
+    bad=_APP.replace("name: census-app", "name: census app"),
+    good=_APP,
+)
+RESERVED_CONFIGURATION_NAME = _rule(
+    "HY115", "reserved-configuration-name", L.MANAGER, ERROR,
+    "the DeploymentConfiguration name the manager reserves",
+    """
+`hydrosphere_manager_default` is the manager's built-in configuration; creating one of
+that name fails with `hydrosphere_manager_default already exists` (NAME-4). Applications
+may still refer to it with `deployment-config`.
+""",
+    bad=_DC.replace("name: small", "name: hydrosphere_manager_default"),
+    good=_DC,
+)
+CONFIGURATION_NAME_URL = _rule(
+    "HY116", "configuration-name-url", L.LINT, WARNING,
+    "a DeploymentConfiguration name with characters unsafe in a URL",
+    """
+The manager sets no rule for these names, but looks them up as
+`/api/v2/deployment_configuration/<name>`. A name with `/`, spaces, `?`, `#` or `%` cannot
+be found again (NAME-4). Use letters, digits, `-`, `_` and `.`.
+""",
+    bad=_DC.replace("name: small", "name: gpu/small"),
+    good=_DC,
+)
+
+# ---------------------------------------------------------------- Model
+RUNTIME_REFERENCE = _rule(
+    "HY201", "runtime-reference", L.HS_CLI, ERROR,
+    "a `runtime` that is not a valid Docker image reference",
+    """
+`runtime` is a Docker image reference, `[registry[:port]/]name:tag`, parsed by `hs apply`
+before anything is uploaded (MOD-2). It must be lowercase, the tag must match
+`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}` and the name may be 255 characters at most. Template
+placeholders from the docs such as `$released_version$` are not tags.
+""",
+    bad=_MODEL.replace(":3.0.0", ":$released_version$"),
+    good=_MODEL,
+)
+RUNTIME_TAG_MISSING = _rule(
+    "HY202", "runtime-tag-missing", L.HS_CLI, ERROR,
+    "a `runtime` image without a tag",
+    """
+`hs apply` 3.0.3 requires an explicit tag on the runtime image (MOD-2); `image` alone and
+digest-only references (`image@sha256:...`) are rejected. Pin a released version.
+""",
+    bad=_MODEL.replace(":3.0.0", ""),
+    good=_MODEL,
+)
+RUNTIME_FLOATING_TAG = _rule(
+    "HY203", "runtime-floating-tag", L.LINT, WARNING,
+    "a `runtime` tagged `latest` or `dev`",
+    """
+A floating tag means the model can be rebuilt on a different runtime than the one it was
+tested with. Pin a released version of the runtime image.
+""",
+    bad=_MODEL.replace(":3.0.0", ":latest"),
+    good=_MODEL,
+)
+RUNTIME_DIGEST_DROPPED = _rule(
+    "HY204", "runtime-digest-dropped", L.HS_CLI, ERROR,
+    "a `runtime` with both a tag and a digest (the digest is dropped)",
+    """
+`hs apply` keeps the tag and silently drops a digest that follows it (MOD-2), so the
+image is not pinned the way the manifest says. Use the tag alone.
+""",
+    bad=_MODEL.replace(":3.0.0", ":3.0.0@sha256:" + "0" * 64),
+    good=_MODEL,
+)
+MISSING_PAYLOAD = _rule(
+    "HY205", "missing-payload", L.HS_CLI, ERROR,
+    "a Model without `payload`",
+    """
+The docs call `payload` optional, but `hs apply` 3.0.3 requires it (`payload field
+required`, MOD-1). List the model's files and folders; an empty list `[]` is allowed.
+""",
+    bad=_MODEL.replace("payload: [src/, requirements.txt]\n", ""),
+    good=_MODEL,
+)
+PAYLOAD_ENTRY = _rule(
+    "HY206", "payload-entry", L.LINT, ERROR,
+    "an empty `payload` entry",
+    """
+An empty entry names no file; `hs apply` would archive the manifest's whole folder under
+an empty name.
+""",
+    bad=_MODEL.replace("[src/, requirements.txt]", "[src/, '']"),
+    good=_MODEL,
+)
+PAYLOAD_GLOB = _rule(
+    "HY207", "payload-glob", L.HS_CLI, WARNING,
+    "a glob pattern in `payload`",
+    """
+`hs apply` 2.x expanded globs in payload entries; 3.x does not, and looks for a file
+literally named `*` (MOD-3), failing with `FileNotFoundError` while packing. List the
+files or the folder instead (`./` or `src/`).
+""",
+    bad=_MODEL.replace("[src/, requirements.txt]", "['./*']"),
+    good=_MODEL,
+)
+PAYLOAD_OUTSIDE = _rule(
+    "HY208", "payload-outside", L.LINT, WARNING,
+    "a `payload` entry that is absolute or leaves the manifest's folder",
+    """
+Entries are archived under the path as written and unpacked under `/model/files` (MOD-3).
+An absolute path keeps its whole host path (`/home/me/model.pkl` lands in
+`/model/files/home/me/model.pkl`) and `../x` lands outside `/model/files`, so the model's
+code will not find the file where it expects it.
+""",
+    bad=_MODEL.replace("[src/, requirements.txt]", "[src/, ../shared/requirements.txt]"),
+    good=_MODEL,
+)
+PAYLOAD_HIDDEN = _rule(
+    "HY209", "payload-hidden", L.MANAGER, WARNING,
+    "a hidden `payload` entry, which the manager skips",
+    """
+When it unpacks the payload the manager skips entries whose name starts with `.`
+(MOD-3): `.env` or `.config/` are uploaded and then never reach the container.
+""",
+    bad=_MODEL.replace("[src/, requirements.txt]", "[src/, requirements.txt, .env]"),
+    good=_MODEL,
+)
+INSTALL_COMMAND_EMPTY = _rule(
+    "HY210", "install-command-empty", L.LINT, ERROR,
+    "an empty `install-command`",
+    """
+An empty `install-command` does nothing (`hs` treats it as absent, MOD-4) and usually means
+a command was lost in editing. Write the command or remove the key.
+""",
+    bad=_MODEL.replace("payload:", "install-command: ''\npayload:"),
+    good=_MODEL.replace("payload:", "install-command: pip install -r requirements.txt\npayload:"),
+)
+INSTALL_COMMAND_MULTILINE = _rule(
+    "HY211", "install-command-multiline", L.MANAGER, WARNING,
+    "a multi-line `install-command`",
+    """
+The command becomes one `RUN` line of the generated Dockerfile (MOD-4); a second line
+breaks the build, and the model version ends up `Failed`. Join the commands with `&&` on
+one line, or use a folded scalar (`>-`).
+""",
+    bad=_MODEL.replace("payload:", "install-command: |\n  apt-get install -y jq\n  pip install -r requirements.txt\npayload:"),
+    good=_MODEL.replace("payload:", "install-command: >-\n  apt-get install -y jq &&\n  pip install -r requirements.txt\npayload:"),
+)
+TRAINING_DATA = _rule(
+    "HY212", "training-data", L.DOCS, ERROR,
+    "`training-data` that is neither a local `.csv` nor `s3://bucket/key.csv`",
+    """
+The docs support only CSV training data, given as a path relative to the manifest's
+folder or as an S3 URI (MOD-5). Other schemes (`gs://`, `http://`) are treated by `hs` as
+local paths and fail; other formats are not profiled.
+""",
+    bad=_MODEL.replace("payload:", "training-data: s3://bucket/train.parquet\npayload:"),
+    good=_MODEL.replace("payload:", "training-data: s3://bucket/train.csv\npayload:"),
+)
+METADATA_VALUE = _rule(
+    "HY213", "metadata-value", L.HS_CLI, ERROR,
+    "a `metadata` value that is not text, a number or a boolean",
+    """
+`metadata` maps keys to simple values. Lists, mappings and null are rejected by `hs apply`
+(`str type expected`, MOD-6); numbers are sent as text. Flatten nested values into
+separate keys or quote them as one string.
+""",
+    bad=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  authors: [ana, bo]"),
+    good=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  authors: ana, bo"),
+)
+METRIC_OPERATOR = _rule(
+    "HY214", "metric-operator", L.MANAGER, ERROR,
+    "a metric `operator` the manager does not know",
+    """
+The manager compares a metric to its threshold with one of `Eq`, `NotEq`, `Greater`,
+`Less`, `GreaterEq`, `LessEq` (MOD-8). `hs` 2.x translated symbols such as `<=`; 3.x
+passes them through and the manager rejects them after the model was uploaded.
+""",
+    bad=_MODEL + "monitoring:\n  - name: drift\n    config:\n      monitoring-model: census_drift:1\n"
+    "      threshold: 0.5\n      operator: '<='\n",
+    good=_MODEL + "monitoring:\n  - name: drift\n    config:\n      monitoring-model: census_drift:1\n"
+    "      threshold: 0.5\n      operator: LessEq\n",
+)
+BATCH_SIZE = _rule(
+    "HY215", "batch-size", L.LINT, ERROR,
+    "a monitoring `batch-size` below 1",
+    """
+`batch-size` is how many requests the monitoring collects per batch. No layer checks it
+(MOD-7), and zero or a negative size cannot mean anything. The manager's default is 100.
+""",
+    bad=_MODEL + "monitoring-configuration:\n  batch-size: 0\n",
+    good=_MODEL + "monitoring-configuration:\n  batch-size: 100\n",
+)
+
+# ---------------------------------------------------------------- contract
+MISSING_CONTRACT = _rule(
+    "HY301", "missing-contract", L.HS_CLI, ERROR,
+    "a Model without `contract`",
+    """
+`hs apply` 3.x requires a contract (`contract field required`, MOD-1, MOD-10), although
+the manager could infer one for some model formats. Describe the inputs and outputs.
+""",
+    bad=_MODEL.split("contract:")[0],
+    good=_MODEL,
+)
+SIGNATURE_NAME = _rule(
+    "HY302", "signature-name", L.MANAGER, ERROR,
+    "an empty or blank contract `name`",
+    """
+The contract `name` is the signature the runtime calls (for Python runtimes, the function
+in `src/func_main.py`). `hs` rejects an empty one and the manager a blank one (CON-2).
+Write the name or leave the key out to use `predict`.
+""",
+    bad=_MODEL.replace("  name: predict", "  name: ' '"),
+    good=_MODEL,
+)
+DEFAULT_SIGNATURE = _rule(
+    "HY303", "default-signature", L.LINT, NOTE,
+    "no contract `name`: the signature is `predict`",
+    """
+Without `name` the contract's signature is `predict` (CON-2; it was `Predict` in 2.x).
+For a Python runtime, the function in `src/func_main.py` must have that name.
+""",
+    bad=_MODEL.replace("  name: predict\n", ""),
+    good=_MODEL,
+)
+EMPTY_FIELDS = _rule(
+    "HY304", "empty-fields", L.MANAGER, ERROR,
+    "a contract with no inputs or no outputs",
+    """
+A contract needs at least one input and one output (CON-3); the SDK and the manager
+reject empty ones.
+""",
+    bad=_MODEL.replace("  outputs:\n    income: {shape: scalar, type: string, profile: categorical}",
+                       "  outputs: {}"),
+    good=_MODEL,
+)
+FIELD_SHAPE = _rule(
+    "HY305", "field-shape", L.DOCS, ERROR,
+    "a `shape` that is neither `scalar` nor a list of integers",
+    """
+`shape` is `scalar` or a list of integer dimensions (`[-1, 28, 28]`). `hs` silently turns
+any other text (`vector`, a quoted `"[-1, 2]"`) and a bare number into a scalar (CON-7),
+so the model would receive something else than the manifest says.
+""",
+    bad=_MODEL.replace("age: {shape: scalar", "age: {shape: vector"),
+    good=_MODEL,
+)
+SHAPE_WILDCARD = _rule(
+    "HY306", "shape-wildcard", L.DOCS, ERROR,
+    "`-1` in a `shape` anywhere but the first dimension",
+    """
+The docs allow `-1` ("any number of entities") only as the first dimension (CON-7). The
+platform does not check it, but other tools and the monitoring rely on it.
+""",
+    bad=_MODEL.replace("age: {shape: scalar", "age: {shape: [28, -1]"),
+    good=_MODEL.replace("age: {shape: scalar", "age: {shape: [-1, 28]"),
+)
+SHAPE_DIMENSION = _rule(
+    "HY307", "shape-dimension", L.LINT, ERROR,
+    "a `shape` dimension that is zero or negative (other than `-1`)",
+    """
+A dimension is a positive size or the wildcard `-1`. Zero holds no data and `-5` means
+nothing; no layer checks them (CON-7).
+""",
+    bad=_MODEL.replace("age: {shape: scalar", "age: {shape: [-1, 0]"),
+    good=_MODEL.replace("age: {shape: scalar", "age: {shape: [-1, 1]"),
+)
+EMPTY_SHAPE = _rule(
+    "HY308", "empty-shape", L.LINT, WARNING,
+    "`shape: []`, which means `scalar`",
+    """
+An empty list of dimensions is a scalar to the platform (CON-7). Write `shape: scalar` so
+readers do not take it for an unfinished list.
+""",
+    bad=_MODEL.replace("age: {shape: scalar", "age: {shape: []"),
+    good=_MODEL,
+)
+UNKNOWN_TYPE = _rule(
+    "HY309", "unknown-type", L.HS_CLI, ERROR,
+    "a field `type` that `hs` does not know",
+    """
+The type must be one of the documented names, spelt exactly (lowercase): bool, string,
+half, float16, float32, double, float64, uint8, uint16, uint32, uint64, int8, int16, int32,
+int64, qint8, quint8, qint16, quint16, complex64, complex128 (CON-6). `int`, `float` and
+`str` are not among them.
+""",
+    bad=_MODEL.replace("type: int64", "type: int"),
+    good=_MODEL,
+)
+UNDOCUMENTED_TYPE = _rule(
+    "HY310", "undocumented-type", L.DOCS, ERROR,
+    "a field `type` that `hs` accepts but the docs do not list",
+    """
+`hs` 3.0.3 also maps `qint32`, which the docs leave out (CON-6). Other clients and the
+docs do not promise it; use a documented type.
+""",
+    bad=_MODEL.replace("type: int64", "type: qint32"),
+    good=_MODEL,
+)
+MISSING_PROFILE = _rule(
+    "HY311", "missing-profile", L.HS_CLI, ERROR,
+    "a contract field without `profile`",
+    """
+The docs call `profile` optional, but `hs apply` 3.0.3 requires it on every field
+(`profile field required`, CON-5) — the most common failure in real manifests. Use
+`numerical`, `categorical`, `text` or `image`.
+""",
+    bad=_MODEL.replace(", profile: numerical}", "}"),
+    good=_MODEL,
+)
+UNKNOWN_PROFILE = _rule(
+    "HY312", "unknown-profile", L.HS_CLI, ERROR,
+    "a field `profile` that `hs` does not know",
+    """
+The documented profiles are `text`, `image`, `numerical` and `categorical` (CON-8).
+`hs` crashes with `unknown enum label` on anything else.
+""",
+    bad=_MODEL.replace("profile: numerical", "profile: numeric"),
+    good=_MODEL,
+)
+UNDOCUMENTED_PROFILE = _rule(
+    "HY313", "undocumented-profile", L.DOCS, ERROR,
+    "a field `profile` that `hs` accepts but the docs do not list",
+    """
+`hs` 3.0.3 accepts every DataProfileType name (`nominal`, `ordinal`, `continuous`,
+`interval`, `ratio`, `video`, `audio`, `none`), but the docs list four (CON-8) and the
+monitoring treats the others as unknown. Use `text`, `image`, `numerical` or
+`categorical`.
+""",
+    bad=_MODEL.replace("profile: numerical", "profile: continuous"),
+    good=_MODEL,
+)
+PROFILE_CASE = _rule(
+    "HY314", "profile-case", L.LINT, WARNING,
+    "a `profile` spelt in capitals",
+    """
+`hs` upper-cases profiles, so `IMAGE` works, but the documented spelling is lowercase.
+""",
+    bad=_MODEL.replace("profile: numerical", "profile: NUMERICAL"),
+    good=_MODEL,
+)
+FIELD_NAME = _rule(
+    "HY315", "field-name", L.LINT, WARNING,
+    "a contract field name that is not a Python identifier, for a Python runtime",
+    """
+The Python runtime passes inputs as keyword arguments (CON-4), so a name such as
+`marital-status` or `Marital Status` only reaches a function that takes `**kwargs`.
+Use snake_case names, or make sure the function accepts `**kwargs`.
+""",
+    bad=_MODEL.replace("    age: {", "    age-years: {"),
+    good=_MODEL,
+)
+
+# ---------------------------------------------------------------- Application
+MODEL_REFERENCE = _rule(
+    "HY401", "model-reference", L.HS_CLI, ERROR,
+    "a model reference that is not `name:version`",
+    """
+Applications and metrics refer to model versions as `name:version`, with exactly one `:`
+and an integer version (NAME-5, NAME-6): `hs` splits on the colon and converts the
+version with `int()`. Tags such as `latest` are not versions.
+""",
+    bad=_APP.replace("census:1", "census:latest"),
+    good=_APP,
+)
+SINGULAR_OR_PIPELINE = _rule(
+    "HY402", "singular-or-pipeline", L.HS_CLI, ERROR,
+    "an Application with both or neither of `singular` and `pipeline`",
+    """
+An application is either one model (`singular`) or a pipeline of stages (`pipeline`),
+never both (APP-1). `singular: null` or `pipeline: []` count as neither.
+""",
+    bad=_APP + "pipeline:\n  - - model: census:1\n",
+    good=_APP,
+)
+PIPELINE_STAGE = _rule(
+    "HY403", "pipeline-stage", L.HS_CLI, ERROR,
+    "a pipeline stage that is not a list of model variants",
+    """
+`pipeline` is a list of stages and each stage is itself a list of variants, hence the
+double dash: `- - model: name:1` (APP-3). A flat list of variants is rejected with
+`value is not a valid list`.
+""",
+    bad="kind: Application\nname: claims\npipeline:\n  - model: claims-pre:1\n  - model: claims:1\n",
+    good="kind: Application\nname: claims\npipeline:\n  - - model: claims-pre:1\n  - - model: claims:1\n",
+)
+EMPTY_STAGE = _rule(
+    "HY404", "empty-stage", L.MANAGER, ERROR,
+    "an empty pipeline or pipeline stage",
+    """
+Every stage needs at least one model variant; the manager rejects empty stages (APP-3).
+""",
+    bad="kind: Application\nname: claims\npipeline:\n  - []\n",
+    good="kind: Application\nname: claims\npipeline:\n  - - model: claims:1\n",
+)
+STAGE_WEIGHTS = _rule(
+    "HY405", "stage-weights", L.MANAGER, ERROR,
+    "the weights of a pipeline stage do not add up to 100",
+    """
+Traffic within a stage is split by `weight`, and the weights of a stage must add up to
+exactly 100 (APP-4). An omitted weight counts as 100, so two variants without weights
+add up to 200: `Sum of weights must equal 100`.
+""",
+    bad="kind: Application\nname: claims\npipeline:\n  - - model: claims:1\n"
+    "      weight: 80\n    - model: claims:2\n      weight: 30\n",
+    good="kind: Application\nname: claims\npipeline:\n  - - model: claims:1\n"
+    "      weight: 80\n    - model: claims:2\n      weight: 20\n",
+)
+VARIANT_WEIGHT = _rule(
+    "HY406", "variant-weight", L.LINT, ERROR,
+    "a negative variant `weight`",
+    """
+A weight is a share of traffic in percent. The manager only checks the sum (APP-4), so
+`[150, -50]` is accepted, but a negative share cannot mean anything.
+""",
+    bad="kind: Application\nname: claims\npipeline:\n  - - model: claims:1\n"
+    "      weight: 150\n    - model: claims:2\n      weight: -50\n",
+    good="kind: Application\nname: claims\npipeline:\n  - - model: claims:1\n"
+    "      weight: 100\n    - model: claims:2\n      weight: 0\n",
+)
+
+# ---------------------------------------------------------------- DeploymentConfiguration
+HPA_MIN_REPLICAS = _rule(
+    "HY501", "hpa-min-replicas", L.KUBERNETES, ERROR,
+    "`hpa.minReplicas` below 1",
+    """
+Kubernetes requires an autoscaler's `minReplicas` to be at least 1 (DC-2). Nothing checks
+it before a servable is created, and then the application fails to deploy.
+""",
+    bad=_DC.replace("minReplicas: 1", "minReplicas: 0"),
+    good=_DC,
+)
+HPA_MAX_REPLICAS = _rule(
+    "HY502", "hpa-max-replicas", L.KUBERNETES, ERROR,
+    "`hpa.maxReplicas` below `minReplicas`",
+    """
+Kubernetes rejects an autoscaler whose `maxReplicas` is smaller than `minReplicas` (DC-2);
+neither `hs` nor the manager check it.
+""",
+    bad=_DC.replace("maxReplicas: 4", "maxReplicas: 0"),
+    good=_DC,
+)
+HPA_CPU_UTILIZATION = _rule(
+    "HY503", "hpa-cpu-utilization", L.KUBERNETES, ERROR,
+    "`hpa.cpuUtilization` below 1",
+    """
+The CPU target is a percentage of the requested CPU and Kubernetes requires it to be
+positive (DC-2).
+""",
+    bad=_DC.replace("cpuUtilization: 70", "cpuUtilization: 0"),
+    good=_DC,
+)
+HPA_CPU_UTILIZATION_RANGE = _rule(
+    "HY504", "hpa-cpu-utilization-range", L.DOCS, ERROR,
+    "`hpa.cpuUtilization` above 100",
+    """
+The docs define `cpuUtilization` as an integer from 1 to 100. Kubernetes would accept a
+target above 100% of the requested CPU, but the docs do not.
+""",
+    bad=_DC.replace("cpuUtilization: 70", "cpuUtilization: 150"),
+    good=_DC,
+)
+REPLICA_COUNT = _rule(
+    "HY505", "replica-count", L.KUBERNETES, ERROR,
+    "a negative `deployment.replicaCount`",
+    """
+Kubernetes rejects a negative number of replicas (DC-3) when the servable is created.
+""",
+    bad="kind: DeploymentConfiguration\nname: small\ndeployment:\n  replicaCount: -1\n",
+    good="kind: DeploymentConfiguration\nname: small\ndeployment:\n  replicaCount: 2\n",
+)
+HPA_OWNS_REPLICAS = _rule(
+    "HY506", "hpa-owns-replicas", L.LINT, NOTE,
+    "`deployment.replicaCount` next to `hpa`",
+    """
+With an autoscaler, the number of replicas is the autoscaler's to decide, between
+`minReplicas` and `maxReplicas`; `replicaCount` only sets the starting point.
+""",
+    bad=_DC + "deployment:\n  replicaCount: 4\n",
+    good=_DC,
+)

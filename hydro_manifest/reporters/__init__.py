@@ -1,0 +1,50 @@
+"""One reporter per output format; each writes a `Report` to a text stream."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from enum import Enum
+from typing import TextIO
+
+from ..api import Report
+
+Reporter = Callable[[Report, TextIO], None]
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def wants_rich(stream: TextIO) -> bool:
+    """Rich output on a terminal, plain lines elsewhere or when NO_COLOR is set."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
+def reporter_for(output: OutputFormat, stream: TextIO) -> Reporter:
+    if output is OutputFormat.JSON:
+        from .json_report import write_json
+
+        return write_json
+    if wants_rich(stream):
+        from .rich_text import write_rich
+
+        return write_rich
+    from .plain import write_plain
+
+    return write_plain
+
+
+def summary_line(report: Report) -> str:
+    """'2 files, 3 documents: 1 error, 2 warnings, 0 notes'."""
+    counts = report.summary()
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return (
+        f"{plural(counts['files'], 'file')}, {plural(counts['documents'], 'document')}: "
+        f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
+        f"{plural(counts['notes'], 'note')}"
+    )
