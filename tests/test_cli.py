@@ -1,0 +1,184 @@
+"""The `hydro` command through typer's runner, and once as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hydro_manifest import __version__
+from hydro_manifest.cli import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+CLEAN = EXAMPLES / "census" / "serving.yaml"
+WARNS = """\
+kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
+payload: [src/]
+contract:
+  name: predict
+  inputs:
+    age: {shape: scalar, type: int64, profile: NUMERICAL}
+  outputs:
+    income: {shape: scalar, type: string, profile: categorical}
+"""
+NOTE_ONLY = WARNS.replace("NUMERICAL", "numerical").replace("  name: predict\n", "")
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_file_exits_0_with_a_summary() -> None:
+    result = runner.invoke(app, ["validate", str(CLEAN)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 file, 1 document: 0 errors, 0 warnings, 0 notes\n"
+
+
+def test_plain_lines_are_file_line_col_severity_rule(tmp_path: Path) -> None:
+    path = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        f"{path}:8:32: error[HY309] unknown type 'float' (did you mean 'float32'?"
+    )
+    assert lines[1] == (
+        f"{path}:8:48: warning[HY314] profile 'NUMERICAL' works, but profiles are written "
+        "in lowercase (write 'numerical')"
+    )
+    assert lines[-1] == "1 file, 1 document: 1 error, 1 warning, 0 notes"
+
+
+def test_thresholds_strict_and_fail_on(tmp_path: Path) -> None:
+    warns = str(write(tmp_path, "warns.yaml", WARNS))
+    note = str(write(tmp_path, "note.yaml", NOTE_ONLY))
+    assert runner.invoke(app, ["validate", warns]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--strict", warns]).exit_code == 1
+    assert runner.invoke(app, ["validate", "--fail-on", "warning", warns]).exit_code == 1
+    assert runner.invoke(app, ["validate", "--strict", note]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--fail-on", "note", note]).exit_code == 1
+    bad = runner.invoke(app, ["validate", "--fail-on", "fatal", note])
+    assert bad.exit_code == 2
+
+
+def test_json_report_follows_the_published_shape(tmp_path: Path) -> None:
+    path = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))
+    result = runner.invoke(app, ["validate", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["version"] == 1
+    assert report["tool"] == {"name": "hydro", "version": __version__}
+    assert report["summary"] == {"files": 1, "documents": 1, "errors": 1, "warnings": 1, "notes": 0}
+    assert report["files"] == [
+        {
+            "file": str(path),
+            "documents": [{"index": 0, "kind": "Model", "name": "census", "line": 1}],
+        }
+    ]
+    first = report["diagnostics"][0]
+    assert first == {
+        "file": str(path),
+        "document": 0,
+        "line": 8,
+        "column": 32,
+        "end_line": 8,
+        "end_column": 37,
+        "path": ["contract", "inputs", "age", "type"],
+        "rule": "HY309",
+        "layer": "hs-cli",
+        "severity": "error",
+        "message": "unknown type 'float'",
+        "hint": first["hint"],
+    }
+    assert first["hint"].startswith("did you mean 'float32'?")
+
+
+def test_json_syntax_error_has_null_document_and_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "broken.yaml", "kind: Model\nname: [census\n")
+    report = json.loads(runner.invoke(app, ["validate", "-f", "json", str(path)]).stdout)
+    (diagnostic,) = report["diagnostics"]
+    assert (diagnostic["rule"], diagnostic["document"], diagnostic["path"]) == ("HY001", None, None)
+
+
+def test_stdin_is_named_by_stdin_filename() -> None:
+    text = WARNS.replace("int64", "float")
+    named = runner.invoke(
+        app, ["validate", "-", "--stdin-filename", "models/serving.yaml"], input=text
+    )
+    assert named.output.startswith("models/serving.yaml:8:32: error[HY309]")
+    anonymous = runner.invoke(app, ["validate", "-"], input=text)
+    assert anonymous.output.startswith("-:8:32: error[HY309]")
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(CLEAN), str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert f"no such file: {tmp_path / 'nope.yaml'}" in result.stderr
+
+
+def test_a_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is a folder" in result.stderr
+
+
+def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    broken = write(tmp_path, "a.yaml", "kind: Model\n\tname: x\n")
+    other = write(tmp_path, "b.yaml", WARNS.replace("int64", "float"))
+    result = runner.invoke(app, ["validate", str(broken), str(other)])
+    assert f"{broken}:2:1: error[HY001]" in result.output
+    assert f"{other}:8:32: error[HY309]" in result.output
+    assert result.output.splitlines()[-1] == "2 files, 1 document: 2 errors, 1 warning, 0 notes"
+
+
+def test_rules_lists_every_rule_and_explains_one() -> None:
+    listing = runner.invoke(app, ["rules"])
+    assert listing.exit_code == 0
+    assert any(line.startswith("HY309  unknown-type") for line in listing.output.splitlines())
+    explained = runner.invoke(app, ["rules", "unknown-type"])
+    assert explained.exit_code == 0
+    assert explained.output.startswith("HY309 unknown-type (error, layer hs-cli)\n")
+    assert "Fails:\n" in explained.output and "Passes:\n" in explained.output
+    by_id = runner.invoke(app, ["rules", "hy309"])
+    assert by_id.output == explained.output
+
+
+def test_an_unknown_rule_is_a_usage_error_with_a_suggestion() -> None:
+    result = runner.invoke(app, ["rules", "HY39"])
+    assert result.exit_code == 2
+    assert "no rule 'HY39'" in result.stderr
+
+
+def test_version() -> None:
+    assert runner.invoke(app, ["--version"]).output == f"hydro {__version__}\n"
+
+
+def test_real_process_plain_output_and_exit_code(tmp_path: Path) -> None:
+    path = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))
+    env = {**os.environ, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "validate", str(path), str(CLEAN)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert done.stderr == ""
+    assert done.stdout.splitlines()[0].startswith(f"{path}:8:32: error[HY309]")
+
+
+def test_text_off_a_terminal_has_no_escape_codes(tmp_path: Path) -> None:
+    path = write(tmp_path, "serving.yaml", WARNS)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert "\x1b[" not in result.output
