@@ -123,7 +123,21 @@ def validate_document(document: SourceDocument) -> DocumentOutcome:
     outcome.resource = _validate_model(model, document.node, value, outcome)
     for check in checks:
         findings.extend(check(value))
+    _drop_findings_under_unread_tags(document, outcome)
     return outcome
+
+
+def _drop_findings_under_unread_tags(document: SourceDocument, outcome: DocumentOutcome) -> None:
+    """A tagged node was reported once (HY009); what the models say of its value is noise."""
+    unread = [f.path for f in document.findings if f.rule is R.UNSUPPORTED_TAG]
+    if not unread:
+        return
+    loaded = len(document.findings)
+    outcome.findings[loaded:] = [
+        f
+        for f in outcome.findings[loaded:]
+        if not any(outcome.source_path(f.path)[: len(p)] == p for p in unread)
+    ]
 
 
 def _first_line_span(node: Node) -> Span:

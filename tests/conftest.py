@@ -17,7 +17,7 @@ SHARED = Path(os.environ.get("HYDRO_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 _EXPECT = re.compile(
-    r"^#\s*expect:\s*(?P<rule>HY\d{3})\s+(?P<line>\d+):(?P<column>\d+)\s+(?P<path>\S+)"
+    r"^#\s*expect:\s*(?P<rule>HY\d{3})\s+(?P<line>\d+):(?P<column>\d+)\s+(?P<path>.+?)\s*$"
 )
 
 Expectation = tuple[str, int, int, str]

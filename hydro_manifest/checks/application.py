@@ -20,12 +20,18 @@ def singular_or_pipeline(doc: Document) -> Iterator[Finding]:
             "keep one: `singular` for one model, `pipeline` for stages",
             Target.KEY,
         )
-    elif singular is None and pipeline in (None, []):
-        present = [f"`{key}` is empty" for key in ("singular", "pipeline") if key in doc]
+    elif singular is None and pipeline == []:
+        yield Finding(
+            R.EMPTY_STAGE,
+            "the pipeline has no stages",
+            ("pipeline",),
+            "add a stage: `- - model: name:1`",
+        )
+    elif singular is None and pipeline is None:
+        present = "" if "singular" not in doc else " (`singular` is empty)"
         yield Finding(
             R.SINGULAR_OR_PIPELINE,
-            "the application has neither `singular` nor `pipeline`"
-            + (f" ({', '.join(present)})" if present else ""),
+            f"the application has neither `singular` nor `pipeline`{present}",
             ("singular",),
             "add `singular: {model: name:1}` or a `pipeline` of stages",
             Target.PARENT,
