@@ -499,8 +499,12 @@ def _find_too_deep(text: str) -> tuple[int, Any] | None:
                 depth -= 1
             elif isinstance(event, yaml.DocumentEndEvent):
                 document += 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own limit (1000)
+            return document, error.problem_mark
         return None  # the composer reports the syntax error itself
+    except yaml.YAMLError:
+        return None
     finally:
         loader.dispose()
     return None

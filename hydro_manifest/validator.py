@@ -98,6 +98,13 @@ def model_and_checks(kind: str) -> tuple[type[BaseModel], tuple[Check, ...]]:
 
 
 def validate_document(document: SourceDocument) -> DocumentOutcome:
+    """Every finding of one document: the loader's, then the models' and the checks'."""
+    outcome = _validate(document)
+    _drop_findings_under_unread_tags(document, outcome)
+    return outcome
+
+
+def _validate(document: SourceDocument) -> DocumentOutcome:
     value = document.value
     findings = list(document.findings)
     if not isinstance(value, dict):
@@ -123,7 +130,6 @@ def validate_document(document: SourceDocument) -> DocumentOutcome:
     outcome.resource = _validate_model(model, document.node, value, outcome)
     for check in checks:
         findings.extend(check(value))
-    _drop_findings_under_unread_tags(document, outcome)
     return outcome
 
 

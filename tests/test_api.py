@@ -1,0 +1,159 @@
+"""The library: reports, typed models, the one exception, and failures that stay contained."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import hydro_manifest
+from hydro_manifest import (
+    Application,
+    DeploymentConfiguration,
+    ManifestError,
+    Model,
+    Severity,
+    load_file,
+    load_text,
+    validate_file,
+    validate_text,
+)
+from tests.conftest import EXAMPLES, FIXTURES
+
+ALL_KINDS = FIXTURES / "valid" / "all-kinds.yaml"
+
+MULTI = """\
+kind: Application
+name: first
+singular:
+  model: census:1
+---
+# the second document starts here
+kind: Application
+name: second
+singular:
+  model: census
+---
+kind: Application
+name: third
+singular:
+  model: census:x
+"""
+
+
+def test_validate_file_reports_documents_and_ok() -> None:
+    report = validate_file(ALL_KINDS)
+    assert report.ok
+    assert [(d.index, d.kind, d.name, d.line) for d in report.documents] == [
+        (0, "DeploymentConfiguration", "cpu-medium", 2),
+        (1, "Model", "claims-model", 25),
+        (2, "Application", "claims-pipeline", 53),
+    ]
+
+
+def test_multi_document_positions_are_file_lines_and_documents_are_numbered() -> None:
+    report = validate_text(MULTI, filename="apps.yaml")
+    assert not report.ok
+    assert [(d.file, d.document, d.line, d.column, d.path, d.rule) for d in report.diagnostics] == [
+        ("apps.yaml", 1, 10, 10, ("singular", "model"), "HY401"),
+        ("apps.yaml", 2, 15, 10, ("singular", "model"), "HY401"),
+    ]
+    assert [d.line for d in report.documents] == [1, 7, 12]
+
+
+def test_load_file_gives_typed_models() -> None:
+    configuration, model, application = load_file(ALL_KINDS)
+    assert isinstance(configuration, DeploymentConfiguration)
+    assert configuration.hpa is not None and configuration.hpa.max_replicas == 10
+    assert isinstance(model, Model)
+    assert model.contract is not None
+    assert model.contract.inputs["image"].shape == [-1, 28, 28]
+    assert model.install_command == "pip install -r requirements.txt"
+    assert isinstance(application, Application)
+    assert application.pipeline is not None
+    assert [v.weight for v in application.pipeline[1]] == [80, 20]
+
+
+def test_load_text_raises_one_exception_with_the_diagnostics() -> None:
+    with pytest.raises(ManifestError) as raised:
+        load_text(MULTI, filename="apps.yaml")
+    assert [d.rule for d in raised.value.diagnostics] == ["HY401", "HY401"]
+    assert "apps.yaml:10:10: HY401" in str(raised.value)
+
+
+def test_warnings_do_not_stop_loading() -> None:
+    (model,) = load_file(FIXTURES / "contract" / "field-names.yaml")
+    assert isinstance(model, Model)
+
+
+def test_models_work_on_their_own() -> None:
+    model = Model.model_validate(
+        {
+            "kind": "Model",
+            "name": "census",
+            "runtime": "hydrosphere/serving-runtime-python-3.7:3.0.0",
+            "payload": ["src/"],
+            "install-command": "pip install -r requirements.txt",
+            "contract": {
+                "inputs": {"age": {"shape": "scalar", "type": "int64", "profile": "numerical"}},
+                "outputs": {"y": {"shape": [-1, 2], "type": "double", "profile": "numerical"}},
+            },
+        }
+    )
+    assert model.install_command == "pip install -r requirements.txt"
+    assert model.model_dump(exclude_none=True)["install-command"] == model.install_command
+
+
+def test_json_schema_uses_the_platform_spellings() -> None:
+    model_schema = Model.model_json_schema()
+    assert {"install-command", "training-data", "monitoring-configuration"} <= set(
+        model_schema["properties"]
+    )
+    configuration_schema = DeploymentConfiguration.model_json_schema()
+    hpa = configuration_schema["$defs"]["HorizontalPodAutoscaler"]
+    assert {"minReplicas", "maxReplicas", "cpuUtilization"} == set(hpa["properties"])
+
+
+def test_report_json_is_the_published_shape() -> None:
+    data = validate_text(MULTI, filename="apps.yaml").to_json()
+    assert list(data) == ["version", "tool", "summary", "files", "diagnostics"]
+    assert data["summary"] == {"files": 1, "documents": 3, "errors": 2, "warnings": 0, "notes": 0}
+
+
+def test_a_bug_in_a_check_is_reported_and_the_other_documents_are_still_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hydro_manifest.checks import model as model_checks
+
+    def explode(document: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(model_checks, "CHECKS", (explode,))
+    text = (EXAMPLES / "census" / "serving.yaml").read_text() + "---\n" + MULTI
+    report = validate_text(text, filename="mixed.yaml")
+    internal = [d for d in report.diagnostics if d.rule == "HY000"]
+    assert len(internal) == 1
+    assert internal[0].severity is Severity.ERROR
+    assert "RuntimeError: boom" in internal[0].message
+    assert "HY401" in {d.rule for d in report.diagnostics}
+    assert report.exit_code() == 3
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_a_located_finding(tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text("kind: Model\n")
+    path.chmod(0)
+    (diagnostic,) = validate_file(path).diagnostics
+    assert (diagnostic.rule, diagnostic.line, diagnostic.column) == ("HY013", 1, 1)
+
+
+def test_a_folder_given_as_a_file_is_a_read_error(tmp_path: Path) -> None:
+    (diagnostic,) = hydro_manifest.validate_paths([str(tmp_path)]).diagnostics
+    assert (diagnostic.rule, diagnostic.file, diagnostic.document) == ("HY013", str(tmp_path), None)
+
+
+def test_validate_file_of_a_missing_path_raises() -> None:
+    with pytest.raises(FileNotFoundError):
+        validate_file("no/such/serving.yaml")

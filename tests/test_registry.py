@@ -1,0 +1,49 @@
+"""Each rule's failing example in the registry gives the rule; its passing example is clean."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from hydro_manifest import RULES, Layer, Severity, find_rule, validate_text
+from hydro_manifest.cli import app
+
+#: Rules whose failing example cannot be a text (a crash of hydro, an unreadable file).
+_NOT_FROM_TEXT = {"HY000", "HY013"}
+#: The failing example of HY002 is Latin-1 bytes.
+_ENCODINGS = {"HY002": "latin-1"}
+
+
+def _text(rule_id: str, example: str) -> str | bytes:
+    encoding = _ENCODINGS.get(rule_id)
+    return example.encode(encoding) if encoding else example
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(RULES) - _NOT_FROM_TEXT))
+def test_failing_example_gives_the_rule(rule_id: str) -> None:
+    rule = RULES[rule_id]
+    found = {d.rule for d in validate_text(_text(rule_id, rule.bad), "bad.yaml").diagnostics}
+    assert rule_id in found
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_passing_example_is_clean(rule_id: str) -> None:
+    report = validate_text(RULES[rule_id].good, "good.yaml")
+    assert report.diagnostics == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_is_fully_described(rule_id: str) -> None:
+    rule = RULES[rule_id]
+    assert rule.name and rule.summary and rule.explanation
+    assert isinstance(rule.layer, Layer) and isinstance(rule.severity, Severity)
+    assert find_rule(rule.name) is rule and find_rule(rule.id.lower()) is rule
+
+
+def test_every_rule_is_explained_by_the_cli() -> None:
+    runner = CliRunner()
+    for rule in RULES.values():
+        result = runner.invoke(app, ["rules", rule.id])
+        assert result.exit_code == 0
+        assert result.output.startswith(f"{rule.id} {rule.name} ({rule.severity.value}, ")
+        assert rule.explanation in result.output
