@@ -36,17 +36,12 @@ from .registry import RULES, Rule, find_rule
 if TYPE_CHECKING:
     from .models import Application, DeploymentConfiguration, Model
 
-_MODELS = {
-    "Model": "model",
-    "Application": "application",
-    "DeploymentConfiguration": "deployment",
-}
+_MODELS = ("Model", "Application", "DeploymentConfiguration")
 
 
 def __getattr__(name: str) -> Any:
     if name in _MODELS:
-        module = importlib.import_module(f"{__name__}.models.{_MODELS[name]}")
-        return getattr(module, name)
+        return getattr(importlib.import_module(f"{__name__}.models"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
