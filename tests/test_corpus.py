@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hydro_manifest import Severity, validate_file
-from tests.conftest import CORPUS, needs_shared
+from hydro_manifest import Severity, validate_file, validate_text
+from tests.conftest import CORPUS, SHARED, needs_shared
 
 pytestmark = needs_shared
-
-#: Verdicts that need a later issue's rules; strict, so they fail once the rule exists.
-_PENDING = {
-    "hydro-serving-cli/tests/resources/deployment_configuration.yaml": (
-        "tolerationSeconds with PreferNoSchedule: Kubernetes semantics come with issue 3"
-    ),
-}
 
 
 def _verdicts() -> list[tuple[str, str]]:
@@ -44,11 +37,7 @@ def _params() -> list[pytest.ParameterSet]:
     params = []
     for pattern, verdict in _verdicts():
         path = _resolve(pattern)
-        relative = path.relative_to(CORPUS).as_posix()
-        marks = []
-        if relative in _PENDING:
-            marks.append(pytest.mark.xfail(reason=_PENDING[relative], strict=True))
-        params.append(pytest.param(path, verdict, id=relative, marks=marks))
+        params.append(pytest.param(path, verdict, id=path.relative_to(CORPUS).as_posix()))
     return params
 
 
@@ -83,6 +72,16 @@ _WHY = {
     "local_dev/serving.yaml": {("HY311", 11, 5), ("HY311", 14, 5), ("HY311", 18, 5)},
     "apply/serving.yml": {("HY301", 1, 1)},
     "upload/serving.yml": {("HY301", 1, 1)},
+    # tolerationSeconds with PreferNoSchedule, twice; and matchFields on fields that
+    # Kubernetes cannot select (only metadata.name, with In/NotIn and one value).
+    "resources/deployment_configuration.yaml": {
+        ("HY513", 117, 13),
+        ("HY513", 124, 13),
+        ("HY518", 29, 18),
+        ("HY518", 30, 23),
+        ("HY518", 41, 18),
+        ("HY518", 44, 13),
+    },
 }
 
 
@@ -107,3 +106,35 @@ def test_corpus_failures_are_for_the_documented_reason(suffix: str) -> None:
 def test_corpus_warns_about_leftovers_and_spellings(suffix: str, rule: str) -> None:
     (path,) = [p for p in CORPUS.rglob("*") if p.as_posix().endswith("/" + suffix)]
     assert rule in {d.rule for d in validate_file(path).diagnostics}
+
+
+def _seed_examples(kind: str) -> list[str]:
+    """The YAML examples of the spec (write-definitions.md) that declare `kind`."""
+    text = (SHARED / "seed" / "write-definitions.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+    return [b for b in blocks if f"kind: {kind}\n" in b]
+
+
+def test_the_spec_deployment_configuration_example() -> None:
+    """Reported for tolerationSeconds with PreferNoSchedule, and only for what Kubernetes rejects.
+
+    Besides the two tolerations, Kubernetes rejects the label value 'a map' (a space) and
+    the matchFields keys, which can only be metadata.name.
+    """
+    (example,) = _seed_examples("DeploymentConfiguration")
+    report = validate_text(example, filename="write-definitions.md")
+    errors = sorted(
+        (d.rule, d.path[-1] if d.path else None)
+        for d in report.diagnostics
+        if d.severity is Severity.ERROR
+    )
+    assert errors == [
+        ("HY513", "effect"),
+        ("HY513", "effect"),
+        ("HY518", "key"),
+        ("HY518", "key"),
+        ("HY518", "operator"),
+        ("HY518", "values"),
+        ("HY523", "im"),
+    ]
+    assert [d.rule for d in report.diagnostics if d.severity is not Severity.ERROR] == ["HY506"]

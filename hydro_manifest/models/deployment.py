@@ -6,13 +6,17 @@ hydrosdk 3.0.3 sends (catalog DC-1 … DC-8); keys are camelCase.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
+from .. import kubernetes as k8s
 from .. import registry as R
 from .. import spec
-from .base import CamelModel, Integer, at_least, violation
+from ..registry import Rule
+from ..suggest import did_you_mean
+from .base import CamelModel, Integer, at_least, one_of, violation
 
 
 def _configuration_name(name: str) -> str:
@@ -62,13 +66,110 @@ class Deployment(CamelModel):
     )
 
 
+def _quantity(text: str) -> str:
+    value = k8s.parse_quantity(text)
+    if value is None:
+        suggestions = k8s.quantity_suggestions(text)
+        hint = (
+            "did you mean " + " or ".join(suggestions) + "?"
+            if suggestions
+            else "write a number with an optional unit, e.g. 500m, 2, 512Mi, 4G"
+        )
+        raise violation(R.QUANTITY, f"'{text}' is not a Kubernetes quantity", hint)
+    if value < 0:
+        raise violation(R.QUANTITY, f"'{text}' is negative; amounts must be at least 0")
+    return text
+
+
+def _grammar(
+    rule: Rule,
+    problem: Callable[[str], str | None],
+    what: str,
+    hint: Callable[[str], str | None] | None = None,
+) -> AfterValidator:
+    """A text that must follow one of Kubernetes' grammars (see `hydro_manifest.kubernetes`)."""
+
+    def check(value: str) -> str:
+        found = problem(value)
+        if found is not None:
+            raise violation(rule, f"{what} '{value}' {found}", hint(value) if hint else None)
+        return value
+
+    return AfterValidator(check)
+
+
+def _env_mapping(value: Any) -> Any:
+    if isinstance(value, list):
+        pairs = [
+            f"{item['name']}: {item.get('value', '')!r}"
+            for item in value
+            if isinstance(item, dict) and isinstance(item.get("name"), str)
+        ]
+        example = "{" + ", ".join(pairs) + "}" if pairs else "{NAME: value}"
+        raise violation(
+            R.ENV_LIST,
+            "`env` is a list of name/value pairs, as in a Kubernetes pod; here it is a mapping",
+            f"write `env: {example}`",
+        )
+    return value
+
+
+def _weight(weight: int) -> int:
+    low, high = k8s.WEIGHT_RANGE
+    if not low <= weight <= high:
+        raise violation(R.AFFINITY_WEIGHT, f"weight is {weight}; it must be {low} to {high}")
+    return weight
+
+
+def _topology_key(key: str) -> str:
+    if not key:
+        raise violation(
+            R.TOPOLOGY_KEY,
+            "topologyKey is empty",
+            "name a node label, e.g. kubernetes.io/hostname or topology.kubernetes.io/zone",
+        )
+    problem = k8s.label_key_problem(key)
+    if problem is not None:
+        raise violation(R.TOPOLOGY_KEY, f"topologyKey '{key}' {problem}")
+    return key
+
+
+Quantity = Annotated[str, AfterValidator(_quantity)]
+LabelKey = Annotated[str, _grammar(R.LABEL_KEY, k8s.label_key_problem, "label key", k8s.label_hint)]
+LabelValue = Annotated[
+    str, _grammar(R.LABEL_VALUE, k8s.label_value_problem, "label value", k8s.label_hint)
+]
+Weight = Annotated[Integer, AfterValidator(_weight)]
+Namespace = Annotated[str, _grammar(R.NAMESPACE_NAME, k8s.dns_label_problem, "namespace")]
+
+
+def _toleration_key_problem(key: str) -> str | None:
+    """An empty key is a valid key here: with Exists it matches every taint."""
+    return None if key == "" else k8s.label_key_problem(key)
+
+
+def _effect(effect: str) -> str:
+    if effect and effect not in k8s.TOLERATION_EFFECTS:
+        raise violation(
+            R.TOLERATION_EFFECT,
+            f"unknown toleration effect '{effect}'",
+            did_you_mean(effect, k8s.TOLERATION_EFFECTS, listing="valid effects"),
+        )
+    return effect
+
+
+TolerationKey = Annotated[
+    str, _grammar(R.LABEL_KEY, _toleration_key_problem, "key", k8s.label_hint)
+]
+
+
 class ResourceRequirements(CamelModel):
     """Compute resources of the model container, as Kubernetes quantities."""
 
-    limits: dict[str, str] | None = Field(
+    limits: dict[str, Quantity] | None = Field(
         None, description="the most of each resource the container may use, e.g. cpu: 500m"
     )
-    requests: dict[str, str] | None = Field(
+    requests: dict[str, Quantity] | None = Field(
         None, description="the resources reserved for the container, e.g. memory: 2Gi"
     )
 
@@ -77,7 +178,7 @@ class Container(CamelModel):
     """Settings of the model's container."""
 
     resources: ResourceRequirements | None = Field(None, description="limits and requests")
-    env: dict[str, str] | None = Field(
+    env: Annotated[dict[str, str] | None, BeforeValidator(_env_mapping)] = Field(
         None, description="environment variables, as a mapping of names to text values"
     )
 
@@ -85,18 +186,26 @@ class Container(CamelModel):
 class Toleration(CamelModel):
     """Lets pods be scheduled onto nodes with a matching taint."""
 
-    key: str | None = Field(None, description="the taint key; empty with Exists matches all")
-    operator: str | None = Field(None, description="Equal or Exists")
-    value: str | None = Field(None, description="the taint value, for Equal")
-    effect: str | None = Field(None, description="NoSchedule, PreferNoSchedule or NoExecute")
+    key: TolerationKey | None = Field(
+        None, description="the taint key; empty with Exists matches all"
+    )
+    operator: (
+        Annotated[str, one_of(R.TOLERATION_OPERATOR, k8s.TOLERATION_OPERATORS, "operator")] | None
+    ) = Field(None, description="Equal or Exists")
+    value: LabelValue | None = Field(None, description="the taint value, for Equal")
+    effect: Annotated[str, AfterValidator(_effect)] | None = Field(
+        None, description="NoSchedule, PreferNoSchedule or NoExecute; empty for all"
+    )
     toleration_seconds: Integer | None = Field(
         None, description="how long a NoExecute taint is tolerated"
     )
 
 
 class NodeSelectorRequirement(CamelModel):
-    key: str = Field(description="the node label (or field) key")
-    operator: str = Field(description="In, NotIn, Exists, DoesNotExist, Gt or Lt")
+    key: LabelKey = Field(description="the node label (or field) key")
+    operator: Annotated[
+        str, one_of(R.SELECTOR_OPERATOR, k8s.NODE_SELECTOR_OPERATORS, "operator")
+    ] = Field(description="In, NotIn, Exists, DoesNotExist, Gt or Lt")
     values: list[str] | None = Field(None, description="the values the operator compares with")
 
 
@@ -112,7 +221,7 @@ class NodeSelector(CamelModel):
 
 
 class PreferredSchedulingTerm(CamelModel):
-    weight: Integer = Field(description="1 to 100")
+    weight: Weight = Field(description="1 to 100")
     preference: NodeSelectorTerm
 
 
@@ -124,13 +233,15 @@ class NodeAffinity(CamelModel):
 
 
 class LabelSelectorRequirement(CamelModel):
-    key: str
-    operator: str = Field(description="In, NotIn, Exists or DoesNotExist")
+    key: LabelKey
+    operator: Annotated[
+        str, one_of(R.SELECTOR_OPERATOR, k8s.LABEL_SELECTOR_OPERATORS, "operator")
+    ] = Field(description="In, NotIn, Exists or DoesNotExist")
     values: list[str] | None = None
 
 
 class LabelSelector(CamelModel):
-    match_labels: dict[str, str] | None = None
+    match_labels: dict[str, LabelValue] | None = None
     match_expressions: list[LabelSelectorRequirement] | None = None
 
 
@@ -138,12 +249,14 @@ class PodAffinityTerm(CamelModel):
     label_selector: LabelSelector | None = Field(
         None, description="the pods this term is about (hs 3.0.3 requires it)"
     )
-    namespaces: list[str] | None = None
-    topology_key: str = Field(description="the node label that defines 'the same place'")
+    namespaces: list[Namespace] | None = None
+    topology_key: Annotated[str, AfterValidator(_topology_key)] = Field(
+        description="the node label that defines 'the same place'"
+    )
 
 
 class WeightedPodAffinityTerm(CamelModel):
-    weight: Integer = Field(description="1 to 100")
+    weight: Weight = Field(description="1 to 100")
     pod_affinity_term: PodAffinityTerm
 
 
@@ -163,7 +276,7 @@ class Affinity(CamelModel):
 class Pod(CamelModel):
     """Pod-level scheduling settings."""
 
-    node_selector: dict[str, str] | None = Field(
+    node_selector: dict[str, LabelValue] | None = Field(
         None, description="node labels a node must have to run the pod"
     )
     tolerations: list[Toleration] | None = None
