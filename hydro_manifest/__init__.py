@@ -23,14 +23,17 @@ from .api import (
     DocumentInfo,
     FileReport,
     ManifestError,
+    Options,
     Report,
     load_file,
     load_text,
+    resolve_file,
     validate_file,
     validate_paths,
     validate_text,
 )
 from .diagnostics import Diagnostic, Layer, Severity
+from .references import Reference
 from .registry import RULES, Rule, find_rule
 
 if TYPE_CHECKING:
@@ -55,6 +58,8 @@ __all__ = [
     "Layer",
     "ManifestError",
     "Model",
+    "Options",
+    "Reference",
     "Report",
     "Rule",
     "Severity",
@@ -62,6 +67,7 @@ __all__ = [
     "find_rule",
     "load_file",
     "load_text",
+    "resolve_file",
     "validate_file",
     "validate_paths",
     "validate_text",

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
 from . import registry as R
 from .diagnostics import Diagnostic, Finding, Severity, Span
-from .loader import decode, load, strip_bom
-from .validator import place, validate_document
+from .loader import SourceDocument, decode, load, strip_bom
+from .references import Reference, check_csv, references, resolve_local
+from .validator import DocumentOutcome, place, validate_document
 
 if TYPE_CHECKING:
     from .models import Application, DeploymentConfiguration, Model
@@ -51,6 +52,15 @@ class FileReport:
     documents: list[DocumentInfo]
     diagnostics: list[Diagnostic]
     source: str = field(default="", repr=False)
+    references: list[Reference] = field(default_factory=list)
+
+    def add(
+        self, document: SourceDocument, outcome: DocumentOutcome, findings: Iterable[Finding]
+    ) -> None:
+        """Findings of one document, placed in the file."""
+        for finding in findings:
+            span, path = place(document, outcome, finding)
+            self.diagnostics.append(_diagnostic(self.file, document.index, span, path, finding))
 
 
 @dataclass
@@ -75,6 +85,11 @@ class Report:
     @property
     def documents(self) -> list[DocumentInfo]:
         return [d for f in self.files for d in f.documents]
+
+    @property
+    def references(self) -> list[Reference]:
+        """What the Models point at, as resolved (empty with file checks off)."""
+        return [r for f in self.files for r in f.references]
 
     @property
     def resources(self) -> list[Resource]:
@@ -135,28 +150,63 @@ class ManifestError(Exception):
 # ------------------------------------------------------------------ validating
 
 
-def validate_text(text: str | bytes, filename: str = STDIN) -> Report:
-    """Validate manifest text (all its documents); `filename` names it in diagnostics."""
-    return Report([_check_text(text, filename)])
+@dataclass(frozen=True)
+class Options:
+    """What is checked besides the manifest's own text.
+
+    `file_checks`: payload entries and local training data, relative to the manifest's
+    folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`).
+    """
+
+    file_checks: bool = True
+    remote: bool = False
+    s3_endpoint_url: str | None = None
 
 
-def validate_file(path: str | os.PathLike[str]) -> Report:
+def validate_text(
+    text: str | bytes,
+    filename: str = STDIN,
+    *,
+    options: Options | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> Report:
+    """Validate manifest text (all its documents); `filename` names it in diagnostics.
+
+    Files it points at are resolved from `base_dir`: by default the folder of `filename`,
+    or the working directory for standard input.
+    """
+    options = options or Options()
+    return _run([(filename, lambda: text, _base(filename, base_dir))], options)
+
+
+def validate_file(path: str | os.PathLike[str], *, options: Options | None = None) -> Report:
     """Validate one manifest file. Raises FileNotFoundError if it does not exist."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(path)
-    return Report([_check_path(path)])
+    return validate_paths([path], options=options)
 
 
-def validate_paths(paths: Sequence[str], *, stdin_filename: str | None = None) -> Report:
+def validate_paths(
+    paths: Sequence[str], *, stdin_filename: str | None = None, options: Options | None = None
+) -> Report:
     """Validate several files in order; `-` reads standard input (named `stdin_filename`)."""
-    reports = []
+    inputs: list[_Input] = []
     for path in paths:
         if path == STDIN:
-            reports.append(_check_text(sys.stdin.buffer.read(), stdin_filename or STDIN))
+            name = stdin_filename or STDIN
+            inputs.append((name, sys.stdin.buffer.read, _base(name, None)))
         else:
-            reports.append(_check_path(path))
-    return Report(reports)
+            inputs.append((path, _reader(path), _base(path, None)))
+    return _run(inputs, options or Options())
+
+
+def resolve_file(
+    path: str | os.PathLike[str], *, options: Options | None = None
+) -> list[Reference]:
+    """What a manifest's payload entries and training data resolve to (files checked)."""
+    options = replace(options or Options(), file_checks=True)
+    return validate_file(path, options=options).references
 
 
 def missing_paths(paths: Iterable[str]) -> list[str]:
@@ -164,14 +214,14 @@ def missing_paths(paths: Iterable[str]) -> list[str]:
     return [p for p in paths if p != STDIN and not os.path.lexists(p)]
 
 
-def load_text(text: str | bytes, filename: str = STDIN) -> list[Resource]:
+def load_text(text: str | bytes, filename: str = STDIN, **kwargs: Any) -> list[Resource]:
     """The typed models of every document in `text`; ManifestError if any has an error."""
-    return _resources(validate_text(text, filename))
+    return _resources(validate_text(text, filename, **kwargs))
 
 
-def load_file(path: str | os.PathLike[str]) -> list[Resource]:
+def load_file(path: str | os.PathLike[str], *, options: Options | None = None) -> list[Resource]:
     """The typed models of every document in a file; ManifestError if any has an error."""
-    return _resources(validate_file(path))
+    return _resources(validate_file(path, options=options))
 
 
 def _resources(report: Report) -> list[Resource]:
@@ -180,50 +230,98 @@ def _resources(report: Report) -> list[Resource]:
     return report.resources
 
 
-# ------------------------------------------------------------------ one file
+# ------------------------------------------------------------------ files
+
+#: A name for the report, how to read the bytes, and the folder references resolve from.
+_Input = tuple[str, Callable[[], "str | bytes"], FilePath]
 
 
-def _check_path(path: str) -> FileReport:
-    try:
-        data = FilePath(path).read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        finding = Finding(R.READ_ERROR, f"cannot read the file: {reason}", span=Span(1, 1, 1, 2))
-        return FileReport(path, [], [_file_diagnostic(path, finding)])
-    return _check_text(data, path)
+def _base(filename: str, base_dir: str | os.PathLike[str] | None) -> FilePath:
+    if base_dir is not None:
+        return FilePath(base_dir).absolute()
+    if filename == STDIN:
+        return FilePath.cwd()
+    return FilePath(filename).absolute().parent
 
 
-def _check_text(text: str | bytes, filename: str) -> FileReport:
+def _reader(path: str) -> Callable[[], bytes]:
+    return lambda: FilePath(path).read_bytes()
+
+
+@dataclass
+class _Remote:
+    """An `s3://` reference waiting for S3's answer, with what is needed to place it."""
+
+    report: FileReport
+    document: SourceDocument
+    outcome: DocumentOutcome
+    reference: Reference
+
+
+def _run(inputs: list[_Input], options: Options) -> Report:
+    remote: list[_Remote] = []
+    reports = []
+    for filename, read, base in inputs:
+        try:
+            data = read()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            finding = Finding(
+                R.READ_ERROR, f"cannot read the file: {reason}", span=Span(1, 1, 1, 2)
+            )
+            reports.append(FileReport(filename, [], [_file_diagnostic(filename, finding)]))
+            continue
+        reports.append(_check_text(data, filename, base if options.file_checks else None, remote))
+    if remote and options.remote:
+        _ask_s3(remote, options.s3_endpoint_url)
+    for report in reports:
+        report.diagnostics.sort(key=lambda d: d.sort_key)
+    return Report(reports)
+
+
+def _check_text(
+    text: str | bytes, filename: str, base: FilePath | None, remote: list[_Remote]
+) -> FileReport:
     if isinstance(text, bytes):
         text, findings = decode(text)
     else:
         text, findings = strip_bom(text)
     try:
-        return _check_decoded(text, filename, findings)
+        return _check_decoded(text, filename, findings, base, remote)
     except Exception as error:  # a bug in hydro: report it, keep going with other files
         findings.append(_internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [_file_diagnostic(filename, f) for f in findings]
         return FileReport(filename, [], diagnostics, text)
 
 
-def _check_decoded(text: str, filename: str, findings: list[Finding]) -> FileReport:
+def _check_decoded(
+    text: str,
+    filename: str,
+    findings: list[Finding],
+    base: FilePath | None,
+    remote: list[_Remote],
+) -> FileReport:
     source = load(text)
     diagnostics = [_file_diagnostic(filename, f) for f in [*findings, *source.findings]]
-    documents = []
+    report = FileReport(filename, [], diagnostics, text)
     for document in source.documents:
         try:
             outcome = validate_document(document)
+            found = _references(document, outcome, base)
         except Exception as error:  # a bug in hydro: report it, keep going with the others
             line = document.line
             diagnostics.append(
                 _file_diagnostic(filename, _internal_error(error, Span(line, 1, line, 2)))
             )
-            documents.append(DocumentInfo(document.index, None, None, document.line))
+            report.documents.append(DocumentInfo(document.index, None, None, document.line))
             continue
-        for finding in outcome.findings:
-            span, path = place(document, outcome, finding)
-            diagnostics.append(_diagnostic(filename, document.index, span, path, finding))
-        documents.append(
+        report.add(document, outcome, outcome.findings)
+        for reference in found:
+            report.references.append(reference)
+            report.add(document, outcome, reference.findings)
+            if reference.remote:
+                remote.append(_Remote(report, document, outcome, reference))
+        report.documents.append(
             DocumentInfo(
                 document.index,
                 outcome.kind,
@@ -232,8 +330,36 @@ def _check_decoded(text: str, filename: str, findings: list[Finding]) -> FileRep
                 outcome.resource,  # type: ignore[arg-type]  # one of the three kinds
             )
         )
-    diagnostics.sort(key=lambda d: d.sort_key)
-    return FileReport(filename, documents, diagnostics, text)
+    return report
+
+
+def _references(
+    document: SourceDocument, outcome: DocumentOutcome, base: FilePath | None
+) -> list[Reference]:
+    if base is None or not isinstance(document.value, dict):
+        return []
+    found = references(document.value, base)
+    resolve_local(document.value, found)
+    for reference in found:
+        reference.document = document.index
+    return found
+
+
+def _ask_s3(waiting: list[_Remote], endpoint_url: str | None) -> None:
+    from .s3 import ask
+
+    answers = ask([w.reference.location for w in waiting], endpoint_url)
+    for item in waiting:
+        reference, answer = item.reference, answers[item.reference.location]
+        reference.exists, reference.size = answer.exists, answer.size
+        reference.type = "object" if answer.exists else None
+        if answer.rule is not None and answer.message is not None:
+            reference.findings.append(
+                Finding(answer.rule, answer.message, reference.path, answer.hint)
+            )
+        elif answer.head is not None:
+            check_csv(item.document.value, reference, answer.head)
+        item.report.add(item.document, item.outcome, reference.findings)
 
 
 def _internal_error(error: Exception, span: Span) -> Finding:

@@ -11,7 +11,7 @@ import typer
 from . import __version__, api
 from .diagnostics import Severity
 from .registry import RULES, Rule, find_rule
-from .reporters import OutputFormat, reporter_for
+from .reporters import OutputFormat, reporter_for, resolution_reporter_for
 from .suggest import did_you_mean
 
 EXIT_USAGE = 2
@@ -49,14 +49,35 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+Paths = Annotated[
+    list[str],
+    typer.Argument(metavar="PATH...", help="Manifest files to check; `-` reads standard input."),
+]
+StdinFilename = Annotated[
+    str | None,
+    typer.Option(
+        "--stdin-filename",
+        help="Name standard input in the report; its folder is where references resolve.",
+    ),
+]
+Remote = Annotated[
+    bool,
+    typer.Option(
+        "--remote", help="Check s3:// training data on S3 (credentials the standard boto3 way)."
+    ),
+]
+S3EndpointUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--s3-endpoint-url",
+        help="An S3-compatible endpoint (MinIO, Ceph); AWS_ENDPOINT_URL works too.",
+    ),
+]
+
+
 @app.command()
 def validate(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="PATH...", help="Manifest files to check; `-` reads standard input."
-        ),
-    ],
+    paths: Paths,
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.TEXT,
@@ -67,16 +88,54 @@ def validate(
         Severity | None,
         typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
     ] = None,
-    stdin_filename: Annotated[
-        str | None,
-        typer.Option("--stdin-filename", help="Name standard input in the report."),
-    ] = None,
+    stdin_filename: StdinFilename = None,
+    no_file_checks: Annotated[
+        bool,
+        typer.Option(
+            "--no-file-checks",
+            help="Do not look for payload files and local training data "
+            "(for manifests checked away from their files).",
+        ),
+    ] = False,
+    remote: Remote = False,
+    s3_endpoint_url: S3EndpointUrl = None,
 ) -> None:
     """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
 
     Exit codes: 0 no finding at or above the threshold, 1 findings, 2 usage error,
     3 internal error.
     """
+    _check_paths(paths)
+    threshold = fail_on or (Severity.WARNING if strict else Severity.ERROR)
+    options = api.Options(not no_file_checks, remote, s3_endpoint_url)
+    report = api.validate_paths(paths, stdin_filename=stdin_filename, options=options)
+    reporter_for(output, sys.stdout)(report, sys.stdout)
+    raise typer.Exit(report.exit_code(threshold))
+
+
+@app.command()
+def resolve(
+    paths: Paths,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.TEXT,
+    stdin_filename: StdinFilename = None,
+    remote: Remote = False,
+    s3_endpoint_url: S3EndpointUrl = None,
+) -> None:
+    """Show what each payload entry and training data resolves to: path, kind, size, columns.
+
+    Exit codes: 0 everything was found, 1 something is missing or unreadable, 2 usage error.
+    """
+    _check_paths(paths)
+    options = api.Options(True, remote, s3_endpoint_url)
+    report = api.validate_paths(paths, stdin_filename=stdin_filename, options=options)
+    resolution_reporter_for(output, sys.stdout)(report, sys.stdout)
+    missing = any(r.exists is False or r.findings for r in report.references)
+    raise typer.Exit(1 if missing else 0)
+
+
+def _check_paths(paths: list[str]) -> None:
     missing = api.missing_paths(paths)
     if missing:
         raise _usage_error(f"no such file: {', '.join(missing)}")
@@ -85,10 +144,6 @@ def validate(
         raise _usage_error(
             f"{', '.join(folders)} is a folder; name the files, or use `hydro lint` for folders"
         )
-    threshold = fail_on or (Severity.WARNING if strict else Severity.ERROR)
-    report = api.validate_paths(paths, stdin_filename=stdin_filename)
-    reporter_for(output, sys.stdout)(report, sys.stdout)
-    raise typer.Exit(report.exit_code(threshold))
 
 
 @app.command()

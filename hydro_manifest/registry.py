@@ -599,6 +599,97 @@ BATCH_SIZE = _rule(
     good=_MODEL + "monitoring-configuration:\n  batch-size: 100\n",
 )
 
+# ---------------------------------------------------------------- files the manifest points at
+PAYLOAD_NOT_FOUND = _rule(
+    "HY216", "payload-not-found", L.HS_CLI, ERROR,
+    "a `payload` entry that does not exist",
+    """
+`hs apply` resolves payload entries relative to the manifest's folder and fails, after it
+has started packing, when one is missing. hydro resolves them the same way and reports the
+absolute path it tried. Switch file checks off (`--no-file-checks`) to validate a manifest
+away from its files.
+""",
+    bad=_MODEL.replace("payload: [src/, requirements.txt]", "payload: [scr/]"),
+    good=_MODEL.replace("payload: [src/, requirements.txt]", "payload: [src/]"),
+)
+PAYLOAD_FOLDER = _rule(
+    "HY217", "payload-folder", L.LINT, ERROR,
+    "a `payload` folder that is empty, or an entry ending in `/` that is a file",
+    """
+A folder in `payload` is packed with its files; an empty folder uploads nothing, so the
+model cannot find what it was meant to load. An entry written as a folder (`model.pkl/`)
+that is a file is a typo that `hs` treats inconsistently.
+""",
+    bad=_MODEL.replace("payload: [src/, requirements.txt]", "payload: [empty/]"),
+    good=_MODEL.replace("payload: [src/, requirements.txt]", "payload: [src/]"),
+)
+PAYLOAD_DUPLICATE = _rule(
+    "HY218", "payload-duplicate", L.LINT, WARNING,
+    "two `payload` entries naming the same file",
+    """
+An entry that names the same file as another, or a file inside a folder that is already
+listed, is packed twice. It is harmless but usually a leftover of an edit.
+""",
+    bad=_MODEL.replace("payload: [src/, requirements.txt]", "payload: [src/, src/func_main.py]"),
+    good=_MODEL.replace("payload: [src/, requirements.txt]", "payload: [src/]"),
+)
+TRAINING_DATA_NOT_FOUND = _rule(
+    "HY219", "training-data-not-found", L.HS_CLI, ERROR,
+    "local `training-data` that does not exist or cannot be read",
+    """
+A local `training-data` path is resolved relative to the manifest's folder, and `hs apply`
+stops with "Can't find training data file" when it is missing (MOD-5), after the model has
+been uploaded. hydro reports the absolute path it tried.
+""",
+    bad=_MODEL + "training-data: data/trian.csv\n",
+    good=_MODEL + "training-data: data/train.csv\n",
+)
+TRAINING_DATA_CSV = _rule(
+    "HY220", "training-data-csv", L.DOCS, ERROR,
+    "training data that is empty or not a CSV file",
+    """
+The monitoring profiles the training data as CSV with a header line. hydro reads only the
+first bytes of the file (or of the S3 object) and reports one that is empty, binary, not
+UTF-8 text, or without a header.
+""",
+    bad=_MODEL + "training-data: data/empty.csv\n",
+    good=_MODEL + "training-data: data/train.csv\n",
+)
+TRAINING_DATA_COLUMNS = _rule(
+    "HY221", "training-data-columns", L.LINT, WARNING,
+    "a contract input without a column in the training data",
+    """
+The monitoring compares each input with the training data's column of the same name. An
+input without a column has no reference profile, which usually means a renamed field or
+the wrong file. Read from the CSV header only.
+""",
+    bad=_MODEL + "training-data: data/other.csv\n",
+    good=_MODEL + "training-data: data/train.csv\n",
+)
+S3_OBJECT = _rule(
+    "HY222", "s3-object", L.MANAGER, ERROR,
+    "`training-data` on S3 that does not exist or is empty (`--remote`)",
+    """
+`hs apply` passes an `s3://` address to the monitoring service unchecked, and the upload
+of the training data fails later. With `--remote`, hydro asks S3 (HEAD, then the first
+bytes only): the bucket and the object must exist and the object must not be empty.
+""",
+    bad=_MODEL + "training-data: s3://census-data/missing.csv\n",
+    good=_MODEL + "training-data: s3://census-data/train.csv\n",
+)
+S3_UNAVAILABLE = _rule(
+    "HY223", "s3-unavailable", L.LINT, ERROR,
+    "S3 could not be asked about `training-data` (`--remote`)",
+    """
+With `--remote`, an S3 check that cannot be made is reported instead of passed over: no
+credentials, access denied, a bucket in another region, an endpoint that cannot be reached
+or does not answer in time. Credentials and region come the standard boto3 way;
+`--s3-endpoint-url` or `AWS_ENDPOINT_URL` reach S3-compatible stores.
+""",
+    bad=_MODEL + "training-data: s3://census-data/train.csv\n",
+    good=_MODEL,
+)
+
 # ---------------------------------------------------------------- contract
 MISSING_CONTRACT = _rule(
     "HY301", "missing-contract", L.HS_CLI, ERROR,

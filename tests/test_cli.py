@@ -33,6 +33,9 @@ NOTE_ONLY = WARNS.replace("NUMERICAL", "numerical").replace("  name: predict\n",
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
+    """A manifest in a folder that holds its payload (`src/`)."""
+    (tmp_path / "src").mkdir(exist_ok=True)
+    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -113,10 +116,12 @@ def test_json_syntax_error_has_null_document_and_path(tmp_path: Path) -> None:
 def test_stdin_is_named_by_stdin_filename() -> None:
     text = WARNS.replace("int64", "float")
     named = runner.invoke(
-        app, ["validate", "-", "--stdin-filename", "models/serving.yaml"], input=text
+        app,
+        ["validate", "-", "--stdin-filename", "models/serving.yaml", "--no-file-checks"],
+        input=text,
     )
     assert named.output.startswith("models/serving.yaml:8:32: error[HY309]")
-    anonymous = runner.invoke(app, ["validate", "-"], input=text)
+    anonymous = runner.invoke(app, ["validate", "--no-file-checks", "-"], input=text)
     assert anonymous.output.startswith("-:8:32: error[HY309]")
 
 

@@ -36,6 +36,15 @@ def reporter_for(output: OutputFormat, stream: TextIO) -> Reporter:
     return write_plain
 
 
+def resolution_reporter_for(output: OutputFormat, stream: TextIO) -> Reporter:
+    """The reporters of `hydro resolve`."""
+    from . import resolution
+
+    if output is OutputFormat.JSON:
+        return resolution.write_json
+    return resolution.write_rich if wants_rich(stream) else resolution.write_plain
+
+
 def summary_line(report: Report) -> str:
     """'2 files, 3 documents: 1 error, 2 warnings, 0 notes'."""
     counts = report.summary()

@@ -1,0 +1,113 @@
+"""`hydro resolve`: what each payload entry and training data resolves to.
+
+A table per manifest on a terminal, aligned plain lines elsewhere, or JSON; the findings
+about the references follow, as `hydro validate` prints them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from .. import __version__
+from ..api import Report
+from ..diagnostics import Severity
+from ..references import Reference
+from .plain import format_line
+
+#: The findings about references: HY216 ... HY223.
+_REFERENCE_RULES = frozenset(f"HY{n}" for n in range(216, 224))
+_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]  # int becomes float on purpose
+    return "-"
+
+
+def _exists(reference: Reference) -> str:
+    return {True: "yes", False: "no", None: "not checked"}[reference.exists]
+
+
+def _row(reference: Reference) -> list[str]:
+    columns = ", ".join(reference.columns) if reference.columns is not None else ""
+    return [
+        reference.role,
+        reference.entry,
+        reference.location,
+        _exists(reference),
+        reference.type or "-",
+        _size(reference.size),
+        columns,
+    ]
+
+
+_HEADERS = ["role", "entry", "resolves to", "exists", "kind", "size", "columns"]
+
+
+def _summary(report: Report) -> str:
+    found = report.references
+    missing = sum(r.exists is False for r in found)
+    unchecked = sum(r.exists is None for r in found)
+    return (
+        f"{len(report.files)} file{'s' * (len(report.files) != 1)}, "
+        f"{len(found)} reference{'s' * (len(found) != 1)}: {missing} missing, "
+        f"{unchecked} not checked, {len(_problems(report))} findings"
+    )
+
+
+def _problems(report: Report) -> list[Any]:
+    return [d for d in report.diagnostics if d.rule in _REFERENCE_RULES]
+
+
+def write_plain(report: Report, stream: TextIO) -> None:
+    for file in report.files:
+        stream.write(f"{file.file}\n")
+        rows = [_row(r) for r in file.references]
+        if not rows:
+            stream.write("  (no payload or training data)\n")
+            continue
+        widths = [max(len(row[i]) for row in [*rows, _HEADERS]) for i in range(len(_HEADERS))]
+        for row in [_HEADERS, *rows]:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+            stream.write("  " + "  ".join(cells).rstrip() + "\n")
+    for diagnostic in _problems(report):
+        stream.write(format_line(diagnostic) + "\n")
+    stream.write(_summary(report) + "\n")
+
+
+def write_rich(report: Report, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False)
+    for file in report.files:
+        table = Table(title=file.file, title_justify="left", title_style="bold")
+        for header in _HEADERS:
+            table.add_column(header, overflow="fold")
+        for reference in file.references:
+            style = "red" if reference.exists is False or reference.findings else None
+            table.add_row(*_row(reference), style=style)
+        console.print(table)
+    for diagnostic in _problems(report):
+        console.print(format_line(diagnostic), style=_STYLE[diagnostic.severity])
+    console.print(_summary(report))
+
+
+def write_json(report: Report, stream: TextIO) -> None:
+    data = {
+        "version": 1,
+        "tool": {"name": "hydro", "version": __version__},
+        "files": [
+            {"file": f.file, "references": [r.to_json() for r in f.references]}
+            for f in report.files
+        ],
+        "diagnostics": [d.to_json() for d in _problems(report)],
+    }
+    json.dump(data, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
