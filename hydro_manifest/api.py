@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -202,10 +202,14 @@ def validate_paths(
 
 
 def resolve_file(
-    path: str | os.PathLike[str], *, options: Options | None = None
+    path: str | os.PathLike[str], *, remote: bool = False, s3_endpoint_url: str | None = None
 ) -> list[Reference]:
-    """What a manifest's payload entries and training data resolve to (files checked)."""
-    options = replace(options or Options(), file_checks=True)
+    """What a manifest's payload entries and training data resolve to.
+
+    Each reference says where it points, whether it exists, its kind and size, the CSV
+    columns of training data, and its findings. `remote` asks S3 about `s3://` data.
+    """
+    options = Options(file_checks=True, remote=remote, s3_endpoint_url=s3_endpoint_url)
     return validate_file(path, options=options).references
 
 

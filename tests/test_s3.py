@@ -224,7 +224,7 @@ def test_aws_endpoint_url_from_the_environment(
 def test_resolve_shows_the_object(tmp_path: Path, s3_endpoint: str) -> None:
     path = tmp_path / "serving.yaml"
     path.write_text(MANIFEST.format(uri=f"s3://{BUCKET}/train.csv"))
-    (reference,) = resolve_file(path, options=Options(remote=True, s3_endpoint_url=s3_endpoint))
+    (reference,) = resolve_file(path, remote=True, s3_endpoint_url=s3_endpoint)
     assert (reference.exists, reference.type, reference.size, reference.columns) == (
         True,
         "object",

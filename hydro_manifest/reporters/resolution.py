@@ -91,12 +91,18 @@ def write_rich(report: Report, stream: TextIO) -> None:
         for header in _HEADERS:
             table.add_column(header, overflow="fold")
         for reference in file.references:
-            style = "red" if reference.exists is False or reference.findings else None
-            table.add_row(*_row(reference), style=style)
+            table.add_row(*_row(reference), style=_row_style(reference))
         console.print(table)
     for diagnostic in _problems(report):
         console.print(format_line(diagnostic), style=_STYLE[diagnostic.severity])
     console.print(_summary(report))
+
+
+def _row_style(reference: Reference) -> str | None:
+    if reference.exists is False:
+        return _STYLE[Severity.ERROR]
+    worst = max((f.rule.severity for f in reference.findings), key=lambda s: s.rank, default=None)
+    return _STYLE[worst] if worst else None
 
 
 def write_json(report: Report, stream: TextIO) -> None:
