@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from . import __version__, api
+from .config import Config, ConfigError
+from .config import load as load_config
 from .diagnostics import Severity
 from .registry import RULES, Rule, find_rule
 from .reporters import OutputFormat, reporter_for, resolution_reporter_for
@@ -60,6 +62,23 @@ StdinFilename = Annotated[
         help="Name standard input in the report; its folder is where references resolve.",
     ),
 ]
+ConfigFile = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="A .hydro.yaml or pyproject.toml ([tool.hydro]); by default the nearest above "
+        "the first path.",
+    ),
+]
+NoFileChecks = Annotated[
+    bool,
+    typer.Option(
+        "--no-file-checks",
+        help="Do not look for payload files and local training data "
+        "(for manifests checked away from their files).",
+    ),
+]
 Remote = Annotated[
     bool,
     typer.Option(
@@ -89,16 +108,10 @@ def validate(
         typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
     ] = None,
     stdin_filename: StdinFilename = None,
-    no_file_checks: Annotated[
-        bool,
-        typer.Option(
-            "--no-file-checks",
-            help="Do not look for payload files and local training data "
-            "(for manifests checked away from their files).",
-        ),
-    ] = False,
+    no_file_checks: NoFileChecks = False,
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
 
@@ -106,9 +119,12 @@ def validate(
     3 internal error.
     """
     _check_paths(paths)
-    threshold = fail_on or (Severity.WARNING if strict else Severity.ERROR)
-    options = api.Options(not no_file_checks, remote, s3_endpoint_url)
-    report = api.validate_paths(paths, stdin_filename=stdin_filename, options=options)
+    config = _config(config_file, paths)
+    threshold = _threshold(fail_on, strict, config)
+    options = _options(config, no_file_checks, remote, s3_endpoint_url)
+    report = api.validate_paths(
+        paths, stdin_filename=stdin_filename, options=options, config=config
+    )
     reporter_for(output, sys.stdout)(report, sys.stdout)
     raise typer.Exit(report.exit_code(threshold))
 
@@ -135,6 +151,34 @@ def resolve(
     raise typer.Exit(1 if missing else 0)
 
 
+def _config(path: str | None, paths: list[str]) -> Config:
+    """The named configuration file, or the one found above the first path."""
+    start = next((p for p in paths if p != api.STDIN), ".")
+    try:
+        return load_config(path, start=start)
+    except ConfigError as error:
+        raise _usage_error(str(error)) from None
+
+
+def _threshold(fail_on: Severity | None, strict: bool, config: Config) -> Severity:
+    if fail_on is not None:
+        return fail_on
+    if strict or config.strict:
+        return Severity.WARNING
+    return config.fail_on or Severity.ERROR
+
+
+def _options(
+    config: Config, no_file_checks: bool, remote: bool, s3_endpoint_url: str | None
+) -> api.Options:
+    """Options from the command line, where given, over the configuration's."""
+    return api.Options(
+        file_checks=config.file_checks and not no_file_checks,
+        remote=remote or config.remote,
+        s3_endpoint_url=s3_endpoint_url or config.s3_endpoint_url,
+    )
+
+
 def _check_paths(paths: list[str]) -> None:
     missing = api.missing_paths(paths)
     if missing:
@@ -144,6 +188,105 @@ def _check_paths(paths: list[str]) -> None:
         raise _usage_error(
             f"{', '.join(folders)} is a folder; name the files, or use `hydro lint` for folders"
         )
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH...]",
+            help="Files and folders to lint together (default: the current folder).",
+        ),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
+    ] = False,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
+    ] = None,
+    list_files: Annotated[
+        bool, typer.Option("--list-files", help="Print the files that would be linted, and stop.")
+    ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Succeed when no manifest is found.")
+    ] = False,
+    no_file_checks: NoFileChecks = False,
+    remote: Remote = False,
+    s3_endpoint_url: S3EndpointUrl = None,
+    stdin_filename: StdinFilename = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes to use [default: the CPUs]."),
+    ] = None,
+    config_file: ConfigFile = None,
+    explain_app: Annotated[
+        str | None,
+        typer.Option(
+            "--explain-app",
+            metavar="NAME",
+            help="Show what the application NAME takes and returns, from its stages' models.",
+        ),
+    ] = None,
+) -> None:
+    """Lint a repository: every manifest's checks, and the checks across them (references,
+    pipeline stages that must fit, duplicate names). Other YAML is skipped.
+
+    Exit codes: 0 no finding at or above the threshold, 1 findings (or no manifest found),
+    2 usage error, 3 internal error.
+    """
+    paths = paths or ["."]
+    missing = api.missing_paths(paths)
+    if missing:
+        raise _usage_error(f"no such file or folder: {', '.join(missing)}")
+    config = _config(config_file, paths)
+    if list_files:
+        for file in api.list_files(paths, config=config, exclude=exclude or ()):
+            typer.echo(file)
+        return
+    threshold = _threshold(fail_on, strict, config)
+    options = _options(config, no_file_checks, remote, s3_endpoint_url)
+    report = api.lint_paths(
+        paths,
+        config=config,
+        exclude=exclude or (),
+        options=options,
+        stdin_filename=stdin_filename,
+        processes=jobs,
+    )
+    if explain_app is not None:
+        _explain_app(explain_app, report)
+    reporter_for(output, sys.stdout)(report, sys.stdout)
+    if not report.files and not allow_empty:
+        skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
+        typer.echo(
+            f"hydro: no Hydrosphere manifest found in {', '.join(paths)}{skipped}; "
+            "use --allow-empty if that is expected",
+            err=True,
+        )
+        raise typer.Exit(1)
+    raise typer.Exit(report.exit_code(threshold))
+
+
+def _explain_app(name: str, report: api.Report) -> None:
+    from .project import interface
+    from .reporters.interface import write_interface
+
+    found = interface(name, report.summaries)
+    if found is None:
+        names = [s.name for s in report.summaries if s.kind == "Application" and s.name]
+        hint = did_you_mean(name, names)
+        message = f"no Application '{name}' among the linted files"
+        raise _usage_error(message + (f"; {hint}" if hint else ""))
+    write_interface(found, sys.stdout)
 
 
 @app.command()

@@ -46,6 +46,9 @@ DOCUMENTED_TYPES: dict[str, str] = {
     "complex128": "128-bit double-precision complex",
 }
 
+#: Names of one type: `hs` maps both to the same DataType (CON-6).
+TYPE_SYNONYMS: dict[str, str] = {"half": "float16", "double": "float64"}
+
 #: Types `hs` 3.0.3 accepts that the spec does not list (CON-6).
 UNDOCUMENTED_CLI_TYPES: tuple[str, ...] = ("qint32",)
 

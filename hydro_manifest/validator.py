@@ -154,6 +154,23 @@ def _first_line_span(node: Node) -> Span:
 # ------------------------------------------------------------------ kind
 
 
+def is_manifest(value: Any) -> bool:
+    """Whether `hydro lint` treats a document as a Hydrosphere manifest.
+
+    Its `kind` is one of the three, a near miss (`Modle`) or an older name; or it has no
+    `kind` but a `name` and the keys of exactly one of them. Kubernetes objects
+    (`apiVersion`) are not, even `kind: Application` of Argo CD.
+    """
+    if not isinstance(value, dict) or "apiVersion" in value:
+        return False
+    kind = value.get("kind")
+    if kind is None:
+        guesses = sum(bool(keys & value.keys()) for keys in _KIND_KEYS.values())
+        return "name" in value and guesses == 1
+    text = str(kind)
+    return text in spec.KINDS or text in spec.LEGACY_KINDS or bool(closest(text, spec.KINDS))
+
+
 def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
     """The kind to validate the document as, reporting a missing or unknown `kind`."""
     kind = value.get("kind")

@@ -2,7 +2,8 @@
 
 Fixtures are real YAML files under tests/fixtures/<area>/; a file without `# expect:`
 lines must be clean. Together they cover every rule in the registry. Only the `files`
-area has the files its manifests point at, so only there are file checks on.
+area has the files its manifests point at, so only there are file checks on. Each folder
+under tests/fixtures/lint/ is linted as one repository, as `hydro lint FOLDER` does.
 """
 
 from __future__ import annotations
@@ -11,19 +12,45 @@ from pathlib import Path
 
 import pytest
 
-from hydro_manifest import RULES, Options, validate_file
+from hydro_manifest import RULES, Options, lint_paths, validate_file
 from tests.conftest import FIXTURES, expectations, fixture_files, observed
 
+LINT = FIXTURES / "lint"
 #: Rules whose failing case cannot be a committed file: a crash of hydro, an unreadable
 #: file, and S3's answers (test_api.py, test_s3.py).
 _TESTED_ELSEWHERE = {"HY000", "HY013", "HY222", "HY223"}
 
 
-@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def _single_files() -> list[Path]:
+    return [p for p in fixture_files() if LINT not in p.parents]
+
+
+@pytest.mark.parametrize("path", _single_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_gives_exactly_the_expected_diagnostics(path: Path) -> None:
     area = path.relative_to(FIXTURES).parts[0]
     report = validate_file(path, options=Options(file_checks=area == "files"))
     assert observed(report.diagnostics) == expectations(path)
+
+
+@pytest.mark.parametrize("folder", sorted(p for p in LINT.iterdir() if p.is_dir()), ids=str)
+def test_linted_folder_gives_exactly_the_expected_diagnostics(folder: Path) -> None:
+    report = lint_paths([str(folder)], options=Options(file_checks=False), processes=1)
+    linted = sorted(Path(f.file) for f in report.files)
+    for path in linted:
+        mine = [d for d in report.diagnostics if Path(d.file) == path]
+        assert observed(mine) == expectations(path), path
+
+
+def test_lint_skips_yaml_that_is_not_a_manifest() -> None:
+    folder = LINT / "other-yaml"
+    report = lint_paths([str(folder)], options=Options(file_checks=False), processes=1)
+    assert sorted(Path(p).relative_to(folder).as_posix() for p in report.skipped) == [
+        ".github/workflows/ci.yml",
+        "chart/templates/deployment.yaml",
+        "chart/values.yaml",
+        "k8s/deployment.yaml",
+    ]
+    assert sorted(Path(f.file).name for f in report.files) == ["app.yaml", "broken.yaml"]
 
 
 def test_fixtures_cover_every_rule() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hydro_manifest import RULES, Layer, Severity, find_rule, validate_text
+from hydro_manifest import RULES, Layer, Report, Severity, find_rule, lint_paths, validate_text
 from hydro_manifest.cli import app
 
 #: Rules whose failing example cannot be a text (a crash of hydro, an unreadable file) or
@@ -49,14 +49,25 @@ def _text(rule_id: str, example: str) -> str | bytes:
 
 @pytest.mark.parametrize("rule_id", sorted(set(RULES) - _NOT_FROM_TEXT))
 def test_failing_example_gives_the_rule(rule_id: str, workspace: Path) -> None:
-    report = validate_text(_text(rule_id, RULES[rule_id].bad), "bad.yaml", base_dir=workspace)
+    report = _check(rule_id, _text(rule_id, RULES[rule_id].bad), workspace / "bad.yaml")
     assert rule_id in {d.rule for d in report.diagnostics}
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_passing_example_is_clean(rule_id: str, workspace: Path) -> None:
-    report = validate_text(RULES[rule_id].good, "good.yaml", base_dir=workspace)
+    report = _check(rule_id, RULES[rule_id].good, workspace / "good.yaml")
     assert report.diagnostics == []
+
+
+def _check(rule_id: str, text: str | bytes, path: Path) -> Report:
+    """Validate the example in the workspace; lint it, if the rule is checked across files."""
+    if not RULES[rule_id].across_documents:
+        return validate_text(text, str(path))
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    try:
+        return lint_paths([str(path)])
+    finally:
+        path.unlink()
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

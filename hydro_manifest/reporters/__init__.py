@@ -52,8 +52,11 @@ def summary_line(report: Report) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    return (
+    line = (
         f"{plural(counts['files'], 'file')}, {plural(counts['documents'], 'document')}: "
         f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
         f"{plural(counts['notes'], 'note')}"
     )
+    if report.skipped:
+        line += f" ({plural(len(report.skipped), 'other YAML file')} skipped)"
+    return line

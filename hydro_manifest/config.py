@@ -1,0 +1,273 @@
+"""The configuration: `[tool.hydro]` in `pyproject.toml`, or `.hydro.yaml`.
+
+Found by searching up from the first path given (the nearest folder with either file
+wins; `.hydro.yaml` before `pyproject.toml`), or named with `--config`. It is validated
+like a manifest: an unknown key or a bad value is a `ConfigError` with its line and a
+"did you mean", which the CLI reports as a usage error (exit 2).
+
+    [tool.hydro]
+    select = ["HY", "kubernetes"]      # rule ids, id prefixes, names or layers (default: all)
+    ignore = ["HY315", "lint"]
+    strict = true                      # warnings fail
+    fail-on = "warning"
+    file-checks = true
+    remote = false
+    s3-endpoint-url = "http://localhost:9000"
+    exclude = ["vendor/**"]
+    [tool.hydro.per-path-ignores]
+    "legacy/**" = ["HY106"]
+    [tool.hydro.severity]
+    HY315 = "error"
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .diagnostics import Diagnostic, Layer, Severity
+from .options import Options
+from .registry import RULES, find_rule
+from .suggest import did_you_mean
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_FILES = (".hydro.yaml", "pyproject.toml")
+_LAYERS = {layer.value for layer in Layer}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and line."""
+
+
+def _check_selector(value: str) -> str:
+    """A rule id, an id prefix (HY5), a rule name, or a layer."""
+    if value in _LAYERS or find_rule(value) is not None:
+        return value
+    if value.upper().startswith("HY") and any(r.startswith(value.upper()) for r in RULES):
+        return value.upper()
+    choices = [*RULES, *(r.name for r in RULES.values()), *_LAYERS]
+    hint = did_you_mean(value, choices)
+    raise ValueError(
+        f"'{value}' is not a rule id, id prefix, rule name or layer" + (f"; {hint}" if hint else "")
+    )
+
+
+class _Settings(BaseModel):
+    """What a configuration file may say (kebab-case keys, like the manifests)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-path-ignores")
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    strict: bool = False
+    fail_on: Severity | None = Field(None, alias="fail-on")
+    file_checks: bool = Field(True, alias="file-checks")
+    remote: bool = False
+    s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _selectors(cls, values: list[str]) -> list[str]:
+        return [_check_selector(v) for v in values]
+
+    @field_validator("per_path_ignores")
+    @classmethod
+    def _per_path(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {glob: [_check_selector(v) for v in rules] for glob, rules in values.items()}
+
+    @field_validator("severity")
+    @classmethod
+    def _rule_ids(cls, values: dict[str, Severity]) -> dict[str, Severity]:
+        out = {}
+        for key, severity in values.items():
+            rule = find_rule(key)
+            if rule is None:
+                raise ValueError(f"'{key}' is not a rule; " + (did_you_mean(key, RULES) or ""))
+            out[rule.id] = severity
+        return out
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration, and the folder its per-path globs are relative to."""
+
+    settings: _Settings = field(default_factory=_Settings)
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+
+    # -- what the CLI and the library read
+
+    @property
+    def strict(self) -> bool:
+        return self.settings.strict
+
+    @property
+    def fail_on(self) -> Severity | None:
+        return self.settings.fail_on
+
+    @property
+    def file_checks(self) -> bool:
+        return self.settings.file_checks
+
+    @property
+    def remote(self) -> bool:
+        return self.settings.remote
+
+    @property
+    def s3_endpoint_url(self) -> str | None:
+        return self.settings.s3_endpoint_url
+
+    @property
+    def exclude(self) -> list[str]:
+        return self.settings.exclude
+
+    def options(self) -> Options:
+        return Options(self.file_checks, self.remote, self.s3_endpoint_url)
+
+    def enabled(self, rule_id: str) -> bool:
+        """Whether the rule is selected and not ignored."""
+        selected = not self.settings.select or any(
+            _matches(s, rule_id) for s in self.settings.select
+        )
+        return selected and not any(_matches(s, rule_id) for s in self.settings.ignore)
+
+    def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Drop what is switched off (everywhere or under a path), change severities."""
+        kept = []
+        for diagnostic in diagnostics:
+            if not self.enabled(diagnostic.rule) or self._ignored_at(diagnostic):
+                continue
+            severity = self.settings.severity.get(diagnostic.rule)
+            kept.append(replace(diagnostic, severity=severity) if severity else diagnostic)
+        return kept
+
+    def _ignored_at(self, diagnostic: Diagnostic) -> bool:
+        if not self.settings.per_path_ignores:
+            return False
+        path = os.path.relpath(os.path.abspath(diagnostic.file), self.root).replace(os.sep, "/")
+        return any(
+            fnmatch.fnmatch(path, glob) and any(_matches(s, diagnostic.rule) for s in rules)
+            for glob, rules in self.settings.per_path_ignores.items()
+        )
+
+
+def _matches(selector: str, rule_id: str) -> bool:
+    rule = RULES.get(rule_id)
+    if rule is None:
+        return False
+    return (
+        selector == rule.layer.value
+        or selector == rule.name
+        or rule_id.startswith(selector.upper())
+    )
+
+
+# ------------------------------------------------------------------ finding and reading
+
+
+def find(start: str) -> Path | None:
+    """The configuration file nearest above `start` (a file or folder)."""
+    folder = Path(start).absolute()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            path = candidate / name
+            if path.is_file() and (name != "pyproject.toml" or _has_tool_hydro(path)):
+                return path
+    return None
+
+
+def _has_tool_hydro(path: Path) -> bool:
+    try:
+        return "hydro" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def load(path: str | os.PathLike[str] | None = None, *, start: str = ".") -> Config:
+    """The configuration at `path`, or the one found from `start`, or the defaults."""
+    found = Path(path) if path is not None else find(start)
+    if found is None:
+        return Config()
+    if not found.is_file():
+        raise ConfigError(f"{found}: no such configuration file")
+    if found.name == "pyproject.toml" or found.suffix == ".toml":
+        data = _read_toml(found).get("tool", {}).get("hydro", {})
+        text = found.read_text(encoding="utf-8", errors="replace")
+    else:
+        data, text = _read_yaml(found)
+    try:
+        settings = _Settings.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(found, text, error)) from None
+    return Config(settings, found.parent.absolute(), found)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as stream:
+            return tomllib.load(stream)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
+    from .loader import decode
+    from .loader import load as load_yaml
+
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError as error:
+        raise ConfigError(f"{path}: {error.strerror or error}") from None
+    source = load_yaml(text)
+    problems = [*source.findings, *(f for d in source.documents for f in d.findings)]
+    if problems:
+        first = problems[0]
+        line = first.span.line if first.span else 1
+        raise ConfigError(f"{path}:{line}: {first.message}")
+    if not source.documents or source.documents[0].value is None:
+        return {}, text
+    value = source.documents[0].value
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}:1: the configuration must be a mapping of options")
+    return value, text
+
+
+def _describe(path: Path, text: str, error: ValidationError) -> str:
+    """The first problem, with the line of its key and a "did you mean" for unknown keys."""
+    problem = error.errors(include_url=False)[0]
+    location = [str(part) for part in problem["loc"]]
+    key = location[0] if location else ""
+    line = _line_of(text, key)
+    where = f"{path}:{line}" if line else str(path)
+    if problem["type"] == "extra_forbidden":
+        known = [f.alias or name for name, f in _Settings.model_fields.items()]
+        hint = did_you_mean(key, known, listing="valid options")
+        return f"{where}: unknown option '{key}'" + (f" ({hint})" if hint else "")
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"{where}: {'.'.join(location)}: {message}"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where `key` is set (first match, after `[tool.hydro]` in a TOML file)."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip() == "[tool.hydro]"), 0)
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip().strip("'\"")
+        if stripped.startswith((f"{key}:", f"{key} ", f"{key}=", f'{key}"', f"{key}'")):
+            return number + 1
+    return None

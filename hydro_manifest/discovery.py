@@ -1,0 +1,145 @@
+"""Finding the manifests of a repository: `*.yaml` and `*.yml` under the given paths.
+
+Skips version-control and tool folders, virtual environments, `node_modules`, what
+`.gitignore` files ignore (nested ones too, as git reads them) and the `--exclude` /
+config globs. Symbolic links to folders are followed once: a loop is walked only once.
+Files named on the command line are always checked, as ruff and yamllint do.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pathspec import GitIgnoreSpec
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+SKIPPED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    """The patterns of one `.gitignore`, relative to its folder."""
+
+    folder: str
+    spec: GitIgnoreSpec
+
+    def matches(self, path: str, is_dir: bool) -> bool:
+        relative = os.path.relpath(path, self.folder).replace(os.sep, "/")
+        if relative.startswith("../"):
+            return False
+        return self.spec.match_file(relative + "/" if is_dir else relative)
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+    """The manifest files under `paths`, in a stable (sorted, depth-first) order."""
+    excluded = GitIgnoreSpec.from_lines(list(exclude))
+    found: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        if os.path.isdir(path):
+            for file in _walk(path, excluded):
+                if file not in seen:
+                    seen.add(file)
+                    found.append(file)
+        elif path not in seen:
+            seen.add(path)
+            found.append(path)
+    return found
+
+
+def _walk(root: str, excluded: GitIgnoreSpec) -> Iterator[str]:
+    visited: set[tuple[int, int]] = set()
+    ignores = _parent_ignores(root)
+    yield from _walk_folder(root, root, excluded, ignores, visited)
+
+
+def _walk_folder(
+    folder: str,
+    root: str,
+    excluded: GitIgnoreSpec,
+    ignores: list[_Ignore],
+    visited: set[tuple[int, int]],
+) -> Iterator[str]:
+    try:
+        status = os.stat(folder)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    identity = (status.st_dev, status.st_ino)
+    if identity in visited:
+        return  # a symbolic link back into the tree
+    visited.add(identity)
+    local = _read_gitignore(folder)
+    ignores = [*ignores, local] if local else ignores
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
+        if _skipped(entry, relative, is_dir, excluded, ignores):
+            continue
+        if is_dir:
+            yield from _walk_folder(entry.path, root, excluded, ignores, visited)
+        elif entry.name.endswith(MANIFEST_SUFFIXES):
+            yield os.path.normpath(entry.path)
+
+
+def _skipped(
+    entry: os.DirEntry[str],
+    relative: str,
+    is_dir: bool,
+    excluded: GitIgnoreSpec,
+    ignores: list[_Ignore],
+) -> bool:
+    if is_dir and (entry.name in SKIPPED_FOLDERS or _is_virtualenv(entry.path)):
+        return True
+    if excluded.match_file(relative + "/" if is_dir else relative):
+        return True
+    return any(ignore.matches(entry.path, is_dir) for ignore in ignores)
+
+
+def _is_virtualenv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+
+
+def _read_gitignore(folder: str) -> _Ignore | None:
+    try:
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    return _Ignore(folder, GitIgnoreSpec.from_lines(lines))
+
+
+def _parent_ignores(root: str) -> list[_Ignore]:
+    """The `.gitignore` files of the folders above `root`, up to the repository's top."""
+    found = []
+    folder = os.path.abspath(root)
+    while True:
+        parent = os.path.dirname(folder)
+        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            break
+        folder = parent
+        ignore = _read_gitignore(folder)
+        if ignore:
+            found.append(_Ignore(ignore.folder, ignore.spec))
+    return list(reversed(found))

@@ -1,0 +1,18 @@
+"""What is checked besides the manifest's own text (shared by the API, config and CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Options:
+    """What is checked besides the manifest's own text.
+
+    `file_checks`: payload entries and local training data, relative to the manifest's
+    folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`).
+    """
+
+    file_checks: bool = True
+    remote: bool = False
+    s3_endpoint_url: str | None = None

@@ -1,0 +1,387 @@
+"""Checks across documents, for `hydro lint`: references, pipeline fit, duplicate names.
+
+Each document is reduced, where it is read, to a small `Summary`: its name, the model and
+configuration names it refers to, and its contract's fields, each with the place it was
+written. Only these cross process boundaries and stay in memory for the whole run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import registry as R
+from . import spec
+from .checks import is_integer, mapping, sequence
+from .diagnostics import Diagnostic, Path, Target
+from .loader import SourceDocument, locate
+from .registry import Rule
+from .validator import DocumentOutcome
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something was written: enough to report a finding there."""
+
+    file: str
+    document: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    path: Path
+
+    def diagnostic(self, rule: Rule, message: str, hint: str | None = None) -> Diagnostic:
+        return Diagnostic(
+            file=self.file,
+            document=self.document,
+            line=self.line,
+            column=self.column,
+            end_line=self.end_line,
+            end_column=self.end_column,
+            path=self.path,
+            rule=rule.id,
+            layer=rule.layer,
+            severity=rule.severity,
+            message=message,
+            hint=hint,
+        )
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str | None
+    shape: Shape | None  # () for scalar; None when not readable
+    profile: str | None
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    inputs: tuple[Field, ...]
+    outputs: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A `name:version` of a model, or a configuration name, where it was written."""
+
+    name: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class Variant:
+    model: Reference
+    configuration: Reference | None
+
+
+@dataclass
+class Summary:
+    """What the checks across documents need to know of one document."""
+
+    kind: str
+    name: str | None
+    place: Place
+    signature: Signature | None = None
+    stages: list[list[Variant]] = field(default_factory=list)
+    monitoring: list[Reference] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ reading documents
+
+
+def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> Summary | None:
+    """The summary of a document of one of the three kinds (its value is canonical)."""
+    value = document.value
+    if outcome.kind not in spec.KINDS or not isinstance(value, dict):
+        return None
+
+    def place(path: Path, target: Target = Target.VALUE) -> Place:
+        source = outcome.source_path(path)
+        span = locate(document.node, source, target)
+        return Place(
+            file, document.index, span.line, span.column, span.end_line, span.end_column, source
+        )
+
+    name = value.get("name")
+    summary = Summary(
+        outcome.kind, name if isinstance(name, str) else None, place(("name",), Target.PARENT)
+    )
+    if summary.name is not None:
+        summary.place = place(("name",))
+    if outcome.kind == "Model":
+        summary.signature = _signature(value)
+        for index, metric in enumerate(sequence(value.get("monitoring"))):
+            ref = mapping(mapping(metric).get("config")).get("monitoring-model")
+            if isinstance(ref, str):
+                path = ("monitoring", index, "config", "monitoring-model")
+                summary.monitoring.append(Reference(_model_name(ref), place(path)))
+    elif outcome.kind == "Application":
+        summary.stages = list(_stages(value, place))
+    return summary
+
+
+def _model_name(reference: str) -> str:
+    return reference.partition(":")[0].strip()
+
+
+def _stages(value: dict[str, Any], place: Any) -> Iterator[list[Variant]]:
+    def variant(item: Any, path: Path) -> Variant | None:
+        item = mapping(item)
+        model, configuration = item.get("model"), item.get("deployment-config")
+        if not isinstance(model, str):
+            return None
+        config = (
+            Reference(configuration, place((*path, "deployment-config")))
+            if isinstance(configuration, str)
+            else None
+        )
+        return Variant(Reference(_model_name(model), place((*path, "model"))), config)
+
+    singular = value.get("singular")
+    if isinstance(singular, dict):
+        found = variant(singular, ("singular",))
+        yield [found] if found else []
+        return
+    for index, stage in enumerate(sequence(value.get("pipeline"))):
+        variants = [variant(v, ("pipeline", index, i)) for i, v in enumerate(sequence(stage))]
+        yield [v for v in variants if v is not None]
+
+
+def _signature(value: dict[str, Any]) -> Signature | None:
+    contract = value.get("contract")
+    if not isinstance(contract, dict):
+        return None
+    name = contract.get("name")
+    return Signature(
+        name if isinstance(name, str) else spec.DEFAULT_SIGNATURE_NAME,
+        _fields(contract.get("inputs")),
+        _fields(contract.get("outputs")),
+    )
+
+
+def _fields(fields: Any) -> tuple[Field, ...]:
+    found = []
+    for name, definition in mapping(fields).items():
+        definition = mapping(definition)
+        kind = definition.get("type")
+        profile = definition.get("profile")
+        found.append(
+            Field(
+                str(name),
+                spec.TYPE_SYNONYMS.get(kind, kind) if isinstance(kind, str) else None,
+                _shape(definition.get("shape")),
+                profile.lower() if isinstance(profile, str) else None,
+            )
+        )
+    return tuple(found)
+
+
+def _shape(shape: Any) -> Shape | None:
+    if shape == spec.SCALAR_SHAPE or shape == []:
+        return ()
+    if isinstance(shape, list) and all(is_integer(d) for d in shape):
+        return tuple(shape)
+    return None
+
+
+def shape_text(shape: Shape | None) -> str:
+    if shape is None:
+        return "?"
+    return "scalar" if shape == () else "[" + ", ".join(map(str, shape)) + "]"
+
+
+def shapes_fit(a: Shape | None, b: Shape | None) -> bool:
+    """Same rank, and each size equal or -1 (any); an unreadable shape fits anything."""
+    if a is None or b is None:
+        return True
+    return len(a) == len(b) and all(x == y or -1 in (x, y) for x, y in zip(a, b, strict=True))
+
+
+# ------------------------------------------------------------------ checking the set
+
+
+def check(summaries: Iterable[Summary]) -> list[Diagnostic]:
+    """Every finding across documents, in a stable order."""
+    summaries = list(summaries)
+    models: dict[str, Summary] = {}
+    configurations: dict[str, list[Summary]] = defaultdict(list)
+    applications: dict[str, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        if summary.name is None:
+            continue
+        if summary.kind == "Model":
+            models.setdefault(summary.name, summary)
+        elif summary.kind == "DeploymentConfiguration":
+            configurations[summary.name].append(summary)
+        else:
+            applications[summary.name].append(summary)
+    found = [
+        *_duplicates(configurations, R.DUPLICATE_CONFIGURATION),
+        *_duplicates(applications, R.DUPLICATE_APPLICATION),
+    ]
+    for summary in summaries:
+        found.extend(_references(summary, models, configurations))
+        for index, stage in enumerate(summary.stages):
+            found.extend(_variants_merge(index, stage, models))
+        for index in range(len(summary.stages) - 1):
+            found.extend(_stages_fit(summary.stages, index, models))
+    return sorted(found, key=lambda d: d.sort_key)
+
+
+def _duplicates(by_name: dict[str, list[Summary]], rule: Rule) -> Iterator[Diagnostic]:
+    what = "DeploymentConfiguration" if rule is R.DUPLICATE_CONFIGURATION else "Application"
+    for name, same in by_name.items():
+        first = same[0]
+        for later in same[1:]:
+            consequence = (
+                "`hs apply` of the second fails: configurations cannot be replaced"
+                if rule is R.DUPLICATE_CONFIGURATION
+                else "the one applied last replaces the other"
+            )
+            yield later.place.diagnostic(
+                rule,
+                f"{what} '{name}' is also defined at {first.place.where}; {consequence}",
+                "rename one of them, or remove the copy",
+            )
+
+
+def _references(
+    summary: Summary, models: dict[str, Summary], configurations: dict[str, list[Summary]]
+) -> Iterator[Diagnostic]:
+    for reference in [*summary.monitoring, *(v.model for s in summary.stages for v in s)]:
+        if reference.name not in models:
+            yield reference.place.diagnostic(
+                R.UNRESOLVED_MODEL,
+                f"no Model named '{reference.name}' among the linted files",
+                "it may already be on the cluster; otherwise check the name",
+            )
+    for variant in (v for s in summary.stages for v in s):
+        config = variant.configuration
+        if (
+            config is not None
+            and config.name not in configurations
+            and config.name != spec.RESERVED_DEPLOYMENT_CONFIGURATION_NAME
+        ):
+            yield config.place.diagnostic(
+                R.UNRESOLVED_DEPLOYMENT_CONFIGURATION,
+                f"no DeploymentConfiguration named '{config.name}' among the linted files",
+                "it may already be on the cluster; otherwise check the name",
+            )
+
+
+def _resolved(stage: list[Variant], models: dict[str, Summary]) -> list[tuple[Variant, Signature]]:
+    found = []
+    for variant in stage:
+        model = models.get(variant.model.name)
+        if model is not None and model.signature is not None:
+            found.append((variant, model.signature))
+    return found
+
+
+def _variants_merge(
+    index: int, stage: list[Variant], models: dict[str, Summary]
+) -> Iterator[Diagnostic]:
+    """APP-6: a stage's variants share a signature name, and their fields merge by position."""
+    resolved = _resolved(stage, models)
+    if len(resolved) < 2:
+        return
+    (first, base), others = resolved[0], resolved[1:]
+    for variant, signature in others:
+        model, other = variant.model.name, first.model.name
+        if signature.name != base.name:
+            yield variant.model.place.diagnostic(
+                R.VARIANT_SIGNATURE,
+                f"'{model}' has the signature '{signature.name}' and '{other}' (the first "
+                f"variant of stage {index + 1}) has '{base.name}'",
+                "give the variants of a stage the same contract name",
+            )
+            continue
+        for side, mine, theirs in (
+            ("input", signature.inputs, base.inputs),
+            ("output", signature.outputs, base.outputs),
+        ):
+            for position, (a, b) in enumerate(zip(mine, theirs, strict=False)):
+                if a.name != b.name:
+                    continue
+                if a.type != b.type or not shapes_fit(a.shape, b.shape):
+                    yield variant.model.place.diagnostic(
+                        R.VARIANT_FIELDS,
+                        f"{side} '{a.name}' (position {position + 1}) is {a.type} "
+                        f"{shape_text(a.shape)} in '{model}' but {b.type} {shape_text(b.shape)} "
+                        f"in '{other}'; the manager cannot merge the variants of stage "
+                        f"{index + 1}",
+                        "give the field the same type and a compatible shape in both models",
+                    )
+
+
+def _stages_fit(
+    stages: list[list[Variant]], index: int, models: dict[str, Summary]
+) -> Iterator[Diagnostic]:
+    """APP-7: every input of stage index+1 is an output of stage index, alike."""
+    for before, produced in _resolved(stages[index], models):
+        outputs = {f.name: f for f in produced.outputs}
+        for variant, needed in _resolved(stages[index + 1], models):
+            model, source = variant.model.name, before.model.name
+            for wanted in needed.inputs:
+                got = outputs.get(wanted.name)
+                if got is None:
+                    listing = ", ".join(outputs) or "none"
+                    yield variant.model.place.diagnostic(
+                        R.PIPELINE_FIELD_MISSING,
+                        f"'{model}' (stage {index + 2}) needs the input '{wanted.name}', which "
+                        f"'{source}' (stage {index + 1}) does not produce",
+                        f"outputs of '{source}': {listing}",
+                    )
+                elif got.type != wanted.type or not shapes_fit(got.shape, wanted.shape):
+                    yield variant.model.place.diagnostic(
+                        R.PIPELINE_FIELD_MISMATCH,
+                        f"'{model}' (stage {index + 2}) needs '{wanted.name}' as {wanted.type} "
+                        f"{shape_text(wanted.shape)}, but '{source}' (stage {index + 1}) produces "
+                        f"{got.type} {shape_text(got.shape)}",
+                        "make the output and the input the same type and a compatible shape",
+                    )
+
+
+# ------------------------------------------------------------------ explaining an application
+
+
+@dataclass(frozen=True)
+class Interface:
+    """What an application's callers send (first stage inputs) and get (last stage outputs)."""
+
+    application: str
+    place: Place
+    inputs: tuple[Field, ...] | None
+    outputs: tuple[Field, ...] | None
+    unresolved: tuple[str, ...]
+
+
+def interface(name: str, summaries: Iterable[Summary]) -> Interface | None:
+    summaries = list(summaries)
+    models = {s.name: s for s in summaries if s.kind == "Model" and s.name}
+    application = next((s for s in summaries if s.kind == "Application" and s.name == name), None)
+    if application is None:
+        return None
+    first = _resolved(application.stages[0], models) if application.stages else []
+    last = _resolved(application.stages[-1], models) if application.stages else []
+    unresolved = tuple(
+        v.model.name for s in application.stages for v in s if v.model.name not in models
+    )
+    return Interface(
+        name,
+        application.place,
+        first[0][1].inputs if first else None,
+        last[0][1].outputs if last else None,
+        unresolved,
+    )

@@ -1,0 +1,169 @@
+"""What validating and linting give back: per file, per document, and for the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from . import __version__
+from . import registry as R
+from .diagnostics import Diagnostic, Finding, Severity, Span
+from .loader import SourceDocument
+from .references import Reference
+from .validator import DocumentOutcome, place
+
+if TYPE_CHECKING:
+    from .models import Application, DeploymentConfiguration, Model
+    from .project import Summary
+
+    Resource: TypeAlias = Model | Application | DeploymentConfiguration
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One document of a file: where it starts, what it is, and its typed model if valid."""
+
+    index: int
+    kind: str | None
+    name: str | None
+    line: int
+    resource: Resource | None = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "kind": self.kind, "name": self.name, "line": self.line}
+
+
+@dataclass
+class FileReport:
+    """The documents and diagnostics of one file (`source` keeps its text for display)."""
+
+    file: str
+    documents: list[DocumentInfo]
+    diagnostics: list[Diagnostic]
+    source: str = field(default="", repr=False)
+    references: list[Reference] = field(default_factory=list)
+
+    def add(
+        self, document: SourceDocument, outcome: DocumentOutcome, findings: Iterable[Finding]
+    ) -> None:
+        """Findings of one document, placed in the file."""
+        for finding in findings:
+            span, path = place(document, outcome, finding)
+            self.diagnostics.append(diagnostic(self.file, document.index, span, path, finding))
+
+
+@dataclass
+class Report:
+    """The result of validating or linting one or more files.
+
+    `skipped` names the YAML files `hydro lint` found that hold no Hydrosphere manifest.
+    """
+
+    files: list[FileReport]
+    skipped: list[str] = field(default_factory=list)
+    #: What `hydro lint` kept of each manifest for the checks across documents.
+    summaries: list[Summary] = field(default_factory=list, repr=False)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """All diagnostics, sorted by file, line and column."""
+        return sorted((d for f in self.files for d in f.diagnostics), key=lambda d: d.sort_key)
+
+    def count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for f in self.files for d in f.diagnostics)
+
+    @property
+    def ok(self) -> bool:
+        """True when no diagnostic is an error."""
+        return self.count(Severity.ERROR) == 0
+
+    @property
+    def documents(self) -> list[DocumentInfo]:
+        return [d for f in self.files for d in f.documents]
+
+    @property
+    def references(self) -> list[Reference]:
+        """What the Models point at, as resolved (empty with file checks off)."""
+        return [r for f in self.files for r in f.references]
+
+    @property
+    def resources(self) -> list[Resource]:
+        """The typed models of the documents that are structurally valid."""
+        return [d.resource for d in self.documents if d.resource is not None]
+
+    def failed(self, threshold: Severity = Severity.ERROR) -> bool:
+        """Whether any diagnostic is at or above `threshold`."""
+        return any(d.severity.rank >= threshold.rank for f in self.files for d in f.diagnostics)
+
+    @property
+    def internal_error(self) -> bool:
+        return any(d.rule == R.INTERNAL_ERROR.id for f in self.files for d in f.diagnostics)
+
+    def exit_code(self, threshold: Severity = Severity.ERROR) -> int:
+        """0 clean, 1 findings at or above `threshold`, 3 a bug in hydro (severity policy)."""
+        if self.internal_error:
+            return 3
+        return 1 if self.failed(threshold) else 0
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            "documents": len(self.documents),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "notes": self.count(Severity.NOTE),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The report of ../shared/design/json-report.md."""
+        return {
+            "version": 1,
+            "tool": {"name": "hydro", "version": __version__},
+            "summary": self.summary(),
+            "files": [
+                {"file": f.file, "documents": [d.to_json() for d in f.documents]}
+                for f in self.files
+            ],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+
+
+class ManifestError(Exception):
+    """Raised by the `load_*` functions when a manifest has errors; carries the report."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+        lines = [f"{d.file}:{d.line}:{d.column}: {d.rule} {d.message}" for d in errors]
+        super().__init__(f"{len(errors)} error(s) in manifest:\n" + "\n".join(lines))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.report.diagnostics
+
+
+def diagnostic(
+    filename: str, document: int | None, span: Span, path: Any, finding: Finding
+) -> Diagnostic:
+    """A finding placed in a file."""
+    rule = finding.rule
+    return Diagnostic(
+        file=filename,
+        document=document,
+        line=span.line,
+        column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+        path=path,
+        rule=rule.id,
+        layer=rule.layer,
+        severity=rule.severity,
+        message=finding.message,
+        hint=finding.hint,
+    )
+
+
+def file_diagnostic(filename: str, finding: Finding) -> Diagnostic:
+    """A finding about a whole file (it has no document or path)."""
+    return diagnostic(filename, None, finding.span or Span(1, 1, 1, 2), None, finding)

@@ -1,0 +1,240 @@
+"""Checking files: one at a time or in a process pool, then what needs all of them.
+
+A `Job` is one file. `check_file` reads, loads and validates it, resolves its local
+references and, for `hydro lint`, keeps the small summaries the checks across documents
+need. `run` then asks S3 about every `s3://` reference at once (`--remote`), runs the
+checks across documents, and returns the report in the order the files were given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+
+from . import project, suppressions
+from . import registry as R
+from .config import Config
+from .diagnostics import Diagnostic, Finding, Path, Span, Target
+from .loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
+from .options import Options
+from .references import Reference, check_csv, references, resolve_local
+from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
+from .validator import DocumentOutcome, is_manifest, validate_document
+
+ISSUES_URL = "https://github.com/hydro-manifest/hydro/issues"
+#: Below this many files a process pool costs more than it saves.
+_POOL_THRESHOLD = 64
+#: A line that makes an unreadable YAML file worth reporting in `hydro lint`.
+_MANIFEST_KIND_LINE = re.compile(
+    r"^\s*kind\s*:\s*['\"]?(Model|Application|DeploymentConfiguration)\b", re.MULTILINE
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file: its name in the report, its text (or None: read `name`), and the folder
+    its references resolve from (None: file checks off)."""
+
+    name: str
+    text: str | bytes | None = None
+    base: str | None = None
+    lint: bool = False
+
+
+@dataclass
+class _Pending:
+    """An `s3://` reference waiting for S3, with the places its findings go."""
+
+    document: int
+    reference: Reference
+    inputs: list[str]
+    places: dict[Path, tuple[Span, Path]]
+
+
+@dataclass
+class _FileResult:
+    report: FileReport | None  # None: `hydro lint` found no manifest in the file
+    summaries: list[project.Summary] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+
+
+def run(
+    jobs: list[Job], options: Options, *, config: Config | None = None, processes: int = 1
+) -> Report:
+    """Check every job; the report lists the files in the order of `jobs`.
+
+    Comment suppressions, then the configuration's rule selection, apply at the end, to
+    the findings of every kind of check.
+    """
+    check: Callable[[Job], _FileResult] = check_file
+    if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
+        chunk = max(1, len(jobs) // (processes * 8))
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            results = list(pool.map(check, jobs, chunksize=chunk))
+    else:
+        results = [check(job) for job in jobs]
+    report = Report([], [])
+    for job, result in zip(jobs, results, strict=True):
+        if result.report is None:
+            report.skipped.append(job.name)
+        else:
+            report.files.append(result.report)
+    if options.remote:
+        _ask_s3([(r.report, p) for r in results if r.report for p in r.pending], options)
+    if any(job.lint for job in jobs):
+        report.summaries = [s for r in results for s in r.summaries]
+        _across_documents(report, report.summaries)
+    for file in report.files:
+        kept = suppressions.apply(file.file, file.source, file.diagnostics)
+        file.diagnostics = config.apply(kept) if config else kept
+        file.diagnostics.sort(key=lambda d: d.sort_key)
+    return report
+
+
+# ------------------------------------------------------------------ one file
+
+
+def check_file(job: Job) -> _FileResult:
+    """Everything about one file that does not need the other files."""
+    try:
+        data = job.text if job.text is not None else FilePath(job.name).read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        finding = Finding(R.READ_ERROR, f"cannot read the file: {reason}", span=Span(1, 1, 1, 2))
+        return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, finding)]))
+    if isinstance(data, bytes):
+        text, findings = decode(data)
+    else:
+        text, findings = strip_bom(data)
+    try:
+        return _check_decoded(job, text, findings)
+    except Exception as error:  # a bug in hydro: report it, keep going with other files
+        findings.append(_internal_error(error, Span(1, 1, 1, 2)))
+        diagnostics = [file_diagnostic(job.name, f) for f in findings]
+        return _FileResult(FileReport(job.name, [], diagnostics, text))
+
+
+def _check_decoded(job: Job, text: str, findings: list[Finding]) -> _FileResult:
+    source = load(text)
+    if job.lint and _other_yaml(source, text):
+        return _FileResult(None)
+    report = FileReport(job.name, [], [file_diagnostic(job.name, f) for f in findings], text)
+    report.diagnostics.extend(file_diagnostic(job.name, f) for f in source.findings)
+    result = _FileResult(report)
+    for document in source.documents:
+        if job.lint and not is_manifest(document.value):
+            continue
+        try:
+            _check_document(job, document, result)
+        except Exception as error:  # a bug in hydro: report it, keep going with the others
+            line = document.line
+            finding = _internal_error(error, Span(line, 1, line, 2))
+            report.diagnostics.append(file_diagnostic(job.name, finding))
+            report.documents.append(DocumentInfo(document.index, None, None, document.line))
+    return result
+
+
+def _other_yaml(source: SourceFile, text: str) -> bool:
+    """A workflow, a Helm chart, a Kubernetes object: YAML that `hydro lint` skips. A file
+    that cannot be read is a manifest if a line says `kind: Model` (or the other two)."""
+    if any(is_manifest(d.value) for d in source.documents):
+        return False
+    return bool(source.documents) or not _MANIFEST_KIND_LINE.search(text)
+
+
+def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> None:
+    report = result.report
+    assert report is not None
+    outcome = validate_document(document)
+    report.add(document, outcome, outcome.findings)
+    if job.base is not None and isinstance(document.value, dict):
+        found = references(document.value, FilePath(job.base))
+        resolve_local(document.value, found)
+        for reference in found:
+            reference.document = document.index
+            report.references.append(reference)
+            report.add(document, outcome, reference.findings)
+            if reference.remote:
+                result.pending.append(_pending(document, outcome, reference))
+    if job.lint:
+        summary = project.summarize(job.name, document, outcome)
+        if summary is not None:
+            result.summaries.append(summary)
+    resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents
+    report.documents.append(
+        DocumentInfo(
+            document.index,
+            outcome.kind,
+            outcome.name,
+            document.line,
+            resource,  # type: ignore[arg-type]  # one of the three kinds
+        )
+    )
+
+
+def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Reference) -> _Pending:
+    """Where S3's answers about `reference` will be reported, worked out while the
+    document is at hand (the document itself does not outlive its file)."""
+    value = document.value if isinstance(document.value, dict) else {}
+    contract = value.get("contract")
+    inputs = contract.get("inputs") if isinstance(contract, dict) else None
+    names = [str(name) for name in inputs] if isinstance(inputs, dict) else []
+    places = {}
+    for path, target in [
+        (reference.path, Target.VALUE),
+        *((("contract", "inputs", name), Target.KEY) for name in names),
+    ]:
+        source = outcome.source_path(path)
+        places[path] = (locate(document.node, source, target), source)
+    return _Pending(document.index, reference, names, places)
+
+
+def _internal_error(error: Exception, span: Span) -> Finding:
+    return Finding(
+        R.INTERNAL_ERROR,
+        f"hydro failed on this document ({type(error).__name__}: {error}); this is a bug",
+        hint=f"please report it at {ISSUES_URL} with the file",
+        span=span,
+    )
+
+
+# ------------------------------------------------------------------ all files
+
+
+def _ask_s3(waiting: list[tuple[FileReport, _Pending]], options: Options) -> None:
+    if not waiting:
+        return
+    from .s3 import ask
+
+    answers = ask([p.reference.location for _, p in waiting], options.s3_endpoint_url)
+    for report, pending in waiting:
+        reference, answer = pending.reference, answers[pending.reference.location]
+        reference.exists, reference.size = answer.exists, answer.size
+        reference.type = "object" if answer.exists else None
+        if answer.rule is not None and answer.message is not None:
+            reference.findings.append(
+                Finding(answer.rule, answer.message, reference.path, answer.hint)
+            )
+        elif answer.head is not None:
+            contract = {"contract": {"inputs": dict.fromkeys(pending.inputs)}}
+            check_csv(contract, reference, answer.head)
+        for finding in reference.findings:
+            span, path = pending.places[finding.path]
+            report.diagnostics.append(
+                diagnostic(report.file, pending.document, span, path, finding)
+            )
+
+
+def _across_documents(report: Report, summaries: list[project.Summary]) -> None:
+    by_file = {file.file: file for file in report.files}
+    found: list[Diagnostic] = project.check(summaries)
+    for item in found:
+        by_file[item.file].diagnostics.append(item)
+
+
+def default_processes() -> int:
+    return os.cpu_count() or 1

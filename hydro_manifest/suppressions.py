@@ -1,0 +1,100 @@
+"""Comments that silence a rule: `# hydro: ignore[RULE] reason` and `# hydro: ignore-file[RULE]`.
+
+The platform never sees YAML comments, so suppressions live there. A line comment at the
+end of a line silences that line; on a line of its own, the next line that is not a
+comment. `ignore-file` silences the rule in the whole file. Rules are named by id (HY401)
+or name (model-reference), several separated by commas. A suppression that silences
+nothing is reported (HY609), so that stale ones get cleaned up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import registry as R
+from .diagnostics import Diagnostic, Finding, Span
+from .registry import find_rule
+from .report import file_diagnostic
+from .suggest import did_you_mean
+
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*hydro:\s*(?P<scope>ignore-file|ignore)\[(?P<rules>[^\]]*)\]")
+
+
+@dataclass
+class _Suppression:
+    rule: str  # as written
+    rule_id: str | None  # None: no such rule
+    lines: frozenset[int] | None  # None: the whole file
+    span: Span
+    used: bool = field(default=False)
+
+
+def apply(file: str, source: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics that no comment silences, plus one for each unused suppression."""
+    if "hydro:" not in source:
+        return diagnostics
+    suppressions = list(_parse(source))
+    kept = []
+    for diagnostic in diagnostics:
+        silenced = False
+        for suppression in suppressions:
+            if suppression.rule_id == diagnostic.rule and (
+                suppression.lines is None or diagnostic.line in suppression.lines
+            ):
+                suppression.used = silenced = True
+        if not silenced:
+            kept.append(diagnostic)
+    for suppression in suppressions:
+        if not suppression.used:
+            kept.append(file_diagnostic(file, _unused(suppression)))
+    return kept
+
+
+def _unused(suppression: _Suppression) -> Finding:
+    if suppression.rule_id is None:
+        return Finding(
+            R.UNUSED_SUPPRESSION,
+            f"`# hydro: ignore[{suppression.rule}]` names no rule",
+            hint=did_you_mean(suppression.rule, R.RULES) or "see `hydro rules`",
+            span=suppression.span,
+        )
+    where = "in this file" if suppression.lines is None else "on its line"
+    return Finding(
+        R.UNUSED_SUPPRESSION,
+        f"`# hydro: ignore[{suppression.rule}]` suppresses nothing: {suppression.rule_id} "
+        f"is not reported {where}",
+        hint="remove the comment",
+        span=suppression.span,
+    )
+
+
+def _parse(source: str) -> list[_Suppression]:
+    lines = source.split("\n")
+    found = []
+    for number, line in enumerate(lines, start=1):
+        match = _DIRECTIVE.search(line)
+        if match is None:
+            continue
+        column = match.start() + (len(match.group(0)) - len(match.group(0).lstrip())) + 1
+        span = Span(number, column, number, len(line) + 1)
+        if match["scope"] == "ignore-file":
+            targets: frozenset[int] | None = None
+        elif line[: match.start()].strip():
+            targets = frozenset({number})
+        else:
+            targets = frozenset({_next_content_line(lines, number)})
+        for name in (n.strip() for n in match["rules"].split(",")):
+            if name:
+                rule = find_rule(name)
+                found.append(_Suppression(name, rule.id if rule else None, targets, span))
+    return found
+
+
+def _next_content_line(lines: list[str], number: int) -> int:
+    """The first line after `number` (1-based) that is not blank or only a comment."""
+    for index in range(number, len(lines)):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("#"):
+            return index + 1
+    return number + 1
