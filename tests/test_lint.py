@@ -1,0 +1,315 @@
+"""`hydro lint` on real folders: discovery, config, suppressions, --jobs, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hydro_manifest import Options, lint_paths
+from hydro_manifest.api import list_files
+from hydro_manifest.cli import app
+from hydro_manifest.config import ConfigError, load
+from tests.conftest import CORPUS, FIXTURES, needs_shared
+
+runner = CliRunner()
+APP = "kind: Application\nname: {name}\nsingular:\n  model: {model}\n"
+MODEL = """\
+kind: Model
+name: {name}
+runtime: hydrosphere/serving-runtime-python-3.7:latest
+payload: []
+contract:
+  name: predict
+  inputs:
+    age: {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
+"""
+
+
+def tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def relative(root: Path, files: list[str]) -> list[str]:
+    return [Path(f).relative_to(root).as_posix() for f in files]
+
+
+# ------------------------------------------------------------------ discovery
+
+
+def test_discovery_skips_tool_folders_gitignored_and_excluded_paths(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            ".gitignore": "build/\n*.generated.yaml\n!keep.generated.yaml\n",
+            "models/serving.yaml": MODEL.format(name="census"),
+            "models/app.yml": APP.format(name="app", model="census:1"),
+            "models/notes.txt": "not yaml",
+            "build/serving.yaml": MODEL.format(name="built"),
+            "a.generated.yaml": MODEL.format(name="generated"),
+            "keep.generated.yaml": MODEL.format(name="kept"),
+            "node_modules/pkg/serving.yaml": MODEL.format(name="npm"),
+            ".git/config.yaml": "x: 1\n",
+            ".venv/lib/serving.yaml": MODEL.format(name="venv"),
+            "env2/pyvenv.cfg": "home = /usr\n",
+            "env2/serving.yaml": MODEL.format(name="venv2"),
+            "vendor/serving.yaml": MODEL.format(name="vendored"),
+            "vendor/sub/.gitignore": "*.yaml\n",
+            "vendor/sub/ignored.yaml": MODEL.format(name="ignored"),
+        },
+    )
+    assert relative(root, list_files([str(root)])) == [
+        "keep.generated.yaml",
+        "models/app.yml",
+        "models/serving.yaml",
+        "vendor/serving.yaml",
+    ]
+    excluded = list_files([str(root)], exclude=["vendor/"])
+    assert relative(root, excluded) == [
+        "keep.generated.yaml",
+        "models/app.yml",
+        "models/serving.yaml",
+    ]
+
+
+def test_a_symlink_loop_is_walked_once(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"models/serving.yaml": MODEL.format(name="census")})
+    (root / "models" / "loop").symlink_to(root, target_is_directory=True)
+    assert relative(root, list_files([str(root)])) == ["models/serving.yaml"]
+
+
+def test_list_files_and_exclude_on_the_command_line(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {"a/serving.yaml": MODEL.format(name="a"), "b/serving.yaml": MODEL.format(name="b")},
+    )
+    result = runner.invoke(app, ["lint", "--list-files", "--exclude", "b/", str(root)])
+    assert result.exit_code == 0
+    assert result.output == f"{root / 'a' / 'serving.yaml'}\n"
+
+
+def test_no_manifest_found_is_exit_1_unless_allowed(tmp_path: Path) -> None:
+    root = tree(tmp_path, {".github/workflows/ci.yml": "on: [push]\njobs: {}\n"})
+    result = runner.invoke(app, ["lint", str(root)])
+    assert result.exit_code == 1
+    assert "no Hydrosphere manifest found" in result.stderr
+    assert "1 other YAML files skipped" in result.stderr
+    assert runner.invoke(app, ["lint", "--allow-empty", str(root)]).exit_code == 0
+
+
+# ------------------------------------------------------------------ across documents
+
+
+def test_references_resolve_across_folders_whatever_the_version(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "models/census.yaml": MODEL.format(name="census"),
+            "apps/census.yaml": APP.format(name="census-app", model="census:42"),
+            "apps/other.yaml": APP.format(name="other-app", model="cenus:1"),
+        },
+    )
+    report = lint_paths([str(root)], options=Options(file_checks=False))
+    found = [(Path(d.file).name, d.rule, d.line, d.column) for d in report.diagnostics]
+    assert ("other.yaml", "HY601", 4, 10) in found
+    assert not [f for f in found if f[0] == "census.yaml" and f[1] == "HY601"]
+
+
+@needs_shared
+def test_the_corpus_census_application_resolves_to_its_model() -> None:
+    folder = CORPUS / "hydro-serving-example" / "examples" / "custom_metrics" / "census"
+    report = lint_paths([str(folder)], options=Options(file_checks=False))
+    assert [d for d in report.diagnostics if d.rule.startswith("HY6")] == []
+    assert report.ok
+    result = runner.invoke(
+        app, ["lint", "--no-file-checks", "--explain-app", "census_app", str(folder)]
+    )
+    assert "Application 'census_app'" in result.output
+    assert "    age              int64   scalar  numerical" in result.output
+    assert "    income  string  scalar  categorical" in result.output
+
+
+@needs_shared
+def test_the_corpus_linted_whole_gives_the_verdicts_of_its_readme() -> None:
+    report = lint_paths([str(CORPUS)], options=Options(file_checks=False))
+    failing = {
+        Path(f.file).relative_to(CORPUS).as_posix()
+        for f in report.files
+        if not all(d.severity.value != "error" for d in f.diagnostics)
+    }
+    readme = (CORPUS / "README.md").read_text()
+    for file in report.files:
+        name = Path(file.file).name
+        parent = Path(file.file).parent.name
+        rows = [r for r in readme.splitlines() if f"/{parent}/{name} |" in r or f"…/{name} |" in r]
+        verdicts = {r.split("|")[2].strip().split(",")[0] for r in rows}
+        if len(verdicts) == 1:
+            (verdict,) = verdicts
+            relative_name = Path(file.file).relative_to(CORPUS).as_posix()
+            assert (relative_name in failing) == (verdict == "fail"), relative_name
+
+
+def test_explain_app_of_an_unknown_application_is_a_usage_error(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"app.yaml": APP.format(name="census-app", model="census:1")})
+    result = runner.invoke(app, ["lint", "--explain-app", "census-ap", str(root)])
+    assert result.exit_code == 2
+    assert "did you mean 'census-app'?" in result.stderr
+
+
+# ------------------------------------------------------------------ --jobs
+
+
+def test_jobs_give_output_identical_to_one_process(tmp_path: Path) -> None:
+    files = {}
+    for n in range(80):
+        files[f"models/m{n:02d}/serving.yaml"] = MODEL.format(name=f"model-{n}")
+        files[f"apps/a{n:02d}.yaml"] = APP.format(name=f"app-{n % 70}", model=f"model-{n + 3}:1")
+    root = tree(tmp_path, files)
+    outputs = []
+    for jobs in ("1", "4"):
+        result = runner.invoke(
+            app, ["lint", "--no-file-checks", "-f", "json", "--jobs", jobs, str(root)]
+        )
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    data = json.loads(outputs[0])
+    assert data["summary"]["files"] == 160
+    rules = [d["rule"] for d in data["diagnostics"]]
+    assert rules.count("HY608") == 10 and rules.count("HY601") == 3 and rules.count("HY203") == 80
+
+
+# ------------------------------------------------------------------ config
+
+
+def test_config_is_found_above_the_first_path_and_applied(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\n\n[tool.hydro]\nignore = ["HY203"]\n'
+            'exclude = ["vendor/"]\n\n[tool.hydro.severity]\nHY601 = "error"\n\n'
+            '[tool.hydro.per-path-ignores]\n"legacy/*" = ["hs-cli"]\n',
+            "repo/models/serving.yaml": MODEL.format(name="census"),
+            "repo/apps/app.yaml": APP.format(name="census-app", model="missing:1"),
+            "repo/vendor/serving.yaml": MODEL.format(name="Vendored"),
+            "legacy/app.yaml": APP.format(name="legacy-app", model="census"),
+        },
+    )
+    result = runner.invoke(app, ["lint", "--no-file-checks", str(root / "repo")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"{root / 'repo' / 'apps' / 'app.yaml'}:4:10: error[HY601] no Model named 'missing' "
+        "among the linted files (it may already be on the cluster; otherwise check the name)"
+    )
+    assert "HY203" not in result.output and "Vendored" not in result.output
+    legacy = runner.invoke(app, ["lint", "--no-file-checks", str(root / "legacy")])
+    assert "HY401" not in legacy.output  # hs-cli switched off under legacy/
+
+
+def test_hydro_yaml_config_and_select(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            ".hydro.yaml": "select: [HY2]\nstrict: true\n",
+            "serving.yaml": MODEL.format(name="Census"),
+        },
+    )
+    result = runner.invoke(app, ["validate", "--no-file-checks", str(root / "serving.yaml")])
+    assert result.exit_code == 1  # strict: the one warning fails
+    assert [line.split()[1] for line in result.output.splitlines()[:-1]] == ["warning[HY203]"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            ".hydro.yaml",
+            "ignore: [HY203]\nstrcit: true\n",
+            ".hydro.yaml:2: unknown option 'strcit' (did you mean 'strict'?",
+        ),
+        (".hydro.yaml", "select: [HY2O3]\n", ".hydro.yaml:1: select: 'HY2O3' is not a rule id"),
+        (
+            "pyproject.toml",
+            '[tool.hydro]\nfail-on = "fatal"\n',
+            "pyproject.toml:2: fail-on: Input should be 'error', 'warning' or 'note'",
+        ),
+        (".hydro.yaml", "ignore: [HY203\n", ".hydro.yaml:2: a `[` list is not closed"),
+    ],
+)
+def test_a_bad_config_is_a_usage_error_with_its_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    root = tree(tmp_path, {name: text, "serving.yaml": MODEL.format(name="census")})
+    with pytest.raises(ConfigError) as raised:
+        load(start=str(root / "serving.yaml"))
+    assert message in str(raised.value)
+    result = runner.invoke(app, ["lint", str(root)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_config_option_names_a_file(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {"ci/hydro.yaml": "ignore: [lint]\n", "serving.yaml": MODEL.format(name="census")},
+    )
+    path = str(root / "serving.yaml")
+    assert "HY203" in runner.invoke(app, ["validate", "--no-file-checks", path]).output
+    quiet = runner.invoke(
+        app, ["validate", "--no-file-checks", "--config", str(root / "ci" / "hydro.yaml"), path]
+    )
+    assert "HY203" not in quiet.output
+    missing = runner.invoke(app, ["validate", "--config", str(root / "nope.yaml"), path])
+    assert missing.exit_code == 2
+
+
+# ------------------------------------------------------------------ suppressions
+
+
+def test_suppressions_apply_to_findings_across_documents(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "app.yaml": "kind: Application\nname: app\nsingular:\n"
+            "  model: elsewhere:1  # hydro: ignore[unresolved-model] deployed by another team\n",
+        },
+    )
+    report = lint_paths([str(root)], options=Options(file_checks=False))
+    assert report.diagnostics == []
+
+
+def test_lint_in_a_real_process(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"serving.yaml": MODEL.format(name="census")})
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "lint", "--no-file-checks", "."],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [
+        "serving.yaml:3:10: warning[HY203] runtime tag 'latest' moves: the model may be rebuilt "
+        "on another runtime (pin a released version, e.g. "
+        "'hydrosphere/serving-runtime-python-3.7:3.0.0')",
+        "1 file, 1 document: 0 errors, 1 warning, 0 notes",
+    ]
+    assert done.stderr == ""
+
+
+def test_fixture_folders_are_linted_alike_by_the_cli() -> None:
+    result = runner.invoke(app, ["lint", "--no-file-checks", str(FIXTURES / "lint" / "pipeline")])
+    assert result.exit_code == 1
+    assert "HY603" in result.output and "HY604" in result.output
