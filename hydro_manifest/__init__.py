@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from .api import (
+    Config,
     DocumentInfo,
     FileReport,
     ManifestError,
@@ -52,6 +53,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "RULES",
     "Application",
+    "Config",
     "DeploymentConfiguration",
     "Diagnostic",
     "DocumentInfo",

@@ -19,7 +19,7 @@ from .discovery import discover
 from .options import Options
 from .references import Reference
 from .report import DocumentInfo, FileReport, ManifestError, Report
-from .runner import ISSUES_URL, Job, default_processes, run
+from .runner import ISSUES_URL, Job, Progress, default_processes, run
 
 if TYPE_CHECKING:
     from .report import Resource
@@ -95,6 +95,7 @@ def lint_paths(
     options: Options | None = None,
     stdin_filename: str | None = None,
     processes: int | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Lint files and folders together: every document's checks, then the checks across
     documents. Folders are searched for `*.yaml`/`*.yml` (see `hydro_manifest.discovery`);
@@ -102,13 +103,15 @@ def lint_paths(
 
     `config` (see `hydro_manifest.config.load`) selects rules, changes severities and adds
     excludes; without `options`, its `file-checks`, `remote` and `s3-endpoint-url` apply.
+    `processes` defaults to the CPUs; `progress` is told (files done, files in all).
     """
     config = config or Config()
     options = options or config.options()
     folders = [p for p in paths if p != STDIN]
     files = [p for p in paths if p == STDIN] + discover(folders, [*config.exclude, *exclude])
     jobs = [_input(path, stdin_filename, options, lint=True) for path in files]
-    return run(jobs, options, config=config, processes=processes or default_processes())
+    processes = processes or default_processes()
+    return run(jobs, options, config=config, processes=processes, progress=progress)
 
 
 def list_files(

@@ -14,6 +14,7 @@ from .config import load as load_config
 from .diagnostics import Severity
 from .registry import RULES, Rule, find_rule
 from .reporters import OutputFormat, reporter_for, resolution_reporter_for
+from .reporters.progress import ProgressBar
 from .suggest import did_you_mean
 
 EXIT_USAGE = 2
@@ -254,14 +255,16 @@ def lint(
         return
     threshold = _threshold(fail_on, strict, config)
     options = _options(config, no_file_checks, remote, s3_endpoint_url)
-    report = api.lint_paths(
-        paths,
-        config=config,
-        exclude=exclude or (),
-        options=options,
-        stdin_filename=stdin_filename,
-        processes=jobs,
-    )
+    with ProgressBar() as progress:
+        report = api.lint_paths(
+            paths,
+            config=config,
+            exclude=exclude or (),
+            options=options,
+            stdin_filename=stdin_filename,
+            processes=jobs,
+            progress=progress,
+        )
     if explain_app is not None:
         _explain_app(explain_app, report)
     reporter_for(output, sys.stdout)(report, sys.stdout)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -62,21 +62,29 @@ class _FileResult:
     pending: list[_Pending] = field(default_factory=list)
 
 
+#: Told (files done, files in all) as the files are checked.
+Progress = Callable[[int, int], None]
+
+
 def run(
-    jobs: list[Job], options: Options, *, config: Config | None = None, processes: int = 1
+    jobs: list[Job],
+    options: Options,
+    *,
+    config: Config | None = None,
+    processes: int = 1,
+    progress: Progress | None = None,
 ) -> Report:
     """Check every job; the report lists the files in the order of `jobs`.
 
     Comment suppressions, then the configuration's rule selection, apply at the end, to
     the findings of every kind of check.
     """
-    check: Callable[[Job], _FileResult] = check_file
     if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
-        chunk = max(1, len(jobs) // (processes * 8))
+        chunk = max(1, min(64, len(jobs) // (processes * 8)))
         with ProcessPoolExecutor(max_workers=processes) as pool:
-            results = list(pool.map(check, jobs, chunksize=chunk))
+            results = _collect(pool.map(check_file, jobs, chunksize=chunk), len(jobs), progress)
     else:
-        results = [check(job) for job in jobs]
+        results = _collect(map(check_file, jobs), len(jobs), progress)
     report = Report([], [])
     for job, result in zip(jobs, results, strict=True):
         if result.report is None:
@@ -92,7 +100,20 @@ def run(
         kept = suppressions.apply(file.file, file.source, file.diagnostics)
         file.diagnostics = config.apply(kept) if config else kept
         file.diagnostics.sort(key=lambda d: d.sort_key)
+        if not file.diagnostics:
+            file.source = ""  # kept only to show the lines findings point at
     return report
+
+
+def _collect(
+    results: Iterable[_FileResult], total: int, progress: Progress | None
+) -> list[_FileResult]:
+    collected = []
+    for result in results:
+        collected.append(result)
+        if progress is not None:
+            progress(len(collected), total)
+    return collected
 
 
 # ------------------------------------------------------------------ one file
