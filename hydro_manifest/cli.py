@@ -13,8 +13,9 @@ from .config import Config, ConfigError
 from .config import load as load_config
 from .diagnostics import Severity
 from .registry import RULES, Rule, find_rule
-from .reporters import OutputFormat, reporter_for, resolution_reporter_for
+from .reporters import OutputFormat, default_format, reporter_for, resolution_reporter_for
 from .reporters.progress import ProgressBar
+from .spec import KINDS
 from .suggest import did_you_mean
 
 EXIT_USAGE = 2
@@ -63,6 +64,20 @@ StdinFilename = Annotated[
         help="Name standard input in the report; its folder is where references resolve.",
     ),
 ]
+Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT[=FILE]",
+        help="text, json, sarif, junit or github; repeat with =FILE to write several "
+        "[default: text; github inside GitHub Actions].",
+    ),
+]
+OutputFile = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+]
 ConfigFile = Annotated[
     str | None,
     typer.Option(
@@ -98,9 +113,8 @@ S3EndpointUrl = Annotated[
 @app.command()
 def validate(
     paths: Paths,
-    output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.TEXT,
+    formats: Formats = None,
+    output_file: OutputFile = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
     ] = False,
@@ -123,10 +137,11 @@ def validate(
     config = _config(config_file, paths)
     threshold = _threshold(fail_on, strict, config)
     options = _options(config, no_file_checks, remote, s3_endpoint_url)
+    outputs = _outputs(formats, output_file)
     report = api.validate_paths(
         paths, stdin_filename=stdin_filename, options=options, config=config
     )
-    reporter_for(output, sys.stdout)(report, sys.stdout)
+    _write(report, outputs, threshold)
     raise typer.Exit(report.exit_code(threshold))
 
 
@@ -150,6 +165,41 @@ def resolve(
     resolution_reporter_for(output, sys.stdout)(report, sys.stdout)
     missing = any(r.exists is False or r.findings for r in report.references)
     raise typer.Exit(1 if missing else 0)
+
+
+def _outputs(
+    formats: list[str] | None, output_file: str | None
+) -> list[tuple[OutputFormat, str | None]]:
+    """`--format FORMAT[=FILE]`, repeated; `--output FILE` for the one without a file."""
+    outputs = []
+    for spec in formats or [default_format().value]:
+        name, _, path = spec.partition("=")
+        try:
+            chosen = OutputFormat(name.strip().lower())
+        except ValueError:
+            valid = ", ".join(f.value for f in OutputFormat)
+            raise _usage_error(f"unknown format '{name}' (valid formats: {valid})") from None
+        outputs.append((chosen, path or None))
+    unnamed = [i for i, (_, path) in enumerate(outputs) if path is None]
+    if len(unnamed) > 1:
+        raise _usage_error("only one format can go to standard output; give the others =FILE")
+    if output_file is not None and unnamed:
+        outputs[unnamed[0]] = (outputs[unnamed[0]][0], output_file)
+    return outputs
+
+
+def _write(
+    report: api.Report, outputs: list[tuple[OutputFormat, str | None]], threshold: Severity
+) -> None:
+    for chosen, path in outputs:
+        if path is None:
+            reporter_for(chosen, sys.stdout, threshold)(report, sys.stdout)
+            continue
+        try:
+            with open(path, "w", encoding="utf-8") as stream:
+                reporter_for(chosen, stream, threshold)(report, stream)
+        except OSError as error:
+            raise _usage_error(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _config(path: str | None, paths: list[str]) -> Config:
@@ -200,9 +250,8 @@ def lint(
             help="Files and folders to lint together (default: the current folder).",
         ),
     ] = None,
-    output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.TEXT,
+    formats: Formats = None,
+    output_file: OutputFile = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
     ] = False,
@@ -255,6 +304,7 @@ def lint(
         return
     threshold = _threshold(fail_on, strict, config)
     options = _options(config, no_file_checks, remote, s3_endpoint_url)
+    outputs = _outputs(formats, output_file)
     with ProgressBar() as progress:
         report = api.lint_paths(
             paths,
@@ -267,7 +317,7 @@ def lint(
         )
     if explain_app is not None:
         _explain_app(explain_app, report)
-    reporter_for(output, sys.stdout)(report, sys.stdout)
+    _write(report, outputs, threshold)
     if not report.files and not allow_empty:
         skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
         typer.echo(
@@ -290,6 +340,35 @@ def _explain_app(name: str, report: api.Report) -> None:
         message = f"no Application '{name}' among the linted files"
         raise _usage_error(message + (f"; {hint}" if hint else ""))
     write_interface(found, sys.stdout)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="Model, Application or DeploymentConfiguration [default: all]."
+        ),
+    ] = None,
+    output_file: OutputFile = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the manifests, for editors and validators."""
+    import json
+
+    from .schema import schema as build
+
+    if kind is not None and kind not in KINDS:
+        hint = did_you_mean(kind, KINDS, listing="valid kinds")
+        raise _usage_error(f"unknown kind '{kind}'" + (f"; {hint}" if hint else ""))
+    text = json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
+    if output_file is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise _usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
 
 
 @app.command()

@@ -59,3 +59,9 @@ def fixture_files() -> list[Path]:
 needs_shared = pytest.mark.skipif(
     not CORPUS.is_dir(), reason="../shared is not beside the checkout"
 )
+
+
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default format is `github` inside GitHub Actions; tests expect the plain one."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -139,6 +139,10 @@ def _not_blank(value: str) -> str:
     return value
 
 
+#: Marks a field the platform could do without but `hs apply` 3.0.3 requires; the JSON
+#: Schema lists it as required (its presence is checked in `hydro_manifest.checks`).
+HS_REQUIRED: dict[str, Any] = {"x-hs-required": True}
+
 Integer = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]
 #: Text that must say something: names, references.

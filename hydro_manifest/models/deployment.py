@@ -16,7 +16,7 @@ from .. import registry as R
 from .. import spec
 from ..registry import Rule
 from ..suggest import did_you_mean
-from .base import CamelModel, Integer, at_least, one_of, violation
+from .base import HS_REQUIRED, CamelModel, Integer, at_least, one_of, violation
 
 
 def _configuration_name(name: str) -> str:
@@ -48,7 +48,9 @@ class HorizontalPodAutoscaler(CamelModel):
     """Autoscaling of a servable's pods."""
 
     min_replicas: Annotated[Integer, at_least(R.HPA_MIN_REPLICAS, 1, "minReplicas")] | None = Field(
-        None, description="the fewest pods the autoscaler keeps; at least 1"
+        None,
+        description="the fewest pods the autoscaler keeps; at least 1",
+        json_schema_extra=HS_REQUIRED,
     )
     max_replicas: Annotated[Integer, at_least(R.HPA_MAX_REPLICAS, 1, "maxReplicas")] = Field(
         description="the most pods the autoscaler starts; at least minReplicas"
@@ -167,7 +169,9 @@ class ResourceRequirements(CamelModel):
     """Compute resources of the model container, as Kubernetes quantities."""
 
     limits: dict[str, Quantity] | None = Field(
-        None, description="the most of each resource the container may use, e.g. cpu: 500m"
+        None,
+        description="the most of each resource the container may use, e.g. cpu: 500m",
+        json_schema_extra=HS_REQUIRED,
     )
     requests: dict[str, Quantity] | None = Field(
         None, description="the resources reserved for the container, e.g. memory: 2Gi"
@@ -191,7 +195,7 @@ class Toleration(CamelModel):
     )
     operator: (
         Annotated[str, one_of(R.TOLERATION_OPERATOR, k8s.TOLERATION_OPERATORS, "operator")] | None
-    ) = Field(None, description="Equal or Exists")
+    ) = Field(None, description="Equal or Exists", json_schema_extra=HS_REQUIRED)
     value: LabelValue | None = Field(None, description="the taint value, for Equal")
     effect: Annotated[str, AfterValidator(_effect)] | None = Field(
         None, description="NoSchedule, PreferNoSchedule or NoExecute; empty for all"
@@ -247,7 +251,9 @@ class LabelSelector(CamelModel):
 
 class PodAffinityTerm(CamelModel):
     label_selector: LabelSelector | None = Field(
-        None, description="the pods this term is about (hs 3.0.3 requires it)"
+        None,
+        description="the pods this term is about (hs 3.0.3 requires it)",
+        json_schema_extra=HS_REQUIRED,
     )
     namespaces: list[Namespace] | None = None
     topology_key: Annotated[str, AfterValidator(_topology_key)] = Field(

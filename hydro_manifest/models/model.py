@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PlainValidator
@@ -11,6 +12,7 @@ from .. import registry as R
 from .. import spec
 from ..suggest import closest, did_you_mean
 from .base import (
+    HS_REQUIRED,
     Integer,
     KebabModel,
     Metadata,
@@ -277,8 +279,19 @@ def _data_type(name: str) -> str:
 DataType = Annotated[
     str,
     AfterValidator(_data_type),
-    Field(json_schema_extra={"enum": list(spec.DOCUMENTED_TYPES)}),
+    Field(
+        json_schema_extra={
+            "enum": list(spec.DOCUMENTED_TYPES),
+            "enumDescriptions": list(spec.DOCUMENTED_TYPES.values()),
+        }
+    ),
 ]
+
+
+def _any_case(words: Iterable[str]) -> str:
+    """A regular expression (ECMA-262, no inline flags) matching `words` in any case."""
+    spelled = ("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in w) for w in words)
+    return "^(?:" + "|".join(spelled) + ")$"
 
 
 def _profile(name: str) -> str:
@@ -301,7 +314,18 @@ def _profile(name: str) -> str:
 Profile = Annotated[
     str,
     AfterValidator(_profile),
-    Field(json_schema_extra={"enum": list(spec.DOCUMENTED_PROFILES)}),
+    Field(
+        json_schema_extra={
+            # Any case is accepted (with a warning); completion offers the lowercase ones.
+            "anyOf": [
+                {
+                    "enum": list(spec.DOCUMENTED_PROFILES),
+                    "enumDescriptions": list(spec.DOCUMENTED_PROFILES.values()),
+                },
+                {"pattern": _any_case(spec.DOCUMENTED_PROFILES)},
+            ]
+        }
+    ),
 ]
 
 
@@ -338,7 +362,9 @@ class ContractField(KebabModel):
     )
     type: DataType = Field(description="the data type, e.g. float32, int64, string, bool")
     profile: Profile | None = Field(
-        None, description="how the field is monitored: text, image, numerical or categorical"
+        None,
+        description="how the field is monitored: text, image, numerical or categorical",
+        json_schema_extra=HS_REQUIRED,
     )
 
 
@@ -417,7 +443,9 @@ class Model(KebabModel):
     name: ModelName = Field(description="the model's name: lowercase letters, digits, - and _")
     runtime: Runtime = Field(description="the runtime Docker image, with a tag")
     payload: list[PayloadEntry] | None = Field(
-        None, description="files and folders to add to the image, relative to this file"
+        None,
+        description="files and folders to add to the image, relative to this file",
+        json_schema_extra=HS_REQUIRED,
     )
     install_command: InstallCommand | None = Field(
         None, description="a command run while building the image, e.g. pip install"
@@ -426,7 +454,9 @@ class Model(KebabModel):
         None, description="training data as a local .csv path or s3://bucket/key.csv"
     )
     metadata: Metadata | None = Field(None, description="text shown on the Hydrosphere UI")
-    contract: Contract | None = Field(None, description="the model's inputs and outputs")
+    contract: Contract | None = Field(
+        None, description="the model's inputs and outputs", json_schema_extra=HS_REQUIRED
+    )
     monitoring: list[Metric] | None = Field(None, description="custom metrics")
     monitoring_configuration: MonitoringConfiguration | None = Field(
         None, description="monitoring settings"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from enum import Enum
 from typing import TextIO
 
 from ..api import Report
+from ..diagnostics import Severity
 
 Reporter = Callable[[Report, TextIO], None]
 
@@ -15,6 +17,14 @@ Reporter = Callable[[Report, TextIO], None]
 class OutputFormat(str, Enum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
+
+
+def default_format() -> OutputFormat:
+    """GitHub annotations inside GitHub Actions, text elsewhere."""
+    return OutputFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else OutputFormat.TEXT
 
 
 def wants_rich(stream: TextIO) -> bool:
@@ -22,11 +32,26 @@ def wants_rich(stream: TextIO) -> bool:
     return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
-def reporter_for(output: OutputFormat, stream: TextIO) -> Reporter:
+def reporter_for(
+    output: OutputFormat, stream: TextIO, threshold: Severity = Severity.ERROR
+) -> Reporter:
+    """The writer of one format; `threshold` is what fails (JUnit marks those as failures)."""
     if output is OutputFormat.JSON:
         from .json_report import write_json
 
         return write_json
+    if output is OutputFormat.SARIF:
+        from .sarif import write_sarif
+
+        return write_sarif
+    if output is OutputFormat.JUNIT:
+        from .junit import write_junit
+
+        return functools.partial(write_junit, threshold=threshold)
+    if output is OutputFormat.GITHUB:
+        from .github import write_github
+
+        return write_github
     if wants_rich(stream):
         from .rich_text import write_rich
 

@@ -1,0 +1,127 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+One run; the driver lists every rule of the registry (id, name, short and full
+description, help with the failing and passing examples, default level, layer); each
+result has its level, message and a physical location with the whole region. File URIs
+are relative to `%SRCROOT%`, the working directory, as code scanning expects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from .. import __version__
+from ..api import ISSUES_URL, STDIN, Report
+from ..diagnostics import Diagnostic, Severity
+from ..registry import RULES, Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_INFORMATION_URI = ISSUES_URL.removesuffix("/issues")
+
+
+def write_sarif(report: Report, stream: TextIO) -> None:
+    json.dump(sarif(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def sarif(report: Report) -> dict[str, Any]:
+    root = Path.cwd()
+    index = {rule_id: n for n, rule_id in enumerate(RULES)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "hydro",
+                        "version": __version__,
+                        "informationUri": _INFORMATION_URI,
+                        "rules": _rules(),
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "artifacts": [{"location": _location(f.file, root)} for f in report.files],
+                "results": [_result(d, index, root) for d in report.diagnostics],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+
+
+@cache
+def _rules() -> list[dict[str, Any]]:
+    return [_rule(rule) for rule in RULES.values()]
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    help_text = (
+        f"{rule.explanation}\n\nFails:\n{_indent(rule.bad)}\n\nPasses:\n{_indent(rule.good)}"
+    )
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.name),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation},
+        "help": {"text": help_text, "markdown": _markdown_help(rule)},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {"layer": rule.layer.value, "tags": [rule.layer.value]},
+    }
+
+
+def _markdown_help(rule: Rule) -> str:
+    return (
+        f"{rule.explanation}\n\nFails:\n\n```yaml\n{rule.bad}```\n\n"
+        f"Passes:\n\n```yaml\n{rule.good}```\n"
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.rstrip("\n").split("\n"))
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def _location(file: str, root: Path) -> dict[str, Any]:
+    if file == STDIN:
+        return {"uri": "stdin"}
+    path = Path(os.path.abspath(file))
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        return {"uri": path.as_uri()}
+    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+
+
+def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
+    message = d.message + (f" ({d.hint})" if d.hint else "")
+    result: dict[str, Any] = {
+        "ruleId": d.rule,
+        "ruleIndex": index[d.rule],
+        "level": _LEVEL[d.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _location(d.file, root),
+                    "region": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": d.end_line,
+                        "endColumn": d.end_column,
+                    },
+                }
+            }
+        ],
+    }
+    if d.path is not None:
+        result["properties"] = {"path": list(d.path), "layer": d.layer.value}
+    return result
