@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,7 @@ BROKEN = {
     "no profile": ("      type: int64\n      profile: numerical\n", "      type: int64\n"),
     "bad shape": ("shape: scalar\n      type: int64", "shape: vector\n      type: int64"),
     "bad kind": ("kind: Model", "kind: Modle"),
+    "bad name": ("name: census", "name: Census"),
 }
 
 
@@ -102,3 +105,19 @@ def test_descriptions_reach_the_editor() -> None:
         "32-bit single-precision floating-point"
     )
     assert "profile" in model["$defs"]["ContractField"]["required"]
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema absent")
+def test_check_jsonschema_uses_the_schema(tmp_path: Path) -> None:
+    """The README's recipe: `hydro schema -o FILE`, then check-jsonschema with it."""
+    target = tmp_path / "hydro.schema.json"
+    assert runner.invoke(app, ["schema", "-o", str(target)]).exit_code == 0
+    command = ["check-jsonschema", "--schemafile", str(target)]
+    good = subprocess.run(
+        [*command, str(EXAMPLES / "census" / "serving.yaml")], capture_output=True, timeout=120
+    )
+    assert good.returncode == 0, good.stdout
+    bad = subprocess.run(
+        [*command, str(EXAMPLES / "broken" / "contract.yaml")], capture_output=True, timeout=120
+    )
+    assert bad.returncode == 1

@@ -70,7 +70,10 @@ class Application(KebabModel):
     """An application: exactly one of `singular` and `pipeline`."""
 
     kind: Literal["Application"]
-    name: ApplicationName = Field(description="latin letters, digits, - and _")
+    name: ApplicationName = Field(
+        description="latin letters, digits, - and _",
+        json_schema_extra={"pattern": f"^{spec.APPLICATION_NAME_RE.pattern}$"},
+    )
     singular: Singular | None = Field(None, description="a single-model application")
     pipeline: list[Stage] | None = Field(
         None, description="stages run in order; each stage is a list of weighted variants"

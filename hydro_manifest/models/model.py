@@ -440,7 +440,10 @@ class Model(KebabModel):
     """A model version: runtime image, files, contract and optional monitoring."""
 
     kind: Literal["Model"]
-    name: ModelName = Field(description="the model's name: lowercase letters, digits, - and _")
+    name: ModelName = Field(
+        description="the model's name: lowercase letters, digits, - and _",
+        json_schema_extra={"pattern": f"^{spec.MODEL_NAME_RE.pattern}$"},
+    )
     runtime: Runtime = Field(description="the runtime Docker image, with a tag")
     payload: list[PayloadEntry] | None = Field(
         None,
