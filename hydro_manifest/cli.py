@@ -6,6 +6,9 @@ import os
 import sys
 from typing import Annotated
 
+# hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import typer
 
 from . import __version__, api

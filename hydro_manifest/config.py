@@ -23,23 +23,17 @@ like a manifest: an unknown key or a bad value is a `ConfigError` with its line 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from .diagnostics import Diagnostic, Layer, Severity
 from .options import Options
 from .registry import RULES, find_rule
 from .suggest import did_you_mean
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 CONFIG_FILES = (".hydro.yaml", "pyproject.toml")
 _LAYERS = {layer.value for layer in Layer}
@@ -62,49 +56,74 @@ def _check_selector(value: str) -> str:
     )
 
 
-class _Settings(BaseModel):
-    """What a configuration file may say (kebab-case keys, like the manifests)."""
+@dataclass(frozen=True)
+class Settings:
+    """What a configuration file may say; the defaults are hydro's without one."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-    select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-path-ignores")
-    severity: dict[str, Severity] = Field(default_factory=dict)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
     strict: bool = False
-    fail_on: Severity | None = Field(None, alias="fail-on")
-    file_checks: bool = Field(True, alias="file-checks")
+    fail_on: Severity | None = None
+    file_checks: bool = True
     remote: bool = False
-    s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
-    exclude: list[str] = Field(default_factory=list)
+    s3_endpoint_url: str | None = None
+    exclude: tuple[str, ...] = ()
 
-    @field_validator("select", "ignore")
-    @classmethod
-    def _selectors(cls, values: list[str]) -> list[str]:
-        return [_check_selector(v) for v in values]
 
-    @field_validator("per_path_ignores")
-    @classmethod
-    def _per_path(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
-        return {glob: [_check_selector(v) for v in rules] for glob, rules in values.items()}
+@functools.cache
+def _settings_model() -> type[Any]:
+    """The pydantic model that validates a configuration file (built only when one is read)."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-    @field_validator("severity")
-    @classmethod
-    def _rule_ids(cls, values: dict[str, Severity]) -> dict[str, Severity]:
-        out = {}
-        for key, severity in values.items():
-            rule = find_rule(key)
-            if rule is None:
-                raise ValueError(f"'{key}' is not a rule; " + (did_you_mean(key, RULES) or ""))
-            out[rule.id] = severity
-        return out
+    class _Settings(BaseModel):
+        """What a configuration file may say (kebab-case keys, like the manifests)."""
+
+        model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+        select: list[str] = Field(default_factory=list)
+        ignore: list[str] = Field(default_factory=list)
+        per_path_ignores: dict[str, list[str]] = Field(
+            default_factory=dict, alias="per-path-ignores"
+        )
+        severity: dict[str, Severity] = Field(default_factory=dict)
+        strict: bool = False
+        fail_on: Severity | None = Field(None, alias="fail-on")
+        file_checks: bool = Field(True, alias="file-checks")
+        remote: bool = False
+        s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
+        exclude: list[str] = Field(default_factory=list)
+
+        @field_validator("select", "ignore")
+        @classmethod
+        def _selectors(cls, values: list[str]) -> list[str]:
+            return [_check_selector(v) for v in values]
+
+        @field_validator("per_path_ignores")
+        @classmethod
+        def _per_path(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+            return {glob: [_check_selector(v) for v in rules] for glob, rules in values.items()}
+
+        @field_validator("severity")
+        @classmethod
+        def _rule_ids(cls, values: dict[str, Severity]) -> dict[str, Severity]:
+            out = {}
+            for key, severity in values.items():
+                rule = find_rule(key)
+                if rule is None:
+                    raise ValueError(f"'{key}' is not a rule; " + (did_you_mean(key, RULES) or ""))
+                out[rule.id] = severity
+            return out
+
+    return _Settings
 
 
 @dataclass(frozen=True)
 class Config:
     """A validated configuration, and the folder its per-path globs are relative to."""
 
-    settings: _Settings = field(default_factory=_Settings)
+    settings: Settings = field(default_factory=Settings)
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
 
@@ -131,7 +150,7 @@ class Config:
         return self.settings.s3_endpoint_url
 
     @property
-    def exclude(self) -> list[str]:
+    def exclude(self) -> tuple[str, ...]:
         return self.settings.exclude
 
     def options(self) -> Options:
@@ -210,14 +229,23 @@ def load(path: str | os.PathLike[str] | None = None, *, start: str = ".") -> Con
         text = found.read_text(encoding="utf-8", errors="replace")
     else:
         data, text = _read_yaml(found)
+    from pydantic import ValidationError
+
     try:
-        settings = _Settings.model_validate(data)
+        validated = _settings_model().model_validate(data)
     except ValidationError as error:
         raise ConfigError(_describe(found, text, error)) from None
-    return Config(settings, found.parent.absolute(), found)
+    values = validated.model_dump()
+    for name in ("select", "ignore", "exclude"):
+        values[name] = tuple(values[name])
+    return Config(Settings(**values), found.parent.absolute(), found)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as stream:
             return tomllib.load(stream)
@@ -247,7 +275,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
     return value, text
 
 
-def _describe(path: Path, text: str, error: ValidationError) -> str:
+def _describe(path: Path, text: str, error: Any) -> str:
     """The first problem, with the line of its key and a "did you mean" for unknown keys."""
     problem = error.errors(include_url=False)[0]
     location = [str(part) for part in problem["loc"]]
@@ -255,7 +283,7 @@ def _describe(path: Path, text: str, error: ValidationError) -> str:
     line = _line_of(text, key)
     where = f"{path}:{line}" if line else str(path)
     if problem["type"] == "extra_forbidden":
-        known = [f.alias or name for name, f in _Settings.model_fields.items()]
+        known = [f.alias or name for name, f in _settings_model().model_fields.items()]
         hint = did_you_mean(key, known, listing="valid options")
         return f"{where}: unknown option '{key}'" + (f" ({hint})" if hint else "")
     message = str(problem["msg"]).removeprefix("Value error, ")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:  # pathspec is imported by `hydro lint` only, when it walks folders
+    from pathspec import GitIgnoreSpec
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = frozenset(
@@ -50,6 +52,8 @@ class _Ignore:
 
 def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
     """The manifest files under `paths`, in a stable (sorted, depth-first) order."""
+    from pathspec import GitIgnoreSpec
+
     excluded = GitIgnoreSpec.from_lines(list(exclude))
     found: list[str] = []
     seen: set[str] = set()
@@ -127,6 +131,8 @@ def _read_gitignore(folder: str) -> _Ignore | None:
             lines = f.read().splitlines()
     except OSError:
         return None
+    from pathspec import GitIgnoreSpec
+
     return _Ignore(folder, GitIgnoreSpec.from_lines(lines))
 
 

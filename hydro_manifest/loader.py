@@ -23,9 +23,43 @@ from . import registry as R
 from .diagnostics import Finding, Path, PathElement, Span, Target
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+#: The tag of short plain scalars seen so far: manifests repeat the same few hundred words
+#: (`scalar`, `int64`, `numerical`, small numbers). Long and unique texts are not kept.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_LIMIT = 20_000
+_PLAIN_TAGS_LONGEST = 24
+
+
+class _Loader(_BaseLoader):
+    """libyaml's loader, with tag resolution memoized.
+
+    libyaml composes in C but calls back into Python to resolve every scalar's tag (and to
+    descend and ascend path resolvers, which manifests do not use): that is most of the
+    time spent composing. The answers depend only on the scalar's text.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode:
+            return MAP if kind is MappingNode else SEQ
+        if not implicit[0]:
+            return STR
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= _PLAIN_TAGS_LONGEST and len(_PLAIN_TAGS) < _PLAIN_TAGS_LIMIT:
+                _PLAIN_TAGS[value] = tag
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 _TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -356,10 +390,17 @@ class _Builder:
         if node.tag not in (MAP, SEQ):
             self.unsupported_tag(node)
 
+    # The two loops below run for every node of every file: text scalars, most of them,
+    # are taken without a call.
+
     def sequence(self, node: SequenceNode) -> list[Any]:
         items = []
         path = self.path
         for index, item in enumerate(node.value):
+            if item.__class__ is ScalarNode and item.tag == STR:
+                self.nodes += 1
+                items.append(item.value)
+                continue
             path.append(index)
             items.append(self.build(item))
             path.pop()
@@ -370,13 +411,20 @@ class _Builder:
         merges: list[Node] = []
         path = self.path
         for key_node, value_node in node.value:
-            key = self.key(key_node)
-            if key is None:
-                if key_node.tag == MERGE:
-                    merges.append(value_node)
-                continue
+            if key_node.__class__ is ScalarNode and key_node.tag == STR:
+                key = key_node.value
+            else:
+                key = self.key(key_node)
+                if key is None:
+                    if key_node.tag == MERGE:
+                        merges.append(value_node)
+                    continue
             if key in result:
                 self.duplicate(node, key, key_node)
+            if value_node.__class__ is ScalarNode and value_node.tag == STR:
+                self.nodes += 1
+                result[key] = value_node.value
+                continue
             path.append(key)
             result[key] = self.build(value_node)
             path.pop()

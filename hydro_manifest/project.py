@@ -170,24 +170,39 @@ def _signature(value: dict[str, Any]) -> Signature | None:
     )
 
 
+#: Every distinct field seen, shared by all the summaries that have it: models of one
+#: repository repeat the same fields, and thousands of them stay in memory until the end.
+_FIELDS: dict[tuple[Any, ...], Field] = {}
+
+
 def _fields(fields: Any) -> tuple[Field, ...]:
     found = []
     for name, definition in mapping(fields).items():
         definition = mapping(definition)
-        kind = definition.get("type")
-        profile = definition.get("profile")
-        found.append(
-            Field(
-                str(name),
-                spec.TYPE_SYNONYMS.get(kind, kind) if isinstance(kind, str) else None,
-                _shape(definition.get("shape")),
-                profile.lower() if isinstance(profile, str) else None,
-            )
+        key = (
+            name,
+            definition.get("type"),
+            _shape_key(definition.get("shape")),
+            definition.get("profile"),
         )
+        field = _FIELDS.get(key)
+        if field is None:
+            field = _FIELDS.setdefault(key, _field(*key))
+        found.append(field)
     return tuple(found)
 
 
-def _shape(shape: Any) -> Shape | None:
+def _field(name: Any, kind: Any, shape: Any, profile: Any) -> Field:
+    return Field(
+        str(name),
+        spec.TYPE_SYNONYMS.get(kind, kind) if isinstance(kind, str) else None,
+        shape if isinstance(shape, tuple) else None,
+        profile.lower() if isinstance(profile, str) else None,
+    )
+
+
+def _shape_key(shape: Any) -> Shape | str | None:
+    """A hashable shape: () for scalar, a tuple of sizes, or None when not readable."""
     if shape == spec.SCALAR_SHAPE or shape == []:
         return ()
     if isinstance(shape, list) and all(is_integer(d) for d in shape):

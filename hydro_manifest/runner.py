@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
+from typing import TYPE_CHECKING
 
-from . import project, suppressions
 from . import registry as R
+from . import suppressions
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Path, Span, Target
 from .loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
@@ -24,6 +24,9 @@ from .options import Options
 from .references import Reference, check_csv, references, resolve_local
 from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
 from .validator import DocumentOutcome, is_manifest, validate_document
+
+if TYPE_CHECKING:
+    from .project import Summary
 
 ISSUES_URL = "https://github.com/hydro-manifest/hydro/issues"
 #: Below this many files a process pool costs more than it saves.
@@ -58,7 +61,7 @@ class _Pending:
 @dataclass
 class _FileResult:
     report: FileReport | None  # None: `hydro lint` found no manifest in the file
-    summaries: list[project.Summary] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
 
 
@@ -80,6 +83,8 @@ def run(
     the findings of every kind of check.
     """
     if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+
         chunk = max(1, min(64, len(jobs) // (processes * 8)))
         with ProcessPoolExecutor(max_workers=processes) as pool:
             results = _collect(pool.map(check_file, jobs, chunksize=chunk), len(jobs), progress)
@@ -182,7 +187,9 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
             if reference.remote:
                 result.pending.append(_pending(document, outcome, reference))
     if job.lint:
-        summary = project.summarize(job.name, document, outcome)
+        from .project import summarize
+
+        summary = summarize(job.name, document, outcome)
         if summary is not None:
             result.summaries.append(summary)
     resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents
@@ -250,9 +257,11 @@ def _ask_s3(waiting: list[tuple[FileReport, _Pending]], options: Options) -> Non
             )
 
 
-def _across_documents(report: Report, summaries: list[project.Summary]) -> None:
+def _across_documents(report: Report, summaries: list[Summary]) -> None:
+    from .project import check
+
     by_file = {file.file: file for file in report.files}
-    found: list[Diagnostic] = project.check(summaries)
+    found: list[Diagnostic] = check(summaries)
     for item in found:
         by_file[item.file].diagnostics.append(item)
 

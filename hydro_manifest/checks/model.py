@@ -134,11 +134,11 @@ def install_command(doc: Document) -> Iterator[Finding]:
         )
 
 
-def _fields(doc: Document) -> Iterator[tuple[tuple[str, str, str], dict[str, object]]]:
+def _fields(doc: Document) -> Iterator[tuple[str, str, dict[str, object]]]:
     contract = mapping(doc.get("contract"))
     for section in _SECTIONS:
         for name, field in mapping(contract.get(section)).items():
-            yield ("contract", section, name), mapping(field)
+            yield section, name, mapping(field)
 
 
 def contract_fields(doc: Document) -> Iterator[Finding]:
@@ -151,7 +151,8 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
             f"for a Python runtime, the function must be called {spec.DEFAULT_SIGNATURE_NAME}",
             Target.PARENT,
         )
-    for path, field in _fields(doc):
+    for section, name, field in _fields(doc):
+        path = ("contract", section, name)
         shape = field.get("shape")
         if shape is None:
             yield Finding(
@@ -195,15 +196,14 @@ def python_field_names(doc: Document) -> Iterator[Finding]:
     runtime = doc.get("runtime")
     if not isinstance(runtime, str) or spec.PYTHON_RUNTIME_MARKER not in runtime.lower():
         return
-    for path, _ in _fields(doc):
-        name = path[-1]
+    for section, name, _ in _fields(doc):
         if name and not (name.isidentifier() and not keyword.iskeyword(name)):
             better = "".join(c if c.isalnum() else "_" for c in name).lower().strip("_")
             yield Finding(
                 R.FIELD_NAME,
                 f"field name '{name}' is not a Python identifier; the Python runtime passes "
                 "inputs as keyword arguments",
-                path,
+                ("contract", section, name),
                 f"rename it (e.g. '{better}'), or make the function accept **kwargs",
                 Target.KEY,
             )
