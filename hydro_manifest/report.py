@@ -16,6 +16,7 @@ from .validator import DocumentOutcome, place
 if TYPE_CHECKING:
     from .models import Application, DeploymentConfiguration, Model
     from .project import Summary
+    from .suppressions import Suppression
 
     Resource: TypeAlias = Model | Application | DeploymentConfiguration
 
@@ -43,6 +44,18 @@ class FileReport:
     diagnostics: list[Diagnostic]
     source: str = field(default="", repr=False)
     references: list[Reference] = field(default_factory=list)
+    #: The file's `# hydro: ignore[...]` comments, applied once all checks have run.
+    suppressions: list[Suppression] = field(default_factory=list, repr=False)
+
+    def lines(self) -> list[str]:
+        """The file's lines, to show where findings are (re-read if the text was let go)."""
+        if not self.source:
+            try:
+                with open(self.file, encoding="utf-8", errors="replace") as stream:
+                    self.source = stream.read().lstrip("\ufeff")
+            except OSError:
+                return []
+        return self.source.split("\n")
 
     def add(
         self, document: SourceDocument, outcome: DocumentOutcome, findings: Iterable[Finding]

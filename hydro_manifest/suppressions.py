@@ -22,7 +22,7 @@ _DIRECTIVE = re.compile(r"(?:^|\s)#\s*hydro:\s*(?P<scope>ignore-file|ignore)\[(?
 
 
 @dataclass
-class _Suppression:
+class Suppression:
     rule: str  # as written
     rule_id: str | None  # None: no such rule
     lines: frozenset[int] | None  # None: the whole file
@@ -30,11 +30,17 @@ class _Suppression:
     used: bool = field(default=False)
 
 
-def apply(file: str, source: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def parse(source: str) -> list[Suppression]:
+    """The suppressions of a file (read while its text is at hand)."""
+    return _parse(source) if "hydro:" in source else []
+
+
+def apply(
+    file: str, suppressions: list[Suppression], diagnostics: list[Diagnostic]
+) -> list[Diagnostic]:
     """The diagnostics that no comment silences, plus one for each unused suppression."""
-    if "hydro:" not in source:
+    if not suppressions:
         return diagnostics
-    suppressions = list(_parse(source))
     kept = []
     for diagnostic in diagnostics:
         silenced = False
@@ -51,7 +57,7 @@ def apply(file: str, source: str, diagnostics: list[Diagnostic]) -> list[Diagnos
     return kept
 
 
-def _unused(suppression: _Suppression) -> Finding:
+def _unused(suppression: Suppression) -> Finding:
     if suppression.rule_id is None:
         return Finding(
             R.UNUSED_SUPPRESSION,
@@ -69,7 +75,7 @@ def _unused(suppression: _Suppression) -> Finding:
     )
 
 
-def _parse(source: str) -> list[_Suppression]:
+def _parse(source: str) -> list[Suppression]:
     lines = source.split("\n")
     found = []
     for number, line in enumerate(lines, start=1):
@@ -87,7 +93,7 @@ def _parse(source: str) -> list[_Suppression]:
         for name in (n.strip() for n in match["rules"].split(",")):
             if name:
                 rule = find_rule(name)
-                found.append(_Suppression(name, rule.id if rule else None, targets, span))
+                found.append(Suppression(name, rule.id if rule else None, targets, span))
     return found
 
 

@@ -24,7 +24,7 @@ def write_rich(report: Report, stream: TextIO) -> None:
         if not file.diagnostics:
             continue
         console.print(Text(file.file, style="bold underline"))
-        lines = file.source.split("\n")
+        lines = file.lines()
         for diagnostic in file.diagnostics:
             console.print(_render(diagnostic, lines, file))
     counts = report.summary()
