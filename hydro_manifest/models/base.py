@@ -48,6 +48,7 @@ class KebabModel(BaseModel):
         validate_by_name=True,
         serialize_by_alias=True,
         frozen=True,
+        defer_build=True,  # each model is built when first used, not when imported
     )
 
 
@@ -61,6 +62,7 @@ class CamelModel(BaseModel):
         validate_by_name=True,
         serialize_by_alias=True,
         frozen=True,
+        defer_build=True,  # each model is built when first used, not when imported
     )
 
 
