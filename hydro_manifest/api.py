@@ -171,10 +171,11 @@ def _job(
         base = os.getcwd()
     else:
         base = str(FilePath(filename).absolute().parent)
-    return Job(filename, text, base, lint)
+    return Job(filename, text, base, lint, options.max_file_size)
 
 
 def _input(path: str, stdin_filename: str | None, options: Options, *, lint: bool = False) -> Job:
     if path == STDIN:
-        return _job(stdin_filename or STDIN, options, text=sys.stdin.buffer.read(), lint=lint)
+        data = sys.stdin.buffer.read(options.max_file_size + 1)  # enough to know it is too big
+        return _job(stdin_filename or STDIN, options, text=data, lint=lint)
     return _job(path, options, lint=lint)

@@ -81,6 +81,15 @@ OutputFile = Annotated[
     str | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
 ]
+MaxFileSize = Annotated[
+    float | None,
+    typer.Option(
+        "--max-file-size",
+        metavar="MIB",
+        min=0.001,
+        help="Report larger files instead of reading them [default: 10].",
+    ),
+]
 ConfigFile = Annotated[
     str | None,
     typer.Option(
@@ -130,6 +139,7 @@ def validate(
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
     config_file: ConfigFile = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
 
@@ -139,13 +149,13 @@ def validate(
     _check_paths(paths)
     config = _config(config_file, paths)
     threshold = _threshold(fail_on, strict, config)
-    options = _options(config, no_file_checks, remote, s3_endpoint_url)
+    options = _options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = _outputs(formats, output_file)
     report = api.validate_paths(
         paths, stdin_filename=stdin_filename, options=options, config=config
     )
     _write(report, outputs, threshold)
-    raise typer.Exit(report.exit_code(threshold))
+    _stop(report, threshold)
 
 
 @app.command()
@@ -168,6 +178,12 @@ def resolve(
     resolution_reporter_for(output, sys.stdout)(report, sys.stdout)
     missing = any(r.exists is False or r.findings for r in report.references)
     raise typer.Exit(1 if missing else 0)
+
+
+def _stop(report: api.Report, threshold: Severity) -> None:
+    if report.interrupted:
+        typer.echo("hydro: interrupted", err=True)
+    raise typer.Exit(report.exit_code(threshold))
 
 
 def _outputs(
@@ -223,13 +239,18 @@ def _threshold(fail_on: Severity | None, strict: bool, config: Config) -> Severi
 
 
 def _options(
-    config: Config, no_file_checks: bool, remote: bool, s3_endpoint_url: str | None
+    config: Config,
+    no_file_checks: bool,
+    remote: bool,
+    s3_endpoint_url: str | None,
+    max_file_size: float | None,
 ) -> api.Options:
     """Options from the command line, where given, over the configuration's."""
     return api.Options(
         file_checks=config.file_checks and not no_file_checks,
         remote=remote or config.remote,
         s3_endpoint_url=s3_endpoint_url or config.s3_endpoint_url,
+        max_file_size=(int(max_file_size * 1024 * 1024) if max_file_size else config.max_file_size),
     )
 
 
@@ -281,6 +302,7 @@ def lint(
         typer.Option("--jobs", "-j", min=1, help="Processes to use [default: the CPUs]."),
     ] = None,
     config_file: ConfigFile = None,
+    max_file_size: MaxFileSize = None,
     explain_app: Annotated[
         str | None,
         typer.Option(
@@ -306,7 +328,7 @@ def lint(
             typer.echo(file)
         return
     threshold = _threshold(fail_on, strict, config)
-    options = _options(config, no_file_checks, remote, s3_endpoint_url)
+    options = _options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = _outputs(formats, output_file)
     with ProgressBar() as progress:
         report = api.lint_paths(
@@ -321,7 +343,7 @@ def lint(
     if explain_app is not None:
         _explain_app(explain_app, report)
     _write(report, outputs, threshold)
-    if not report.files and not allow_empty:
+    if not report.files and not allow_empty and not report.interrupted:
         skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
         typer.echo(
             f"hydro: no Hydrosphere manifest found in {', '.join(paths)}{skipped}; "
@@ -329,7 +351,7 @@ def lint(
             err=True,
         )
         raise typer.Exit(1)
-    raise typer.Exit(report.exit_code(threshold))
+    _stop(report, threshold)
 
 
 def _explain_app(name: str, report: api.Report) -> None:
@@ -417,6 +439,7 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
+        print("hydro: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as error:
         print(

@@ -14,6 +14,7 @@ like a manifest: an unknown key or a bad value is a `ConfigError` with its line 
     remote = false
     s3-endpoint-url = "http://localhost:9000"
     exclude = ["vendor/**"]
+    max-file-size = 10                 # MiB
     [tool.hydro.per-path-ignores]
     "legacy/**" = ["HY106"]
     [tool.hydro.severity]
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Layer, Severity
-from .options import Options
+from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .registry import RULES, find_rule
 from .suggest import did_you_mean
 
@@ -70,6 +71,7 @@ class Settings:
     remote: bool = False
     s3_endpoint_url: str | None = None
     exclude: tuple[str, ...] = ()
+    max_file_size: float | None = None  # MiB
 
 
 @functools.cache
@@ -94,6 +96,7 @@ def _settings_model() -> type[Any]:
         remote: bool = False
         s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
         exclude: list[str] = Field(default_factory=list)
+        max_file_size: float | None = Field(None, alias="max-file-size", gt=0)
 
         @field_validator("select", "ignore")
         @classmethod
@@ -153,8 +156,14 @@ class Config:
     def exclude(self) -> tuple[str, ...]:
         return self.settings.exclude
 
+    @property
+    def max_file_size(self) -> int:
+        """In bytes."""
+        size = self.settings.max_file_size
+        return DEFAULT_MAX_FILE_SIZE if size is None else int(size * 1024 * 1024)
+
     def options(self) -> Options:
-        return Options(self.file_checks, self.remote, self.s3_endpoint_url)
+        return Options(self.file_checks, self.remote, self.s3_endpoint_url, self.max_file_size)
 
     def enabled(self, rule_id: str) -> bool:
         """Whether the rule is selected and not ignored."""

@@ -96,8 +96,8 @@ def _walk_folder(
     for entry in entries:
         try:
             is_dir = entry.is_dir()
-        except OSError:
-            continue
+        except OSError:  # a symbolic link loop: reading it will say so
+            is_dir = False
         relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
         if _skipped(entry, relative, is_dir, excluded, ignores):
             continue

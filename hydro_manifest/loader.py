@@ -174,6 +174,16 @@ def decode(data: bytes) -> tuple[str, list[Finding]]:
                     span=Span(1, 1, 1, 2),
                 )
             ]
+    if _looks_like_utf16(data):
+        codec = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        return data.decode(codec, "replace"), [
+            Finding(
+                R.ENCODING,
+                "the file is UTF-16 without a byte-order mark; `hs apply` reads UTF-8",
+                hint="re-save the file as UTF-8",
+                span=Span(1, 1, 1, 2),
+            )
+        ]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
@@ -188,6 +198,19 @@ def decode(data: bytes) -> tuple[str, list[Finding]]:
                 span=point(prefix + "\ufffd", len(prefix)),
             )
         ]
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """ASCII text saved as UTF-16: every other byte of its start is a NUL."""
+    head = data[:64]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) // 2 * 2]
+    if len(head) < 4:
+        return False
+    evens, odds = head[0::2], head[1::2]
+    return (odds.count(0) == len(odds) and 0 not in evens) or (
+        evens.count(0) == len(evens) and 0 not in odds
+    )
 
 
 def strip_bom(text: str) -> tuple[str, list[Finding]]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Manifests are kilobytes; a file of many megabytes is generated or not a manifest.
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Options:
@@ -11,8 +14,10 @@ class Options:
 
     `file_checks`: payload entries and local training data, relative to the manifest's
     folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`).
+    `max_file_size`: larger files are reported (HY014), not read.
     """
 
     file_checks: bool = True
     remote: bool = False
     s3_endpoint_url: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE

@@ -260,6 +260,19 @@ file was expected, a file that vanished). The other files are still checked.
     good=_APP,
 )
 
+FILE_TOO_LARGE = _rule(
+    "HY014", "file-too-large", L.LINT, ERROR,
+    "a file larger than hydro reads (10 MiB unless --max-file-size says otherwise)",
+    """
+Manifests are a few kilobytes. A file of many megabytes is generated, a data file with a
+YAML name, or hostile; hydro reports it instead of reading it, so that one such file cannot
+exhaust memory or time. `--max-file-size MIB` (or `max-file-size` in the configuration)
+raises the limit.
+""",
+    bad="# (a file of more than 10 MiB)\n",
+    good=_APP,
+)
+
 # ---------------------------------------------------------------- any kind
 MISSING_KIND = _rule(
     "HY101", "missing-kind", L.HS_CLI, ERROR,

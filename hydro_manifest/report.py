@@ -75,6 +75,8 @@ class Report:
 
     files: list[FileReport]
     skipped: list[str] = field(default_factory=list)
+    #: Ctrl-C stopped the run: `files` are those checked until then.
+    interrupted: bool = False
     #: What `hydro lint` kept of each manifest for the checks across documents.
     summaries: list[Summary] = field(default_factory=list, repr=False)
 
@@ -114,7 +116,10 @@ class Report:
         return any(d.rule == R.INTERNAL_ERROR.id for f in self.files for d in f.diagnostics)
 
     def exit_code(self, threshold: Severity = Severity.ERROR) -> int:
-        """0 clean, 1 findings at or above `threshold`, 3 a bug in hydro (severity policy)."""
+        """0 clean, 1 findings at or above `threshold`, 3 a bug in hydro (severity policy),
+        130 stopped by Ctrl-C."""
+        if self.interrupted:
+            return 130
         if self.internal_error:
             return 3
         return 1 if self.failed(threshold) else 0
@@ -156,10 +161,20 @@ class ManifestError(Exception):
         return self.report.diagnostics
 
 
+#: Messages quote what the file says; a quoted megabyte helps nobody.
+MESSAGE_LIMIT = 400
+
+
+def _bounded(text: str | None) -> str | None:
+    if text is None or len(text) <= MESSAGE_LIMIT:
+        return text
+    return text[: MESSAGE_LIMIT - 1] + "…"
+
+
 def diagnostic(
     filename: str, document: int | None, span: Span, path: Any, finding: Finding
 ) -> Diagnostic:
-    """A finding placed in a file."""
+    """A finding placed in a file (its message and hint cut to a readable length)."""
     rule = finding.rule
     return Diagnostic(
         file=filename,
@@ -172,8 +187,8 @@ def diagnostic(
         rule=rule.id,
         layer=rule.layer,
         severity=rule.severity,
-        message=finding.message,
-        hint=finding.hint,
+        message=_bounded(finding.message) or "",
+        hint=_bounded(finding.hint),
     )
 
 

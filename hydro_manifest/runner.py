@@ -11,7 +11,9 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+import signal
+import stat
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -22,7 +24,7 @@ from . import suppressions
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Path, Span, Target
 from .loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
-from .options import Options
+from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .references import Reference, check_csv, references, resolve_local
 from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
 from .validator import DocumentOutcome, is_manifest, validate_document
@@ -48,6 +50,7 @@ class Job:
     text: str | bytes | None = None
     base: str | None = None
     lint: bool = False
+    max_size: int = DEFAULT_MAX_FILE_SIZE
 
 
 @dataclass
@@ -82,26 +85,31 @@ def run(
     """Check every job; the report lists the files in the order of `jobs`.
 
     Comment suppressions, then the configuration's rule selection, apply at the end, to
-    the findings of every kind of check.
+    the findings of every kind of check. Ctrl-C stops the run: the report then holds the
+    files checked so far and says it was interrupted.
     """
-    if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunk = max(1, min(64, len(jobs) // (processes * 8)))
-        with ProcessPoolExecutor(max_workers=processes, initializer=gc.disable) as pool:
-            results = _collect(pool.map(check_file, jobs, chunksize=chunk), len(jobs), progress)
-    else:
-        with _without_cyclic_gc():
-            results = _collect(map(check_file, jobs), len(jobs), progress)
-    report = Report([], [])
-    for job, result in zip(jobs, results, strict=True):
+    results: list[_FileResult] = []
+    interrupted = False
+    try:
+        if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
+            _in_pool(jobs, processes, results, progress)
+        else:
+            with _without_cyclic_gc():
+                for job in jobs:
+                    results.append(check_file(job))
+                    if progress is not None:
+                        progress(len(results), len(jobs))
+    except KeyboardInterrupt:
+        interrupted = True
+    report = Report([], [], interrupted=interrupted)
+    for job, result in zip(jobs, results, strict=False):
         if result.report is None:
             report.skipped.append(job.name)
         else:
             report.files.append(result.report)
-    if options.remote:
+    if options.remote and not interrupted:
         _ask_s3([(r.report, p) for r in results if r.report for p in r.pending], options)
-    if any(job.lint for job in jobs):
+    if any(job.lint for job in jobs) and not interrupted:
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
     for file in report.files:
@@ -109,6 +117,59 @@ def run(
         file.diagnostics = config.apply(kept) if config else kept
         file.diagnostics.sort(key=lambda d: d.sort_key)
     return report
+
+
+def _in_pool(
+    jobs: list[Job], processes: int, results: list[_FileResult], progress: Progress | None
+) -> None:
+    """Check `jobs` in worker processes, appending to `results` in order.
+
+    A worker that dies (killed, out of memory, a crash in a C library) breaks the pool: the
+    first unfinished file is then checked alone in a process of its own, reported if that
+    dies too, and a new pool takes the rest.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    while len(results) < len(jobs):
+        remaining = jobs[len(results) :]
+        chunk = max(1, min(64, len(remaining) // (processes * 8)))
+        pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
+        try:
+            for result in pool.map(check_file, remaining, chunksize=chunk):
+                results.append(result)
+                if progress is not None:
+                    progress(len(results), len(jobs))
+        except BrokenProcessPool:
+            results.append(_alone(jobs[len(results)]))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_setup() -> None:
+    """Workers leave Ctrl-C to the main process (which stops the run) and, like it, check
+    files without the cyclic garbage collector."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
+
+
+def _alone(job: Job) -> _FileResult:
+    """Check one file in a process of its own, to tell whether it is what kills workers."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_setup) as pool:
+        try:
+            return pool.submit(check_file, job).result()
+        except BrokenProcessPool:
+            finding = Finding(
+                R.INTERNAL_ERROR,
+                "the process checking this file died (killed, out of memory, or a crash); "
+                "the other files were checked",
+                hint=f"please report it at {ISSUES_URL} with the file",
+                span=Span(1, 1, 1, 2),
+            )
+            return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, finding)]))
 
 
 @contextmanager
@@ -125,28 +186,14 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _collect(
-    results: Iterable[_FileResult], total: int, progress: Progress | None
-) -> list[_FileResult]:
-    collected = []
-    for result in results:
-        collected.append(result)
-        if progress is not None:
-            progress(len(collected), total)
-    return collected
-
-
 # ------------------------------------------------------------------ one file
 
 
 def check_file(job: Job) -> _FileResult:
     """Everything about one file that does not need the other files."""
-    try:
-        data = job.text if job.text is not None else FilePath(job.name).read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        finding = Finding(R.READ_ERROR, f"cannot read the file: {reason}", span=Span(1, 1, 1, 2))
-        return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, finding)]))
+    data = _read(job)
+    if isinstance(data, Finding):
+        return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
     if isinstance(data, bytes):
         text, findings = decode(data)
     else:
@@ -157,6 +204,38 @@ def check_file(job: Job) -> _FileResult:
         findings.append(_internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [file_diagnostic(job.name, f) for f in findings]
         return _FileResult(FileReport(job.name, [], diagnostics, text))
+
+
+def _read(job: Job) -> str | bytes | Finding:
+    """The file's content, or why it is not read: a FIFO or device would block, a huge file
+    would exhaust memory, and a file may vanish between discovery and reading."""
+    if job.text is not None:
+        size = len(job.text)
+        return _too_large(size, job.max_size) if size > job.max_size else job.text
+    try:
+        status = os.stat(job.name)
+        if not stat.S_ISREG(status.st_mode):
+            what = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file"
+            return _read_error(f"cannot read the file: it is {what}")
+        if status.st_size > job.max_size:
+            return _too_large(status.st_size, job.max_size)
+        return FilePath(job.name).read_bytes()
+    except OSError as error:
+        return _read_error(f"cannot read the file: {error.strerror or error}")
+
+
+def _read_error(message: str) -> Finding:
+    return Finding(R.READ_ERROR, message, span=Span(1, 1, 1, 2))
+
+
+def _too_large(size: int, limit: int) -> Finding:
+    mib = 1024 * 1024
+    return Finding(
+        R.FILE_TOO_LARGE,
+        f"the file is {size / mib:.1f} MiB; hydro reads files up to {limit / mib:g} MiB",
+        hint="is it a manifest? raise the limit with --max-file-size if it is",
+        span=Span(1, 1, 1, 2),
+    )
 
 
 def _check_decoded(job: Job, text: str, findings: list[Finding]) -> _FileResult:

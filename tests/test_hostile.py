@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,88 @@ def test_deep_nesting_is_reported_where_it_gets_too_deep(tmp_path: Path) -> None
     _, report = run(path)
     (diagnostic,) = report["diagnostics"]
     assert (diagnostic["rule"], diagnostic["line"]) == ("HY011", 2)
+
+
+# ------------------------------------------------------------------ big and strange files
+
+MIB = 1024 * 1024
+
+
+def timed(path: Path, *options: str) -> tuple[float, int, dict]:
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hydro_manifest",
+            "validate",
+            "--no-file-checks",
+            "-f",
+            "json",
+            *options,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr
+    return time.monotonic() - started, done.returncode, json.loads(done.stdout)
+
+
+def test_a_file_over_the_size_limit_is_reported_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("w") as stream:
+        stream.write("kind: Model\nname: huge\nmetadata:\n")
+        line = "  key: " + "v" * 90 + "\n"
+        stream.write(line * (100 * MIB // len(line)))
+    seconds, code, report = timed(path)
+    assert seconds < 2 and code == 1
+    (diagnostic,) = report["diagnostics"]
+    assert (diagnostic["rule"], diagnostic["line"], diagnostic["column"]) == ("HY014", 1, 1)
+    assert diagnostic["message"].startswith("the file is 100.0 MiB; hydro reads files up to 10 MiB")
+
+
+def test_the_size_limit_can_be_raised_and_applies_to_stdin(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("kind: Application\nname: big\nsingular:\n  model: m:1\n# " + "x" * 2 * MIB)
+    assert timed(path)[1] == 0
+    assert [d["rule"] for d in timed(path, "--max-file-size", "1")[2]["diagnostics"]] == ["HY014"]
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "validate", "--max-file-size", "1", "-"],
+        input=path.read_bytes(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert b"error[HY014]" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "rule", "line", "column"),
+    [
+        ("one-line", b"kind: Model\nname: " + b"a" * MIB + b"\n", "HY111", 2, 7),
+        (
+            "many-keys",
+            b"kind: Model\nname: many\nmetadata:\n"
+            + b"".join(b"  k%d: v\n" % i for i in range(100_000)),
+            "HY103",
+            1,
+            1,
+        ),
+        ("nul", b"kind: Model\nname: x\x00y\n", "HY001", 2, 8),
+        ("utf-16-bom", "kind: Model\nname: m\n".encode("utf-16"), "HY002", 1, 1),
+        ("utf-16-no-bom", "kind: Model\nname: m\n".encode("utf-16-le"), "HY002", 1, 1),
+        ("utf-16-be-no-bom", "kind: Model\nname: m\n".encode("utf-16-be"), "HY002", 1, 1),
+        ("invalid-utf-8", b"kind: Application\nname: app\xff\n", "HY002", 2, 10),
+    ],
+)
+def test_strange_files_finish_fast_with_a_located_finding(
+    tmp_path: Path, name: str, content: bytes, rule: str, line: int, column: int
+) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(content)
+    seconds, code, report = timed(path)
+    assert seconds < 2 and code == 1
+    found = [(d["rule"], d["line"], d["column"]) for d in report["diagnostics"]]
+    assert (rule, line, column) in found
+    assert all(len(d["message"]) <= 400 for d in report["diagnostics"])

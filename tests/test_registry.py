@@ -12,7 +12,7 @@ from hydro_manifest.cli import app
 
 #: Rules whose failing example cannot be a text (a crash of hydro, an unreadable file) or
 #: needs S3 (test_s3.py runs those against a real S3 server).
-_NOT_FROM_TEXT = {"HY000", "HY013", "HY222", "HY223"}
+_NOT_FROM_TEXT = {"HY000", "HY013", "HY014", "HY222", "HY223"}
 
 #: The files the examples point at, as a manifest's folder would hold them.
 _WORKSPACE = {

@@ -84,4 +84,6 @@ def summary_line(report: Report) -> str:
     )
     if report.skipped:
         line += f" ({plural(len(report.skipped), 'other YAML file')} skipped)"
+    if report.interrupted:
+        line += " (interrupted: the other files were not checked)"
     return line

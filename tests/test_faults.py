@@ -1,0 +1,142 @@
+"""Faults in the tree `hydro lint` walks: every one is reported, and the rest is checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import hydro_manifest.runner as runner_module
+from hydro_manifest import Options, lint_paths
+from tests import dying
+
+MODEL = """\
+kind: Model
+name: model-{n}
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
+payload: []
+contract:
+  name: predict
+  inputs:
+    age: {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
+"""
+NO_FILES = Options(file_checks=False)
+
+
+def models(folder: Path, count: int, fields: int = 1) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    extra = "".join(
+        f"    f{i}: {{shape: scalar, type: int64, profile: numerical}}\n" for i in range(fields - 1)
+    )
+    paths = []
+    for n in range(count):
+        path = folder / f"model-{n:05d}.yaml"
+        path.write_text(MODEL.format(n=n).replace("  outputs:", extra + "  outputs:"))
+        paths.append(path)
+    return paths
+
+
+def findings(report: object) -> dict[str, list[str]]:
+    by_file: dict[str, list[str]] = {}
+    for d in report.diagnostics:  # type: ignore[attr-defined]
+        by_file.setdefault(Path(d.file).name, []).append(f"{d.rule} {d.message}")
+    return by_file
+
+
+def test_special_files_are_reported_and_the_others_checked(tmp_path: Path) -> None:
+    models(tmp_path, 2)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "loop-a.yaml").symlink_to(tmp_path / "loop-b.yaml")
+    (tmp_path / "loop-b.yaml").symlink_to(tmp_path / "loop-a.yaml")
+    folder = tmp_path / "folder.yaml"
+    models(folder, 1)
+    started = time.monotonic()
+    report = lint_paths([str(tmp_path)], options=NO_FILES, processes=1)
+    assert time.monotonic() - started < 5
+    found = findings(report)
+    assert found["pipe.yaml"] == ["HY013 cannot read the file: it is not a regular file"]
+    assert found["dangling.yaml"] == ["HY013 cannot read the file: No such file or directory"]
+    assert found["loop-a.yaml"] == ["HY013 cannot read the file: Too many levels of symbolic links"]
+    assert len(report.files) == 7  # 2 models, 1 in folder.yaml/, 4 special files
+    assert sum(d.rule == "HY013" for d in report.diagnostics) == 4
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_in_the_tree(tmp_path: Path) -> None:
+    first, _ = models(tmp_path, 2)
+    first.chmod(0)
+    report = lint_paths([str(tmp_path)], options=NO_FILES, processes=1)
+    assert findings(report)[first.name] == ["HY013 cannot read the file: Permission denied"]
+
+
+def test_files_deleted_or_truncated_after_discovery(tmp_path: Path) -> None:
+    paths = models(tmp_path, 4)
+
+    def meddle(done: int, total: int) -> None:
+        if done == 1:
+            paths[1].unlink()
+            paths[2].write_text(MODEL.format(n=2)[:40])
+
+    report = lint_paths([str(tmp_path)], options=NO_FILES, processes=1, progress=meddle)
+    found = findings(report)
+    assert found[paths[1].name] == ["HY013 cannot read the file: No such file or directory"]
+    assert "HY301" in {f.split()[0] for f in found[paths[2].name]}  # cut short: no contract
+    assert paths[3].name not in found
+
+
+def test_a_worker_that_dies_is_reported_and_the_run_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = models(tmp_path, 90)
+    killer = paths[30].name
+    monkeypatch.setenv(dying.KILLER, killer)
+    monkeypatch.setenv(dying.PARENT, str(os.getpid()))
+    monkeypatch.setattr(dying, "check_file", runner_module.check_file)
+    monkeypatch.setattr(runner_module, "check_file", dying.check_file_or_die)
+    report = lint_paths([str(tmp_path)], options=NO_FILES, processes=2)
+    assert [f.file for f in report.files] == [str(p) for p in paths]
+    (died,) = report.diagnostics
+    assert (Path(died.file).name, died.rule) == (killer, "HY000")
+    assert died.message.startswith("the process checking this file died")
+    assert report.exit_code() == 3
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_ends_promptly_with_a_partial_summary(tmp_path: Path, jobs: str) -> None:
+    models(tmp_path / "tree", 3000, fields=100)  # several seconds of work
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hydro_manifest",
+            "lint",
+            "--no-file-checks",
+            "-j",
+            jobs,
+            "-f",
+            "json",
+            str(tmp_path / "tree"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - sent < 3
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().endswith("hydro: interrupted")
+    report = json.loads(stdout)
+    assert 0 < report["summary"]["files"] < 3000
