@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -148,10 +149,16 @@ def span_of(node: Node) -> Span:
     return _span(node)
 
 
+#: What YAML counts as a line break, and so what libyaml's line numbers count.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def point(text: str, offset: int) -> Span:
-    """A one-character span at a character offset of `text`."""
-    line = text.count("\n", 0, offset)
-    column = offset - (text.rfind("\n", 0, offset) + 1)
+    """A one-character span at a character offset of `text`, in lines as YAML counts them."""
+    line, start = 0, 0
+    for found in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, found.end()
+    column = offset - start
     return Span(line + 1, column + 1, line + 1, column + 2)
 
 
@@ -624,6 +631,13 @@ _SYNTAX_MESSAGES: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
+def _character_offset(text: str, position: int) -> int:
+    """libyaml reports where it stopped reading in bytes of UTF-8; the text counts characters."""
+    if _BaseLoader is not getattr(yaml, "CSafeLoader", None):
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+
+
 def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
     if isinstance(error, yaml.reader.ReaderError):
         character = error.character
@@ -632,7 +646,7 @@ def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
             R.YAML_SYNTAX,
             f"character {shown} is not allowed in YAML",
             hint="remove it; a NUL byte usually means a binary or UTF-16 file",
-            span=point(text, error.position),
+            span=point(text, _character_offset(text, error.position)),
         )
     assert isinstance(error, yaml.MarkedYAMLError)
     mark = error.problem_mark or error.context_mark
@@ -653,7 +667,7 @@ def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
         for needle, better, better_hint in _SYNTAX_MESSAGES:
             if needle in problem:
                 message = better
-                hint = better_hint.format(context=where) if better_hint else None
+                hint = better_hint.replace("{context}", where) if better_hint else None
                 break
     if mark is None:
         span = Span(1, 1, 1, 2)
