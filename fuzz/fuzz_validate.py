@@ -2,7 +2,9 @@
 
     pip install atheris
     mkdir -p /tmp/hydro-fuzz
-    for f in examples/*.yaml examples/*/*.yaml; do cp "$f" "/tmp/hydro-fuzz/$(echo "$f" | tr / _)"; done
+    for f in examples/*.yaml examples/*/*.yaml; do
+        cp "$f" "/tmp/hydro-fuzz/$(echo "$f" | tr / _)"
+    done
     python fuzz/fuzz_validate.py /tmp/hydro-fuzz -max_total_time=600
 
 libFuzzer mutates the seed manifests, guided by the coverage of hydro's code. An input
