@@ -37,6 +37,7 @@ from .api import (
 from .diagnostics import Diagnostic, Layer, Severity
 from .references import Reference
 from .registry import RULES, Rule, find_rule
+from .requests import check_request, sample_request
 
 if TYPE_CHECKING:
     from .models import Application, DeploymentConfiguration, Model
@@ -67,11 +68,13 @@ __all__ = [
     "Rule",
     "Severity",
     "__version__",
+    "check_request",
     "find_rule",
     "lint_paths",
     "load_file",
     "load_text",
     "resolve_file",
+    "sample_request",
     "validate_file",
     "validate_paths",
     "validate_text",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 # hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -365,6 +365,105 @@ def _explain_app(name: str, report: api.Report) -> None:
         message = f"no Application '{name}' among the linted files"
         raise _usage_error(message + (f"; {hint}" if hint else ""))
     write_interface(found, sys.stdout)
+
+
+WithPaths = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--with", metavar="PATH", help="More manifests, where an application's models are."
+    ),
+]
+TargetName = Annotated[
+    str | None,
+    typer.Option("--name", help="The Model or Application [default: the first application]."),
+]
+
+
+def _target(path: str, with_paths: list[str] | None, name: str | None) -> tuple[Any, str]:
+    paths = [path, *(with_paths or [])]
+    _check_paths(paths)
+    try:
+        return api.request_target(paths, name)
+    except LookupError as error:
+        raise _usage_error(str(error)) from None
+    except api.ManifestError as error:
+        reporter_for(OutputFormat.TEXT, sys.stderr)(error.report, sys.stderr)
+        typer.echo("hydro: fix the manifest first", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def sample(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="A manifest file.")],
+    name: TargetName = None,
+    with_paths: WithPaths = None,
+    seed: Annotated[int, typer.Option("--seed", help="Another seed, another body.")] = 0,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, help="How many entries a -1 dimension gets.")
+    ] = 1,
+    output: Annotated[
+        str, typer.Option("--format", "-f", metavar="json|curl", help="A body, or a curl command.")
+    ] = "json",
+    url: Annotated[
+        str | None, typer.Option("--url", help="The cluster, for --format curl.")
+    ] = None,
+) -> None:
+    """Print a request body for a Model or an Application, from its contract."""
+    import json
+    import shlex
+
+    from .requests import sample_request
+
+    if output not in ("json", "curl"):
+        raise _usage_error(f"unknown format '{output}' (valid formats: json, curl)")
+    if output == "curl" and not url:
+        raise _usage_error("--format curl needs --url, e.g. --url https://hydro.example.com")
+    model, application = _target(path, with_paths, name)
+    body = sample_request(model, seed=seed, batch=batch)
+    if output == "json":
+        typer.echo(json.dumps(body, indent=2))
+        return
+    endpoint = f"{str(url).rstrip('/')}/gateway/application/{application}"
+    typer.echo(
+        f"curl -X POST -H 'Content-Type: application/json' "
+        f"--data {shlex.quote(json.dumps(body))} {shlex.quote(endpoint)}"
+    )
+
+
+@app.command("check-request")
+def check_request(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="A manifest file.")],
+    request: Annotated[
+        str, typer.Argument(metavar="REQUEST.json", help="The request body; `-` reads stdin.")
+    ],
+    name: TargetName = None,
+    with_paths: WithPaths = None,
+    outputs: Annotated[
+        bool, typer.Option("--outputs", help="Check a response against the outputs instead.")
+    ] = False,
+    formats: Formats = None,
+    output_file: OutputFile = None,
+) -> None:
+    """Check a request body (or a response) against a contract: fields, types, ranges, shapes.
+
+    Exit codes: 0 the body fits, 1 findings, 2 usage error.
+    """
+    from .requests import check_request as check
+
+    model, _ = _target(path, with_paths, name)
+    report_outputs = _outputs(formats, output_file)
+    if request == api.STDIN:
+        body, filename = sys.stdin.buffer.read(), "-"
+    else:
+        _check_paths([request])
+        try:
+            with open(request, "rb") as stream:
+                body, filename = stream.read(), request
+        except OSError as error:
+            raise _usage_error(f"cannot read {request}: {error.strerror or error}") from None
+    report = check(model, body, filename=filename, outputs=outputs)
+    _write(report, report_outputs, Severity.ERROR)
+    raise typer.Exit(report.exit_code())
 
 
 @app.command()

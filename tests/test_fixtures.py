@@ -18,7 +18,11 @@ from tests.conftest import FIXTURES, expectations, fixture_files, observed
 LINT = FIXTURES / "lint"
 #: Rules whose failing case cannot be a committed file: a crash of hydro, an unreadable
 #: file, a file over the size limit, and S3's answers (test_api.py, test_hostile.py, test_s3.py).
-_TESTED_ELSEWHERE = {"HY000", "HY013", "HY014", "HY222", "HY223"}
+_TESTED_ELSEWHERE = {"HY000", "HY013", "HY014", "HY222", "HY223"} | {
+    rule.id
+    for rule in RULES.values()
+    if rule.on_requests  # request bodies: test_requests.py
+}
 
 
 def _single_files() -> list[Path]:

@@ -7,8 +7,20 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hydro_manifest import RULES, Layer, Report, Severity, find_rule, lint_paths, validate_text
+from hydro_manifest import (
+    RULES,
+    Layer,
+    Options,
+    Report,
+    Severity,
+    find_rule,
+    lint_paths,
+    load_text,
+    validate_text,
+)
 from hydro_manifest.cli import app
+from hydro_manifest.registry import REQUEST_MODEL
+from hydro_manifest.requests import check_request
 
 #: Rules whose failing example cannot be a text (a crash of hydro, an unreadable file) or
 #: needs S3 (test_s3.py runs those against a real S3 server).
@@ -60,7 +72,11 @@ def test_passing_example_is_clean(rule_id: str, workspace: Path) -> None:
 
 
 def _check(rule_id: str, text: str | bytes, path: Path) -> Report:
-    """Validate the example in the workspace; lint it, if the rule is checked across files."""
+    """Validate the example in the workspace; lint it, if the rule is checked across files;
+    check it as a request body, if it is one."""
+    if RULES[rule_id].on_requests:
+        (model,) = load_text(REQUEST_MODEL, options=Options(file_checks=False))
+        return check_request(model, text)  # type: ignore[arg-type]
     if not RULES[rule_id].across_documents:
         return validate_text(text, str(path))
     path.write_bytes(text.encode() if isinstance(text, str) else text)
