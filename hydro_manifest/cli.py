@@ -67,6 +67,13 @@ StdinFilename = Annotated[
         help="Name standard input in the report; its folder is where references resolve.",
     ),
 ]
+Strict = Annotated[
+    bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
+]
+FailOn = Annotated[
+    Severity | None,
+    typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
+]
 Formats = Annotated[
     list[str] | None,
     typer.Option(
@@ -127,13 +134,8 @@ def validate(
     paths: Paths,
     formats: Formats = None,
     output_file: OutputFile = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
-    ] = False,
-    fail_on: Annotated[
-        Severity | None,
-        typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
-    ] = None,
+    strict: Strict = False,
+    fail_on: FailOn = None,
     stdin_filename: StdinFilename = None,
     no_file_checks: NoFileChecks = False,
     remote: Remote = False,
@@ -276,13 +278,8 @@ def lint(
     ] = None,
     formats: Formats = None,
     output_file: OutputFile = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail on warnings too (same as --fail-on warning).")
-    ] = False,
-    fail_on: Annotated[
-        Severity | None,
-        typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
-    ] = None,
+    strict: Strict = False,
+    fail_on: FailOn = None,
     exclude: Annotated[
         list[str] | None,
         typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),

@@ -65,3 +65,14 @@ needs_shared = pytest.mark.skipif(
 def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default format is `github` inside GitHub Actions; tests expect the plain one."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def model_manifest(name: str, tag: str = "3.0.0") -> str:
+    """A small valid Model (no payload files), for tests that need many of them."""
+    return (
+        f"kind: Model\nname: {name}\n"
+        f"runtime: hydrosphere/serving-runtime-python-3.7:{tag}\npayload: []\n"
+        "contract:\n  name: predict\n  inputs:\n"
+        "    age: {shape: scalar, type: int64, profile: numerical}\n"
+        "  outputs:\n    income: {shape: scalar, type: string, profile: categorical}\n"
+    )

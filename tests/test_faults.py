@@ -15,19 +15,8 @@ import pytest
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
 from tests import dying
+from tests.conftest import model_manifest
 
-MODEL = """\
-kind: Model
-name: model-{n}
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    age: {{shape: scalar, type: int64, profile: numerical}}
-  outputs:
-    income: {{shape: scalar, type: string, profile: categorical}}
-"""
 NO_FILES = Options(file_checks=False)
 
 
@@ -39,7 +28,7 @@ def models(folder: Path, count: int, fields: int = 1) -> list[Path]:
     paths = []
     for n in range(count):
         path = folder / f"model-{n:05d}.yaml"
-        path.write_text(MODEL.format(n=n).replace("  outputs:", extra + "  outputs:"))
+        path.write_text(model_manifest(f"model-{n}").replace("  outputs:", extra + "  outputs:"))
         paths.append(path)
     return paths
 
@@ -84,7 +73,7 @@ def test_files_deleted_or_truncated_after_discovery(tmp_path: Path) -> None:
     def meddle(done: int, total: int) -> None:
         if done == 1:
             paths[1].unlink()
-            paths[2].write_text(MODEL.format(n=2)[:40])
+            paths[2].write_text(model_manifest("model-2")[:40])
 
     report = lint_paths([str(tmp_path)], options=NO_FILES, processes=1, progress=meddle)
     found = findings(report)

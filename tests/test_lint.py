@@ -15,22 +15,10 @@ from hydro_manifest import Options, lint_paths
 from hydro_manifest.api import list_files
 from hydro_manifest.cli import app
 from hydro_manifest.config import ConfigError, load
-from tests.conftest import CORPUS, FIXTURES, needs_shared
+from tests.conftest import CORPUS, FIXTURES, model_manifest, needs_shared
 
 runner = CliRunner()
 APP = "kind: Application\nname: {name}\nsingular:\n  model: {model}\n"
-MODEL = """\
-kind: Model
-name: {name}
-runtime: hydrosphere/serving-runtime-python-3.7:latest
-payload: []
-contract:
-  name: predict
-  inputs:
-    age: {{shape: scalar, type: int64, profile: numerical}}
-  outputs:
-    income: {{shape: scalar, type: string, profile: categorical}}
-"""
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -53,20 +41,20 @@ def test_discovery_skips_tool_folders_gitignored_and_excluded_paths(tmp_path: Pa
         tmp_path,
         {
             ".gitignore": "build/\n*.generated.yaml\n!keep.generated.yaml\n",
-            "models/serving.yaml": MODEL.format(name="census"),
+            "models/serving.yaml": model_manifest("census", "latest"),
             "models/app.yml": APP.format(name="app", model="census:1"),
             "models/notes.txt": "not yaml",
-            "build/serving.yaml": MODEL.format(name="built"),
-            "a.generated.yaml": MODEL.format(name="generated"),
-            "keep.generated.yaml": MODEL.format(name="kept"),
-            "node_modules/pkg/serving.yaml": MODEL.format(name="npm"),
+            "build/serving.yaml": model_manifest("built", "latest"),
+            "a.generated.yaml": model_manifest("generated", "latest"),
+            "keep.generated.yaml": model_manifest("kept", "latest"),
+            "node_modules/pkg/serving.yaml": model_manifest("npm", "latest"),
             ".git/config.yaml": "x: 1\n",
-            ".venv/lib/serving.yaml": MODEL.format(name="venv"),
+            ".venv/lib/serving.yaml": model_manifest("venv", "latest"),
             "env2/pyvenv.cfg": "home = /usr\n",
-            "env2/serving.yaml": MODEL.format(name="venv2"),
-            "vendor/serving.yaml": MODEL.format(name="vendored"),
+            "env2/serving.yaml": model_manifest("venv2", "latest"),
+            "vendor/serving.yaml": model_manifest("vendored", "latest"),
             "vendor/sub/.gitignore": "*.yaml\n",
-            "vendor/sub/ignored.yaml": MODEL.format(name="ignored"),
+            "vendor/sub/ignored.yaml": model_manifest("ignored", "latest"),
         },
     )
     assert relative(root, list_files([str(root)])) == [
@@ -84,7 +72,7 @@ def test_discovery_skips_tool_folders_gitignored_and_excluded_paths(tmp_path: Pa
 
 
 def test_a_symlink_loop_is_walked_once(tmp_path: Path) -> None:
-    root = tree(tmp_path, {"models/serving.yaml": MODEL.format(name="census")})
+    root = tree(tmp_path, {"models/serving.yaml": model_manifest("census", "latest")})
     (root / "models" / "loop").symlink_to(root, target_is_directory=True)
     assert relative(root, list_files([str(root)])) == ["models/serving.yaml"]
 
@@ -92,7 +80,7 @@ def test_a_symlink_loop_is_walked_once(tmp_path: Path) -> None:
 def test_list_files_and_exclude_on_the_command_line(tmp_path: Path) -> None:
     root = tree(
         tmp_path,
-        {"a/serving.yaml": MODEL.format(name="a"), "b/serving.yaml": MODEL.format(name="b")},
+        {"a/serving.yaml": model_manifest("a"), "b/serving.yaml": model_manifest("b")},
     )
     result = runner.invoke(app, ["lint", "--list-files", "--exclude", "b/", str(root)])
     assert result.exit_code == 0
@@ -115,7 +103,7 @@ def test_references_resolve_across_folders_whatever_the_version(tmp_path: Path) 
     root = tree(
         tmp_path,
         {
-            "models/census.yaml": MODEL.format(name="census"),
+            "models/census.yaml": model_manifest("census", "latest"),
             "apps/census.yaml": APP.format(name="census-app", model="census:42"),
             "apps/other.yaml": APP.format(name="other-app", model="cenus:1"),
         },
@@ -173,7 +161,7 @@ def test_explain_app_of_an_unknown_application_is_a_usage_error(tmp_path: Path) 
 def test_jobs_give_output_identical_to_one_process(tmp_path: Path) -> None:
     files = {}
     for n in range(80):
-        files[f"models/m{n:02d}/serving.yaml"] = MODEL.format(name=f"model-{n}")
+        files[f"models/m{n:02d}/serving.yaml"] = model_manifest(f"model-{n}", "latest")
         files[f"apps/a{n:02d}.yaml"] = APP.format(name=f"app-{n % 70}", model=f"model-{n + 3}:1")
     root = tree(tmp_path, files)
     outputs = []
@@ -199,9 +187,9 @@ def test_config_is_found_above_the_first_path_and_applied(tmp_path: Path) -> Non
             "pyproject.toml": '[project]\nname = "x"\n\n[tool.hydro]\nignore = ["HY203"]\n'
             'exclude = ["vendor/"]\n\n[tool.hydro.severity]\nHY601 = "error"\n\n'
             '[tool.hydro.per-path-ignores]\n"legacy/*" = ["hs-cli"]\n',
-            "repo/models/serving.yaml": MODEL.format(name="census"),
+            "repo/models/serving.yaml": model_manifest("census", "latest"),
             "repo/apps/app.yaml": APP.format(name="census-app", model="missing:1"),
-            "repo/vendor/serving.yaml": MODEL.format(name="Vendored"),
+            "repo/vendor/serving.yaml": model_manifest("Vendored", "latest"),
             "legacy/app.yaml": APP.format(name="legacy-app", model="census"),
         },
     )
@@ -222,7 +210,7 @@ def test_hydro_yaml_config_and_select(tmp_path: Path) -> None:
         tmp_path,
         {
             ".hydro.yaml": "select: [HY2]\nstrict: true\n",
-            "serving.yaml": MODEL.format(name="Census"),
+            "serving.yaml": model_manifest("Census", "latest"),
         },
     )
     result = runner.invoke(app, ["validate", "--no-file-checks", str(root / "serving.yaml")])
@@ -250,7 +238,7 @@ def test_hydro_yaml_config_and_select(tmp_path: Path) -> None:
 def test_a_bad_config_is_a_usage_error_with_its_line(
     tmp_path: Path, name: str, text: str, message: str
 ) -> None:
-    root = tree(tmp_path, {name: text, "serving.yaml": MODEL.format(name="census")})
+    root = tree(tmp_path, {name: text, "serving.yaml": model_manifest("census", "latest")})
     with pytest.raises(ConfigError) as raised:
         load(start=str(root / "serving.yaml"))
     assert message in str(raised.value)
@@ -262,7 +250,7 @@ def test_a_bad_config_is_a_usage_error_with_its_line(
 def test_config_option_names_a_file(tmp_path: Path) -> None:
     root = tree(
         tmp_path,
-        {"ci/hydro.yaml": "ignore: [lint]\n", "serving.yaml": MODEL.format(name="census")},
+        {"ci/hydro.yaml": "ignore: [lint]\n", "serving.yaml": model_manifest("census", "latest")},
     )
     path = str(root / "serving.yaml")
     assert "HY203" in runner.invoke(app, ["validate", "--no-file-checks", path]).output
@@ -290,7 +278,7 @@ def test_suppressions_apply_to_findings_across_documents(tmp_path: Path) -> None
 
 
 def test_lint_in_a_real_process(tmp_path: Path) -> None:
-    root = tree(tmp_path, {"serving.yaml": MODEL.format(name="census")})
+    root = tree(tmp_path, {"serving.yaml": model_manifest("census", "latest")})
     done = subprocess.run(
         [sys.executable, "-m", "hydro_manifest", "lint", "--no-file-checks", "."],
         capture_output=True,

@@ -16,20 +16,7 @@ import pytest
 
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
-from tests.conftest import EXAMPLES
-
-MODEL = """\
-kind: Model
-name: model-{n}
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    age: {{shape: scalar, type: int64, profile: numerical}}
-  outputs:
-    income: {{shape: scalar, type: string, profile: categorical}}
-"""
+from tests.conftest import EXAMPLES, model_manifest
 
 
 def modules_after(code: str) -> set[str]:
@@ -74,7 +61,7 @@ def test_lint_reads_and_parses_each_file_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n in range(20):
-        (tmp_path / f"model-{n}.yaml").write_text(MODEL.format(n=n))
+        (tmp_path / f"model-{n}.yaml").write_text(model_manifest(f"model-{n}"))
     (tmp_path / "app.yaml").write_text(
         "kind: Application\nname: app\nsingular:\n  model: model-0:1\n"
     )
@@ -100,7 +87,7 @@ def test_lint_reads_and_parses_each_file_once(
 
 def test_lint_keeps_summaries_not_documents(tmp_path: Path) -> None:
     for n in range(5):
-        (tmp_path / f"model-{n}.yaml").write_text(MODEL.format(n=n))
+        (tmp_path / f"model-{n}.yaml").write_text(model_manifest(f"model-{n}"))
     report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
     assert all(d.resource is None for d in report.documents)
     assert all(f.source == "" for f in report.files)  # clean files: text let go
