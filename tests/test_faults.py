@@ -129,3 +129,42 @@ def test_ctrl_c_ends_promptly_with_a_partial_summary(tmp_path: Path, jobs: str) 
     assert stderr.strip().endswith("hydro: interrupted")
     report = json.loads(stdout)
     assert 0 < report["summary"]["files"] < 3000
+
+
+def test_a_progress_bar_on_a_terminal_only_for_a_long_run(tmp_path: Path) -> None:
+    """stderr a terminal (a pseudo-terminal here): a long lint shows a bar that goes away."""
+    import pty
+
+    models(tmp_path / "tree", 2000, fields=100)
+    report = tmp_path / "report.json"
+    leader, follower = pty.openpty()
+    command = [
+        sys.executable,
+        "-m",
+        "hydro_manifest",
+        "lint",
+        "--no-file-checks",
+        "-j",
+        "1",
+        "-f",
+        f"json={report}",
+        str(tmp_path / "tree"),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    process = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=60) == 0
+    os.close(leader)
+    assert b"linting" in seen and b"\x1b[" in seen  # rich drew the bar
+    assert json.loads(report.read_text())["summary"]["files"] == 2000
+    quiet = subprocess.run(command, capture_output=True, timeout=60)
+    assert quiet.stderr == b""  # off a terminal: nothing on stderr
