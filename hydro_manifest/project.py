@@ -72,8 +72,8 @@ class Signature:
 
 
 @dataclass(frozen=True)
-class Reference:
-    """A `name:version` of a model, or a configuration name, where it was written."""
+class Named:
+    """A model (from `name:version`) or configuration named by a document, and where."""
 
     name: str
     place: Place
@@ -81,8 +81,8 @@ class Reference:
 
 @dataclass(frozen=True)
 class Variant:
-    model: Reference
-    configuration: Reference | None
+    model: Named
+    configuration: Named | None
 
 
 @dataclass
@@ -94,7 +94,7 @@ class Summary:
     place: Place
     signature: Signature | None = None
     stages: list[list[Variant]] = field(default_factory=list)
-    monitoring: list[Reference] = field(default_factory=list)
+    monitoring: list[Named] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ reading documents
@@ -125,7 +125,7 @@ def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> 
             ref = mapping(mapping(metric).get("config")).get("monitoring-model")
             if isinstance(ref, str):
                 path = ("monitoring", index, "config", "monitoring-model")
-                summary.monitoring.append(Reference(_model_name(ref), place(path)))
+                summary.monitoring.append(Named(_model_name(ref), place(path)))
     elif outcome.kind == "Application":
         summary.stages = list(_stages(value, place))
     return summary
@@ -142,11 +142,11 @@ def _stages(value: dict[str, Any], place: Any) -> Iterator[list[Variant]]:
         if not isinstance(model, str):
             return None
         config = (
-            Reference(configuration, place((*path, "deployment-config")))
+            Named(configuration, place((*path, "deployment-config")))
             if isinstance(configuration, str)
             else None
         )
-        return Variant(Reference(_model_name(model), place((*path, "model"))), config)
+        return Variant(Named(_model_name(model), place((*path, "model"))), config)
 
     singular = value.get("singular")
     if isinstance(singular, dict):
