@@ -150,10 +150,10 @@ def request_target(paths: Sequence[str], name: str | None = None) -> tuple[Model
     if name is not None and name not in models and name not in applications:
         if any(d.name == name for d in report.documents):
             raise ManifestError(report)
-        known = [*applications, *models]
+        hint = did_you_mean(name, [*applications, *models])
         raise LookupError(
             f"no Model or Application named '{name}' in {', '.join(paths)}"
-            + (f"; {did_you_mean(name, known)}" if did_you_mean(name, known) else "")
+            + (f"; {hint}" if hint else "")
         )
     chosen = name or next(iter(applications), None) or next(iter(models), None)
     if chosen is None:

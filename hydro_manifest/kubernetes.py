@@ -41,6 +41,9 @@ _SUBDOMAIN_MAX = 253
 _DNS_LABEL_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS_SUBDOMAIN_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _QUALIFIED_NAME_RE = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_NAME_CHARACTERS = (
+    "must consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit"
+)
 _ENV_NAME_RE = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 
@@ -130,10 +133,7 @@ def label_key_problem(key: str) -> str | None:
     if len(name) > _NAME_MAX:
         return f"has a name part of {len(name)} characters; at most {_NAME_MAX} are allowed"
     if not _QUALIFIED_NAME_RE.fullmatch(name):
-        return (
-            "must consist of letters, digits, '-', '_' or '.', and start and end with a "
-            "letter or digit"
-        )
+        return _NAME_CHARACTERS
     return None
 
 
@@ -144,10 +144,7 @@ def label_value_problem(value: str) -> str | None:
     if len(value) > _NAME_MAX:
         return f"is {len(value)} characters long; at most {_NAME_MAX} are allowed"
     if not _QUALIFIED_NAME_RE.fullmatch(value):
-        return (
-            "must consist of letters, digits, '-', '_' or '.', and start and end with a "
-            "letter or digit"
-        )
+        return _NAME_CHARACTERS
     return None
 
 
