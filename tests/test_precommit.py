@@ -36,6 +36,12 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60)
 
 
+def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run this checkout's hooks on every file of `repo`, as pre-commit users would."""
+    command = ["pre-commit", "try-repo", str(ROOT), "--all-files"]
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=600, env=env)
+
+
 def test_hooks_run_in_a_real_pre_commit(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     model = repo / "models" / "census"
@@ -55,14 +61,7 @@ def test_hooks_run_in_a_real_pre_commit(tmp_path: Path) -> None:
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.com",
     }
-    done = subprocess.run(
-        ["pre-commit", "try-repo", str(ROOT), "--all-files"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
+    done = try_repo(repo, env)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "hydro validate" in output and "hydro lint" in output
@@ -71,12 +70,5 @@ def test_hooks_run_in_a_real_pre_commit(tmp_path: Path) -> None:
 
     (model / "serving.yaml").write_text(BROKEN.replace("type: float,", "type: float32,"))
     git(repo, "add", "-A")
-    fixed = subprocess.run(
-        ["pre-commit", "try-repo", str(ROOT), "--all-files"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
+    fixed = try_repo(repo, env)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
