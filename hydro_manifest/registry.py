@@ -286,6 +286,20 @@ raises the limit.
     good=_APP,
 )
 
+METADATA_BOOLEAN = _rule(
+    "HY015", "metadata-boolean", L.HS_CLI, WARNING,
+    "a boolean under `metadata`, which arrives as the text `True` or `False`",
+    """
+The docs list booleans among metadata values, so `calibrated: true` is allowed; but
+metadata is text on the platform and `hs apply` turns the boolean into `True` or `False`
+(GEN-8). YAML 1.1 also reads `yes`, `no`, `on` and `off` as booleans, so `approved: yes`
+arrives as `True`. Quote the value if the text you wrote matters. Numbers whose text
+would change (`0.940` becomes `0.94`) stay errors (HY012).
+""",
+    bad=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  approved: yes"),
+    good=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  approved: 'yes'"),
+)
+
 # ---------------------------------------------------------------- any kind
 MISSING_KIND = _rule(
     "HY101", "missing-kind", L.HS_CLI, ERROR,
@@ -554,11 +568,15 @@ code will not find the file where it expects it.
     good=_MODEL,
 )
 PAYLOAD_HIDDEN = _rule(
-    "HY209", "payload-hidden", L.MANAGER, WARNING,
-    "a hidden `payload` entry, which the manager skips",
+    "HY209", "payload-hidden", L.MANAGER, ERROR,
+    "a `payload` entry naming a hidden file, which the manager skips",
     """
-When it unpacks the payload the manager skips entries whose name starts with `.`
-(MOD-3): `.env` or `.config/` are uploaded and then never reach the container.
+`hs apply` packs each entry under its name as written; the manager unpacks the payload
+with `new File(filesDir, entryName)` and skips every entry for which `File.isHidden` is
+true, that is whose own name starts with `.` (MOD-3, `TarGzUtils.decompress`). A file
+such as `.model_config.json` is uploaded and never reaches `/model/files`. The files
+inside a hidden folder do arrive (only each entry's own name is tested), so an entry
+ending in `/` (`.config/`) is not reported, nor are hidden files inside a listed folder.
 """,
     bad=_MODEL.replace("[src/, requirements.txt]", "[src/, requirements.txt, .env]"),
     good=_MODEL,

@@ -370,6 +370,15 @@ class _Translator:
         if node.tag != TIMESTAMP and text_survives(given, text):
             self._repair(None)
             return True
+        if node.tag == BOOL and loc[:-1] == ("metadata",):
+            message = (
+                f"`{text}` is read by YAML 1.1 as a boolean: the docs allow booleans in "
+                f"metadata, but it arrives as the text '{given}'"
+            )
+            self._repair(
+                Finding(R.METADATA_BOOLEAN, message, loc, f"quote it if the text matters: '{text}'")
+            )
+            return True
         if node.tag == TIMESTAMP:
             message = (
                 f"`{text}` is read by YAML 1.1 as a date, which `hs` rejects where text is expected"

@@ -113,13 +113,15 @@ def payload_entries(doc: Document) -> Iterator[Finding]:
                 path,
                 "move the file next to the manifest, or the manifest up a folder",
             )
-        last = entry.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        last = entry.replace("\\", "/").rsplit("/", 1)[-1]
         if last.startswith(".") and last not in (".", ".."):
             yield Finding(
                 R.PAYLOAD_HIDDEN,
-                f"payload entry '{entry}' is hidden; the manager skips it when unpacking",
+                f"payload entry '{entry}' names a hidden file: the manager skips it when "
+                "unpacking, so it never reaches /model/files",
                 path,
-                "rename it without the leading dot, or put it in a visible folder",
+                f"rename it without the leading dot; if it is a folder, write '{entry}/' "
+                "(the files inside a hidden folder do arrive)",
             )
 
 
