@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -244,6 +245,7 @@ def load(text: str) -> SourceFile:
     documents: list[SourceDocument] = []
     findings: list[Finding] = []
     too_deep = _find_too_deep(text) if _nesting_bound(text) > _COMPOSE_SAFE_DEPTH else None
+    may_hold_nul = _NUL_ESCAPE.search(text) is not None
     loader = _Loader(text)
     try:
         index = 0
@@ -252,7 +254,7 @@ def load(text: str) -> SourceFile:
                 findings.append(_too_deep_finding(too_deep[1]))
                 break
             node = loader.get_node()
-            documents.append(_document(index, node, text))
+            documents.append(_document(index, node, text, may_hold_nul))
             index += 1
     except yaml.YAMLError as error:
         findings.append(_syntax_finding(error, text))
@@ -270,7 +272,7 @@ def load(text: str) -> SourceFile:
     return SourceFile(text, documents, findings)
 
 
-def _document(index: int, node: Node, text: str) -> SourceDocument:
+def _document(index: int, node: Node, text: str, may_hold_nul: bool = False) -> SourceDocument:
     line = node.start_mark.line + 1
     if isinstance(node, ScalarNode) and node.tag == NULL and node.value == "" and is_plain(node):
         marker = _document_marker_line(text, node.start_mark.line)
@@ -294,7 +296,62 @@ def _document(index: int, node: Node, text: str) -> SourceDocument:
     except _Stop as stop:
         builder.findings.append(stop.finding)
         value = None
+    if may_hold_nul and value is not None:
+        builder.findings.extend(_nul_characters(node))
     return SourceDocument(index, node, value, line, builder.findings)
+
+
+#: The only way a NUL character gets into YAML: an escape in a double-quoted scalar (the
+#: reader refuses a raw one). Only files with such an escape are walked for NULs.
+_NUL_ESCAPE = re.compile(r"\\(?:0|x00|u0000|U00000000)")
+#: Where a NUL character makes `hs apply` crash instead of the platform refusing it.
+_PATH_KEYS = ("payload", "training-data")
+
+
+def _nul_characters(root: Node) -> list[Finding]:
+    """Every key and text holding a NUL character: no file system, database or container
+    environment can take one (Python's `os` refuses it with "embedded null byte")."""
+    found = []
+    for path, scalar, target in _scalars(root):
+        if "\x00" not in scalar.value:
+            continue
+        if target is Target.KEY:
+            where = "a key"
+        elif path[:1] and path[0] in _PATH_KEYS:
+            where = "a path: `hs apply` cannot open it"
+        else:
+            where = "a text: no part of the platform can store it"
+        found.append(
+            Finding(
+                R.NUL_CHARACTER,
+                f"a NUL character in {where}",
+                path=path,
+                hint="remove the escape that writes it (`\\0`, `\\x00` or `\\u0000`)",
+                target=target,
+                span=_span(scalar),
+            )
+        )
+    return found
+
+
+def _scalars(root: Node) -> Iterator[tuple[Path, ScalarNode, Target]]:
+    """Every scalar of a document, key or value, with its path. Each collection is visited
+    once, however many aliases refer to it."""
+    seen: set[int] = set()
+    stack: list[tuple[Path, Node]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, ScalarNode):
+            yield path, node, Target.VALUE
+        elif id(node) not in seen:
+            seen.add(id(node))
+            if isinstance(node, SequenceNode):
+                stack.extend(((*path, i), item) for i, item in enumerate(node.value))
+            elif isinstance(node, MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, ScalarNode):
+                        yield (*path, key.value), key, Target.KEY
+                        stack.append(((*path, key.value), value))
 
 
 def _document_marker_line(text: str, line: int) -> int:

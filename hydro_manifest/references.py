@@ -66,11 +66,15 @@ def references(doc: dict[str, Any], base: FilePath) -> list[Reference]:
         return []
     found = []
     for index, entry in enumerate(sequence(doc.get("payload"))):
-        if isinstance(entry, str) and entry.strip():
+        if isinstance(entry, str) and entry.strip() and "\x00" not in entry:
             location = os.path.normpath(os.path.join(base, entry))
             found.append(Reference(PAYLOAD, entry, (PAYLOAD, index), location))
     data = doc.get(TRAINING_DATA)
-    if isinstance(data, str) and data.strip().lower().endswith(spec.TRAINING_DATA_EXTENSION):
+    if (
+        isinstance(data, str)
+        and data.strip().lower().endswith(spec.TRAINING_DATA_EXTENSION)
+        and "\x00" not in data  # reported as HY016; no file system takes it
+    ):
         scheme, separator, _ = data.partition("://")
         if not separator:
             location = os.path.normpath(os.path.join(base, data))

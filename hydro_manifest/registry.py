@@ -300,6 +300,21 @@ would change (`0.940` becomes `0.94`) stay errors (HY012).
     good=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  approved: 'yes'"),
 )
 
+NUL_CHARACTER = _rule(
+    "HY016", "nul-character", L.HS_CLI, ERROR,
+    "a NUL character, written as an escape in a double-quoted scalar",
+    """
+YAML refuses a raw NUL byte, but a double-quoted scalar can write one as `\\0`, `\\x00` or
+`\\u0000`. Nothing downstream can take it: in a `payload` entry or `training-data`,
+`hs apply` crashes opening the path (Python's `ValueError: embedded null byte`); in a name,
+command, metadata value, field name or environment variable the manager's database, the
+Dockerfile or the container's environment cannot hold it. hydro reports it where it is
+written and does not check that value any further.
+""",
+    bad=_MODEL.replace("[src/, requirements.txt]", '[src/, "requirements.txt\\0"]'),
+    good=_MODEL,
+)
+
 # ---------------------------------------------------------------- any kind
 MISSING_KIND = _rule(
     "HY101", "missing-kind", L.HS_CLI, ERROR,

@@ -100,7 +100,7 @@ def model_and_checks(kind: str) -> tuple[type[BaseModel], tuple[Check, ...]]:
 def validate_document(document: SourceDocument) -> DocumentOutcome:
     """Every finding of one document: the loader's, then the models' and the checks'."""
     outcome = _validate(document)
-    _drop_findings_under_unread_tags(document, outcome)
+    _drop_findings_under_unreadable_nodes(document, outcome)
     return outcome
 
 
@@ -133,9 +133,16 @@ def _validate(document: SourceDocument) -> DocumentOutcome:
     return outcome
 
 
-def _drop_findings_under_unread_tags(document: SourceDocument, outcome: DocumentOutcome) -> None:
-    """A tagged node was reported once (HY009); what the models say of its value is noise."""
-    unread = [f.path for f in document.findings if f.rule is R.UNSUPPORTED_TAG]
+#: Loader findings after which nothing more is worth saying about the node.
+_UNREADABLE = (R.UNSUPPORTED_TAG, R.NUL_CHARACTER)
+
+
+def _drop_findings_under_unreadable_nodes(
+    document: SourceDocument, outcome: DocumentOutcome
+) -> None:
+    """A tagged node (HY009) or a NUL character (HY016) was reported once; what the models
+    say of that value is noise."""
+    unread = [f.path for f in document.findings if f.rule in _UNREADABLE]
     if not unread:
         return
     loaded = len(document.findings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -34,7 +35,7 @@ def render_path(path: tuple[str | int, ...] | None) -> str:
         elif re.fullmatch(r"[\w-]+", element):
             out += f".{element}"
         else:
-            out += f'["{element}"]'
+            out += f"[{json.dumps(element, ensure_ascii=False)}]"  # control characters escaped
     return out
 
 

@@ -150,3 +150,37 @@ def test_strange_files_finish_fast_with_a_located_finding(
     found = [(d["rule"], d["line"], d["column"]) for d in report["diagnostics"]]
     assert (rule, line, column) in found
     assert all(len(d["message"]) <= 400 for d in report["diagnostics"])
+
+
+# ------------------------------------------------------------------ escapes that write a NUL
+
+
+@pytest.mark.parametrize("command", ["validate", "lint"])
+def test_a_nul_written_as_an_escape_is_a_located_error_not_a_crash(
+    tmp_path: Path, command: str
+) -> None:
+    (tmp_path / "serving.yaml").write_text(
+        "kind: Model\nname: census\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
+        'payload: ["model.pkl\\0"]\ntraining-data: "data/train\\0.csv"\n'
+        "contract:\n  name: predict\n"
+        "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+        "  outputs: {income: {shape: scalar, type: string, profile: categorical}}\n"
+    )
+    target = str(tmp_path / "serving.yaml") if command == "validate" else str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", command, "-f", "json", target],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    found = [
+        (d["rule"], d["line"], d["column"], d["path"])
+        for d in json.loads(done.stdout)["diagnostics"]
+    ]
+    assert found == [
+        ("HY016", 4, 11, ["payload", 0]),
+        ("HY016", 5, 16, ["training-data"]),
+    ]
+    messages = {d["message"] for d in json.loads(done.stdout)["diagnostics"]}
+    assert messages == {"a NUL character in a path: `hs apply` cannot open it"}
