@@ -9,8 +9,7 @@ the models (values) and the checks (keys, combinations) can use it.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Context, Decimal
 from typing import Final
 
 from .suggest import closest
@@ -52,28 +51,55 @@ _QUANTITY_RE = re.compile(
     r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?"
 )
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
+#: Where Kubernetes caps binary amounts (`maxAllowed`), and its finest unit (nano).
+_BINARY_MAX = Decimal(2**63 - 1)
+_NANO = -9
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_INT32_MIN = -(2**31)
+#: Digits beyond the number's own that keep scaling and rounding exact.
+_EXTRA_DIGITS = 40
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 #: A unit as people write it elsewhere (`GB`, `g`, `gi`) to its decimal and binary forms.
 _UNIT_SPELLINGS = re.compile(r"(?P<letter>[kKmMgGtTpPeE])(?P<i>[iI])?(?P<b>[bB])?")
 
 
-def parse_quantity(text: str) -> Fraction | None:
-    """The exact value of a Kubernetes quantity (`500m` is 1/2), or None if it is not one."""
+def parse_quantity(text: str) -> Decimal | None:
+    """The value of a Kubernetes quantity (`500m` is 0.5), or None if it is not one.
+
+    As `resource.ParseQuantity` reads it: a decimal exponent is a 64-bit number kept in 32
+    bits, non-zero values round up to a billionth, and binary amounts stop at 2^63-1. The
+    value is an exact Decimal whose exponent is never expanded, so `1e99999999` costs as
+    little as `1`.
+    """
     match = _QUANTITY_RE.fullmatch(text.strip())
     if match is None:
         return None
-    try:
-        value = Fraction(Decimal(match["number"]))
-    except InvalidOperation:
-        return None
+    number = Decimal(match["number"])
     suffix = match["suffix"] or ""
+    exact = Context(
+        prec=len(match["number"]) + _EXTRA_DIGITS, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[]
+    )
     if suffix in _BINARY:
-        return value * 1024 ** _BINARY[suffix]
+        value = exact.multiply(number, Decimal(1024 ** _BINARY[suffix]))
+        return min(value, _BINARY_MAX) if value > 0 else max(value, -_BINARY_MAX)
     if suffix in _DECIMAL:
-        return value * Fraction(10) ** _DECIMAL[suffix]
-    if suffix:
-        return value * Fraction(10) ** int(suffix[1:])
+        exponent = _DECIMAL[suffix]
+    elif suffix:
+        exponent = int(suffix[1:])
+        if not _INT64_MIN <= exponent <= _INT64_MAX:
+            return None  # strconv.ParseInt fails: not a quantity
+        exponent = (exponent - _INT32_MIN) % 2**32 + _INT32_MIN  # Go's int32(parsed)
+    else:
+        exponent = 0
+    value = exact.scaleb(number, exponent)
+    if value and value.as_tuple().exponent < _NANO:  # type: ignore[operator]
+        value = value.quantize(Decimal(1).scaleb(_NANO), rounding=ROUND_UP, context=exact)
     return value
+
+
+def is_whole(value: Decimal) -> bool:
+    """Whether a quantity is a whole number (extended resources are counted in units)."""
+    return value.as_tuple().exponent >= 0 or value == value.to_integral_value()  # type: ignore[operator]
 
 
 def quantity_suggestions(text: str) -> list[str]:

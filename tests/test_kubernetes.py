@@ -28,10 +28,43 @@ from hydro_manifest import kubernetes as k8s
     ],
 )
 def test_quantities_parse_to_exact_values(text: str, value: Fraction) -> None:
-    assert k8s.parse_quantity(text) == value
+    parsed = k8s.parse_quantity(text)
+    assert parsed is not None and Fraction(parsed) == value
 
 
-@pytest.mark.parametrize("text", ["2GB", "4g", "lots", "1.5.2", "", "1 Gi", "Gi", "1e", "0x10"])
+@pytest.mark.parametrize(
+    ("text", "digits", "exponent"),
+    [
+        ("1e99999999", (1,), 99999999),
+        ("1e9999999", (1,), 9999999),
+        ("25e-3", (2, 5), -3),
+        # Kubernetes rounds any amount that is not zero up to a billionth
+        ("1e-99999999", (1,), -9),
+        ("0.1n", (1,), -9),
+        # the exponent is read as a 64-bit number and kept in 32 bits (Go's int32(parsed))
+        ("1e4294967297", (1,), 1),
+        ("1e2147483648", (1,), -9),
+    ],
+)
+def test_exponents_are_kept_not_expanded(text: str, digits: tuple[int, ...], exponent: int) -> None:
+    parsed = k8s.parse_quantity(text)
+    assert parsed is not None
+    assert (parsed.as_tuple().digits, parsed.as_tuple().exponent) == (digits, exponent)
+
+
+def test_huge_quantities_compare_and_binary_ones_stop_at_the_int64_maximum() -> None:
+    assert k8s.parse_quantity("2e99999999") > k8s.parse_quantity("1e99999999")  # type: ignore[operator]
+    assert k8s.parse_quantity("1e-99999999") == k8s.parse_quantity("1n")
+    assert k8s.parse_quantity("99999999999Ei") == 2**63 - 1
+    assert k8s.parse_quantity("9" * 100_000 + "Ki") == 2**63 - 1
+    assert k8s.is_whole(k8s.parse_quantity("1e99999999"))  # type: ignore[arg-type]
+    assert not k8s.is_whole(k8s.parse_quantity("1e-99999999"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2GB", "4g", "lots", "1.5.2", "", "1 Gi", "Gi", "1e", "0x10", "1e9223372036854775808"],
+)
 def test_non_quantities_are_rejected(text: str) -> None:
     assert k8s.parse_quantity(text) is None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .. import kubernetes as k8s
@@ -105,7 +105,7 @@ def name_in_urls(doc: Document) -> Iterator[Finding]:
 class _Amount(NamedTuple):
     name: str
     text: str
-    value: Fraction
+    value: Decimal
     path: Path
 
 
@@ -144,7 +144,7 @@ def resources(doc: Document) -> Iterator[Finding]:
                     amount.path,
                     f"did you mean {number}Mi or {number}M?",
                 )
-            if k8s.is_extended_resource(amount.name) and amount.value.denominator != 1:
+            if k8s.is_extended_resource(amount.name) and not k8s.is_whole(amount.value):
                 yield Finding(
                     R.QUANTITY,
                     f"'{amount.text}' is not a whole number; extended resources such as "
