@@ -431,11 +431,13 @@ characters` after the payload has been packed and uploaded.
 )
 MODEL_NAME_LENGTH = _rule(
     "HY111", "model-name-length", L.KUBERNETES, WARNING,
-    "a Model name long enough to break Kubernetes object names",
+    "a Model name long enough that some of its servable names break Kubernetes' limit",
     """
-Servables are named `<model>-<version>-<adjective>-<noun>` and that name must fit a
-63-character DNS label. With the longest generated words, a model name over about 36
-characters can fail at deploy time (NAME-2).
+The manager names each servable `<model>-<version>-<adjective>-<noun>` (`Servable.fullName`),
+drawing the adjective (3 to 11 letters) and the noun (3 to 10) at random, and that name
+must fit a 63-character Kubernetes Service name (NAME-2). A model name over 36 characters
+fits some draws and not others: the warning says from which version on, and for what
+share of the draws, a deployment may fail. Over 53 characters no draw fits (HY113).
 """,
     bad=_MODEL.replace("name: census", "name: census-income-gradient-boosting-classifier-v2"),
     good=_MODEL,
@@ -454,11 +456,14 @@ image build: the model version ends up `Failed`.
 )
 MODEL_NAME_SERVICE = _rule(
     "HY113", "model-name-service", L.KUBERNETES, ERROR,
-    "a Model name that cannot start a Kubernetes service name",
+    "a Model name from which no valid Kubernetes service name can be built",
     """
-Servables become Kubernetes services named `<model>-<version>-...`, and a service name
-must start with a letter (a DNS-1035 label). A model name starting with a digit uploads
-and builds, and then every application using it fails to deploy (NAME-2).
+Servables become Kubernetes services named `<model>-<version>-<adjective>-<noun>`
+(`Servable.fullName`, `_` turned into `-`), and a service name is a DNS-1035 label: it
+starts with a letter and has at most 63 characters. A model name that starts with a digit,
+or is so long (over 53 characters) that even version 1 with the shortest adjective and
+noun the manager draws exceeds 63, uploads and builds, and then every application using
+it fails to deploy (NAME-2).
 """,
     bad=_MODEL.replace("name: census", "name: 2021-census"),
     good=_MODEL,

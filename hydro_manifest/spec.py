@@ -108,9 +108,16 @@ STAGE_WEIGHT_TOTAL = 100
 MODEL_NAME_RE = re.compile(r"[a-z0-9_-]+")
 APPLICATION_NAME_RE = re.compile(r"[a-zA-Z0-9_-]+")
 RESERVED_DEPLOYMENT_CONFIGURATION_NAME = "hydrosphere_manager_default"
-#: Servable names are `<model>-<version>-<adjective>-<noun>` and must fit a 63-character
-#: DNS-1035 label; with the longest adjective and noun that leaves about 36 (NAME-2).
-MODEL_NAME_SAFE_LENGTH = 36
+#: The manager names each servable `<model>-<version>-<adjective>-<noun>` (`_` becomes `-`;
+#: manager `Servable.fullName`), and that name is a Kubernetes Service name: a DNS-1035
+#: label of at most 63 characters (NAME-2).
+SERVICE_NAME_MAX = 63
+#: The adjective and noun are drawn uniformly from the manager's word lists
+#: (`NameGenerator.haiku`); how many words of each length the two lists hold.
+SERVABLE_ADJECTIVE_LENGTHS: dict[int, int] = {3: 6, 4: 17, 5: 20, 6: 24, 7: 8, 8: 16, 9: 8, 11: 1}
+SERVABLE_NOUN_LENGTHS: dict[int, int] = {3: 6, 4: 26, 5: 25, 6: 19, 7: 10, 8: 8, 9: 7, 10: 1}
+#: Versions count up from 1; names are checked for every version below 1000.
+CHECKED_VERSION_DIGITS = 3
 #: Docker repository components: alphanumerics joined by `_`, `__`, `.` or runs of `-`.
 DOCKER_PATH_COMPONENT_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 #: Characters that break the manager's URL lookups of a deployment configuration.

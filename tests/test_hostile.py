@@ -124,7 +124,7 @@ def test_the_size_limit_can_be_raised_and_applies_to_stdin(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("name", "content", "rule", "line", "column"),
     [
-        ("one-line", b"kind: Model\nname: " + b"a" * MIB + b"\n", "HY111", 2, 7),
+        ("one-line", b"kind: Model\nname: " + b"a" * MIB + b"\n", "HY113", 2, 7),
         (
             "many-keys",
             b"kind: Model\nname: many\nmetadata:\n"

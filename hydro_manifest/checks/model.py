@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .. import registry as R
 from .. import spec
 from ..diagnostics import Finding, Target
-from ..models.model import split_image_reference
+from ..models.model import SAFE_NAME_LENGTH, servable_name_overflow, split_image_reference
 from . import Check, Document, mapping, sequence
 
 _SECTIONS = ("inputs", "outputs")
@@ -44,19 +44,32 @@ def required_by_hs(doc: Document) -> Iterator[Finding]:
 
 
 def name_length(doc: Document) -> Iterator[Finding]:
+    """A name that some of the servable names the manager draws make too long (the model
+    reports HY113 when all of them are)."""
     name = doc.get("name")
-    if (
-        isinstance(name, str)
-        and len(name) > spec.MODEL_NAME_SAFE_LENGTH
-        and spec.MODEL_NAME_RE.fullmatch(name)
-    ):
-        yield Finding(
-            R.MODEL_NAME_LENGTH,
-            f"model name is {len(name)} characters long; servable names built from it may "
-            "exceed Kubernetes' 63-character limit",
-            ("name",),
-            f"keep model names to about {spec.MODEL_NAME_SAFE_LENGTH} characters",
-        )
+    if not isinstance(name, str) or not spec.MODEL_NAME_RE.fullmatch(name):
+        return
+    for digits in range(1, spec.CHECKED_VERSION_DIGITS + 1):
+        share, room = servable_name_overflow(len(name), digits)
+        if share > 0:
+            break
+    else:
+        return
+    if share == 1:
+        return
+    yield Finding(
+        R.MODEL_NAME_LENGTH,
+        f"model name is {len(name)} characters long: from version {10 ** (digits - 1)} on, "
+        f"{_share(share)} of the servable names the manager draws (an adjective and a noun "
+        f"of more than {room} letters together) exceed Kubernetes' {spec.SERVICE_NAME_MAX} "
+        "characters, and such a deployment may fail",
+        ("name",),
+        f"keep model names to {SAFE_NAME_LENGTH} characters or fewer",
+    )
+
+
+def _share(share: float) -> str:
+    return f"{int(share * 100)}%" if share >= 0.01 else f"1 in {round(1 / share):,}"
 
 
 def runtime_tag(doc: Document) -> Iterator[Finding]:

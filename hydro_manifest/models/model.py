@@ -50,7 +50,39 @@ def _model_name(name: str) -> str:
             "invalid and applications using it fail to deploy",
             "start the name with a letter",
         )
+    if servable_name_overflow(len(name), 1)[0] == 1:
+        raise violation(
+            R.MODEL_NAME_SERVICE,
+            f"model name is {len(name)} characters long: every servable name the manager "
+            "builds from it (`<model>-<version>-<adjective>-<noun>`) is longer than the "
+            f"{spec.SERVICE_NAME_MAX} characters of a Kubernetes Service name, so no "
+            "application using it can deploy",
+            f"shorten it to {LONGEST_DEPLOYABLE_NAME} characters or fewer; "
+            f"{SAFE_NAME_LENGTH} or fewer fits every suffix",
+        )
     return name
+
+
+def servable_name_overflow(name_length: int, version_digits: int) -> tuple[float, int]:
+    """For a model name of this length and a version of this many digits: the share of the
+    servable names the manager can draw that are too long for Kubernetes, and how many
+    letters the adjective and noun may have together."""
+    room = spec.SERVICE_NAME_MAX - name_length - version_digits - len("---")
+    adjectives, nouns = spec.SERVABLE_ADJECTIVE_LENGTHS, spec.SERVABLE_NOUN_LENGTHS
+    too_long = sum(
+        a * n for la, a in adjectives.items() for ln, n in nouns.items() if la + ln > room
+    )
+    return too_long / (sum(adjectives.values()) * sum(nouns.values())), room
+
+
+_SHORTEST_SUFFIX = min(spec.SERVABLE_ADJECTIVE_LENGTHS) + min(spec.SERVABLE_NOUN_LENGTHS)
+_LONGEST_SUFFIX = max(spec.SERVABLE_ADJECTIVE_LENGTHS) + max(spec.SERVABLE_NOUN_LENGTHS)
+#: The longest model name some servable of version 1 fits, and the longest every servable
+#: of every checked version fits.
+LONGEST_DEPLOYABLE_NAME = spec.SERVICE_NAME_MAX - 1 - len("---") - _SHORTEST_SUFFIX
+SAFE_NAME_LENGTH = (
+    spec.SERVICE_NAME_MAX - spec.CHECKED_VERSION_DIGITS - len("---") - _LONGEST_SUFFIX
+)
 
 
 ModelName = Annotated[str, AfterValidator(_model_name)]
