@@ -123,30 +123,37 @@ def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> 
         summary.signature = _signature(value)
         for index, metric in enumerate(sequence(value.get("monitoring"))):
             ref = mapping(mapping(metric).get("config")).get("monitoring-model")
-            if isinstance(ref, str):
+            model = _model_name(ref) if isinstance(ref, str) else None
+            if model is not None:
                 path = ("monitoring", index, "config", "monitoring-model")
-                summary.monitoring.append(Named(_model_name(ref), place(path)))
+                summary.monitoring.append(Named(model, place(path)))
     elif outcome.kind == "Application":
         summary.stages = list(_stages(value, place))
     return summary
 
 
-def _model_name(reference: str) -> str:
-    return reference.partition(":")[0].strip()
+def _model_name(reference: str) -> str | None:
+    """The model a `name:version` reference names; None when the reference itself is
+    broken (HY401 says so, and nothing across documents is worth adding)."""
+    match = spec.MODEL_REFERENCE_RE.fullmatch(reference)
+    if match is None or not match["version"].isdigit():
+        return None
+    return match["name"] if spec.MODEL_NAME_RE.fullmatch(match["name"]) else None
 
 
 def _stages(value: dict[str, Any], place: Any) -> Iterator[list[Variant]]:
     def variant(item: Any, path: Path) -> Variant | None:
         item = mapping(item)
-        model, configuration = item.get("model"), item.get("deployment-config")
-        if not isinstance(model, str):
+        reference, configuration = item.get("model"), item.get("deployment-config")
+        model = _model_name(reference) if isinstance(reference, str) else None
+        if model is None:
             return None
         config = (
             Named(configuration, place((*path, "deployment-config")))
             if isinstance(configuration, str)
             else None
         )
-        return Variant(Named(_model_name(model), place((*path, "model"))), config)
+        return Variant(Named(model, place((*path, "model"))), config)
 
     singular = value.get("singular")
     if isinstance(singular, dict):
@@ -278,7 +285,7 @@ def _references(
         if reference.name not in models:
             yield reference.place.diagnostic(
                 R.UNRESOLVED_MODEL,
-                f"no Model named '{reference.name}' among the linted files",
+                f"no Model named '{reference.name}' among the files checked",
                 "it may already be on the cluster; otherwise check the name",
             )
     for variant in (v for s in summary.stages for v in s):
@@ -290,7 +297,7 @@ def _references(
         ):
             yield config.place.diagnostic(
                 R.UNRESOLVED_DEPLOYMENT_CONFIGURATION,
-                f"no DeploymentConfiguration named '{config.name}' among the linted files",
+                f"no DeploymentConfiguration named '{config.name}' among the files checked",
                 "it may already be on the cluster; otherwise check the name",
             )
 

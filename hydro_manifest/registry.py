@@ -24,7 +24,8 @@ class Rule:
     explanation: str
     bad: str
     good: str
-    #: Checked only by `hydro lint`, which sees all the files at once.
+    #: Checked across the documents of a run (`hydro lint`'s tree, or the files given to
+    #: `hydro validate`), once every document has been read.
     across_documents: bool = False
     #: Checked by `hydro check-request` on request bodies (examples are bodies for
     #: REQUEST_MODEL), not on manifests.

@@ -1,8 +1,7 @@
 """Checking files: one at a time or in a process pool, then what needs all of them.
 
 A `Job` is one file. `check_file` reads, loads and validates it, resolves its local
-references and, for `hydro lint`, keeps the small summaries the checks across documents
-need. `run` then asks S3 about every `s3://` reference at once (`--remote`), runs the
+references and keeps the small summaries the checks across documents need. `run` then asks S3 about every `s3://` reference at once (`--remote`), runs the
 checks across documents, and returns the report in the order the files were given.
 """
 
@@ -109,7 +108,7 @@ def run(
             report.files.append(result.report)
     if options.remote and not interrupted:
         _ask_s3([(r.report, p) for r in results if r.report for p in r.pending], options)
-    if any(job.lint for job in jobs) and not interrupted:
+    if not interrupted:
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
     for file in report.files:
@@ -283,12 +282,11 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
             report.add(document, outcome, reference.findings)
             if reference.remote:
                 result.pending.append(_pending(document, outcome, reference))
-    if job.lint:
-        from .project import summarize
+    from .project import summarize
 
-        summary = summarize(job.name, document, outcome)
-        if summary is not None:
-            result.summaries.append(summary)
+    summary = summarize(job.name, document, outcome)
+    if summary is not None:
+        result.summaries.append(summary)
     resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents
     report.documents.append(
         DocumentInfo(

@@ -52,6 +52,8 @@ def test_validate_file_reports_documents_and_ok() -> None:
         (0, "DeploymentConfiguration", "cpu-medium", 2),
         (1, "Model", "claims-model", 25),
         (2, "Application", "claims-pipeline", 53),
+        (3, "Model", "drift-detector", 65),
+        (4, "Model", "claims-scorer", 76),
     ]
 
 
@@ -59,6 +61,7 @@ def test_multi_document_positions_are_file_lines_and_documents_are_numbered() ->
     report = validate_text(MULTI, filename="apps.yaml")
     assert not report.ok
     assert [(d.file, d.document, d.line, d.column, d.path, d.rule) for d in report.diagnostics] == [
+        ("apps.yaml", 0, 4, 10, ("singular", "model"), "HY601"),  # a note: census is not here
         ("apps.yaml", 1, 10, 10, ("singular", "model"), "HY401"),
         ("apps.yaml", 2, 15, 10, ("singular", "model"), "HY401"),
     ]
@@ -66,7 +69,7 @@ def test_multi_document_positions_are_file_lines_and_documents_are_numbered() ->
 
 
 def test_load_file_gives_typed_models() -> None:
-    configuration, model, application = load_file(ALL_KINDS, options=NO_FILES)
+    configuration, model, application, *_ = load_file(ALL_KINDS, options=NO_FILES)
     assert isinstance(configuration, DeploymentConfiguration)
     assert configuration.hpa is not None and configuration.hpa.max_replicas == 10
     assert isinstance(model, Model)
@@ -81,7 +84,7 @@ def test_load_file_gives_typed_models() -> None:
 def test_load_text_raises_one_exception_with_the_diagnostics() -> None:
     with pytest.raises(ManifestError) as raised:
         load_text(MULTI, filename="apps.yaml")
-    assert [d.rule for d in raised.value.diagnostics] == ["HY401", "HY401"]
+    assert [d.rule for d in raised.value.diagnostics] == ["HY601", "HY401", "HY401"]
     assert "apps.yaml:10:10: HY401" in str(raised.value)
 
 
@@ -121,7 +124,7 @@ def test_json_schema_uses_the_platform_spellings() -> None:
 def test_report_json_is_the_published_shape() -> None:
     data = validate_text(MULTI, filename="apps.yaml").to_json()
     assert list(data) == ["version", "tool", "summary", "files", "diagnostics"]
-    assert data["summary"] == {"files": 1, "documents": 3, "errors": 2, "warnings": 0, "notes": 0}
+    assert data["summary"] == {"files": 1, "documents": 3, "errors": 2, "warnings": 0, "notes": 1}
 
 
 def test_a_bug_in_a_check_is_reported_and_the_other_documents_are_still_checked(

@@ -44,7 +44,11 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_clean_file_exits_0_with_a_summary() -> None:
     result = runner.invoke(app, ["validate", str(CLEAN)])
     assert result.exit_code == 0, result.output
-    assert result.output == "1 file, 1 document: 0 errors, 0 warnings, 0 notes\n"
+    assert result.output == (
+        f"{CLEAN}:36:25: note[HY601] no Model named 'census_drift' among the files checked "
+        "(it may already be on the cluster; otherwise check the name)\n"
+        "1 file, 1 document: 0 errors, 0 warnings, 1 note\n"
+    )
 
 
 def test_plain_lines_are_file_line_col_severity_rule(tmp_path: Path) -> None:
@@ -187,3 +191,24 @@ def test_text_off_a_terminal_has_no_escape_codes(tmp_path: Path) -> None:
     path = write(tmp_path, "serving.yaml", WARNS)
     result = runner.invoke(app, ["validate", str(path)])
     assert "\x1b[" not in result.output
+
+
+def test_validate_checks_across_the_files_it_is_given(tmp_path: Path) -> None:
+    model = write(tmp_path, "serving.yaml", WARNS.replace("NUMERICAL", "numerical"))
+    application = write(
+        tmp_path,
+        "app.yaml",
+        "kind: Application\nname: census-app\npipeline:\n"
+        "  - - model: census:1\n      weight: 60\n    - model: census:2\n      weight: 40\n",
+    )
+    together = runner.invoke(app, ["validate", "-f", "json", str(model), str(application)])
+    assert together.exit_code == 0
+    assert json.loads(together.stdout)["diagnostics"] == []
+    alone = runner.invoke(app, ["validate", "-f", "json", str(application)])
+    assert alone.exit_code == 0
+    assert [
+        (d["rule"], d["severity"], d["line"]) for d in json.loads(alone.stdout)["diagnostics"]
+    ] == [
+        ("HY601", "note", 4),
+        ("HY601", "note", 6),
+    ]

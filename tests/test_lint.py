@@ -198,7 +198,7 @@ def test_config_is_found_above_the_first_path_and_applied(tmp_path: Path) -> Non
     lines = result.output.splitlines()
     assert lines[0] == (
         f"{root / 'repo' / 'apps' / 'app.yaml'}:4:10: error[HY601] no Model named 'missing' "
-        "among the linted files (it may already be on the cluster; otherwise check the name)"
+        "among the files checked (it may already be on the cluster; otherwise check the name)"
     )
     assert "HY203" not in result.output and "Vendored" not in result.output
     legacy = runner.invoke(app, ["lint", "--no-file-checks", str(root / "legacy")])

@@ -16,7 +16,7 @@ from hydro_manifest import (
     find_rule,
     lint_paths,
     load_text,
-    validate_text,
+    validate_paths,
 )
 from hydro_manifest.cli import app
 from hydro_manifest.registry import REQUEST_MODEL
@@ -36,6 +36,31 @@ _WORKSPACE = {
     "empty/": None,
 }
 
+#: The models and configurations the examples' applications and metrics refer to, as the
+#: repository an example comes from would define them: a passing example has no note of
+#: an unresolved reference either.
+_REFERENCED = [
+    ("Model", name)
+    for name in ("census", "census_drift", "claims", "claims-pre", "scorer", "scorer-b")
+] + [("DeploymentConfiguration", "large")]
+
+
+def _referenced_manifests() -> str:
+    documents = []
+    for kind, name in _REFERENCED:
+        if kind == "Model":
+            documents.append(
+                f"kind: Model\nname: {name}\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
+                "payload: []\ncontract:\n  name: predict\n"
+                "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+                "  outputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+            )
+        else:
+            documents.append(
+                f"kind: {kind}\nname: {name}\nhpa: {{minReplicas: 1, maxReplicas: 2}}\n"
+            )
+    return "---\n".join(documents)
+
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -47,6 +72,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
+    (root / "references" / "models.yaml").parent.mkdir()
+    (root / "references" / "models.yaml").write_text(_referenced_manifests())
     return root
 
 
@@ -72,16 +99,17 @@ def test_passing_example_is_clean(rule_id: str, workspace: Path) -> None:
 
 
 def _check(rule_id: str, text: str | bytes, path: Path) -> Report:
-    """Validate the example in the workspace; lint it, if the rule is checked across files;
-    check it as a request body, if it is one."""
+    """Validate the example in the workspace, beside the manifests its references name;
+    lint it alone, if the rule is checked across files; check it as a request body, if it
+    is one."""
     if RULES[rule_id].on_requests:
         (model,) = load_text(REQUEST_MODEL, options=Options(file_checks=False))
         return check_request(model, text)  # type: ignore[arg-type]
-    if not RULES[rule_id].across_documents:
-        return validate_text(text, str(path))
     path.write_bytes(text.encode() if isinstance(text, str) else text)
     try:
-        return lint_paths([str(path)])
+        if RULES[rule_id].across_documents:
+            return lint_paths([str(path)])
+        return validate_paths([str(path), str(path.parent / "references" / "models.yaml")])
     finally:
         path.unlink()
 
