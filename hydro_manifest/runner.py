@@ -1,8 +1,9 @@
 """Checking files: one at a time or in a process pool, then what needs all of them.
 
 A `Job` is one file. `check_file` reads, loads and validates it, resolves its local
-references and keeps the small summaries the checks across documents need. `run` then asks S3 about every `s3://` reference at once (`--remote`), runs the
-checks across documents, and returns the report in the order the files were given.
+references and keeps the small summaries the checks across documents need. `run` then
+asks S3 about every `s3://` reference at once (`--remote`), runs the checks across
+documents, and returns the report in the order the files were given.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ def _referenced_manifests() -> str:
     for kind, name in _REFERENCED:
         if kind == "Model":
             documents.append(
-                f"kind: Model\nname: {name}\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
+                f"kind: Model\nname: {name}\n"
+                "runtime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
                 "payload: []\ncontract:\n  name: predict\n"
                 "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
                 "  outputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
