@@ -19,7 +19,15 @@ from .discovery import discover
 from .options import Options
 from .references import Reference
 from .report import DocumentInfo, FileReport, ManifestError, Report
-from .runner import ISSUES_URL, Job, Progress, default_processes, run
+from .runner import (
+    ISSUES_URL,
+    Job,
+    Progress,
+    Terminated,
+    available_cpus,
+    run,
+    stop_on_sigterm,
+)
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -37,6 +45,8 @@ __all__ = [
     "ManifestError",
     "Options",
     "Report",
+    "Terminated",
+    "available_cpus",
     "lint_paths",
     "list_files",
     "load_file",
@@ -44,6 +54,7 @@ __all__ = [
     "missing_paths",
     "request_target",
     "resolve_file",
+    "stop_on_sigterm",
     "validate_file",
     "validate_paths",
     "validate_text",
@@ -106,14 +117,16 @@ def lint_paths(
 
     `config` (see `hydro_manifest.config.load`) selects rules, changes severities and adds
     excludes; without `options`, its `file-checks`, `remote` and `s3-endpoint-url` apply.
-    `processes` defaults to the CPUs; `progress` is told (files done, files in all).
+    `processes` defaults to, and is capped at, the CPUs available; `progress` is told
+    (files done, files in all).
     """
     config = config or Config()
     options = options or config.options()
     folders = [p for p in paths if p != STDIN]
     files = [p for p in paths if p == STDIN] + discover(folders, [*config.exclude, *exclude])
     jobs = [_input(path, stdin_filename, options, lint=True) for path in files]
-    processes = processes or default_processes()
+    cpus = available_cpus()
+    processes = min(processes or cpus, cpus)  # more workers than CPUs only cost memory
     return run(jobs, options, config=config, processes=processes, progress=progress)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import signal
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 # hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -14,9 +16,15 @@ import typer
 from . import __version__, api
 from .config import Config, ConfigError
 from .config import load as load_config
-from .diagnostics import Severity
+from .diagnostics import Severity, printable
 from .registry import RULES, Rule, find_rule
-from .reporters import OutputFormat, default_format, reporter_for, resolution_reporter_for
+from .reporters import (
+    OutputFormat,
+    default_format,
+    reporter_for,
+    resolution_reporter_for,
+    write_file,
+)
 from .reporters.progress import ProgressBar
 from .spec import KINDS
 from .suggest import did_you_mean
@@ -184,8 +192,11 @@ def resolve(
 
 def _stop(report: api.Report, threshold: Severity) -> None:
     if report.interrupted:
-        typer.echo("hydro: interrupted", err=True)
+        typer.echo(f"hydro: {_STOPPED[report.signal or signal.SIGINT]}", err=True)
     raise typer.Exit(report.exit_code(threshold))
+
+
+_STOPPED: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 
 
 def _outputs(
@@ -217,10 +228,17 @@ def _write(
             reporter_for(chosen, sys.stdout, threshold)(report, sys.stdout)
             continue
         try:
-            with open(path, "w", encoding="utf-8") as stream:
-                reporter_for(chosen, stream, threshold)(report, stream)
+            write_file(path, functools.partial(_report_to, chosen, report, threshold))
         except OSError as error:
-            raise _usage_error(f"cannot write {path}: {error.strerror or error}") from None
+            raise _usage_error(
+                f"cannot write {printable(path)}: {error.strerror or error}"
+            ) from None
+
+
+def _report_to(
+    chosen: OutputFormat, report: api.Report, threshold: Severity, stream: TextIO
+) -> None:
+    reporter_for(chosen, stream, threshold)(report, stream)
 
 
 def _config(path: str | None, paths: list[str]) -> Config:
@@ -296,7 +314,9 @@ def lint(
     stdin_filename: StdinFilename = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processes to use [default: the CPUs]."),
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes to use, at most the CPUs [default: the CPUs]."
+        ),
     ] = None,
     config_file: ConfigFile = None,
     max_file_size: MaxFileSize = None,
@@ -327,6 +347,9 @@ def lint(
     threshold = _threshold(fail_on, strict, config)
     options = _options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = _outputs(formats, output_file)
+    cpus = api.available_cpus()
+    if jobs is not None and jobs > cpus:
+        typer.echo(f"hydro: --jobs {jobs} capped at the {cpus} CPUs available", err=True)
     with ProgressBar() as progress:
         report = api.lint_paths(
             paths,
@@ -486,8 +509,7 @@ def schema(
         typer.echo(text, nl=False)
         return
     try:
-        with open(output_file, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        write_file(output_file, lambda stream: print(text, end="", file=stream))
     except OSError as error:
         raise _usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
 
@@ -529,14 +551,18 @@ def explain(rule: Rule) -> str:
 
 
 def main() -> None:
-    """Entry point: any exception that escapes is a bug, reported with exit code 3."""
+    """Entry point: any exception that escapes is a bug, reported with exit code 3.
+
+    SIGTERM stops a run as Ctrl-C does (its worker processes end too), with 143."""
+    api.stop_on_sigterm()
     try:
         app()
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        print("hydro: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:
+        stopped_by = signal.SIGTERM if isinstance(stop, api.Terminated) else signal.SIGINT
+        print(f"hydro: {_STOPPED[stopped_by]}", file=sys.stderr)
+        sys.exit(128 + stopped_by)
     except Exception as error:
         print(
             f"hydro: internal error: {type(error).__name__}: {error}\n"

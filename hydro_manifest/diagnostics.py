@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,10 @@ class Layer(str, Enum):
     HS_CLI = "hs-cli"
     MANAGER = "manager"
     KUBERNETES = "kubernetes"
+    #: The model's image build: the install command, pip.
+    BUILD = "build"
+    #: The runtime serving the model: importing `func_main`, calling the signature.
+    RUNTIME = "runtime"
     LINT = "lint"
 
 
@@ -88,6 +93,34 @@ class Diagnostic:
     message: str
     hint: str | None = None
 
+    @classmethod
+    def of(
+        cls,
+        file: str,
+        document: int | None,
+        span: Span,
+        path: Path | None,
+        rule: Rule,
+        message: str,
+        hint: str | None = None,
+    ) -> Diagnostic:
+        """The one way a diagnostic is made: the rule gives its id, layer and severity,
+        and message and hint are kept to one line of at most MESSAGE_LIMIT characters."""
+        return cls(
+            file=file,
+            document=document,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            path=path,
+            rule=rule.id,
+            layer=rule.layer,
+            severity=rule.severity,
+            message=_bounded(message),
+            hint=None if hint is None else _bounded(hint),
+        )
+
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule)
@@ -95,7 +128,7 @@ class Diagnostic:
     def to_json(self) -> dict[str, Any]:
         """The diagnostic object of ../shared/design/json-report.md."""
         return {
-            "file": self.file,
+            "file": undecodable_escaped(self.file),
             "document": self.document,
             "line": self.line,
             "column": self.column,
@@ -108,3 +141,45 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+#: Messages quote what the file says; a quoted megabyte helps nobody.
+MESSAGE_LIMIT = 400
+
+
+def _bounded(text: str) -> str:
+    text = printable(text)
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+
+#: Characters that would let a file name or a quoted value break a line-based report
+#: (C0 and C1 controls, DEL, Unicode line and paragraph separators), and the lone
+#: surrogates by which Python carries bytes of a name that are not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0"}
+
+
+def printable(text: str) -> str:
+    """`text` with what cannot be shown on one line escaped: controls as `\\n`, `\\t`,
+    `\\x1b`, and each byte of a file name that is not UTF-8 as `\\xNN`."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def undecodable_escaped(text: str) -> str:
+    """Only the bytes that are not UTF-8 escaped (`\\xNN`), for JSON, which escapes
+    controls itself but cannot hold those bytes."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return re.sub("[\udc80-\udcff]", _escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    if character in _ESCAPES:
+        return _ESCAPES[character]
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -15,7 +15,7 @@ from typing import Any
 from . import registry as R
 from . import spec
 from .checks import is_integer, mapping, sequence
-from .diagnostics import Diagnostic, Path, Target
+from .diagnostics import Diagnostic, Path, Span, Target
 from .loader import SourceDocument, locate
 from .registry import Rule
 from .validator import DocumentOutcome
@@ -36,20 +36,8 @@ class Place:
     path: Path
 
     def diagnostic(self, rule: Rule, message: str, hint: str | None = None) -> Diagnostic:
-        return Diagnostic(
-            file=self.file,
-            document=self.document,
-            line=self.line,
-            column=self.column,
-            end_line=self.end_line,
-            end_column=self.end_column,
-            path=self.path,
-            rule=rule.id,
-            layer=rule.layer,
-            severity=rule.severity,
-            message=message,
-            hint=hint,
-        )
+        span = Span(self.line, self.column, self.end_line, self.end_column)
+        return Diagnostic.of(self.file, self.document, span, self.path, rule, message, hint)
 
     @property
     def where(self) -> str:
@@ -397,8 +385,10 @@ def interface(name: str, summaries: Iterable[Summary]) -> Interface | None:
         return None
     first = _resolved(application.stages[0], models) if application.stages else []
     last = _resolved(application.stages[-1], models) if application.stages else []
-    unresolved = tuple(
-        v.model.name for s in application.stages for v in s if v.model.name not in models
+    unresolved = tuple(  # each once, in the order of the stages
+        dict.fromkeys(
+            v.model.name for s in application.stages for v in s if v.model.name not in models
+        )
     )
     return Interface(
         name,

@@ -16,7 +16,7 @@ from typing import Any
 from . import registry as R
 from . import spec
 from .checks import mapping, sequence
-from .diagnostics import Finding, Path, Target
+from .diagnostics import Finding, Path, Target, undecodable_escaped
 from .suggest import closest
 
 #: How much of a CSV file is read to find its header line.
@@ -50,9 +50,9 @@ class Reference:
         return {
             "document": self.document,
             "role": self.role,
-            "entry": self.entry,
+            "entry": undecodable_escaped(self.entry),
             "path": list(self.path),
-            "location": self.location,
+            "location": undecodable_escaped(self.location),
             "exists": self.exists,
             "type": self.type,
             "size": self.size,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
 from . import registry as R
-from .diagnostics import Diagnostic, Finding, Severity, Span
+from .diagnostics import Diagnostic, Finding, Severity, Span, undecodable_escaped
 from .loader import SourceDocument
 from .references import Reference
 from .validator import DocumentOutcome, place
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from .suppressions import Suppression
 
     Resource: TypeAlias = Model | Application | DeploymentConfiguration
+
+
+#: Raised when the JSON report changes, which keeps every field of earlier versions.
+#: 2: `summary.skipped`, `interrupted`, layers `build` and `runtime`, names escaped.
+JSON_REPORT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,10 @@ class Report:
 
     files: list[FileReport]
     skipped: list[str] = field(default_factory=list)
-    #: Ctrl-C stopped the run: `files` are those checked until then.
+    #: Ctrl-C or SIGTERM stopped the run: `files` are those checked until then.
     interrupted: bool = False
+    #: The signal that stopped it (SIGINT or SIGTERM), when one did.
+    signal: int | None = None
     #: What `hydro lint` kept of each manifest for the checks across documents.
     summaries: list[Summary] = field(default_factory=list, repr=False)
 
@@ -117,9 +124,9 @@ class Report:
 
     def exit_code(self, threshold: Severity = Severity.ERROR) -> int:
         """0 clean, 1 findings at or above `threshold`, 3 a bug in hydro (severity policy),
-        130 stopped by Ctrl-C."""
+        128 + the signal when one stopped the run (130 Ctrl-C, 143 SIGTERM), as shells do."""
         if self.interrupted:
-            return 130
+            return 128 + (self.signal or 2)
         if self.internal_error:
             return 3
         return 1 if self.failed(threshold) else 0
@@ -131,16 +138,21 @@ class Report:
             "errors": self.count(Severity.ERROR),
             "warnings": self.count(Severity.WARNING),
             "notes": self.count(Severity.NOTE),
+            "skipped": len(self.skipped),
         }
 
     def to_json(self) -> dict[str, Any]:
         """The report of ../shared/design/json-report.md."""
         return {
-            "version": 1,
+            "version": JSON_REPORT_VERSION,
             "tool": {"name": "hydro", "version": __version__},
             "summary": self.summary(),
+            "interrupted": self.interrupted,
             "files": [
-                {"file": f.file, "documents": [d.to_json() for d in f.documents]}
+                {
+                    "file": undecodable_escaped(f.file),
+                    "documents": [d.to_json() for d in f.documents],
+                }
                 for f in self.files
             ],
             "diagnostics": [d.to_json() for d in self.diagnostics],
@@ -161,34 +173,12 @@ class ManifestError(Exception):
         return self.report.diagnostics
 
 
-#: Messages quote what the file says; a quoted megabyte helps nobody.
-MESSAGE_LIMIT = 400
-
-
-def _bounded(text: str | None) -> str | None:
-    if text is None or len(text) <= MESSAGE_LIMIT:
-        return text
-    return text[: MESSAGE_LIMIT - 1] + "…"
-
-
 def diagnostic(
     filename: str, document: int | None, span: Span, path: Any, finding: Finding
 ) -> Diagnostic:
-    """A finding placed in a file (its message and hint cut to a readable length)."""
-    rule = finding.rule
-    return Diagnostic(
-        file=filename,
-        document=document,
-        line=span.line,
-        column=span.column,
-        end_line=span.end_line,
-        end_column=span.end_column,
-        path=path,
-        rule=rule.id,
-        layer=rule.layer,
-        severity=rule.severity,
-        message=_bounded(finding.message) or "",
-        hint=_bounded(finding.hint),
+    """A finding placed in a file."""
+    return Diagnostic.of(
+        filename, document, span, path, finding.rule, finding.message, finding.hint
     )
 
 

@@ -13,6 +13,8 @@ import os
 import re
 import signal
 import stat
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnosti
 from .validator import DocumentOutcome, is_manifest, validate_document
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from .project import Summary
 
 ISSUES_URL = "https://github.com/hydro-manifest/hydro/issues"
@@ -74,6 +78,25 @@ class _FileResult:
 Progress = Callable[[int, int], None]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception by `stop_on_sigterm`: the run ends as on Ctrl-C,
+    with the files checked so far."""
+
+
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM stops a run as Ctrl-C does (the report says which signal).
+
+    Only the main thread of a process can set a signal handler; elsewhere SIGTERM keeps
+    its default meaning.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def run(
     jobs: list[Job],
     options: Options,
@@ -89,7 +112,7 @@ def run(
     files checked so far and says it was interrupted.
     """
     results: list[_FileResult] = []
-    interrupted = False
+    stopped_by: signal.Signals | None = None
     try:
         if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
             _in_pool(jobs, processes, results, progress)
@@ -99,9 +122,12 @@ def run(
                     results.append(check_file(job))
                     if progress is not None:
                         progress(len(results), len(jobs))
+    except Terminated:
+        stopped_by = signal.SIGTERM
     except KeyboardInterrupt:
-        interrupted = True
-    report = Report([], [], interrupted=interrupted)
+        stopped_by = signal.SIGINT
+    interrupted = stopped_by is not None
+    report = Report([], [], interrupted=interrupted, signal=stopped_by)
     for job, result in zip(jobs, results, strict=False):
         if result.report is None:
             report.skipped.append(job.name)
@@ -136,21 +162,65 @@ def _in_pool(
         chunk = max(1, min(64, len(remaining) // (processes * 8)))
         pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
         try:
-            for result in pool.map(check_file, remaining, chunksize=chunk):
-                results.append(result)
-                if progress is not None:
-                    progress(len(results), len(jobs))
+            chunks = [
+                pool.submit(_check_files, remaining[start : start + chunk])
+                for start in range(0, len(remaining), chunk)
+            ]
+            for done in chunks:
+                for result in done.result():
+                    results.append(result)
+                    if progress is not None:
+                        progress(len(results), len(jobs))
         except BrokenProcessPool:
             results.append(_alone(jobs[len(results)]))
+        except KeyboardInterrupt:
+            _stop_workers(pool)  # they would finish their chunks, holding our stdout open
+            raise
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _check_files(jobs: list[Job]) -> list[_FileResult]:
+    """A worker's share: a few files in one call, so that results cross back in batches."""
+    return [check_file(job) for job in jobs]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers now, and wait until the pool has noticed (Python 3.14 has
+    `terminate_workers`; before it, the processes are reachable only through the pool's
+    `_processes`). No future may be cancelled before: a pool that finds its workers gone
+    fails its futures, and before Python 3.12 it breaks on a cancelled one."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True)
+
+
 def _worker_setup() -> None:
-    """Workers leave Ctrl-C to the main process (which stops the run) and, like it, check
-    files without the cyclic garbage collector."""
+    """Workers leave Ctrl-C to the main process (which stops the run), end on SIGTERM,
+    end with the main process however it ends, and check files without the cyclic
+    garbage collector."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
     gc.disable()
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the main process dies, even by SIGKILL
+    (`prctl(PR_SET_PDEATHSIG)`); elsewhere there is no such request."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the main process died before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _alone(job: Job) -> _FileResult:
@@ -362,5 +432,10 @@ def _across_documents(report: Report, summaries: list[Summary]) -> None:
         by_file[item.file].diagnostics.append(item)
 
 
-def default_processes() -> int:
-    return os.cpu_count() or 1
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which containers and `taskset`
+    narrow), else all of them."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1

@@ -123,8 +123,15 @@ def test_json_schema_uses_the_platform_spellings() -> None:
 
 def test_report_json_is_the_published_shape() -> None:
     data = validate_text(MULTI, filename="apps.yaml").to_json()
-    assert list(data) == ["version", "tool", "summary", "files", "diagnostics"]
-    assert data["summary"] == {"files": 1, "documents": 3, "errors": 2, "warnings": 0, "notes": 1}
+    assert list(data) == ["version", "tool", "summary", "interrupted", "files", "diagnostics"]
+    assert data["summary"] == {
+        "files": 1,
+        "documents": 3,
+        "errors": 2,
+        "warnings": 0,
+        "notes": 1,
+        "skipped": 0,
+    }
 
 
 def test_a_bug_in_a_check_is_reported_and_the_other_documents_are_still_checked(

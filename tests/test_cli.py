@@ -83,9 +83,17 @@ def test_json_report_follows_the_published_shape(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--format", "json", str(path)])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["version"] == 1
+    assert report["version"] == 2
     assert report["tool"] == {"name": "hydro", "version": __version__}
-    assert report["summary"] == {"files": 1, "documents": 1, "errors": 1, "warnings": 1, "notes": 0}
+    assert report["summary"] == {
+        "files": 1,
+        "documents": 1,
+        "errors": 1,
+        "warnings": 1,
+        "notes": 0,
+        "skipped": 0,
+    }
+    assert report["interrupted"] is False
     assert report["files"] == [
         {
             "file": str(path),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -181,3 +184,89 @@ def test_lint_takes_the_same_formats(tmp_path: Path) -> None:
     assert "title=HY603::" in result.stdout
     rules = {r["ruleId"] for r in json.loads(sarif.read_text())["runs"][0]["results"]}
     assert {"HY603", "HY604"} <= rules
+
+
+# ------------------------------------------------------------------ names no format may break
+
+#: A name with a newline that reads as a forged finding, and one that is not UTF-8.
+_FORGED = "bad\nforged.yaml:1:1: error[HY999] injected\nx.yaml"
+_LATIN1 = b"caf\xe9.yaml"
+
+
+def _odd_names(folder: Path) -> tuple[Path, Path]:
+    text = "kind: Application\nname: app\nsingular:\n  model: m\n"  # HY401 at 4:10
+    forged = folder / _FORGED
+    forged.write_text(text)
+    latin1 = Path(os.fsdecode(bytes(folder) + b"/" + _LATIN1))
+    latin1.write_text(text.replace("name: app", "name: other"))
+    return forged, latin1
+
+
+def _hydro(*args: str) -> subprocess.CompletedProcess[bytes]:
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", *args], capture_output=True, timeout=60
+    )
+    assert b"Traceback" not in done.stderr and done.returncode == 1, done.stderr
+    return done
+
+
+def test_every_line_based_format_escapes_odd_file_names(tmp_path: Path) -> None:
+    forged, latin1 = _odd_names(tmp_path)
+    for form in ("text", "github"):
+        out = _hydro("validate", "-f", form, str(forged), str(latin1)).stdout.decode()
+        lines = out.splitlines()
+        assert len(lines) == 3, out  # two findings and the summary, nothing forged
+        assert not any(line.startswith(("forged.yaml", "x.yaml")) for line in lines)
+        assert "/bad\\nforged.yaml" in lines[0]  # (github escapes `:` as well)
+        assert "caf\\xe9.yaml" in lines[1]
+
+
+def test_json_sarif_and_junit_carry_odd_file_names(tmp_path: Path) -> None:
+    forged, latin1 = _odd_names(tmp_path)
+    files = [str(forged), str(latin1)]
+    report = json.loads(_hydro("validate", "-f", "json", *files).stdout)
+    assert [d["file"] for d in report["diagnostics"]] == [
+        str(forged),  # JSON escapes the newlines itself
+        str(tmp_path) + "/caf\\xe9.yaml",  # the byte that is not UTF-8, as \xNN
+    ]
+    sarif = json.loads(_hydro("validate", "-f", "sarif", *files).stdout)
+    uris = [a["location"]["uri"] for a in sarif["runs"][0]["artifacts"]]
+    assert [uri.rsplit("/", 1)[-1] for uri in uris] == [
+        "bad%0Aforged.yaml%3A1%3A1%3A%20error%5BHY999%5D%20injected%0Ax.yaml",
+        "caf%E9.yaml",  # percent-encoded bytes: the exact name
+    ]
+    junit = ET.fromstring(_hydro("validate", "-f", "junit", *files).stdout)
+    names = [case.get("name") for case in junit.iter("testcase")]
+    assert [str(n).rsplit("/", 1)[-1] for n in names] == [
+        "bad\\nforged.yaml:1:1: error[HY999] injected\\nx.yaml",
+        "caf\\xe9.yaml",
+    ]
+
+
+def test_report_files_are_written_whole_and_keep_their_mode(tmp_path: Path) -> None:
+    forged, latin1 = _odd_names(tmp_path)
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    target.chmod(0o640)
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                *("-m", "hydro_manifest", "validate", "-f", "json", "-o", str(target)),
+                *[str(forged), str(latin1)][: 1 + n % 2],
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(6)
+    ]
+    for process in runs:
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 1 and b"Traceback" not in stderr
+    assert json.loads(target.read_text())["summary"]["files"] in (1, 2)  # one run's, whole
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    for form in ("sarif", "junit"):
+        written = tmp_path / f"report.{form}"
+        _hydro("validate", "-f", f"{form}={written}", str(latin1))
+        assert written.read_bytes().decode("utf-8")

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hydro_manifest import Options, lint_paths
-from hydro_manifest.api import list_files
+from hydro_manifest.api import available_cpus, list_files
 from hydro_manifest.cli import app
 from hydro_manifest.config import ConfigError, load
 from tests.conftest import CORPUS, FIXTURES, model_manifest, needs_shared
@@ -177,6 +177,55 @@ def test_jobs_give_output_identical_to_one_process(tmp_path: Path) -> None:
     assert rules.count("HY608") == 10 and rules.count("HY601") == 3 and rules.count("HY203") == 80
 
 
+def test_jobs_are_capped_at_the_cpus_available(tmp_path: Path) -> None:
+    import multiprocessing
+
+    root = tree(tmp_path, {f"m{n:03d}.yaml": model_manifest(f"model-{n}") for n in range(100)})
+    workers: list[int] = []
+    report = lint_paths(
+        [str(root)],
+        options=Options(file_checks=False),
+        processes=64,
+        progress=lambda done, total: workers.append(len(multiprocessing.active_children())),
+    )
+    assert len(report.files) == 100
+    assert 0 < max(workers) <= available_cpus()
+    result = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "lint", "--no-file-checks", "-j", "64", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stderr == f"hydro: --jobs 64 capped at the {available_cpus()} CPUs available\n"
+
+
+def test_messages_stay_short_across_documents(tmp_path: Path) -> None:
+    """A pipeline stage missing a field lists the outputs of the stage before it: with a
+    thousand long field names the message and hint still stop at 400 characters."""
+    many = "".join(
+        f"    output_with_a_long_name_{n}: {{shape: scalar, type: int64, profile: numerical}}\n"
+        for n in range(1000)
+    )
+    first = model_manifest("first").replace(
+        "  outputs:\n    income: {shape: scalar, type: string, profile: categorical}\n",
+        "  outputs:\n" + many,
+    )
+    root = tree(
+        tmp_path,
+        {
+            "first.yaml": first,
+            "second.yaml": model_manifest("second"),
+            "app.yaml": "kind: Application\nname: app\npipeline:\n"
+            "  - - model: first:1\n  - - model: second:1\n",
+        },
+    )
+    report = lint_paths([str(root)], options=Options(file_checks=False), processes=1)
+    (missing,) = [d for d in report.diagnostics if d.rule == "HY603"]
+    assert len(missing.hint or "") == 400 and (missing.hint or "").endswith("…")
+    assert all(len(d.message) <= 400 and len(d.hint or "") <= 400 for d in report.diagnostics)
+
+
 # ------------------------------------------------------------------ config
 
 
@@ -301,3 +350,11 @@ def test_fixture_folders_are_linted_alike_by_the_cli() -> None:
     result = runner.invoke(app, ["lint", "--no-file-checks", str(FIXTURES / "lint" / "pipeline")])
     assert result.exit_code == 1
     assert "HY603" in result.output and "HY604" in result.output
+
+
+def test_the_json_summary_counts_the_yaml_files_skipped() -> None:
+    folder = FIXTURES / "lint" / "other-yaml"
+    result = runner.invoke(app, ["lint", "--no-file-checks", "-f", "json", str(folder)])
+    report = json.loads(result.stdout)
+    assert report["summary"]["skipped"] == 4
+    assert report["summary"]["files"] == 2

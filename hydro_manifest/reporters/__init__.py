@@ -70,6 +70,33 @@ def resolution_reporter_for(output: OutputFormat, stream: TextIO) -> Reporter:
     return resolution.write_rich if wants_rich(stream) else resolution.write_plain
 
 
+def write_file(path: str, write: Callable[[TextIO], None]) -> None:
+    """Write a report file whole or not at all: into a temporary file beside it, renamed
+    over it once complete (so a reader, or a second run writing the same file, never sees
+    half of one). The file keeps its mode, or gets the usual one when new. OSError when
+    the folder cannot be written."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            write(stream)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
 def summary_line(report: Report) -> str:
     """'2 files, 3 documents: 1 error, 2 warnings, 0 notes'."""
     counts = report.summary()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..api import Report
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, printable
 from . import summary_line
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
@@ -24,7 +24,7 @@ def write_github(report: Report, stream: TextIO) -> None:
 
 def annotation(d: Diagnostic) -> str:
     properties = {
-        "file": d.file,
+        "file": printable(d.file),
         "line": d.line,
         "col": d.column,
         "endLine": d.end_line,

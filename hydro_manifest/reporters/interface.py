@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..diagnostics import printable
 from ..project import Field, Interface, shape_text
 
 
 def write_interface(found: Interface, stream: TextIO) -> None:
-    stream.write(f"Application '{found.application}' ({found.place.where})\n")
+    stream.write(f"Application '{printable(found.application)}' ({printable(found.place.where)})\n")
     for title, fields in (("takes", found.inputs), ("returns", found.outputs)):
         stream.write(f"  {title}:\n")
         if fields is None:
@@ -20,9 +21,15 @@ def write_interface(found: Interface, stream: TextIO) -> None:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
             stream.write("    " + "  ".join(cells).rstrip() + "\n")
     if found.unresolved:
-        stream.write(f"  models not among the linted files: {', '.join(found.unresolved)}\n")
+        unresolved = printable(", ".join(found.unresolved))
+        stream.write(f"  models not among the linted files: {unresolved}\n")
     stream.write("\n")
 
 
 def _row(field: Field) -> tuple[str, str, str, str]:
-    return (field.name, field.type or "?", shape_text(field.shape), field.profile or "-")
+    return (
+        printable(field.name),
+        printable(field.type or "?"),
+        shape_text(field.shape),
+        printable(field.profile or "-"),
+    )

@@ -10,13 +10,16 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from ..api import FileReport, Report
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, printable
 from .plain import format_line
 
 
 def write_junit(report: Report, stream: TextIO, threshold: Severity = Severity.ERROR) -> None:
     suites = ET.Element("testsuites", name="hydro")
     suite = ET.SubElement(suites, "testsuite", name="hydro")
+    if report.interrupted:  # the other files were not checked
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="interrupted", value="true")
     failures = 0
     for file in report.files:
         failures += _testcase(suite, file, threshold)
@@ -32,7 +35,8 @@ def write_junit(report: Report, stream: TextIO, threshold: Severity = Severity.E
 
 
 def _testcase(suite: ET.Element, file: FileReport, threshold: Severity) -> int:
-    case = ET.SubElement(suite, "testcase", classname="hydro", name=file.file, file=file.file)
+    name = printable(file.file)  # XML cannot hold control characters, even escaped
+    case = ET.SubElement(suite, "testcase", classname="hydro", name=name, file=name)
     failing = [d for d in file.diagnostics if d.severity.rank >= threshold.rank]
     for diagnostic in failing:
         failure = ET.SubElement(case, "failure", message=_message(diagnostic), type=diagnostic.rule)

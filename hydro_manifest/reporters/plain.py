@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..api import Report
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, printable
 from . import summary_line
 
 
 def format_line(d: Diagnostic) -> str:
-    line = f"{d.file}:{d.line}:{d.column}: {d.severity.value}[{d.rule}] {d.message}"
+    line = f"{printable(d.file)}:{d.line}:{d.column}: {d.severity.value}[{d.rule}] {d.message}"
     return f"{line} ({d.hint})" if d.hint else line
 
 

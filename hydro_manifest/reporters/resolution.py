@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..api import Report
-from ..diagnostics import Severity
+from ..diagnostics import Severity, printable, undecodable_escaped
 from ..references import Reference
 from .plain import format_line
 
@@ -38,8 +38,8 @@ def _row(reference: Reference) -> list[str]:
     columns = ", ".join(reference.columns) if reference.columns is not None else ""
     return [
         reference.role,
-        reference.entry,
-        reference.location,
+        printable(reference.entry),
+        printable(reference.location),
         _exists(reference),
         reference.type or "-",
         _size(reference.size),
@@ -67,7 +67,7 @@ def _problems(report: Report) -> list[Any]:
 
 def write_plain(report: Report, stream: TextIO) -> None:
     for file in report.files:
-        stream.write(f"{file.file}\n")
+        stream.write(f"{printable(file.file)}\n")
         rows = [_row(r) for r in file.references]
         if not rows:
             stream.write("  (no payload or training data)\n")
@@ -87,7 +87,7 @@ def write_rich(report: Report, stream: TextIO) -> None:
 
     console = Console(file=stream, highlight=False)
     for file in report.files:
-        table = Table(title=file.file, title_justify="left", title_style="bold")
+        table = Table(title=printable(file.file), title_justify="left", title_style="bold")
         for header in _HEADERS:
             table.add_column(header, overflow="fold")
         for reference in file.references:
@@ -110,7 +110,7 @@ def write_json(report: Report, stream: TextIO) -> None:
         "version": 1,
         "tool": {"name": "hydro", "version": __version__},
         "files": [
-            {"file": f.file, "references": [r.to_json() for r in f.references]}
+            {"file": undecodable_escaped(f.file), "references": [r.to_json() for r in f.references]}
             for f in report.files
         ],
         "diagnostics": [d.to_json() for d in _problems(report)],

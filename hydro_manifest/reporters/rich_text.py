@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..api import FileReport, Report
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, printable
 from . import summary_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
@@ -23,7 +23,7 @@ def write_rich(report: Report, stream: TextIO) -> None:
     for file in report.files:
         if not file.diagnostics:
             continue
-        console.print(Text(file.file, style="bold underline"))
+        console.print(Text(printable(file.file), style="bold underline"))
         lines = file.lines()
         for diagnostic in file.diagnostics:
             console.print(_render(diagnostic, lines, file))
@@ -40,7 +40,7 @@ def _render(d: Diagnostic, lines: list[str], file: FileReport) -> Text:
     text.append(f"  ({d.layer.value})\n", style="dim")
     gutter = " " * len(str(d.line))
     text.append(f"{gutter}--> ", style="blue")
-    text.append(f"{file.file}:{d.line}:{d.column}\n")
+    text.append(f"{printable(file.file)}:{d.line}:{d.column}\n")
     if 0 < d.line <= len(lines):
         source = lines[d.line - 1].expandtabs(1)
         end = d.end_column if d.end_line == d.line else len(source) + 1

@@ -49,10 +49,24 @@ def sarif(report: Report) -> dict[str, Any]:
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
                 "artifacts": [{"location": _location(f.file, root)} for f in report.files],
                 "results": [_result(d, index, root) for d in report.diagnostics],
+                "invocations": [_invocation(report)],
                 "columnKind": "unicodeCodePoints",
             }
         ],
     }
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    """Whether the run checked everything: not when a signal stopped it."""
+    invocation: dict[str, Any] = {"executionSuccessful": not report.interrupted}
+    if report.interrupted:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "error",
+                "message": {"text": "interrupted: the other files were not checked"},
+            }
+        ]
+    return invocation
 
 
 @cache
@@ -97,8 +111,9 @@ def _location(file: str, root: Path) -> dict[str, Any]:
     try:
         relative = path.relative_to(root).as_posix()
     except ValueError:
-        return {"uri": path.as_uri()}
-    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quote(os.fsencode(path.as_posix()))}
+    # percent-encoded bytes: names that are not UTF-8 stay exact
+    return {"uri": quote(os.fsencode(relative)), "uriBaseId": "%SRCROOT%"}
 
 
 def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
