@@ -78,10 +78,15 @@ def validate_text(
 
 
 def validate_file(path: str | os.PathLike[str], *, options: Options | None = None) -> Report:
-    """Validate one manifest file. Raises FileNotFoundError if it does not exist."""
+    """Validate one manifest file. Raises FileNotFoundError if it does not exist; a file
+    that cannot be read for another reason (permissions) is a finding (HY013)."""
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(path)
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        pass  # the report says why it cannot be read
     return validate_paths([path], options=options)
 
 
@@ -123,8 +128,10 @@ def lint_paths(
     config = config or Config()
     options = options or config.options()
     folders = [p for p in paths if p != STDIN]
-    files = [p for p in paths if p == STDIN] + discover(folders, [*config.exclude, *exclude])
+    found = discover(folders, [*config.exclude, *exclude])
+    files = [p for p in paths if p == STDIN] + found.files
     jobs = [_input(path, stdin_filename, options, lint=True) for path in files]
+    jobs += [Job(folder, unreadable=reason) for folder, reason in found.unreadable.items()]
     cpus = available_cpus()
     processes = min(processes or cpus, cpus)  # more workers than CPUs only cost memory
     return run(jobs, options, config=config, processes=processes, progress=progress)
@@ -134,7 +141,7 @@ def list_files(
     paths: Sequence[str] = (".",), *, config: Config | None = None, exclude: Iterable[str] = ()
 ) -> list[str]:
     """The files `lint_paths` would read."""
-    return discover(paths, [*(config.exclude if config else ()), *exclude])
+    return discover(paths, [*(config.exclude if config else ()), *exclude]).files
 
 
 def resolve_file(
@@ -152,12 +159,13 @@ def resolve_file(
 def request_target(paths: Sequence[str], name: str | None = None) -> tuple[Model, str]:
     """The Model whose inputs a request sends, and the application name it is sent to.
 
-    Among the documents of `paths`: the Model or Application named `name`, else the first
-    Application, else the first Model. An Application's requests go to the first model
-    of its first stage (its variants share one signature). Raises LookupError, or
-    ManifestError when the documents needed have errors.
+    Among the documents of `paths` (files, or folders searched as `lint_paths` does): the
+    Model or Application named `name`, else the first Application, else the first Model.
+    An Application's requests go to the first model of its first stage (its variants share
+    one signature). Raises LookupError, or ManifestError when the documents needed have
+    errors.
     """
-    report = validate_paths(list(paths), options=Options(file_checks=False))
+    report = validate_paths(discover(paths).files, options=Options(file_checks=False))
     models = {r.name: r for r in report.resources if r.kind == "Model"}
     applications = {r.name: r for r in report.resources if r.kind == "Application"}
     if name is not None and name not in models and name not in applications:

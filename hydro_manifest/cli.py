@@ -32,11 +32,15 @@ from .suggest import did_you_mean
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
+# typer 0.29 labels each argument with its Python type in --help (`PATH <list[str]>`);
+# a reader of `hydro validate --help` needs the metavar and the text, not the annotation.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="hydro",
     help="Validate Hydrosphere resource definitions (Model, Application, "
     "DeploymentConfiguration) before `hs apply` does.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -64,10 +68,42 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
+def _kept(value: str) -> str:
+    return value
+
+
 Paths = Annotated[
-    list[str],
-    typer.Argument(metavar="PATH...", help="Manifest files to check; `-` reads standard input."),
+    list[str] | None,
+    typer.Argument(
+        metavar="PATH",
+        parser=_kept,
+        help="Manifest files to check (at least one); `-` reads standard input.",
+    ),
 ]
+
+
+def _given(paths: list[str] | None) -> list[str]:
+    if not paths:
+        raise _usage_error("name the manifest files to check, or `-` for standard input")
+    return paths
+
+
+def _severity(value: str | Severity) -> Severity:
+    if isinstance(value, Severity):
+        return value
+    try:
+        return Severity(value.strip().lower())
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not one of error, warning, note") from None
+
+
+def _color(value: str) -> str:
+    if value.strip().lower() not in _COLORS:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(_COLORS)}")
+    return value.strip().lower()
+
+
+_COLORS = ("auto", "always", "never")
 StdinFilename = Annotated[
     str | None,
     typer.Option(
@@ -80,7 +116,43 @@ Strict = Annotated[
 ]
 FailOn = Annotated[
     Severity | None,
-    typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
+    typer.Option(
+        "--fail-on",
+        parser=_severity,
+        metavar="error|warning|note",
+        help="Lowest severity that fails the run [default: error].",
+    ),
+]
+Select = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="RULE",
+        help="Check only these: rule ids, id prefixes (HY5), names or layers; repeat, or "
+        "separate with commas. Replaces the configuration's `select`.",
+    ),
+]
+Ignore = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="RULE",
+        help="Do not check these (as --select names them). Replaces the configuration's `ignore`.",
+    ),
+]
+ExitZero = Annotated[
+    bool,
+    typer.Option("--exit-zero", help="Exit with 0 even when findings fail the threshold."),
+]
+Color = Annotated[
+    str,
+    typer.Option(
+        "--color",
+        metavar="auto|always|never",
+        parser=_color,
+        help="Colour and layout for a terminal: auto (on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it), always or never [default: auto].",
+    ),
 ]
 Formats = Annotated[
     list[str] | None,
@@ -139,11 +211,15 @@ S3EndpointUrl = Annotated[
 
 @app.command()
 def validate(
-    paths: Paths,
+    paths: Paths = None,
     formats: Formats = None,
     output_file: OutputFile = None,
     strict: Strict = False,
     fail_on: FailOn = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    exit_zero: ExitZero = False,
+    color: Color = "auto",
     stdin_filename: StdinFilename = None,
     no_file_checks: NoFileChecks = False,
     remote: Remote = False,
@@ -156,21 +232,22 @@ def validate(
     Exit codes: 0 no finding at or above the threshold, 1 findings, 2 usage error,
     3 internal error.
     """
-    _check_paths(paths)
-    config = _config(config_file, paths)
+    paths = _given(paths)
+    _no_folders(paths)
+    config = _config(config_file, paths, select, ignore, exit_zero)
     threshold = _threshold(fail_on, strict, config)
     options = _options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = _outputs(formats, output_file)
     report = api.validate_paths(
         paths, stdin_filename=stdin_filename, options=options, config=config
     )
-    _write(report, outputs, threshold)
-    _stop(report, threshold)
+    _write(report, outputs, threshold, color)
+    _stop(report, threshold, config.exit_zero)
 
 
 @app.command()
 def resolve(
-    paths: Paths,
+    paths: Paths = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.TEXT,
@@ -182,7 +259,8 @@ def resolve(
 
     Exit codes: 0 everything was found, 1 something is missing or unreadable, 2 usage error.
     """
-    _check_paths(paths)
+    paths = _given(paths)
+    _no_folders(paths)
     options = api.Options(True, remote, s3_endpoint_url)
     report = api.validate_paths(paths, stdin_filename=stdin_filename, options=options)
     resolution_reporter_for(output, sys.stdout)(report, sys.stdout)
@@ -190,10 +268,11 @@ def resolve(
     raise typer.Exit(1 if missing else 0)
 
 
-def _stop(report: api.Report, threshold: Severity) -> None:
+def _stop(report: api.Report, threshold: Severity, exit_zero: bool = False) -> None:
     if report.interrupted:
         typer.echo(f"hydro: {_STOPPED[report.signal or signal.SIGINT]}", err=True)
-    raise typer.Exit(report.exit_code(threshold))
+    code = report.exit_code(threshold)
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
 _STOPPED: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
@@ -221,13 +300,16 @@ def _outputs(
 
 
 def _write(
-    report: api.Report, outputs: list[tuple[OutputFormat, str | None]], threshold: Severity
+    report: api.Report,
+    outputs: list[tuple[OutputFormat, str | None]],
+    threshold: Severity,
+    color: str = "auto",
 ) -> None:
     for chosen, path in outputs:
         if path is None:
-            reporter_for(chosen, sys.stdout, threshold)(report, sys.stdout)
+            reporter_for(chosen, sys.stdout, threshold, color)(report, sys.stdout)
             continue
-        try:
+        try:  # files get plain text: a terminal's colours and layout do not belong there
             write_file(path, functools.partial(_report_to, chosen, report, threshold))
         except OSError as error:
             raise _usage_error(
@@ -241,13 +323,35 @@ def _report_to(
     reporter_for(chosen, stream, threshold)(report, stream)
 
 
-def _config(path: str | None, paths: list[str]) -> Config:
-    """The named configuration file, or the one found above the first path."""
+def _config(
+    path: str | None,
+    paths: list[str],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    exit_zero: bool = False,
+) -> Config:
+    """The named configuration file, or the one found above the first path, with what the
+    command line says over it."""
     start = next((p for p in paths if p != api.STDIN), ".")
     try:
-        return load_config(path, start=start)
+        config = load_config(path, start=start)
     except ConfigError as error:
+        for problem in error.problems[:-1]:
+            typer.echo(f"hydro: error: {printable(problem)}", err=True)
+        raise _usage_error(printable(error.problems[-1])) from None
+    try:
+        return config.overridden(
+            select=_listed(select), ignore=_listed(ignore), exit_zero=exit_zero or None
+        )
+    except ValueError as error:
         raise _usage_error(str(error)) from None
+
+
+def _listed(values: list[str] | None) -> list[str] | None:
+    """`--select A --select B,C` as [A, B, C]; None when not given."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _threshold(fail_on: Severity | None, strict: bool, config: Config) -> Severity:
@@ -274,15 +378,20 @@ def _options(
     )
 
 
-def _check_paths(paths: list[str]) -> None:
-    missing = api.missing_paths(paths)
-    if missing:
-        raise _usage_error(f"no such file: {', '.join(missing)}")
+def _no_folders(paths: list[str]) -> None:
+    """`validate` checks files; a file that is missing or unreadable is a finding on it
+    (as ruff's E902), but a folder is a mistake of the command line."""
     folders = [p for p in paths if p != api.STDIN and os.path.isdir(p)]
     if folders:
-        raise _usage_error(
-            f"{', '.join(folders)} is a folder; name the files, or use `hydro lint` for folders"
-        )
+        shown = printable(", ".join(folders))
+        raise _usage_error(f"{shown} is a folder; name the files, or use `hydro lint` for folders")
+
+
+def _existing(paths: list[str]) -> None:
+    """Files a command reads as its input, not as manifests to check: they must exist."""
+    missing = api.missing_paths(paths)
+    if missing:
+        raise _usage_error(f"no such file: {printable(', '.join(missing))}")
 
 
 @app.command()
@@ -290,7 +399,8 @@ def lint(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[PATH...]",
+            metavar="PATH",
+            parser=_kept,
             help="Files and folders to lint together (default: the current folder).",
         ),
     ] = None,
@@ -298,6 +408,10 @@ def lint(
     output_file: OutputFile = None,
     strict: Strict = False,
     fail_on: FailOn = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    exit_zero: ExitZero = False,
+    color: Color = "auto",
     exclude: Annotated[
         list[str] | None,
         typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
@@ -336,10 +450,7 @@ def lint(
     2 usage error, 3 internal error.
     """
     paths = paths or ["."]
-    missing = api.missing_paths(paths)
-    if missing:
-        raise _usage_error(f"no such file or folder: {', '.join(missing)}")
-    config = _config(config_file, paths)
+    config = _config(config_file, paths, select, ignore, exit_zero)
     if list_files:
         for file in api.list_files(paths, config=config, exclude=exclude or ()):
             typer.echo(file)
@@ -362,16 +473,16 @@ def lint(
         )
     if explain_app is not None:
         _explain_app(explain_app, report)
-    _write(report, outputs, threshold)
+    _write(report, outputs, threshold, color)
     if not report.files and not allow_empty and not report.interrupted:
         skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
         typer.echo(
-            f"hydro: no Hydrosphere manifest found in {', '.join(paths)}{skipped}; "
+            f"hydro: no Hydrosphere manifest found in {printable(', '.join(paths))}{skipped}; "
             "use --allow-empty if that is expected",
             err=True,
         )
-        raise typer.Exit(1)
-    _stop(report, threshold)
+        raise typer.Exit(0 if config.exit_zero else 1)
+    _stop(report, threshold, config.exit_zero)
 
 
 def _explain_app(name: str, report: api.Report) -> None:
@@ -390,7 +501,9 @@ def _explain_app(name: str, report: api.Report) -> None:
 WithPaths = Annotated[
     list[str] | None,
     typer.Option(
-        "--with", metavar="PATH", help="More manifests, where an application's models are."
+        "--with",
+        metavar="PATH",
+        help="More manifests, or folders of them, where an application's models are.",
     ),
 ]
 TargetName = Annotated[
@@ -401,7 +514,8 @@ TargetName = Annotated[
 
 def _target(path: str, with_paths: list[str] | None, name: str | None) -> tuple[Any, str]:
     paths = [path, *(with_paths or [])]
-    _check_paths(paths)
+    _existing(paths)
+    _no_folders([path])
     try:
         return api.request_target(paths, name)
     except LookupError as error:
@@ -475,7 +589,7 @@ def check_request(
     if request == api.STDIN:
         body, filename = sys.stdin.buffer.read(), "-"
     else:
-        _check_paths([request])
+        _existing([request])
         try:
             with open(request, "rb") as stream:
                 body, filename = stream.read(), request

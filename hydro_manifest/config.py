@@ -10,6 +10,7 @@ like a manifest: an unknown key or a bad value is a `ConfigError` with its line 
     ignore = ["HY315", "lint"]
     strict = true                      # warnings fail
     fail-on = "warning"
+    exit-zero = false                  # true: findings never fail the run (exit 0)
     file-checks = true
     remote = false
     s3-endpoint-url = "http://localhost:9000"
@@ -23,10 +24,12 @@ like a manifest: an unknown key or a bad value is a `ConfigError` with its line 
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
+import re
+import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +44,12 @@ _LAYERS = {layer.value for layer in Layer}
 
 
 class ConfigError(Exception):
-    """A configuration file that cannot be used; the message names the file and line."""
+    """A configuration file that cannot be used: every problem found in it, each naming
+    the file and line (`problems`; the message joins them, one per line)."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else problems
+        super().__init__("\n".join(self.problems))
 
 
 def _check_selector(value: str) -> str:
@@ -67,6 +75,7 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     strict: bool = False
     fail_on: Severity | None = None
+    exit_zero: bool = False
     file_checks: bool = True
     remote: bool = False
     s3_endpoint_url: str | None = None
@@ -92,6 +101,7 @@ def _settings_model() -> type[Any]:
         severity: dict[str, Severity] = Field(default_factory=dict)
         strict: bool = False
         fail_on: Severity | None = Field(None, alias="fail-on")
+        exit_zero: bool = Field(False, alias="exit-zero")
         file_checks: bool = Field(True, alias="file-checks")
         remote: bool = False
         s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
@@ -141,6 +151,10 @@ class Config:
         return self.settings.fail_on
 
     @property
+    def exit_zero(self) -> bool:
+        return self.settings.exit_zero
+
+    @property
     def file_checks(self) -> bool:
         return self.settings.file_checks
 
@@ -161,6 +175,24 @@ class Config:
         """In bytes."""
         size = self.settings.max_file_size
         return DEFAULT_MAX_FILE_SIZE if size is None else int(size * 1024 * 1024)
+
+    def overridden(
+        self,
+        *,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        exit_zero: bool | None = None,
+    ) -> Config:
+        """The configuration with what the command line says instead (it wins): each
+        selector a rule id, id prefix, name or layer (ValueError naming a wrong one)."""
+        changes: dict[str, Any] = {}
+        if select is not None:
+            changes["select"] = tuple(_check_selector(s) for s in select)
+        if ignore is not None:
+            changes["ignore"] = tuple(_check_selector(s) for s in ignore)
+        if exit_zero is not None:
+            changes["exit_zero"] = exit_zero
+        return replace(self, settings=replace(self.settings, **changes)) if changes else self
 
     def options(self) -> Options:
         return Options(self.file_checks, self.remote, self.s3_endpoint_url, self.max_file_size)
@@ -187,9 +219,18 @@ class Config:
             return False
         path = os.path.relpath(os.path.abspath(diagnostic.file), self.root).replace(os.sep, "/")
         return any(
-            fnmatch.fnmatch(path, glob) and any(_matches(s, diagnostic.rule) for s in rules)
+            _pattern(glob).match_file(path) and any(_matches(s, diagnostic.rule) for s in rules)
             for glob, rules in self.settings.per_path_ignores.items()
         )
+
+
+@functools.cache
+def _pattern(glob: str) -> Any:
+    """A `per-path-ignores` key, read as `exclude` reads its patterns: gitignore style
+    (`legacy/` is the folder and all under it, `*.yaml` any depth, `/x` from the root)."""
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines([glob])
 
 
 def _matches(selector: str, rule_id: str) -> bool:
@@ -209,21 +250,30 @@ def _matches(selector: str, rule_id: str) -> bool:
 def find(start: str) -> Path | None:
     """The configuration file nearest above `start` (a file or folder)."""
     folder = Path(start).absolute()
-    if not folder.is_dir():
+    if not _is(folder, stat.S_ISDIR):
         folder = folder.parent
     for candidate in (folder, *folder.parents):
         for name in CONFIG_FILES:
             path = candidate / name
-            if path.is_file() and (name != "pyproject.toml" or _has_tool_hydro(path)):
+            if _is(path, stat.S_ISREG) and (name != "pyproject.toml" or _has_tool_hydro(path)):
                 return path
     return None
 
 
-def _has_tool_hydro(path: Path) -> bool:
+def _is(path: Path, kind: Callable[[int], bool]) -> bool:
+    """Whether `path` is a file or folder (`kind`); not when a folder we may not search
+    hides it (Path.is_file raises then)."""
     try:
-        return "hydro" in _read_toml(path).get("tool", {})
-    except ConfigError:
+        return kind(path.stat().st_mode)
+    except OSError:
         return False
+
+
+def _has_tool_hydro(path: Path) -> bool:
+    """Whether a pyproject.toml configures hydro; ConfigError when it cannot be read, as
+    then nobody can tell (ruff refuses a broken pyproject.toml too)."""
+    tool = _read_toml(path).get("tool", {})
+    return isinstance(tool, dict) and "hydro" in tool
 
 
 def load(path: str | os.PathLike[str] | None = None, *, start: str = ".") -> Config:
@@ -258,8 +308,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as stream:
             return tomllib.load(stream)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        where = f"{path}:{found[1]}:{found[2]}" if found else str(path)
+        raise ConfigError(f"{where}: invalid TOML: {message}") from None
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
@@ -269,13 +324,11 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text, _ = decode(path.read_bytes())
     except OSError as error:
-        raise ConfigError(f"{path}: {error.strerror or error}") from None
+        raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
     source = load_yaml(text)
     problems = [*source.findings, *(f for d in source.documents for f in d.findings)]
     if problems:
-        first = problems[0]
-        line = first.span.line if first.span else 1
-        raise ConfigError(f"{path}:{line}: {first.message}")
+        raise ConfigError([f"{path}:{p.span.line if p.span else 1}: {p.message}" for p in problems])
     if not source.documents or source.documents[0].value is None:
         return {}, text
     value = source.documents[0].value
@@ -284,19 +337,23 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
     return value, text
 
 
-def _describe(path: Path, text: str, error: Any) -> str:
-    """The first problem, with the line of its key and a "did you mean" for unknown keys."""
-    problem = error.errors(include_url=False)[0]
-    location = [str(part) for part in problem["loc"]]
-    key = location[0] if location else ""
-    line = _line_of(text, key)
-    where = f"{path}:{line}" if line else str(path)
-    if problem["type"] == "extra_forbidden":
-        known = [f.alias or name for name, f in _settings_model().model_fields.items()]
-        hint = did_you_mean(key, known, listing="valid options")
-        return f"{where}: unknown option '{key}'" + (f" ({hint})" if hint else "")
-    message = str(problem["msg"]).removeprefix("Value error, ")
-    return f"{where}: {'.'.join(location)}: {message}"
+def _describe(path: Path, text: str, error: Any) -> list[str]:
+    """Every problem, with the line of its key and a "did you mean" for unknown keys."""
+    described: list[tuple[int, str]] = []
+    for problem in error.errors(include_url=False):
+        location = [str(part) for part in problem["loc"]]
+        key = location[0] if location else ""
+        line = _line_of(text, key)
+        where = f"{path}:{line}" if line else str(path)
+        if problem["type"] == "extra_forbidden":
+            known = [f.alias or name for name, f in _settings_model().model_fields.items()]
+            hint = did_you_mean(key, known, listing="valid options")
+            said = f"{where}: unknown option '{key}'" + (f" ({hint})" if hint else "")
+        else:
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            said = f"{where}: {'.'.join(location)}: {message}"
+        described.append((line or 0, said))
+    return [said for _, said in sorted(described, key=lambda item: item[0])]
 
 
 def _line_of(text: str, key: str) -> int | None:

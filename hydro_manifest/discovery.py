@@ -3,7 +3,8 @@
 Skips version-control and tool folders, virtual environments, `node_modules`, what
 `.gitignore` files ignore (nested ones too, as git reads them) and the `--exclude` /
 config globs. Symbolic links to folders are followed once: a loop is walked only once.
-Files named on the command line are always checked, as ruff and yamllint do.
+Files named on the command line are always checked, as ruff and yamllint do. A folder
+that cannot be read is reported, not skipped.
 """
 
 from __future__ import annotations
@@ -50,29 +51,38 @@ class _Ignore:
         return self.spec.match_file(relative + "/" if is_dir else relative)
 
 
-def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-    """The manifest files under `paths`, in a stable (sorted, depth-first) order."""
+@dataclass
+class Discovered:
+    """The manifest files found, in a stable (sorted, depth-first) order, and the folders
+    that could not be read, with the reason (in the order met)."""
+
+    files: list[str]
+    unreadable: dict[str, str]
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovered:
+    """The manifest files under `paths`; a path that is not a folder is taken as a file."""
     from pathspec import GitIgnoreSpec
 
     excluded = GitIgnoreSpec.from_lines(list(exclude))
-    found: list[str] = []
+    found = Discovered([], {})
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            for file in _walk(path, excluded):
+            for file in _walk(path, excluded, found.unreadable):
                 if file not in seen:
                     seen.add(file)
-                    found.append(file)
+                    found.files.append(file)
         elif path not in seen:
             seen.add(path)
-            found.append(path)
+            found.files.append(path)
     return found
 
 
-def _walk(root: str, excluded: GitIgnoreSpec) -> Iterator[str]:
+def _walk(root: str, excluded: GitIgnoreSpec, unreadable: dict[str, str]) -> Iterator[str]:
     visited: set[tuple[int, int]] = set()
     ignores = _parent_ignores(root)
-    yield from _walk_folder(root, root, excluded, ignores, visited)
+    yield from _walk_folder(root, root, excluded, ignores, visited, unreadable)
 
 
 def _walk_folder(
@@ -81,11 +91,15 @@ def _walk_folder(
     excluded: GitIgnoreSpec,
     ignores: list[_Ignore],
     visited: set[tuple[int, int]],
+    unreadable: dict[str, str],
 ) -> Iterator[str]:
     try:
         status = os.stat(folder)
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except FileNotFoundError:
+        return  # removed while the tree is walked
+    except OSError as error:  # a folder we may not read: its manifests would go unchecked
+        unreadable[os.path.normpath(folder)] = error.strerror or str(error)
         return
     identity = (status.st_dev, status.st_ino)
     if identity in visited:
@@ -102,7 +116,7 @@ def _walk_folder(
         if _skipped(entry, relative, is_dir, excluded, ignores):
             continue
         if is_dir:
-            yield from _walk_folder(entry.path, root, excluded, ignores, visited)
+            yield from _walk_folder(entry.path, root, excluded, ignores, visited, unreadable)
         elif entry.name.endswith(MANIFEST_SUFFIXES):
             yield os.path.normpath(entry.path)
 

@@ -55,6 +55,8 @@ class Job:
     base: str | None = None
     lint: bool = False
     max_size: int = DEFAULT_MAX_FILE_SIZE
+    #: A folder `hydro lint` could not search, and why: reported in place of its files.
+    unreadable: str | None = None
 
 
 @dataclass
@@ -279,6 +281,8 @@ def check_file(job: Job) -> _FileResult:
 def _read(job: Job) -> str | bytes | Finding:
     """The file's content, or why it is not read: a FIFO or device would block, a huge file
     would exhaust memory, and a file may vanish between discovery and reading."""
+    if job.unreadable is not None:
+        return _read_error(f"cannot read the folder: {job.unreadable}")
     if job.text is not None:
         size = len(job.text)
         return _too_large(size, job.max_size) if size > job.max_size else job.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[-_\s.]")
@@ -20,25 +21,63 @@ def closest(word: str, candidates: Iterable[str], *, limit: int = 2) -> list[str
     same = [c for c in candidates if _normal(c) == normal]
     if same:
         return same[:limit]
-    swapped = [c for c in candidates if _one_transposition(normal, _normal(c))]
-    if swapped:
-        return swapped[:limit]
+    near = [c for c in candidates if _one_edit(normal, _normal(c))]
+    if near:
+        return near[:limit]
     by_normal = {_normal(c): c for c in candidates}
     matches = difflib.get_close_matches(normal, list(by_normal), n=limit, cutoff=0.7)
     return [by_normal[m] for m in matches]
 
 
-def _one_transposition(a: str, b: str) -> bool:
-    """`scr` for `src`: two neighbouring letters swapped, a typo difflib scores low."""
-    if len(a) != len(b) or a == b:
+def _one_edit(a: str, b: str) -> bool:
+    """One typo apart: a letter changed (`HY2O3`), added, dropped, or two neighbours
+    swapped (`scr` for `src`), which difflib's ratio ranks below looser matches."""
+    if a == b or abs(len(a) - len(b)) > 1:
         return False
-    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return (
-        len(differ) == 2
-        and differ[1] == differ[0] + 1
-        and a[differ[0]] == b[differ[1]]
-        and (a[differ[1]] == b[differ[0]])
-    )
+    if len(a) == len(b):
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(differ) == 1:
+            return True
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and a[differ[0]] == b[differ[1]]
+            and a[differ[1]] == b[differ[0]]
+        )
+    shorter, longer = sorted((a, b), key=len)
+    pairs = enumerate(zip(shorter, longer, strict=False))
+    start = next((i for i, (x, y) in pairs if x != y), len(shorter))
+    return shorter[start:] == longer[start + 1 :]
+
+
+#: Letters that Unicode does not decompose into a latin letter and a mark.
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+
+
+def transliterate(text: str) -> str:
+    """`détection-fraude` as `detection-fraude`: accents dropped, a few letters spelled
+    out, so that a suggested name keeps the words (other characters are left as they are)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def did_you_mean(

@@ -170,3 +170,22 @@ def test_a_folder_given_as_a_file_is_a_read_error(tmp_path: Path) -> None:
 def test_validate_file_of_a_missing_path_raises() -> None:
     with pytest.raises(FileNotFoundError):
         validate_file("no/such/serving.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("kind: Model\nname: détection-fraude\n", "did you mean 'detection-fraude'?"),
+        (
+            "kind: Application\nname: Prüfung Straße\nsingular: {model: m:1}\n",
+            "did you mean 'Prufung-Strasse'?",
+        ),
+        (
+            "kind: Application\nname: app\nsingular: {model: 'modèle:1'}\n",
+            "did you mean 'modele:1'?",
+        ),
+    ],
+)
+def test_suggested_names_keep_accented_words(text: str, hint: str) -> None:
+    hints = [d.hint for d in validate_text(text, options=NO_FILES).diagnostics]
+    assert hint in hints

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from hydro_manifest import __version__
@@ -137,10 +138,27 @@ def test_stdin_is_named_by_stdin_filename() -> None:
     assert anonymous.output.startswith("-:8:32: error[HY309]")
 
 
-def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["validate", str(CLEAN), str(tmp_path / "nope.yaml")])
+@pytest.mark.parametrize("command", ["validate", "lint"])
+def test_a_missing_path_is_a_finding_and_the_others_are_checked(
+    tmp_path: Path, command: str
+) -> None:
+    """As ruff's E902: the run goes on, the missing file gets a finding, exit 1."""
+    broken = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))
+    missing = tmp_path / "nope.yaml"
+    result = runner.invoke(app, [command, "-f", "json", str(missing), str(broken)])
+    assert result.exit_code == 1
+    found = [
+        (d["file"], d["rule"], d["line"], d["message"])
+        for d in json.loads(result.stdout)["diagnostics"]
+    ]
+    assert (str(missing), "HY013", 1, "cannot read the file: No such file or directory") in found
+    assert (str(broken), "HY309", 8, "unknown type 'float'") in found
+
+
+def test_no_path_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["validate"])
     assert result.exit_code == 2
-    assert f"no such file: {tmp_path / 'nope.yaml'}" in result.stderr
+    assert "name the manifest files to check" in result.stderr
 
 
 def test_a_folder_is_a_usage_error(tmp_path: Path) -> None:
@@ -220,3 +238,85 @@ def test_validate_checks_across_the_files_it_is_given(tmp_path: Path) -> None:
         ("HY601", "note", 4),
         ("HY601", "note", 6),
     ]
+
+
+def test_select_ignore_and_exit_zero_on_the_command_line_win_over_the_config(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".hydro.yaml").write_text("select: [HY2]\nstrict: true\n")
+    path = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))  # HY309, HY314
+    by_config = runner.invoke(app, ["validate", "-f", "json", str(path)])
+    assert [d["rule"] for d in json.loads(by_config.stdout)["diagnostics"]] == []
+    selected = runner.invoke(app, ["validate", "-f", "json", "--select", "HY3", str(path)])
+    assert [d["rule"] for d in json.loads(selected.stdout)["diagnostics"]] == ["HY309", "HY314"]
+    assert selected.exit_code == 1
+    ignored = runner.invoke(
+        app, ["validate", "-f", "json", "--select", "HY3", "--ignore", "HY309,lint", str(path)]
+    )
+    assert [d["rule"] for d in json.loads(ignored.stdout)["diagnostics"]] == []
+    zero = runner.invoke(app, ["validate", "--select", "HY3", "--exit-zero", str(path)])
+    assert zero.exit_code == 0 and "error[HY309]" in zero.stdout
+    wrong = runner.invoke(app, ["validate", "--select", "HY3O9", str(path)])
+    assert wrong.exit_code == 2
+    assert "'HY3O9' is not a rule id, id prefix, rule name or layer; did you mean 'HY309'?" in (
+        wrong.stderr
+    )
+
+
+def test_exit_zero_in_the_config(tmp_path: Path) -> None:
+    (tmp_path / ".hydro.yaml").write_text("exit-zero: true\n")
+    path = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and "error[HY309]" in result.stdout
+
+
+def test_fail_on_names_its_values_plainly(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "--fail-on", "fatal", str(CLEAN)])
+    assert result.exit_code == 2
+    assert "'fatal' is not one of error, warning, note" in result.output
+    assert "Value error" not in result.output
+    assert runner.invoke(app, ["validate", "--fail-on", "Note", str(CLEAN)]).exit_code == 1
+
+
+def test_color_always_never_and_force_color(tmp_path: Path) -> None:
+    path = write(tmp_path, "serving.yaml", WARNS.replace("int64", "float"))
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+
+    def run(*args: str, **extra: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "hydro_manifest", "validate", *args, str(path)],
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+            timeout=60,
+        )
+        return done.stdout
+
+    assert "\x1b[" not in run()  # off a terminal: plain lines
+    assert "\x1b[" in run("--color", "always")
+    assert "\x1b[" in run(FORCE_COLOR="1")
+    assert "\x1b[" not in run("--color", "never", FORCE_COLOR="1")  # the command line wins
+    assert "\x1b[" not in run(FORCE_COLOR="1", NO_COLOR="1")
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "validate", "--color", "sometimes", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "'sometimes' is not one of auto, always, never" in done.stderr
+
+
+def test_help_reads_like_a_command_line_and_completion_is_on() -> None:
+    usage = runner.invoke(app, ["validate", "--help"]).output
+    assert "Usage: hydro validate [OPTIONS] [PATH]..." in usage
+    assert "<list[str]>" not in usage and "{" not in usage.splitlines()[0]
+    hydro = Path(sys.executable).parent / "hydro"  # the installed command, as a shell runs it
+    done = subprocess.run(
+        [str(hydro), "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SHELL": "/bin/bash"},
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "complete -o default -F _hydro_completion hydro" in done.stdout

@@ -282,6 +282,11 @@ def test_hydro_yaml_config_and_select(tmp_path: Path) -> None:
             "pyproject.toml:2: fail-on: Input should be 'error', 'warning' or 'note'",
         ),
         (".hydro.yaml", "ignore: [HY203\n", ".hydro.yaml:2: a `[` list is not closed"),
+        (  # found by discovery, not named: still a usage error, never silently skipped
+            "pyproject.toml",
+            "[tool.hydro\nstrict = true\n",
+            "pyproject.toml:1:12: invalid TOML: Expected ']' at the end of a table declaration",
+        ),
     ],
 )
 def test_a_bad_config_is_a_usage_error_with_its_line(
@@ -358,3 +363,39 @@ def test_the_json_summary_counts_the_yaml_files_skipped() -> None:
     report = json.loads(result.stdout)
     assert report["summary"]["skipped"] == 4
     assert report["summary"]["files"] == 2
+
+
+def test_every_problem_of_a_config_is_reported_at_once(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            ".hydro.yaml": "strcit: true\nselect: [HY2O3]\nfail-on: fatal\n",
+            "serving.yaml": model_manifest("census"),
+        },
+    )
+    result = runner.invoke(app, ["lint", str(root)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"hydro: error: {root / '.hydro.yaml'}:1: unknown option 'strcit' (did you mean "
+        "'strict'? valid options: select, ignore, per-path-ignores, severity, strict, fail-on, "
+        "exit-zero, file-checks, remote, s3-endpoint-url, exclude, max-file-size)",
+        f"hydro: error: {root / '.hydro.yaml'}:2: select: 'HY2O3' is not a rule id, id prefix, "
+        "rule name or layer; did you mean 'HY203' or 'HY213'?",
+        f"hydro: error: {root / '.hydro.yaml'}:3: fail-on: Input should be 'error', 'warning' "
+        "or 'note'",
+    ]
+
+
+def test_per_path_ignores_take_gitignore_patterns_as_exclude_does(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            ".hydro.yaml": "per-path-ignores:\n  legacy/: [HY203]\n  /top.yaml: [HY203]\n",
+            "legacy/deep/m.yaml": model_manifest("deep", "latest"),
+            "top.yaml": model_manifest("top", "latest"),
+            "models/top.yaml": model_manifest("nested", "latest"),
+        },
+    )
+    report = lint_paths([str(root)], config=load(start=str(root)), processes=1)
+    flagged = sorted(relative(root, [d.file for d in report.diagnostics if d.rule == "HY203"]))
+    assert flagged == ["models/top.yaml"]  # `/top.yaml` is anchored at the config's folder

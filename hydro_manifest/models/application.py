@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from .. import registry as R
 from .. import spec
+from ..suggest import transliterate
 from .base import Integer, KebabModel, Metadata, ModelReference, Text, at_least, violation
 
 
@@ -16,7 +17,7 @@ def _application_name(name: str) -> str:
     if not name.strip():
         raise violation(R.EMPTY_VALUE, "the application name is empty", "name the application")
     if not spec.APPLICATION_NAME_RE.fullmatch(name):
-        better = re.sub(r"[^a-zA-Z0-9_-]+", "-", name).strip("-") or "app"
+        better = re.sub(r"[^a-zA-Z0-9_-]+", "-", transliterate(name)).strip("-") or "app"
         raise violation(
             R.APPLICATION_NAME,
             f"application name '{name}' may only contain latin letters, digits, '-' and '_'",

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from .. import registry as R
 from .. import spec
 from ..registry import Rule
-from ..suggest import did_you_mean
+from ..suggest import did_you_mean, transliterate
 
 
 def violation(rule: Rule, message: str, hint: str | None = None) -> PydanticCustomError:
@@ -203,8 +203,8 @@ ModelReference = Annotated[str, _checked(_model_reference)]
 
 
 def suggest_model_name(name: str) -> str:
-    """A valid model name close to `name`: lowercase, other characters as `-`."""
-    return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "model"
+    """A valid model name close to `name`: latin lowercase, other characters as `-`."""
+    return re.sub(r"[^a-z0-9_-]+", "-", transliterate(name).lower()).strip("-") or "model"
 
 
 def one_of(rule: Rule, choices: tuple[str, ...], what: str) -> AfterValidator:

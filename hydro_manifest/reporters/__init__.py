@@ -27,15 +27,25 @@ def default_format() -> OutputFormat:
     return OutputFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") == "true" else OutputFormat.TEXT
 
 
-def wants_rich(stream: TextIO) -> bool:
-    """Rich output on a terminal, plain lines elsewhere or when NO_COLOR is set."""
-    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+def wants_rich(stream: TextIO, color: str = "auto") -> bool:
+    """Rich output (colours, source lines) with `--color always`, or on a terminal unless
+    NO_COLOR is set, or wherever FORCE_COLOR is set (the command line wins over both);
+    plain lines elsewhere."""
+    if color != "auto":
+        return color == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or bool(stream.isatty())
 
 
 def reporter_for(
-    output: OutputFormat, stream: TextIO, threshold: Severity = Severity.ERROR
+    output: OutputFormat,
+    stream: TextIO,
+    threshold: Severity = Severity.ERROR,
+    color: str = "auto",
 ) -> Reporter:
-    """The writer of one format; `threshold` is what fails (JUnit marks those as failures)."""
+    """The writer of one format; `threshold` is what fails (JUnit marks those as failures);
+    `color` is --color, for the text format."""
     if output is OutputFormat.JSON:
         from .json_report import write_json
 
@@ -52,7 +62,7 @@ def reporter_for(
         from .github import write_github
 
         return write_github
-    if wants_rich(stream):
+    if wants_rich(stream, color):
         from .rich_text import write_rich
 
         return write_rich

@@ -19,7 +19,8 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.
 
 
 def write_rich(report: Report, stream: TextIO) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    # rich is chosen only where colour is wanted, off a terminal too (--color always)
+    console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=True)
     for file in report.files:
         if not file.diagnostics:
             continue
