@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pwd
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -77,3 +82,55 @@ def model_manifest(name: str, tag: str = "3.0.0") -> str:
         "    age: {shape: scalar, type: int64, profile: numerical}\n"
         "  outputs:\n    income: {shape: scalar, type: string, profile: categorical}\n"
     )
+
+
+@contextmanager
+def _effective_user(uid: int, gid: int) -> Iterator[None]:
+    os.setegid(gid)
+    os.seteuid(uid)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@pytest.fixture
+def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Unprivileged]:
+    """A folder every user can search, and a way to run code as an unprivileged user there,
+    so that file permissions apply (root reads anything). As root, the code runs with the
+    effective user `nobody`; the test is skipped when `nobody` could not read hydro itself."""
+    import shutil
+    import tempfile
+
+    # what the tests import lazily, imported while every file can still be read
+    import pathspec  # noqa: F401
+
+    import hydro_manifest.cli
+    import hydro_manifest.reporters.json_report
+    import hydro_manifest.reporters.plain
+
+    folder = Path(tempfile.mkdtemp(prefix="hydro-permissions-"))
+    folder.chmod(0o755)
+    if os.geteuid() != 0:
+        yield Unprivileged(folder, contextlib.nullcontext)
+    else:
+        nobody = pwd.getpwnam("nobody")
+        as_nobody = lambda: _effective_user(nobody.pw_uid, nobody.pw_gid)  # noqa: E731
+        with as_nobody():
+            readable = os.access(Path(hydro_manifest.__file__).parent / "cli.py", os.R_OK)
+        if not readable:
+            shutil.rmtree(folder)
+            pytest.skip("the user nobody cannot read hydro's files here (a private folder)")
+        yield Unprivileged(folder, as_nobody)
+    for path in [folder, *folder.rglob("*")]:
+        with contextlib.suppress(OSError):
+            path.chmod(0o755 if path.is_dir() or not path.is_file() else 0o644)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Unprivileged:
+    folder: Path
+    #: A context in which the code runs as a user that file permissions apply to.
+    user: Callable[[], contextlib.AbstractContextManager[None]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -151,15 +150,6 @@ def test_a_bug_in_a_check_is_reported_and_the_other_documents_are_still_checked(
     assert "RuntimeError: boom" in internal[0].message
     assert "HY401" in {d.rule for d in report.diagnostics}
     assert report.exit_code() == 3
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_file_is_a_located_finding(tmp_path: Path) -> None:
-    path = tmp_path / "secret.yaml"
-    path.write_text("kind: Model\n")
-    path.chmod(0)
-    (diagnostic,) = validate_file(path).diagnostics
-    assert (diagnostic.rule, diagnostic.line, diagnostic.column) == ("HY013", 1, 1)
 
 
 def test_a_folder_given_as_a_file_is_a_read_error(tmp_path: Path) -> None:

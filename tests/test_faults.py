@@ -15,7 +15,7 @@ import pytest
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
 from tests import dying
-from tests.conftest import model_manifest
+from tests.conftest import Unprivileged, model_manifest
 
 NO_FILES = Options(file_checks=False)
 
@@ -59,11 +59,11 @@ def test_special_files_are_reported_and_the_others_checked(tmp_path: Path) -> No
     assert sum(d.rule == "HY013" for d in report.diagnostics) == 4
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_file_in_the_tree(tmp_path: Path) -> None:
-    first, _ = models(tmp_path, 2)
+def test_an_unreadable_file_in_the_tree(unprivileged: Unprivileged) -> None:
+    first, _ = models(unprivileged.folder, 2)
     first.chmod(0)
-    report = lint_paths([str(tmp_path)], options=NO_FILES, processes=1)
+    with unprivileged.user():
+        report = lint_paths([str(unprivileged.folder)], options=NO_FILES, processes=1)
     assert findings(report)[first.name] == ["HY013 cannot read the file: Permission denied"]
 
 
