@@ -321,7 +321,7 @@ def _check_decoded(job: Job, text: str, findings: list[Finding]) -> _FileResult:
     report.suppressions = suppressions.parse(text)
     result = _FileResult(report)
     for document in source.documents:
-        if job.lint and not is_manifest(document.value):
+        if job.lint and not is_manifest(document.node):
             continue
         try:
             _check_document(job, document, result)
@@ -338,7 +338,7 @@ def _check_decoded(job: Job, text: str, findings: list[Finding]) -> _FileResult:
 def _other_yaml(source: SourceFile, text: str) -> bool:
     """A workflow, a Helm chart, a Kubernetes object: YAML that `hydro lint` skips. A file
     that cannot be read is a manifest if a line says `kind: Model` (or the other two)."""
-    if any(is_manifest(d.value) for d in source.documents):
+    if any(is_manifest(d.node) for d in source.documents):
         return False
     return bool(source.documents) or not _MANIFEST_KIND_LINE.search(text)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import registry as R
 from . import spec
@@ -161,20 +161,26 @@ def _first_line_span(node: Node) -> Span:
 # ------------------------------------------------------------------ kind
 
 
-def is_manifest(value: Any) -> bool:
+def is_manifest(node: Node) -> bool:
     """Whether `hydro lint` treats a document as a Hydrosphere manifest.
 
     Its `kind` is one of the three, a near miss (`Modle`) or an older name; or it has no
     `kind` but a `name` and the keys of exactly one of them. Kubernetes objects
-    (`apiVersion`) are not, even `kind: Application` of Argo CD.
+    (`apiVersion`) are not, even `kind: Application` of Argo CD. Decided from the root's
+    own keys, as composed: a document whose aliases explode is still recognised.
     """
-    if not isinstance(value, dict) or "apiVersion" in value:
+    if not isinstance(node, MappingNode):
         return False
-    kind = value.get("kind")
+    keys = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+    if "apiVersion" in keys:
+        return False
+    kind = keys.get("kind")
     if kind is None:
-        guesses = sum(bool(keys & value.keys()) for keys in _KIND_KEYS.values())
-        return "name" in value and guesses == 1
-    text = str(kind)
+        guesses = sum(bool(names & keys.keys()) for names in _KIND_KEYS.values())
+        return "name" in keys and guesses == 1
+    if not isinstance(kind, ScalarNode):
+        return False
+    text = kind.value
     return text in spec.KINDS or text in spec.LEGACY_KINDS or bool(closest(text, spec.KINDS))
 
 

@@ -184,3 +184,21 @@ def test_a_nul_written_as_an_escape_is_a_located_error_not_a_crash(
     ]
     messages = {d["message"] for d in json.loads(done.stdout)["diagnostics"]}
     assert messages == {"a NUL character in a path: `hs apply` cannot open it"}
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_lint_knows_an_alias_bomb_with_a_kind_is_a_manifest(tmp_path: Path, where: str) -> None:
+    """Whether a file is a manifest is read off its top-level keys, without expanding."""
+    bomb = billion_laughs(12).removesuffix("kind: Model\n")
+    text = "kind: Model\n" + bomb if where == "first" else bomb + "kind: Model\n"
+    (tmp_path / "bomb.yaml").write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "lint", "-f", "json", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["summary"]["skipped"] == 0
+    assert [d["rule"] for d in report["diagnostics"]] == ["HY010"]
