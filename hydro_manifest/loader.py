@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -244,6 +245,12 @@ def load(text: str) -> SourceFile:
     """Compose every document of `text` and build its value; never raises on bad YAML."""
     documents: list[SourceDocument] = []
     findings: list[Finding] = []
+    if "\ufeff" in text:  # files joined with `cat`: reported, then read as if it were not there
+        findings.extend(_inner_byte_order_marks(text))
+        text = text.replace("\ufeff", "")
+    if not text.isascii() and _ODD_INDENT.search(text):  # reported, then read as meant
+        findings.extend(_odd_indents(text))
+        text = _ODD_INDENT.sub(lambda m: " " * len(m.group()), text)
     too_deep = _find_too_deep(text) if _nesting_bound(text) > _COMPOSE_SAFE_DEPTH else None
     may_hold_nul = _NUL_ESCAPE.search(text) is not None
     loader = _Loader(text)
@@ -270,6 +277,46 @@ def load(text: str) -> SourceFile:
             )
         )
     return SourceFile(text, documents, findings)
+
+
+#: The indentation of a line that holds a space YAML does not count as one (a no-break
+#: space pasted from a web page or a word processor).
+_UNICODE_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_INDENT = re.compile(f"^[ ]*[{_UNICODE_SPACES}][ {_UNICODE_SPACES}]*", re.MULTILINE)
+
+
+def _odd_indents(text: str) -> list[Finding]:
+    found = []
+    for match in _ODD_INDENT.finditer(text):
+        offset = match.start() + len(match.group()) - len(match.group().lstrip(" "))
+        character = text[offset]
+        name = unicodedata.name(character, "space").lower()
+        article = "an" if name[0] in "aeiou" else "a"
+        span = point(text, offset)
+        found.append(
+            Finding(
+                R.UNICODE_SPACE_INDENT,
+                f"this line is indented with {article} {name} (U+{ord(character):04X}) at column "
+                f"{span.column}: YAML indents with plain spaces only, so `hs apply` reads "
+                "it as part of the key",
+                hint="replace the indentation with plain spaces",
+                span=span,
+            )
+        )
+    return found
+
+
+def _inner_byte_order_marks(text: str) -> list[Finding]:
+    return [
+        Finding(
+            R.INNER_BYTE_ORDER_MARK,
+            "an invisible byte-order mark (U+FEFF) inside the file, as when files are joined "
+            "with `cat`: `hs apply` reads the key after it as another key (`\\ufeffkind`)",
+            hint="delete it; save each file as UTF-8 without BOM before joining them",
+            span=point(text, found.start()),
+        )
+        for found in re.finditer("\ufeff", text)
+    ]
 
 
 def _document(index: int, node: Node, text: str, may_hold_nul: bool = False) -> SourceDocument:

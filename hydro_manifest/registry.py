@@ -301,6 +301,31 @@ would change (`0.940` becomes `0.94`) stay errors (HY012).
     good=_APP.replace("name: census-app", "name: census-app\nmetadata:\n  approved: 'yes'"),
 )
 
+INNER_BYTE_ORDER_MARK = _rule(
+    "HY017", "inner-byte-order-mark", L.HS_CLI, ERROR,
+    "a byte-order mark inside the file, where files were joined",
+    """
+A UTF-8 byte-order mark (U+FEFF) is invisible. At the start of a file PyYAML skips it
+(HY003); further on, as when `cat a.yaml b.yaml` joins two files saved with one, it
+becomes part of the next key, so `hs apply` reads `\\ufeffkind` instead of `kind` and
+stops with "No 'kind' field specified". hydro says where it is and reads the document
+as if it were not there.
+""",
+    bad=_APP + "---\n\ufeff" + _APP.replace("census-app", "census-app-2"),
+    good=_APP + "---\n" + _APP.replace("census-app", "census-app-2"),
+)
+UNICODE_SPACE_INDENT = _rule(
+    "HY018", "unicode-space-indent", L.HS_CLI, ERROR,
+    "a line indented with a no-break or other Unicode space",
+    """
+YAML indents with plain spaces (U+0020) only. A no-break space (U+00A0), often pasted from
+a web page, a chat or a word processor, looks the same but is read as text: `  model:`
+becomes a key named `\\u00a0\\u00a0model` at the wrong level, which the platform drops.
+hydro names the character and its column, and reads the line as it was meant.
+""",
+    bad=_APP.replace("  model: census:1", "\u00a0\u00a0model: census:1"),
+    good=_APP,
+)
 NUL_CHARACTER = _rule(
     "HY016", "nul-character", L.HS_CLI, ERROR,
     "a NUL character, written as an escape in a double-quoted scalar",

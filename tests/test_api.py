@@ -179,3 +179,79 @@ def test_validate_file_of_a_missing_path_raises() -> None:
 def test_suggested_names_keep_accented_words(text: str, hint: str) -> None:
     hints = [d.hint for d in validate_text(text, options=NO_FILES).diagnostics]
     assert hint in hints
+
+
+_TOLERATION = "kind: DeploymentConfiguration\nname: d\npod:\n  tolerations:\n    - {}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a Kubernetes-style env list: it says what it is, and what to write instead
+            "kind: DeploymentConfiguration\nname: d\ncontainer:\n  env:\n"
+            "    - name: LOG_LEVEL\n      value: debug\n    - {name: WORKERS, value: '4'}\n",
+            [
+                (
+                    "HY525",
+                    5,
+                    5,
+                    "`env` is written as a list of name/value pairs, as in a Kubernetes pod "
+                    "spec; a DeploymentConfiguration takes a mapping of names to values, and "
+                    "`hs` silently mangles the list",
+                    'write it as a mapping: `env: {LOG_LEVEL: "debug", WORKERS: "4"}`',
+                )
+            ],
+        ),
+        (  # files joined with cat: the mark, where it is, and nothing else
+            "kind: DeploymentConfiguration\nname: a\n---\n\ufeffkind: DeploymentConfiguration\n"
+            "name: b\n",
+            [
+                (
+                    "HY017",
+                    4,
+                    1,
+                    "an invisible byte-order mark (U+FEFF) inside the file, as when files are "
+                    "joined with `cat`: `hs apply` reads the key after it as another key "
+                    "(`\\ufeffkind`)",
+                    "delete it; save each file as UTF-8 without BOM before joining them",
+                )
+            ],
+        ),
+        (  # no-break spaces: the character and its column, and the key read as meant
+            "kind: DeploymentConfiguration\nname: a\nhpa:\n  minReplicas: 1\n"
+            "\u00a0 maxReplicas: 0\n",
+            [
+                (
+                    "HY018",
+                    5,
+                    1,
+                    "this line is indented with a no-break space (U+00A0) at column 1: YAML "
+                    "indents with plain spaces only, so `hs apply` reads it as part of the key",
+                    "replace the indentation with plain spaces",
+                ),
+                ("HY502", 5, 16, "maxReplicas is 0; it must be at least 1", None),
+            ],
+        ),
+        (  # NoSchedule: adding tolerationSeconds would not help
+            _TOLERATION.replace("{}", "{key: gpu, operator: Exists, effect: NoSchedule}"),
+            [
+                (
+                    "HY516",
+                    5,
+                    8,
+                    "the toleration has no `tolerationSeconds`; `hs apply` sends it as null, "
+                    "which the manager cannot read",
+                    "through `hs apply` only a NoExecute toleration with `tolerationSeconds` "
+                    "can be uploaded (Kubernetes refuses `tolerationSeconds` with NoSchedule); "
+                    "if you upload with the SDK or the API, switch the `manager` layer off for "
+                    "this file",
+                )
+            ],
+        ),
+    ],
+)
+def test_messages_a_user_can_act_on(
+    text: str, expected: list[tuple[str, int, int, str, str | None]]
+) -> None:
+    found = validate_text(text, options=NO_FILES).diagnostics
+    assert [(d.rule, d.line, d.column, d.message, d.hint) for d in found] == expected

@@ -217,12 +217,15 @@ def _toleration(toleration: dict[str, Any], path: Path) -> Iterator[Finding]:
     if operator in (None, "Equal") and "value" not in toleration:
         missing.append("value")
     for name in missing:
+        hint = _NULL_FIELD_HINTS[name]
+        if name == "tolerationSeconds" and effect != k8s.EVICTING_EFFECT:
+            hint = _ONLY_NO_EXECUTE.format(effect=effect or "no effect")
         yield Finding(
             R.TOLERATION_NULL_FIELD,
             f"the toleration has no `{name}`; `hs apply` sends it as null, which the manager "
             "cannot read",
             (*path, name),
-            _NULL_FIELD_HINTS[name],
+            hint,
             Target.PARENT,
         )
 
@@ -230,9 +233,14 @@ def _toleration(toleration: dict[str, Any], path: Path) -> Iterator[Finding]:
 _NULL_FIELD_HINTS = {
     "key": "name the taint's key",
     "value": "give the taint's value, or use `operator: Exists`",
-    "tolerationSeconds": "add `tolerationSeconds:` (Kubernetes allows it only with "
-    "`effect: NoExecute`)",
+    "tolerationSeconds": "add `tolerationSeconds:`, how long pods stay once the taint is set",
 }
+#: Adding `tolerationSeconds` would trade the manager's error for Kubernetes' one.
+_ONLY_NO_EXECUTE = (
+    "through `hs apply` only a NoExecute toleration with `tolerationSeconds` can be uploaded "
+    "(Kubernetes refuses `tolerationSeconds` with {effect}); if you upload with the SDK or "
+    "the API, switch the `manager` layer off for this file"
+)
 
 
 # ------------------------------------------------------------------ affinity

@@ -6,6 +6,7 @@ hydrosdk 3.0.3 sends (catalog DC-1 … DC-8); keys are camelCase.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -103,15 +104,17 @@ def _grammar(
 def _env_mapping(value: Any) -> Any:
     if isinstance(value, list):
         pairs = [
-            f"{item['name']}: {item.get('value', '')!r}"
+            f"{item['name']}: {json.dumps(str(item.get('value', '')), ensure_ascii=False)}"
             for item in value
             if isinstance(item, dict) and isinstance(item.get("name"), str)
         ]
-        example = "{" + ", ".join(pairs) + "}" if pairs else "{NAME: value}"
+        example = "{" + ", ".join(pairs) + "}" if pairs else '{NAME: "value"}'
         raise violation(
             R.ENV_LIST,
-            "`env` is a list of name/value pairs, as in a Kubernetes pod; here it is a mapping",
-            f"write `env: {example}`",
+            "`env` is written as a list of name/value pairs, as in a Kubernetes pod spec; a "
+            "DeploymentConfiguration takes a mapping of names to values, and `hs` silently "
+            "mangles the list",
+            f"write it as a mapping: `env: {example}`",
         )
     return value
 
