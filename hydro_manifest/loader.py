@@ -359,7 +359,7 @@ def _nul_characters(root: Node) -> list[Finding]:
     """Every key and text holding a NUL character: no file system, database or container
     environment can take one (Python's `os` refuses it with "embedded null byte")."""
     found = []
-    for path, scalar, target in _scalars(root):
+    for path, scalar, target in scalars(root):
         if "\x00" not in scalar.value:
             continue
         if target is Target.KEY:
@@ -381,7 +381,7 @@ def _nul_characters(root: Node) -> list[Finding]:
     return found
 
 
-def _scalars(root: Node) -> Iterator[tuple[Path, ScalarNode, Target]]:
+def scalars(root: Node) -> Iterator[tuple[Path, ScalarNode, Target]]:
     """Every scalar of a document, key or value, with its path. Each collection is visited
     once, however many aliases refer to it."""
     seen: set[int] = set()

@@ -318,7 +318,7 @@ def _check_decoded(job: Job, text: str, findings: list[Finding]) -> _FileResult:
         return _FileResult(None)
     report = FileReport(job.name, [], [file_diagnostic(job.name, f) for f in findings], text)
     report.diagnostics.extend(file_diagnostic(job.name, f) for f in source.findings)
-    report.suppressions = suppressions.parse(text)
+    report.suppressions = suppressions.parse(text, [d.node for d in source.documents])
     result = _FileResult(report)
     for document in source.documents:
         if job.lint and not is_manifest(document.node):

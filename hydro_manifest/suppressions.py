@@ -10,10 +10,14 @@ nothing is reported (HY609), so that stale ones get cleaned up.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from yaml.nodes import Node
 
 from . import registry as R
 from .diagnostics import Diagnostic, Finding, Span
+from .loader import scalars
 from .registry import find_rule
 from .report import file_diagnostic
 from .suggest import did_you_mean
@@ -30,9 +34,28 @@ class Suppression:
     used: bool = field(default=False)
 
 
-def parse(source: str) -> list[Suppression]:
-    """The suppressions of a file (read while its text is at hand)."""
-    return _parse(source) if "hydro:" in source else []
+def parse(source: str, documents: Iterable[Node] = ()) -> list[Suppression]:
+    """The suppressions of a file (read while its text is at hand). Only YAML comments
+    count: a directive inside a text of the documents (a block scalar such as an
+    `install-command: |`, a quoted value) is text and silences nothing."""
+    if "hydro:" not in source:
+        return []
+    texts = [
+        (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+        for root in documents
+        for _, node, _ in scalars(root)
+        if "hydro:" in node.value
+    ]
+    return [
+        s
+        for s in _parse(source)
+        if not any(
+            (start_line, start_column)
+            <= (s.span.line - 1, s.span.column - 1)
+            < (end_line, end_column)
+            for start_line, start_column, end_line, end_column in texts
+        )
+    ]
 
 
 def apply(
