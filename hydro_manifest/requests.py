@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import registry as R
 from .diagnostics import Diagnostic, Finding, Path, Span, Target
 from .loader import load, locate
-from .report import FileReport, Report, diagnostic, file_diagnostic
+from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -152,7 +152,8 @@ def check_request(
         root = source.documents[0].node if source.documents and not source.findings else None
     diagnostics = [_place(filename, root, problem) for problem in problems]
     diagnostics.sort(key=lambda d: d.sort_key)
-    return Report([FileReport(filename, [], diagnostics, text)])
+    body_document = DocumentInfo(0, "Response" if outputs else "Request", model.name, 1)
+    return Report([FileReport(filename, [body_document], diagnostics, text)])
 
 
 def _place(filename: str, root: Any, problem: _Problem) -> Diagnostic:

@@ -399,3 +399,16 @@ def test_per_path_ignores_take_gitignore_patterns_as_exclude_does(tmp_path: Path
     report = lint_paths([str(root)], config=load(start=str(root)), processes=1)
     flagged = sorted(relative(root, [d.file for d in report.diagnostics if d.rule == "HY203"]))
     assert flagged == ["models/top.yaml"]  # `/top.yaml` is anchored at the config's folder
+
+
+def test_explain_app_names_each_unresolved_model_once(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "app.yaml": "kind: Application\nname: ab\npipeline:\n"
+            "  - - model: claims-model:1\n      weight: 50\n"
+            "    - model: claims-model:2\n      weight: 50\n",
+        },
+    )
+    result = runner.invoke(app, ["lint", "--no-file-checks", "--explain-app", "ab", str(root)])
+    assert "  models not among the linted files: claims-model\n" in result.output

@@ -250,3 +250,30 @@ def test_a_broken_manifest_is_shown_and_fails(tmp_path: Path) -> None:
     result = runner.invoke(app, ["sample", str(manifest)])
     assert result.exit_code == 1
     assert "HY309" in result.stderr
+
+
+def test_with_takes_a_folder_of_manifests() -> None:
+    folder = FIXTURES / "lint" / "pipeline"
+    by_folder = runner.invoke(
+        app, ["sample", str(folder / "app.yaml"), "--with", str(folder / "models")]
+    )
+    by_file = runner.invoke(
+        app, ["sample", str(folder / "app.yaml"), "--with", str(folder / "models" / "claims.yaml")]
+    )
+    assert by_folder.exit_code == 0, by_folder.output
+    assert by_folder.stdout == by_file.stdout
+
+
+def test_check_request_counts_the_body_as_one_document(tmp_path: Path) -> None:
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(CONTRACT)
+    request = tmp_path / "request.json"
+    request.write_text(BODY)
+    text = runner.invoke(app, ["check-request", str(manifest), str(request)])
+    assert text.output.splitlines()[-1].startswith("1 file, 1 document: ")
+    report = json.loads(
+        runner.invoke(app, ["check-request", str(manifest), str(request), "-f", "json"]).stdout
+    )
+    assert report["files"][0]["documents"] == [
+        {"index": 0, "kind": "Request", "name": model().name, "line": 1}
+    ]
