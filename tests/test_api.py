@@ -255,3 +255,38 @@ def test_messages_a_user_can_act_on(
 ) -> None:
     found = validate_text(text, options=NO_FILES).diagnostics
     assert [(d.rule, d.line, d.column, d.message, d.hint) for d in found] == expected
+
+
+def test_a_payload_entry_naming_a_hidden_file_fails_and_hidden_folders_pass(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".model_config.json").write_text("{}")
+    (tmp_path / ".config").mkdir()
+    (tmp_path / ".config" / "settings.json").write_text("{}")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    (tmp_path / "src" / ".DS_Store").write_text("")
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(
+        "kind: Model\nname: census\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
+        "payload: [src/, .config/, .model_config.json]\ncontract:\n  name: predict\n"
+        "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+        "  outputs: {income: {shape: scalar, type: string, profile: categorical}}\n"
+    )
+    report = validate_file(manifest)
+    assert [(d.rule, d.severity, d.path) for d in report.diagnostics] == [
+        ("HY209", Severity.ERROR, ("payload", 2))
+    ]
+    assert report.exit_code() == 1
+
+
+def test_no_fixture_example_or_corpus_file_makes_hydro_fail() -> None:
+    """Exit 3 means a bug in hydro: none of the files the project knows may cause one."""
+    from tests.conftest import CORPUS, fixture_files
+
+    paths = [*fixture_files(), *EXAMPLES.rglob("*.yaml")]
+    if CORPUS.is_dir():
+        paths += [*CORPUS.rglob("*.yaml"), *CORPUS.rglob("*.yml")]
+    for path in paths:
+        report = validate_file(path, options=Options(file_checks=True))
+        assert report.exit_code() in (0, 1), path
