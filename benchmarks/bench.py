@@ -1,6 +1,6 @@
 """Benchmark: hydro against the YAML parser's floor and against peers, on one tree.
 
-    python benchmarks/bench.py [--files 10000] [--repeats 3] [--no-peers]
+    python benchmarks/bench.py [--files 1000,5000] [--repeats 5] [--no-peers]
 
 Generates a deterministic tree of manifests (Models with 3 to 120 contract fields,
 Applications referencing them, DeploymentConfigurations), then times, alternating the
@@ -11,8 +11,10 @@ commands in every repeat so that the machine's drift cancels out:
 - hydro validate of one small file (a whole process: start-up included);
 - peers when installed: check-jsonschema with `hydro schema`, yamllint.
 
-Prints medians, ratios to the floor and peers, and the peak memory of each command
-(the largest resident set of the process or any of its children). Standard library only.
+Prints, per tree size, each command's min, median and max, the ratio of medians to the
+floor and to peers, and the peak memory of the whole process tree (a parallel lint's
+workers included; the largest single process too when they differ). Peers are timed on
+one size. Standard library only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -102,64 +105,137 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
     return root
 
 
-def measure(command: list[str]) -> tuple[float, int, int]:
-    """Seconds, peak resident memory (KiB) and exit status of one run."""
+def measure(command: list[str]) -> tuple[float, int, int, int]:
+    """Seconds, peak resident memory of the whole process tree and of its largest process
+    (KiB), and exit status of one run. The tree's memory is sampled from /proc every 10 ms
+    (Linux; elsewhere only the largest process is known, from the kernel's accounting)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_tree = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak_tree[0] = max(peak_tree[0], _tree_rss(process.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    return elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    largest = usage.ru_maxrss
+    return elapsed, max(peak_tree[0], largest), largest, os.waitstatus_to_exitcode(status)
+
+
+def _tree_rss(root: int) -> int:
+    """The resident memory (KiB) of a process and all its descendants, now."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/statm") as stream:
+                pages = int(stream.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--files", default="1000,5000", help="tree sizes, comma-separated [1000,5000]"
+    )
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--peers-files",
+        type=int,
+        default=1000,
+        help="the one tree size peers are timed on (they take minutes on large trees)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="time hydro and the floor only")
     args = parser.parse_args()
+    print(
+        f"{args.repeats} repeats of each command, alternating; {len(os.sched_getaffinity(0))} "
+        f"CPUs available; Python {sys.version.split()[0]}; "
+        f"`python benchmarks/bench.py --files {args.files} --repeats {args.repeats}`"
+    )
+    for size in (int(n) for n in args.files.split(",")):
+        with tempfile.TemporaryDirectory(prefix="hydro-bench-") as temp:
+            timings = run_tree(Path(temp), size, args, peers=size == args.peers_files)
+        report(size, *timings)
+
+
+Timings = tuple[dict[str, list[float]], dict[str, int], dict[str, int]]
+
+
+def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) -> Timings:
     python = sys.executable
     hydro = [python, "-m", "hydro_manifest"]
-    with tempfile.TemporaryDirectory(prefix="hydro-bench-") as temp:
-        tree = generate(Path(temp) / "tree", args.files)
-        one = next((tree / "apps").rglob("*.yaml"))
-        schema = Path(temp) / "hydro.schema.json"
-        subprocess.run([*hydro, "schema", "-o", str(schema)], check=True)
-        files = [str(p) for p in sorted(tree.rglob("*.yaml"))]
-        commands: dict[str, list[str]] = {
-            "floor (CSafeLoader)": [python, "-c", FLOOR, str(tree)],
-            "hydro lint --jobs 1": [*hydro, "lint", "--no-file-checks", "--jobs", "1", str(tree)],
-            "hydro lint": [*hydro, "lint", "--no-file-checks", str(tree)],
-            "hydro validate one file": [*hydro, "validate", "--no-file-checks", str(one)],
-        }
-        if not args.no_peers and shutil.which("check-jsonschema"):
-            commands["check-jsonschema"] = ["check-jsonschema", "--schemafile", str(schema), *files]
-        if not args.no_peers and shutil.which("yamllint"):
-            commands["yamllint"] = ["yamllint", "-d", "relaxed", str(tree)]
-            commands["yamllint one file"] = ["yamllint", "-d", "relaxed", str(one)]
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        memory: dict[str, int] = dict.fromkeys(commands, 0)
-        for _ in range(args.repeats):
-            for name, command in commands.items():
-                seconds, peak, _status = measure(command)
-                times[name].append(seconds)
-                memory[name] = max(memory[name], peak)
-    report(times, memory, args)
+    tree = generate(temp / "tree", size)
+    one = next((tree / "apps").rglob("*.yaml"))
+    schema = temp / "hydro.schema.json"
+    subprocess.run([*hydro, "schema", "-o", str(schema)], check=True)
+    files = [str(p) for p in sorted(tree.rglob("*.yaml"))]
+    commands: dict[str, list[str]] = {
+        "floor (CSafeLoader)": [python, "-c", FLOOR, str(tree)],
+        "hydro lint --jobs 1": [*hydro, "lint", "--no-file-checks", "--jobs", "1", str(tree)],
+        "hydro lint": [*hydro, "lint", "--no-file-checks", str(tree)],
+        "hydro validate one file": [*hydro, "validate", "--no-file-checks", str(one)],
+    }
+    if peers and not args.no_peers and shutil.which("check-jsonschema"):
+        commands["check-jsonschema"] = ["check-jsonschema", "--schemafile", str(schema), *files]
+    if peers and not args.no_peers and shutil.which("yamllint"):
+        commands["yamllint"] = ["yamllint", "-d", "relaxed", str(tree)]
+        commands["yamllint one file"] = ["yamllint", "-d", "relaxed", str(one)]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    tree_memory: dict[str, int] = dict.fromkeys(commands, 0)
+    largest: dict[str, int] = dict.fromkeys(commands, 0)
+    for _ in range(args.repeats):
+        for name, command in commands.items():
+            seconds, whole, single, _status = measure(command)
+            times[name].append(seconds)
+            tree_memory[name] = max(tree_memory[name], whole)
+            largest[name] = max(largest[name], single)
+    return times, tree_memory, largest
 
 
-def report(times: dict[str, list[float]], memory: dict[str, int], args: argparse.Namespace) -> None:
+def report(
+    size: int,
+    times: dict[str, list[float]],
+    tree_memory: dict[str, int],
+    largest: dict[str, int],
+) -> None:
     median = {name: statistics.median(values) for name, values in times.items()}
     floor = median["floor (CSafeLoader)"]
-    print(
-        f"{args.files} manifests, {args.repeats} repeats, {os.cpu_count()} CPUs, "
-        f"Python {sys.version.split()[0]}"
-    )
-    print("| command | median | vs floor | files/s | peak memory |")
-    print("|---|---|---|---|---|")
-    for name, seconds in median.items():
+    print(f"\n{size:,} manifests")
+    print("| command | min | median | max | vs floor | files/s | memory, all processes |")
+    print("|---|---|---|---|---|---|---|")
+    for name, values in times.items():
         one_file = "one file" in name
-        rate = "-" if one_file else f"{args.files / seconds:,.0f}"
-        ratio = "-" if one_file else f"{seconds / floor:.2f}x"
-        print(f"| {name} | {seconds:.3f} s | {ratio} | {rate} | {memory[name] / 1024:.0f} MiB |")
+        rate = "-" if one_file else f"{size / median[name]:,.0f}"
+        ratio = "-" if one_file else f"{median[name] / floor:.2f}x"
+        memory = f"{tree_memory[name] / 1024:.0f} MiB"
+        if tree_memory[name] > largest[name] * 1.1:
+            memory += f" (largest {largest[name] / 1024:.0f})"
+        print(
+            f"| {name} | {min(values):.3f} s | {median[name]:.3f} s | {max(values):.3f} s "
+            f"| {ratio} | {rate} | {memory} |"
+        )
     pairs = [
         ("hydro lint --jobs 1", "check-jsonschema"),
         ("hydro lint", "check-jsonschema"),
@@ -168,7 +244,7 @@ def report(times: dict[str, list[float]], memory: dict[str, int], args: argparse
     ]
     for ours, theirs in pairs:
         if theirs in median:
-            print(f"{ours} / {theirs}: {median[ours] / median[theirs]:.2f}x")
+            print(f"{ours} / {theirs} (medians): {median[ours] / median[theirs]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .config import Config
 from .discovery import discover
@@ -31,7 +31,7 @@ from .runner import (
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from .models import Model
+    from .models import Application, DeploymentConfiguration, Model
     from .report import Resource
 
 STDIN = "-"
@@ -49,7 +49,10 @@ __all__ = [
     "available_cpus",
     "lint_paths",
     "list_files",
+    "load_application",
+    "load_deployment_configuration",
     "load_file",
+    "load_model",
     "load_text",
     "missing_paths",
     "request_target",
@@ -211,6 +214,34 @@ def load_text(text: str | bytes, filename: str = STDIN, **kwargs: Any) -> list[R
 def load_file(path: str | os.PathLike[str], *, options: Options | None = None) -> list[Resource]:
     """The typed models of every document in a file; ManifestError if any has an error."""
     return _resources(validate_file(path, options=options))
+
+
+def load_model(path: str | os.PathLike[str], *, options: Options | None = None) -> Model:
+    """The first Model of a file, typed; ManifestError if a document of the file has an
+    error, LookupError if it holds no Model."""
+    return cast("Model", _first(load_file(path, options=options), "Model", path))
+
+
+def load_application(
+    path: str | os.PathLike[str], *, options: Options | None = None
+) -> Application:
+    """The first Application of a file (as `load_model`)."""
+    return cast("Application", _first(load_file(path, options=options), "Application", path))
+
+
+def load_deployment_configuration(
+    path: str | os.PathLike[str], *, options: Options | None = None
+) -> DeploymentConfiguration:
+    """The first DeploymentConfiguration of a file (as `load_model`)."""
+    found = _first(load_file(path, options=options), "DeploymentConfiguration", path)
+    return cast("DeploymentConfiguration", found)
+
+
+def _first(resources: list[Resource], kind: str, path: str | os.PathLike[str]) -> Resource:
+    found = next((r for r in resources if r.kind == kind), None)
+    if found is None:
+        raise LookupError(f"no {kind} in {os.fspath(path)}")
+    return found
 
 
 def _resources(report: Report) -> list[Resource]:

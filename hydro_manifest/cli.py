@@ -461,7 +461,7 @@ def lint(
     cpus = api.available_cpus()
     if jobs is not None and jobs > cpus:
         typer.echo(f"hydro: --jobs {jobs} capped at the {cpus} CPUs available", err=True)
-    with ProgressBar() as progress:
+    with ProgressBar(color) as progress:
         report = api.lint_paths(
             paths,
             config=config,

@@ -501,3 +501,13 @@ class Model(KebabModel):
     def signature_name(self) -> str:
         name = self.contract.name if self.contract else None
         return name or spec.DEFAULT_SIGNATURE_NAME
+
+    @property
+    def inputs(self) -> dict[str, ContractField]:
+        """The contract's inputs (none without a contract, which `hs apply` refuses)."""
+        return self.contract.inputs if self.contract else {}
+
+    @property
+    def outputs(self) -> dict[str, ContractField]:
+        """The contract's outputs."""
+        return self.contract.outputs if self.contract else {}

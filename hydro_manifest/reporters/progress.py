@@ -17,11 +17,12 @@ _DELAY = 0.5
 
 
 class ProgressBar:
-    def __init__(self) -> None:
+    def __init__(self, color: str = "auto") -> None:
         self._started = time.monotonic()
         self._bar: Any = None
         self._task: Any = None
-        self._enabled = wants_rich(sys.stderr)
+        # a terminal only: FORCE_COLOR or --color always colour CI logs, never animate them
+        self._enabled = sys.stderr.isatty() and wants_rich(sys.stderr, color)
 
     def __call__(self, done: int, total: int) -> None:
         if not self._enabled:
