@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import pwd
@@ -95,20 +96,26 @@ def _effective_user(uid: int, gid: int) -> Iterator[None]:
         os.setegid(0)
 
 
+_LAZILY_IMPORTED = (
+    "pathspec",
+    "hydro_manifest.cli",
+    "hydro_manifest.reporters.json_report",
+    "hydro_manifest.reporters.plain",
+)
+
+
 @pytest.fixture
 def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Unprivileged]:
     """A folder every user can search, and a way to run code as an unprivileged user there,
     so that file permissions apply (root reads anything). As root, the code runs with the
-    effective user `nobody`; the test is skipped when `nobody` could not read hydro itself."""
+    effective user `nobody`; what it imports lazily is imported first, as `nobody` may not
+    read the virtual environment (CI's is in a private temporary folder)."""
     import shutil
     import tempfile
 
     # what the tests import lazily, imported while every file can still be read
-    import pathspec  # noqa: F401
-
-    import hydro_manifest.cli
-    import hydro_manifest.reporters.json_report
-    import hydro_manifest.reporters.plain
+    for module in _LAZILY_IMPORTED:
+        importlib.import_module(module)
 
     folder = Path(tempfile.mkdtemp(prefix="hydro-permissions-"))
     folder.chmod(0o755)
@@ -117,11 +124,6 @@ def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Unprivile
     else:
         nobody = pwd.getpwnam("nobody")
         as_nobody = lambda: _effective_user(nobody.pw_uid, nobody.pw_gid)  # noqa: E731
-        with as_nobody():
-            readable = os.access(Path(hydro_manifest.__file__).parent / "cli.py", os.R_OK)
-        if not readable:
-            shutil.rmtree(folder)
-            pytest.skip("the user nobody cannot read hydro's files here (a private folder)")
         yield Unprivileged(folder, as_nobody)
     for path in [folder, *folder.rglob("*")]:
         with contextlib.suppress(OSError):

@@ -210,7 +210,8 @@ def test_real_process_plain_output_and_exit_code(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert done.stderr == ""
-    assert done.stdout.splitlines()[0].startswith(f"{path}:8:32: error[HY309]")
+    mine = [line for line in done.stdout.splitlines() if line.startswith(f"{path}:")]
+    assert mine[0].startswith(f"{path}:8:32: error[HY309]")
 
 
 def test_text_off_a_terminal_has_no_escape_codes(tmp_path: Path) -> None:
