@@ -38,19 +38,19 @@ from .api import (
     validate_text,
 )
 from .diagnostics import Diagnostic, Layer, Severity
-from .references import Reference
+from .kinds.model.files import Reference
 from .registry import RULES, Rule, find_rule
 from .requests import check_request, sample_request
 
 if TYPE_CHECKING:
-    from .models import Application, DeploymentConfiguration, Model
+    from .kinds import Application, DeploymentConfiguration, Model
 
 _MODELS = ("Model", "Application", "DeploymentConfiguration")
 
 
 def __getattr__(name: str) -> Any:
     if name in _MODELS:
-        return getattr(importlib.import_module(f"{__name__}.models"), name)
+        return getattr(importlib.import_module(f"{__name__}.kinds"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .config import Config
 from .discovery import discover
+from .kinds.model.files import Reference
 from .options import Options
-from .references import Reference
 from .report import DocumentInfo, FileReport, ManifestError, Report
 from .runner import (
     ISSUES_URL,
@@ -31,7 +31,7 @@ from .runner import (
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from .models import Application, DeploymentConfiguration, Model
+    from .kinds import Application, DeploymentConfiguration, Model
     from .report import Resource
 
 STDIN = "-"

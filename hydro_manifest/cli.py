@@ -17,6 +17,7 @@ from . import __version__, api
 from .config import Config, ConfigError
 from .config import load as load_config
 from .diagnostics import Severity, printable
+from .kinds import NAMES as KINDS
 from .registry import RULES, Rule, find_rule
 from .reporters import (
     OutputFormat,
@@ -26,7 +27,6 @@ from .reporters import (
     write_file,
 )
 from .reporters.progress import ProgressBar
-from .spec import KINDS
 from .suggest import did_you_mean
 
 EXIT_USAGE = 2

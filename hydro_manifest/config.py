@@ -318,8 +318,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
-    from .loader import decode
-    from .loader import load as load_yaml
+    from .reading.loader import decode
+    from .reading.loader import load as load_yaml
 
     try:
         text, _ = decode(path.read_bytes())

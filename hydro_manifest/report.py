@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from . import __version__
 from . import registry as R
 from .diagnostics import Diagnostic, Finding, Severity, Span, undecodable_escaped
-from .loader import SourceDocument
-from .references import Reference
-from .validator import DocumentOutcome, place
+from .kinds.model.files import Reference
+from .reading.document import DocumentOutcome, place
+from .reading.loader import SourceDocument
 
 if TYPE_CHECKING:
-    from .models import Application, DeploymentConfiguration, Model
+    from .kinds import Application, DeploymentConfiguration, Model
     from .project import Summary
-    from .suppressions import Suppression
+    from .reading.suppressions import Suppression
 
     Resource: TypeAlias = Model | Application | DeploymentConfiguration
 

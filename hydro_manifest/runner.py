@@ -22,14 +22,14 @@ from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
 from . import registry as R
-from . import suppressions
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Path, Span, Target
-from .loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
+from .kinds.model.files import Reference, check_csv, references, resolve_local
 from .options import DEFAULT_MAX_FILE_SIZE, Options
-from .references import Reference, check_csv, references, resolve_local
+from .reading import suppressions
+from .reading.document import DocumentOutcome, is_manifest, validate_document
+from .reading.loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
 from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
-from .validator import DocumentOutcome, is_manifest, validate_document
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -406,7 +406,7 @@ def _internal_error(error: Exception, span: Span) -> Finding:
 def _ask_s3(waiting: list[tuple[FileReport, _Pending]], options: Options) -> None:
     if not waiting:
         return
-    from .s3 import ask
+    from .kinds.model.s3 import ask
 
     answers = ask([p.reference.location for _, p in waiting], options.s3_endpoint_url)
     for report, pending in waiting:

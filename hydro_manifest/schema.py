@@ -8,14 +8,12 @@ listed as required. One schema accepts any of the three kinds, chosen by `kind`.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from . import spec
+from .kinds import KINDS, NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _MARKER = "x-hs-required"
-_MODULES = {"Model": "model", "Application": "application", "DeploymentConfiguration": "deployment"}
 
 
 def schema(kind: str | None = None) -> dict[str, Any]:
@@ -23,7 +21,7 @@ def schema(kind: str | None = None) -> dict[str, Any]:
     if kind is not None:
         return {"$schema": DRAFT, **_kind_schema(kind)}
     definitions: dict[str, Any] = {}
-    for name in spec.KINDS:
+    for name in NAMES:
         generated = _kind_schema(name)
         definitions.update(generated.pop("$defs", {}))
         definitions[name] = generated
@@ -33,17 +31,16 @@ def schema(kind: str | None = None) -> dict[str, Any]:
         "description": "A Model, Application or DeploymentConfiguration, as `hs apply` reads it.",
         "type": "object",
         "required": ["kind"],
-        "properties": {"kind": {"enum": list(spec.KINDS)}},
-        "oneOf": [{"$ref": f"#/$defs/{name}"} for name in spec.KINDS],
+        "properties": {"kind": {"enum": list(NAMES)}},
+        "oneOf": [{"$ref": f"#/$defs/{name}"} for name in NAMES],
         "$defs": definitions,
     }
 
 
 def _kind_schema(kind: str) -> dict[str, Any]:
-    if kind not in _MODULES:
-        raise ValueError(f"unknown kind '{kind}'; valid kinds: {', '.join(spec.KINDS)}")
-    module = importlib.import_module(f"{__package__}.models.{_MODULES[kind]}")
-    generated: dict[str, Any] = getattr(module, kind).model_json_schema(by_alias=True)
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind '{kind}'; valid kinds: {', '.join(NAMES)}")
+    generated: dict[str, Any] = KINDS[kind].model.model_json_schema(by_alias=True)
     _require_hs_fields(generated)
     for definition in generated.get("$defs", {}).values():
         _require_hs_fields(definition)

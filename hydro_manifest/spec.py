@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-KINDS: tuple[str, ...] = ("Model", "Application", "DeploymentConfiguration")
-
 #: Kinds of older CLI releases, with what replaced them (GEN-4, section 8 of the catalog).
 LEGACY_KINDS: dict[str, str] = {
     "DeploymentConfig": "DeploymentConfiguration",

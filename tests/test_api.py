@@ -136,7 +136,7 @@ def test_report_json_is_the_published_shape() -> None:
 def test_a_bug_in_a_check_is_reported_and_the_other_documents_are_still_checked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hydro_manifest.checks import model as model_checks
+    from hydro_manifest.kinds.model import checks as model_checks
 
     def explode(document: object) -> None:
         raise RuntimeError("boom")

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from hydro_manifest import kubernetes as k8s
+from hydro_manifest.kinds.deployment import kubernetes as k8s
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def test_the_cli_imports_nothing_heavy_it_does_not_use() -> None:
         "pathspec",
         "concurrent.futures.process",
         "hydro_manifest.project",
-        "hydro_manifest.models.model",
+        "hydro_manifest.kinds.model.models",
         "hydro_manifest.schema",
         "jsonschema",
     ):
@@ -51,9 +51,9 @@ def test_validating_a_model_builds_only_the_model_models() -> None:
         "import hydro_manifest as h\n"
         f"h.validate_file({str(EXAMPLES / 'census' / 'serving.yaml')!r})"
     )
-    assert "hydro_manifest.models.model" in loaded
-    assert "hydro_manifest.models.application" not in loaded
-    assert "hydro_manifest.models.deployment" not in loaded
+    assert "hydro_manifest.kinds.model.models" in loaded
+    assert "hydro_manifest.kinds.application.models" not in loaded
+    assert "hydro_manifest.kinds.deployment.models" not in loaded
     assert "boto3" not in loaded
 
 

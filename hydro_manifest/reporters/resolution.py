@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..api import Report
 from ..diagnostics import Severity, printable, undecodable_escaped
-from ..references import Reference
+from ..kinds.model.files import Reference
 from .plain import format_line
 
 #: The findings about references: HY216 ... HY223.

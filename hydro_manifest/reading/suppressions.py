@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from . import registry as R
-from .diagnostics import Diagnostic, Finding, Span
+from .. import registry as R
+from ..diagnostics import Diagnostic, Finding, Span
+from ..registry import find_rule
+from ..report import file_diagnostic
+from ..suggest import did_you_mean
 from .loader import scalars
-from .registry import find_rule
-from .report import file_diagnostic
-from .suggest import did_you_mean
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*hydro:\s*(?P<scope>ignore-file|ignore)\[(?P<rules>[^\]]*)\]")
 

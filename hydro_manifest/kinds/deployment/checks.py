@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .. import kubernetes as k8s
-from .. import registry as R
-from .. import spec
-from ..diagnostics import Finding, Path, Target
-from ..suggest import did_you_mean
-from . import Check, Document, is_integer, mapping, sequence
+from ... import registry as R
+from ... import spec
+from ...diagnostics import Finding, Path, Target
+from ...suggest import did_you_mean
+from ..values import Check, Document, is_integer, mapping, sequence
+from . import kubernetes as k8s
 
 
 def _required(path: Path, what: str, hint: str) -> Finding:

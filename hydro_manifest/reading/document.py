@@ -13,17 +13,18 @@ matches what the platform would read:
 from __future__ import annotations
 
 import datetime
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import registry as R
-from . import spec
-from .checks import Check
-from .diagnostics import Finding, Path, Span, Target
+from .. import registry as R
+from .. import spec
+from ..diagnostics import Finding, Path, Span, Target
+from ..kinds import KINDS, NAMES
+from ..kinds.base import canonical_keys, keys_of, model_at
+from ..suggest import closest, did_you_mean
 from .loader import (
     BOOL,
     FLOAT,
@@ -37,21 +38,7 @@ from .loader import (
     text_survives,
     yaml_type_word,
 )
-from .models.base import canonical_keys, keys_of, model_at
-from .suggest import closest, did_you_mean
 
-#: Where each kind's model and checks live; imported only when a document needs them.
-_KIND_MODULES = {
-    "Model": "model",
-    "Application": "application",
-    "DeploymentConfiguration": "deployment",
-}
-#: Top-level keys that give a document's kind away when `kind` is missing.
-_KIND_KEYS = {
-    "Model": {"runtime", "contract", "payload", "install-command", "training-data"},
-    "Application": {"singular", "pipeline"},
-    "DeploymentConfiguration": {"hpa", "deployment", "container", "pod"},
-}
 _MAX_REPAIRS = 4
 
 #: How pydantic's type errors name what was expected.
@@ -90,13 +77,6 @@ class DocumentOutcome:
         return tuple(out)
 
 
-def model_and_checks(kind: str) -> tuple[type[BaseModel], tuple[Check, ...]]:
-    name = _KIND_MODULES[kind]
-    models = importlib.import_module(f"{__package__}.models.{name}")
-    checks = importlib.import_module(f"{__package__}.checks.{name}")
-    return getattr(models, kind), checks.CHECKS
-
-
 def validate_document(document: SourceDocument) -> DocumentOutcome:
     """Every finding of one document: the loader's, then the models' and the checks'."""
     outcome = _validate(document)
@@ -125,7 +105,7 @@ def _validate(document: SourceDocument) -> DocumentOutcome:
         raw = value.get("kind")
         return DocumentOutcome(raw if isinstance(raw, str) else None, name, None, findings)
     value["kind"] = kind
-    model, checks = model_and_checks(kind)
+    model, checks = KINDS[kind].model, KINDS[kind].checks
     outcome = DocumentOutcome(kind, name, None, findings)
     outcome.resource = _validate_model(model, document.node, value, outcome)
     for check in checks:
@@ -176,21 +156,21 @@ def is_manifest(node: Node) -> bool:
         return False
     kind = keys.get("kind")
     if kind is None:
-        guesses = sum(bool(names & keys.keys()) for names in _KIND_KEYS.values())
+        guesses = sum(bool(k.telltale_keys & keys.keys()) for k in KINDS.values())
         return "name" in keys and guesses == 1
     if not isinstance(kind, ScalarNode):
         return False
     text = kind.value
-    return text in spec.KINDS or text in spec.LEGACY_KINDS or bool(closest(text, spec.KINDS))
+    return text in NAMES or text in spec.LEGACY_KINDS or bool(closest(text, NAMES))
 
 
 def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
     """The kind to validate the document as, reporting a missing or unknown `kind`."""
     kind = value.get("kind")
-    if kind in spec.KINDS:
+    if kind in NAMES:
         return str(kind)
     if kind is None:
-        guesses = [k for k, keys in _KIND_KEYS.items() if keys & value.keys()]
+        guesses = [k.name for k in KINDS.values() if k.telltale_keys & value.keys()]
         guess = guesses[0] if len(guesses) == 1 else None
         if isinstance(value.get("model"), dict) and guess is None:
             hint = "this looks like a 1.x serving.yaml; 3.x manifests start with `kind: Model`"
@@ -213,13 +193,13 @@ def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
             )
         )
         return replacement if text == "DeploymentConfig" else None
-    matches = closest(text, spec.KINDS, limit=1)
+    matches = closest(text, NAMES, limit=1)
     findings.append(
         Finding(
             R.UNKNOWN_KIND,
             f"unknown kind '{text}'",
             ("kind",),
-            did_you_mean(text, spec.KINDS, listing="valid kinds", matches=matches),
+            did_you_mean(text, NAMES, listing="valid kinds", matches=matches),
         )
     )
     return matches[0] if matches else None

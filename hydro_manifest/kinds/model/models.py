@@ -8,10 +8,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PlainValidator
 
-from .. import registry as R
-from .. import spec
-from ..suggest import closest, did_you_mean
-from .base import (
+from ... import registry as R
+from ... import spec
+from ...suggest import closest, did_you_mean
+from ..base import (
     HS_REQUIRED,
     Integer,
     KebabModel,

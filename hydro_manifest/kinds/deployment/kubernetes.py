@@ -12,7 +12,7 @@ import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Context, Decimal
 from typing import Final
 
-from .suggest import closest, transliterate
+from ...suggest import closest, transliterate
 
 TOLERATION_OPERATORS: Final = ("Equal", "Exists")
 TOLERATION_EFFECTS: Final = ("NoSchedule", "PreferNoSchedule", "NoExecute")

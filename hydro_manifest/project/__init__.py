@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import registry as R
-from . import spec
-from .checks import is_integer, mapping, sequence
-from .diagnostics import Diagnostic, Path, Span, Target
-from .loader import SourceDocument, locate
-from .registry import Rule
-from .validator import DocumentOutcome
+from .. import registry as R
+from .. import spec
+from ..diagnostics import Diagnostic, Path, Span, Target
+from ..kinds import KINDS
+from ..kinds.values import is_integer, mapping, sequence
+from ..reading.document import DocumentOutcome
+from ..reading.loader import SourceDocument, locate
+from ..registry import Rule
 
 Shape = tuple[int, ...]
 
@@ -91,7 +92,7 @@ class Summary:
 def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> Summary | None:
     """The summary of a document of one of the three kinds (its value is canonical)."""
     value = document.value
-    if outcome.kind not in spec.KINDS or not isinstance(value, dict):
+    if outcome.kind not in KINDS or not isinstance(value, dict):
         return None
 
     def place(path: Path, target: Target = Target.VALUE) -> Place:

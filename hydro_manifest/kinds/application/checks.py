@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import registry as R
-from .. import spec
-from ..diagnostics import Finding, Target
-from . import Check, Document, is_integer, sequence
+from ... import registry as R
+from ... import spec
+from ...diagnostics import Finding, Target
+from ..values import Check, Document, is_integer, sequence
 
 
 def singular_or_pipeline(doc: Document) -> Iterator[Finding]:

@@ -22,8 +22,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import registry as R
-from .diagnostics import Finding, Path, PathElement, Span, Target
+from .. import registry as R
+from ..diagnostics import Finding, Path, PathElement, Span, Target
 
 try:
     _BaseLoader: type = yaml.CSafeLoader

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
-from . import registry as R
-from . import spec
-from .checks import mapping, sequence
-from .diagnostics import Finding, Path, Target, undecodable_escaped
-from .suggest import closest
+from ... import registry as R
+from ... import spec
+from ...diagnostics import Finding, Path, Target, undecodable_escaped
+from ...suggest import closest
+from ..values import mapping, sequence
 
 #: How much of a CSV file is read to find its header line.
 HEADER_BYTES = 64 * 1024

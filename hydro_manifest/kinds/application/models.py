@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from .. import registry as R
-from .. import spec
-from ..suggest import transliterate
-from .base import Integer, KebabModel, Metadata, ModelReference, Text, at_least, violation
+from ... import registry as R
+from ... import spec
+from ...suggest import transliterate
+from ..base import Integer, KebabModel, Metadata, ModelReference, Text, at_least, violation
 
 
 def _application_name(name: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import keyword
 from collections.abc import Iterator
 
-from .. import registry as R
-from .. import spec
-from ..diagnostics import Finding, Target
-from ..models.model import SAFE_NAME_LENGTH, servable_name_overflow, split_image_reference
-from . import Check, Document, mapping, sequence
+from ... import registry as R
+from ... import spec
+from ...diagnostics import Finding, Target
+from ..values import Check, Document, mapping, sequence
+from .models import SAFE_NAME_LENGTH, servable_name_overflow, split_image_reference
 
 _SECTIONS = ("inputs", "outputs")
 

@@ -12,12 +12,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from .. import kubernetes as k8s
-from .. import registry as R
-from .. import spec
-from ..registry import Rule
-from ..suggest import did_you_mean
-from .base import HS_REQUIRED, CamelModel, Integer, at_least, one_of, violation
+from ... import registry as R
+from ... import spec
+from ...registry import Rule
+from ...suggest import did_you_mean
+from ..base import HS_REQUIRED, CamelModel, Integer, at_least, one_of, violation
+from . import kubernetes as k8s
 
 
 def _configuration_name(name: str) -> str:

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from . import registry as R
-from .references import HEADER_BYTES
-from .registry import Rule
+from ... import registry as R
+from ...registry import Rule
+from .files import HEADER_BYTES
 
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 3.0

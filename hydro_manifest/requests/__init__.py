@@ -15,15 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import registry as R
-from .diagnostics import Diagnostic, Finding, Path, Span, Target
-from .loader import load, locate
-from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
-from .suggest import did_you_mean
+from .. import registry as R
+from ..diagnostics import Diagnostic, Finding, Path, Span, Target
+from ..reading.loader import load, locate
+from ..report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
+from ..suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from .models import Model
-    from .models.model import ContractField
+    from ..kinds import Model
+    from ..kinds.model.models import ContractField
 
 #: The integer types and their ranges (quantized types are integers of their width).
 INTEGER_RANGES: dict[str, tuple[int, int]] = {

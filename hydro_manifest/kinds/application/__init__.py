@@ -1,0 +1,1 @@
+"""`kind: Application`: its rules, pydantic models and document checks."""

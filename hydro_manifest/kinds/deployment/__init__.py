@@ -1,0 +1,2 @@
+"""`kind: DeploymentConfiguration`: its rules, pydantic models, document checks, and the
+Kubernetes grammars they apply (quantities, labels, names)."""
