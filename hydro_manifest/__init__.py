@@ -39,16 +39,19 @@ from .api import (
 )
 from .diagnostics import Diagnostic, Layer, Severity
 from .kinds.model.files import Reference
-from .registry import RULES, Rule, find_rule
 from .requests import check_request, sample_request
+from .rules import Rule, all_rules, find_rule
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
+    from .rules import RULES
 
 _MODELS = ("Model", "Application", "DeploymentConfiguration")
 
 
 def __getattr__(name: str) -> Any:
+    if name == "RULES":  # every rule, declared on first use (see hydro_manifest.rules)
+        return all_rules()
     if name in _MODELS:
         return getattr(importlib.import_module(f"{__name__}.kinds"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -71,6 +74,7 @@ __all__ = [
     "Rule",
     "Severity",
     "__version__",
+    "all_rules",
     "check_request",
     "find_rule",
     "lint_paths",

@@ -18,7 +18,6 @@ from .config import Config, ConfigError
 from .config import load as load_config
 from .diagnostics import Severity, printable
 from .kinds import NAMES as KINDS
-from .registry import RULES, Rule, find_rule
 from .reporters import (
     OutputFormat,
     default_format,
@@ -27,6 +26,7 @@ from .reporters import (
     write_file,
 )
 from .reporters.progress import ProgressBar
+from .rules import Rule, all_rules, find_rule
 from .suggest import did_you_mean
 
 EXIT_USAGE = 2
@@ -637,7 +637,7 @@ def rules(
 ) -> None:
     """List every rule, or explain one with a failing and a passing example."""
     if rule_id is None:
-        for rule in RULES.values():
+        for rule in all_rules().values():
             typer.echo(
                 f"{rule.id}  {rule.name:<30} {rule.severity.value:<8} {rule.layer.value:<11} "
                 f"{rule.summary}"
@@ -645,8 +645,9 @@ def rules(
         return
     found = find_rule(rule_id)
     if found is None:
-        names = [r.name for r in RULES.values()]
-        hint = did_you_mean(rule_id, [*RULES, *names])
+        rules = all_rules()
+        names = [r.name for r in rules.values()]
+        hint = did_you_mean(rule_id, [*rules, *names])
         raise _usage_error(f"no rule '{rule_id}'" + (f"; {hint}" if hint else ""))
     typer.echo(explain(found))
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Layer, Severity
 from .options import DEFAULT_MAX_FILE_SIZE, Options
-from .registry import RULES, find_rule
+from .rules import all_rules, find_rule
 from .suggest import did_you_mean
 
 CONFIG_FILES = (".hydro.yaml", "pyproject.toml")
@@ -56,9 +56,10 @@ def _check_selector(value: str) -> str:
     """A rule id, an id prefix (HY5), a rule name, or a layer."""
     if value in _LAYERS or find_rule(value) is not None:
         return value
-    if value.upper().startswith("HY") and any(r.startswith(value.upper()) for r in RULES):
+    rules = all_rules()
+    if value.upper().startswith("HY") and any(r.startswith(value.upper()) for r in rules):
         return value.upper()
-    choices = [*RULES, *(r.name for r in RULES.values()), *_LAYERS]
+    choices = [*rules, *(r.name for r in rules.values()), *_LAYERS]
     hint = did_you_mean(value, choices)
     raise ValueError(
         f"'{value}' is not a rule id, id prefix, rule name or layer" + (f"; {hint}" if hint else "")
@@ -125,7 +126,8 @@ def _settings_model() -> type[Any]:
             for key, severity in values.items():
                 rule = find_rule(key)
                 if rule is None:
-                    raise ValueError(f"'{key}' is not a rule; " + (did_you_mean(key, RULES) or ""))
+                    hint = did_you_mean(key, all_rules()) or ""
+                    raise ValueError(f"'{key}' is not a rule; {hint}")
                 out[rule.id] = severity
             return out
 
@@ -234,7 +236,7 @@ def _pattern(glob: str) -> Any:
 
 
 def _matches(selector: str, rule_id: str) -> bool:
-    rule = RULES.get(rule_id)
+    rule = all_rules().get(rule_id)
     if rule is None:
         return False
     return (

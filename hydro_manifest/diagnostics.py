@@ -8,7 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .registry import Rule
+    from .rules import Rule
 
 PathElement = str | int
 Path = tuple[PathElement, ...]

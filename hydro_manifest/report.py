@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
-from . import registry as R
 from .diagnostics import Diagnostic, Finding, Severity, Span, undecodable_escaped
 from .kinds.model.files import Reference
 from .reading.document import DocumentOutcome, place
 from .reading.loader import SourceDocument
+from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
@@ -120,7 +120,7 @@ class Report:
 
     @property
     def internal_error(self) -> bool:
-        return any(d.rule == R.INTERNAL_ERROR.id for f in self.files for d in f.diagnostics)
+        return any(d.rule == INTERNAL_ERROR.id for f in self.files for d in f.diagnostics)
 
     def exit_code(self, threshold: Severity = Severity.ERROR) -> int:
         """0 clean, 1 findings at or above `threshold`, 3 a bug in hydro (severity policy),

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
-from . import registry as R
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Path, Span, Target
 from .kinds.model.files import Reference, check_csv, references, resolve_local
@@ -29,7 +28,9 @@ from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
 from .reading.loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
+from .reading.rules import FILE_TOO_LARGE, READ_ERROR
 from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
+from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -235,7 +236,7 @@ def _alone(job: Job) -> _FileResult:
             return pool.submit(check_file, job).result()
         except BrokenProcessPool:
             finding = Finding(
-                R.INTERNAL_ERROR,
+                INTERNAL_ERROR,
                 "the process checking this file died (killed, out of memory, or a crash); "
                 "the other files were checked",
                 hint=f"please report it at {ISSUES_URL} with the file",
@@ -299,13 +300,13 @@ def _read(job: Job) -> str | bytes | Finding:
 
 
 def _read_error(message: str) -> Finding:
-    return Finding(R.READ_ERROR, message, span=Span(1, 1, 1, 2))
+    return Finding(READ_ERROR, message, span=Span(1, 1, 1, 2))
 
 
 def _too_large(size: int, limit: int) -> Finding:
     mib = 1024 * 1024
     return Finding(
-        R.FILE_TOO_LARGE,
+        FILE_TOO_LARGE,
         f"the file is {size / mib:.1f} MiB; hydro reads files up to {limit / mib:g} MiB",
         hint="is it a manifest? raise the limit with --max-file-size if it is",
         span=Span(1, 1, 1, 2),
@@ -393,7 +394,7 @@ def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Refe
 
 def _internal_error(error: Exception, span: Span) -> Finding:
     return Finding(
-        R.INTERNAL_ERROR,
+        INTERNAL_ERROR,
         f"hydro failed on this document ({type(error).__name__}: {error}); this is a bug",
         hint=f"please report it at {ISSUES_URL} with the file",
         span=span,

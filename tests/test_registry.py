@@ -19,8 +19,8 @@ from hydro_manifest import (
     validate_paths,
 )
 from hydro_manifest.cli import app
-from hydro_manifest.registry import REQUEST_MODEL
 from hydro_manifest.requests import check_request
+from hydro_manifest.requests.rules import REQUEST_MODEL
 
 #: Rules whose failing example cannot be a text (a crash of hydro, an unreadable file) or
 #: needs S3 (test_s3.py runs those against a real S3 server).

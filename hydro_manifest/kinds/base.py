@@ -19,10 +19,11 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from .. import registry as R
 from .. import spec
-from ..registry import Rule
+from ..reading.rules import EMPTY_VALUE
+from ..rules import Rule
 from ..suggest import did_you_mean, transliterate
+from .rules import METADATA_VALUE, MODEL_REFERENCE
 
 
 def violation(rule: Rule, message: str, hint: str | None = None) -> PydanticCustomError:
@@ -137,7 +138,7 @@ def _checked(check: Callable[[Any], Any]) -> AfterValidator:
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise violation(R.EMPTY_VALUE, "this value is empty", "write the value or remove the key")
+        raise violation(EMPTY_VALUE, "this value is empty", "write the value or remove the key")
     return value
 
 
@@ -155,7 +156,7 @@ def _metadata_value(value: Any) -> Any:
     if value is None or isinstance(value, dict | list):
         what = "null" if value is None else "a list" if isinstance(value, list) else "a mapping"
         raise violation(
-            R.METADATA_VALUE,
+            METADATA_VALUE,
             f"metadata values are text, numbers or booleans, not {what}",
             "flatten it into separate keys, or quote it as one string",
         )
@@ -173,25 +174,25 @@ def _model_reference(reference: str) -> str:
     if len(parts) != 2:
         problem = "has no `:version`" if len(parts) == 1 else "has more than one `:`"
         raise violation(
-            R.MODEL_REFERENCE, f"model reference '{reference}' {problem}", _MODEL_REFERENCE_HINT
+            MODEL_REFERENCE, f"model reference '{reference}' {problem}", _MODEL_REFERENCE_HINT
         )
     name, version = parts
     if not name:
         raise violation(
-            R.MODEL_REFERENCE,
+            MODEL_REFERENCE,
             f"model reference '{reference}' has no model name",
             _MODEL_REFERENCE_HINT,
         )
     if not re.fullmatch(r"[0-9]+", version):
         raise violation(
-            R.MODEL_REFERENCE,
+            MODEL_REFERENCE,
             f"model version '{version}' in '{reference}' is not a number",
             "versions are the numbers the manager assigns on upload; tags such as `latest` "
             f"are not supported, e.g. `{name}:1`",
         )
     if not spec.MODEL_NAME_RE.fullmatch(name):
         raise violation(
-            R.MODEL_REFERENCE,
+            MODEL_REFERENCE,
             f"'{name}' cannot be the name of a model (model names are lowercase letters, "
             "digits, '-' and '_')",
             f"did you mean '{suggest_model_name(name)}:{version}'?",

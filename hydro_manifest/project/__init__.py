@@ -12,14 +12,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import registry as R
 from .. import spec
 from ..diagnostics import Diagnostic, Path, Span, Target
 from ..kinds import KINDS
 from ..kinds.values import is_integer, mapping, sequence
 from ..reading.document import DocumentOutcome
 from ..reading.loader import SourceDocument, locate
-from ..registry import Rule
+from ..rules import Rule
+from .rules import (
+    DUPLICATE_APPLICATION,
+    DUPLICATE_CONFIGURATION,
+    PIPELINE_FIELD_MISMATCH,
+    PIPELINE_FIELD_MISSING,
+    UNRESOLVED_DEPLOYMENT_CONFIGURATION,
+    UNRESOLVED_MODEL,
+    VARIANT_FIELDS,
+    VARIANT_SIGNATURE,
+)
 
 Shape = tuple[int, ...]
 
@@ -238,8 +247,8 @@ def check(summaries: Iterable[Summary]) -> list[Diagnostic]:
         else:
             applications[summary.name].append(summary)
     found = [
-        *_duplicates(configurations, R.DUPLICATE_CONFIGURATION),
-        *_duplicates(applications, R.DUPLICATE_APPLICATION),
+        *_duplicates(configurations, DUPLICATE_CONFIGURATION),
+        *_duplicates(applications, DUPLICATE_APPLICATION),
     ]
     for summary in summaries:
         found.extend(_references(summary, models, configurations))
@@ -251,13 +260,13 @@ def check(summaries: Iterable[Summary]) -> list[Diagnostic]:
 
 
 def _duplicates(by_name: dict[str, list[Summary]], rule: Rule) -> Iterator[Diagnostic]:
-    what = "DeploymentConfiguration" if rule is R.DUPLICATE_CONFIGURATION else "Application"
+    what = "DeploymentConfiguration" if rule is DUPLICATE_CONFIGURATION else "Application"
     for name, same in by_name.items():
         first = same[0]
         for later in same[1:]:
             consequence = (
                 "`hs apply` of the second fails: configurations cannot be replaced"
-                if rule is R.DUPLICATE_CONFIGURATION
+                if rule is DUPLICATE_CONFIGURATION
                 else "the one applied last replaces the other"
             )
             yield later.place.diagnostic(
@@ -273,7 +282,7 @@ def _references(
     for reference in [*summary.monitoring, *(v.model for s in summary.stages for v in s)]:
         if reference.name not in models:
             yield reference.place.diagnostic(
-                R.UNRESOLVED_MODEL,
+                UNRESOLVED_MODEL,
                 f"no Model named '{reference.name}' among the files checked",
                 "it may already be on the cluster; otherwise check the name",
             )
@@ -285,7 +294,7 @@ def _references(
             and config.name != spec.RESERVED_DEPLOYMENT_CONFIGURATION_NAME
         ):
             yield config.place.diagnostic(
-                R.UNRESOLVED_DEPLOYMENT_CONFIGURATION,
+                UNRESOLVED_DEPLOYMENT_CONFIGURATION,
                 f"no DeploymentConfiguration named '{config.name}' among the files checked",
                 "it may already be on the cluster; otherwise check the name",
             )
@@ -312,7 +321,7 @@ def _variants_merge(
         model, other = variant.model.name, first.model.name
         if signature.name != base.name:
             yield variant.model.place.diagnostic(
-                R.VARIANT_SIGNATURE,
+                VARIANT_SIGNATURE,
                 f"'{model}' has the signature '{signature.name}' and '{other}' (the first "
                 f"variant of stage {index + 1}) has '{base.name}'",
                 "give the variants of a stage the same contract name",
@@ -327,7 +336,7 @@ def _variants_merge(
                     continue
                 if a.type != b.type or not shapes_fit(a.shape, b.shape):
                     yield variant.model.place.diagnostic(
-                        R.VARIANT_FIELDS,
+                        VARIANT_FIELDS,
                         f"{side} '{a.name}' (position {position + 1}) is {a.type} "
                         f"{shape_text(a.shape)} in '{model}' but {b.type} {shape_text(b.shape)} "
                         f"in '{other}'; the manager cannot merge the variants of stage "
@@ -349,14 +358,14 @@ def _stages_fit(
                 if got is None:
                     listing = ", ".join(outputs) or "none"
                     yield variant.model.place.diagnostic(
-                        R.PIPELINE_FIELD_MISSING,
+                        PIPELINE_FIELD_MISSING,
                         f"'{model}' (stage {index + 2}) needs the input '{wanted.name}', which "
                         f"'{source}' (stage {index + 1}) does not produce",
                         f"outputs of '{source}': {listing}",
                     )
                 elif got.type != wanted.type or not shapes_fit(got.shape, wanted.shape):
                     yield variant.model.place.diagnostic(
-                        R.PIPELINE_FIELD_MISMATCH,
+                        PIPELINE_FIELD_MISMATCH,
                         f"'{model}' (stage {index + 2}) needs '{wanted.name}' as {wanted.type} "
                         f"{shape_text(wanted.shape)}, but '{source}' (stage {index + 1}) produces "
                         f"{got.type} {shape_text(got.shape)}",

@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .. import registry as R
 from .. import spec
 from ..diagnostics import Finding, Path, Span, Target
 from ..kinds import KINDS, NAMES
 from ..kinds.base import canonical_keys, keys_of, model_at
+from ..rules import RULES
 from ..suggest import closest, did_you_mean
 from .loader import (
     BOOL,
@@ -37,6 +37,22 @@ from .loader import (
     span_of,
     text_survives,
     yaml_type_word,
+)
+from .rules import (
+    DUPLICATE_KEY,
+    EMPTY_VALUE,
+    LEGACY_KEY,
+    METADATA_BOOLEAN,
+    MISSING_FIELD,
+    MISSING_KIND,
+    NON_CANONICAL_KEY,
+    NOT_A_MAPPING,
+    NUL_CHARACTER,
+    QUOTE_IT,
+    UNKNOWN_KEY,
+    UNKNOWN_KIND,
+    UNSUPPORTED_TAG,
+    WRONG_TYPE,
 )
 
 _MAX_REPAIRS = 4
@@ -92,7 +108,7 @@ def _validate(document: SourceDocument) -> DocumentOutcome:
             what = "a list" if isinstance(value, list) else f"the value {value!r}"
             findings.append(
                 Finding(
-                    R.NOT_A_MAPPING,
+                    NOT_A_MAPPING,
                     f"this document is {what}, not a mapping of keys to values",
                     hint="a manifest is a mapping that starts with `kind:` and `name:`",
                     span=_first_line_span(document.node),
@@ -114,7 +130,7 @@ def _validate(document: SourceDocument) -> DocumentOutcome:
 
 
 #: Loader findings after which nothing more is worth saying about the node.
-_UNREADABLE = (R.UNSUPPORTED_TAG, R.NUL_CHARACTER)
+_UNREADABLE = (UNSUPPORTED_TAG, NUL_CHARACTER)
 
 
 def _drop_findings_under_unreadable_nodes(
@@ -179,14 +195,14 @@ def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
             hint = f"the keys look like {article} {guess}: add `kind: {guess}`"
         else:
             hint = "add `kind:` with Model, Application or DeploymentConfiguration"
-        findings.append(Finding(R.MISSING_KIND, "missing `kind`", ("kind",), hint, Target.PARENT))
+        findings.append(Finding(MISSING_KIND, "missing `kind`", ("kind",), hint, Target.PARENT))
         return guess
     text = str(kind)
     replacement = spec.LEGACY_KINDS.get(text)
     if replacement is not None:
         findings.append(
             Finding(
-                R.UNKNOWN_KIND,
+                UNKNOWN_KIND,
                 f"kind '{text}' belongs to an older release; `hs apply` 3.x rejects it",
                 ("kind",),
                 f"did you mean '{replacement}'?",
@@ -196,7 +212,7 @@ def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
     matches = closest(text, NAMES, limit=1)
     findings.append(
         Finding(
-            R.UNKNOWN_KIND,
+            UNKNOWN_KIND,
             f"unknown kind '{text}'",
             ("kind",),
             did_you_mean(text, NAMES, listing="valid kinds", matches=matches),
@@ -243,7 +259,7 @@ class _Translator:
         target = Target.VALUE
         if loc and loc[-1] == "[key]":
             loc, target = loc[:-1], Target.KEY
-        rule = R.RULES.get(kind)
+        rule = RULES.get(kind)
         if rule is not None:
             context = error.get("ctx") or {}
             return Finding(
@@ -273,7 +289,7 @@ class _Translator:
         entry = keys_of(owner).get(str(loc[-1])) if owner else None
         description = entry[1].description if entry else None
         return Finding(
-            R.MISSING_FIELD,
+            MISSING_FIELD,
             f"missing required key `{loc[-1]}`",
             loc,
             f"add `{loc[-1]}:`, {description}" if description else None,
@@ -284,7 +300,7 @@ class _Translator:
         parent_loc, key = loc[:-1], str(loc[-1])
         owner = model_at(self.model, parent_loc)
         if owner is None:
-            return Finding(R.UNKNOWN_KEY, f"unknown key '{key}'", loc, None, Target.KEY)
+            return Finding(UNKNOWN_KEY, f"unknown key '{key}'", loc, None, Target.KEY)
         keys = keys_of(owner)
         if key in keys:
             self.rename(parent_loc, key, keys[key][0])
@@ -292,13 +308,13 @@ class _Translator:
         legacy = spec.LEGACY_KEYS.get(owner.__name__, {}).get(key)
         if legacy is not None:
             del self._container(parent_loc)[key]
-            self._repair(Finding(R.LEGACY_KEY, f"legacy key '{key}'", loc, legacy, Target.KEY))
+            self._repair(Finding(LEGACY_KEY, f"legacy key '{key}'", loc, legacy, Target.KEY))
             return None
         old = spec.OLD_DIALECT_KEYS.get(owner.__name__, {}).get(key)
         valid = canonical_keys(owner)
         hint = old or did_you_mean(key, valid, listing="valid keys here")
         return Finding(
-            R.UNKNOWN_KEY,
+            UNKNOWN_KEY,
             f"unknown key '{key}': the platform ignores it",
             loc,
             hint,
@@ -311,7 +327,7 @@ class _Translator:
             del container[key]
             self._repair(
                 Finding(
-                    R.DUPLICATE_KEY,
+                    DUPLICATE_KEY,
                     f"'{key}' and '{canonical}' are the same key in two spellings; "
                     f"'{canonical}' wins",
                     (*parent_loc, key),
@@ -326,7 +342,7 @@ class _Translator:
         self.outcome.renames.setdefault(parent_loc, {})[canonical] = key
         self._repair(
             Finding(
-                R.NON_CANONICAL_KEY,
+                NON_CANONICAL_KEY,
                 f"'{key}' works, but the documented spelling is '{canonical}'",
                 (*parent_loc, canonical),
                 f"write '{canonical}'",
@@ -344,7 +360,7 @@ class _Translator:
         expected = _EXPECTED.get(kind, "another kind of value")
         if given is None:
             return Finding(
-                R.EMPTY_VALUE,
+                EMPTY_VALUE,
                 f"this value is empty (null); expected {expected}",
                 loc,
                 "write the value, or remove the key",
@@ -352,7 +368,7 @@ class _Translator:
         hint = None
         if isinstance(given, str) and kind in ("int_type", "float_type"):
             hint = "remove the quotes" if _is_number(given) else None
-        return Finding(R.WRONG_TYPE, f"expected {expected}, found {_describe(given)}", loc, hint)
+        return Finding(WRONG_TYPE, f"expected {expected}, found {_describe(given)}", loc, hint)
 
     def yaml11_text(self, loc: Path, node: ScalarNode, given: Any) -> bool:
         """Replace a YAML 1.1 number, boolean or date by its text; report a changed text."""
@@ -369,7 +385,7 @@ class _Translator:
                 f"metadata, but it arrives as the text '{given}'"
             )
             self._repair(
-                Finding(R.METADATA_BOOLEAN, message, loc, f"quote it if the text matters: '{text}'")
+                Finding(METADATA_BOOLEAN, message, loc, f"quote it if the text matters: '{text}'")
             )
             return True
         if node.tag == TIMESTAMP:
@@ -381,7 +397,7 @@ class _Translator:
                 f"`{text}` is read by YAML 1.1 as {yaml_type_word(node)} and would reach the "
                 f"platform as '{given}'"
             )
-        self._repair(Finding(R.QUOTE_IT, message, loc, f"quote it: '{text}'"))
+        self._repair(Finding(QUOTE_IT, message, loc, f"quote it: '{text}'"))
         return True
 
 

@@ -22,8 +22,24 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .. import registry as R
 from ..diagnostics import Finding, Path, PathElement, Span, Target
+from .rules import (
+    ALIAS_EXPANSION,
+    BYTE_ORDER_MARK,
+    DUPLICATE_KEY,
+    EMPTY_DOCUMENT,
+    ENCODING,
+    INNER_BYTE_ORDER_MARK,
+    NESTING_TOO_DEEP,
+    NO_DOCUMENTS,
+    NON_STRING_KEY,
+    NUL_CHARACTER,
+    QUOTE_IT,
+    UNICODE_SPACE_INDENT,
+    UNSUPPORTED_TAG,
+    WRONG_TYPE,
+    YAML_SYNTAX,
+)
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -176,7 +192,7 @@ def decode(data: bytes) -> tuple[str, list[Finding]]:
             text = data[len(bom) :].decode(codec, "replace")
             return text, [
                 Finding(
-                    R.ENCODING,
+                    ENCODING,
                     f"the file is {name} (it starts with a {name} byte-order mark); "
                     "`hs apply` reads UTF-8",
                     hint="re-save the file as UTF-8",
@@ -187,7 +203,7 @@ def decode(data: bytes) -> tuple[str, list[Finding]]:
         codec = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
         return data.decode(codec, "replace"), [
             Finding(
-                R.ENCODING,
+                ENCODING,
                 "the file is UTF-16 without a byte-order mark; `hs apply` reads UTF-8",
                 hint="re-save the file as UTF-8",
                 span=Span(1, 1, 1, 2),
@@ -201,7 +217,7 @@ def decode(data: bytes) -> tuple[str, list[Finding]]:
         bad = data[error.start : error.end].hex(" ")
         return text, [
             Finding(
-                R.ENCODING,
+                ENCODING,
                 f"the file is not UTF-8: byte {bad} at offset {error.start} is not valid UTF-8",
                 hint="re-save the file as UTF-8 (it looks like Latin-1 or a Windows code page)",
                 span=point(prefix + "\ufffd", len(prefix)),
@@ -231,7 +247,7 @@ def strip_bom(text: str) -> tuple[str, list[Finding]]:
 
 def _bom_finding() -> Finding:
     return Finding(
-        R.BYTE_ORDER_MARK,
+        BYTE_ORDER_MARK,
         "the file starts with a UTF-8 byte-order mark",
         hint="save the file as UTF-8 without BOM",
         span=Span(1, 1, 1, 2),
@@ -270,7 +286,7 @@ def load(text: str) -> SourceFile:
     if not documents and not findings:
         findings.append(
             Finding(
-                R.NO_DOCUMENTS,
+                NO_DOCUMENTS,
                 "the file holds no YAML document" if text.strip() else "the file is empty",
                 hint="a manifest starts with `kind:` and `name:`",
                 span=Span(1, 1, 1, 2),
@@ -295,7 +311,7 @@ def _odd_indents(text: str) -> list[Finding]:
         span = point(text, offset)
         found.append(
             Finding(
-                R.UNICODE_SPACE_INDENT,
+                UNICODE_SPACE_INDENT,
                 f"this line is indented with {article} {name} (U+{ord(character):04X}) at column "
                 f"{span.column}: YAML indents with plain spaces only, so `hs apply` reads "
                 "it as part of the key",
@@ -309,7 +325,7 @@ def _odd_indents(text: str) -> list[Finding]:
 def _inner_byte_order_marks(text: str) -> list[Finding]:
     return [
         Finding(
-            R.INNER_BYTE_ORDER_MARK,
+            INNER_BYTE_ORDER_MARK,
             "an invisible byte-order mark (U+FEFF) inside the file, as when files are joined "
             "with `cat`: `hs apply` reads the key after it as another key (`\\ufeffkind`)",
             hint="delete it; save each file as UTF-8 without BOM before joining them",
@@ -330,7 +346,7 @@ def _document(index: int, node: Node, text: str, may_hold_nul: bool = False) -> 
             marker + 1,
             [
                 Finding(
-                    R.EMPTY_DOCUMENT,
+                    EMPTY_DOCUMENT,
                     "empty document: this `---` starts a document with no content",
                     hint="remove the extra `---` (hs apply crashes on empty documents)",
                     span=Span(marker + 1, 1, marker + 1, 4),
@@ -370,7 +386,7 @@ def _nul_characters(root: Node) -> list[Finding]:
             where = "a text: no part of the platform can store it"
         found.append(
             Finding(
-                R.NUL_CHARACTER,
+                NUL_CHARACTER,
                 f"a NUL character in {where}",
                 path=path,
                 hint="remove the escape that writes it (`\\0`, `\\x00` or `\\u0000`)",
@@ -459,7 +475,7 @@ class _Builder:
         if seen is _IN_PROGRESS:
             raise _Stop(
                 Finding(
-                    R.ALIAS_EXPANSION,
+                    ALIAS_EXPANSION,
                     "an alias refers to the block that contains it, so the document never ends",
                     path=tuple(self.path),
                     hint="an anchored block cannot use its own alias",
@@ -472,7 +488,7 @@ class _Builder:
         if self.aliased > ALIAS_EXPANSION_LIMIT:
             raise _Stop(
                 Finding(
-                    R.ALIAS_EXPANSION,
+                    ALIAS_EXPANSION,
                     f"aliases of this anchored block expand the document to more than "
                     f"{ALIAS_EXPANSION_LIMIT:,} nodes",
                     path=tuple(self.path),
@@ -495,7 +511,7 @@ class _Builder:
         except (ValueError, TypeError, OverflowError):
             self.findings.append(
                 Finding(
-                    R.QUOTE_IT if is_plain(node) else R.UNSUPPORTED_TAG,
+                    QUOTE_IT if is_plain(node) else UNSUPPORTED_TAG,
                     f"`{node.value}` looks like {yaml_type_word(node)} to YAML 1.1 but is not a "
                     "valid one, so the YAML loader of `hs apply` crashes on it",
                     path=tuple(self.path),
@@ -517,7 +533,7 @@ class _Builder:
             message = f"tag `{tag}` is outside the YAML core schema; it is not read"
             hint = "remove the tag; manifests hold plain text, numbers, lists and mappings"
         self.findings.append(
-            Finding(R.UNSUPPORTED_TAG, message, path=tuple(self.path), hint=hint, span=_span(node))
+            Finding(UNSUPPORTED_TAG, message, path=tuple(self.path), hint=hint, span=_span(node))
         )
 
     def check_collection_tag(self, node: Node) -> None:
@@ -578,7 +594,7 @@ class _Builder:
                 if not text_survives(value, node.value) and node.tag in _CONSTRUCT_SCALAR:
                     self.findings.append(
                         Finding(
-                            R.QUOTE_IT,
+                            QUOTE_IT,
                             f"key `{node.value}` is read by YAML 1.1 as {yaml_type_word(node)} "
                             f"({_shown(value)}), not as the text you wrote",
                             path=(*self.path, node.value),
@@ -593,7 +609,7 @@ class _Builder:
             what = "a list or mapping used as a key"
         self.findings.append(
             Finding(
-                R.NON_STRING_KEY,
+                NON_STRING_KEY,
                 f"{what}: keys must be text",
                 path=tuple(self.path),
                 hint="name the key, and quote it if it looks like a number or null",
@@ -606,7 +622,7 @@ class _Builder:
         first = next(k for k, _ in mapping.value if isinstance(k, ScalarNode) and k.value == key)
         self.findings.append(
             Finding(
-                R.DUPLICATE_KEY,
+                DUPLICATE_KEY,
                 f"duplicate key `{key}`: first at line {first.start_mark.line + 1}, again at "
                 f"line {second.start_mark.line + 1}; only the last value is kept",
                 path=(*self.path, key),
@@ -624,7 +640,7 @@ class _Builder:
             if not isinstance(value, dict):
                 self.findings.append(
                     Finding(
-                        R.WRONG_TYPE,
+                        WRONG_TYPE,
                         "`<<` merges mappings only, and this is not one",
                         path=tuple(self.path),
                         hint="write `<<: *anchor` where the anchor names a mapping",
@@ -646,7 +662,7 @@ def _shown(value: Any) -> str:
 
 def _too_deep_finding(mark: Any, path: Path | None = None) -> Finding:
     return Finding(
-        R.NESTING_TOO_DEEP,
+        NESTING_TOO_DEEP,
         f"the document nests more than {MAX_DEPTH} levels deep here",
         path=path or (),
         hint="no manifest nests this deep; is the file generated?",
@@ -747,7 +763,7 @@ def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
         character = error.character
         shown = f"#x{character:04x}" if isinstance(character, int) else repr(character)
         return Finding(
-            R.YAML_SYNTAX,
+            YAML_SYNTAX,
             f"character {shown} is not allowed in YAML",
             hint="remove it; a NUL byte usually means a binary or UTF-16 file",
             span=point(text, _character_offset(text, error.position)),
@@ -777,7 +793,7 @@ def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
         span = Span(1, 1, 1, 2)
     else:
         span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
-    return Finding(R.YAML_SYNTAX, message, hint=hint, span=span)
+    return Finding(YAML_SYNTAX, message, hint=hint, span=span)
 
 
 # ------------------------------------------------------------------ positions

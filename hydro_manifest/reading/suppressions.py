@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from .. import registry as R
 from ..diagnostics import Diagnostic, Finding, Span
-from ..registry import find_rule
 from ..report import file_diagnostic
+from ..rules import all_rules, find_rule
 from ..suggest import did_you_mean
 from .loader import scalars
+from .rules import UNUSED_SUPPRESSION
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*hydro:\s*(?P<scope>ignore-file|ignore)\[(?P<rules>[^\]]*)\]")
 
@@ -83,14 +83,14 @@ def apply(
 def _unused(suppression: Suppression) -> Finding:
     if suppression.rule_id is None:
         return Finding(
-            R.UNUSED_SUPPRESSION,
+            UNUSED_SUPPRESSION,
             f"`# hydro: ignore[{suppression.rule}]` names no rule",
-            hint=did_you_mean(suppression.rule, R.RULES) or "see `hydro rules`",
+            hint=did_you_mean(suppression.rule, all_rules()) or "see `hydro rules`",
             span=suppression.span,
         )
     where = "in this file" if suppression.lines is None else "on its line"
     return Finding(
-        R.UNUSED_SUPPRESSION,
+        UNUSED_SUPPRESSION,
         f"`# hydro: ignore[{suppression.rule}]` suppresses nothing: {suppression.rule_id} "
         f"is not reported {where}",
         hint="remove the comment",

@@ -1,6 +1,6 @@
 """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-One run; the driver lists every rule of the registry (id, name, short and full
+One run; the driver lists every rule (id, name, short and full
 description, help with the failing and passing examples, default level, layer); each
 result has its level, message and a physical location with the whole region. File URIs
 are relative to `%SRCROOT%`, the working directory, as code scanning expects.
@@ -18,7 +18,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..api import ISSUES_URL, STDIN, Report
 from ..diagnostics import Diagnostic, Severity
-from ..registry import RULES, Rule
+from ..rules import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -32,7 +32,7 @@ def write_sarif(report: Report, stream: TextIO) -> None:
 
 def sarif(report: Report) -> dict[str, Any]:
     root = Path.cwd()
-    index = {rule_id: n for n, rule_id in enumerate(RULES)}
+    index = {rule_id: n for n, rule_id in enumerate(all_rules())}
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -71,7 +71,7 @@ def _invocation(report: Report) -> dict[str, Any]:
 
 @cache
 def _rules() -> list[dict[str, Any]]:
-    return [_rule(rule) for rule in RULES.values()]
+    return [_rule(rule) for rule in all_rules().values()]
 
 
 def _rule(rule: Rule) -> dict[str, Any]:

@@ -15,11 +15,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import registry as R
 from ..diagnostics import Diagnostic, Finding, Path, Span, Target
 from ..reading.loader import load, locate
 from ..report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
+from ..rules import Rule
 from ..suggest import did_you_mean
+from .rules import (
+    REQUEST_FRACTION,
+    REQUEST_JSON,
+    REQUEST_MISSING_FIELD,
+    REQUEST_RANGE,
+    REQUEST_SHAPE,
+    REQUEST_TYPE,
+    REQUEST_UNKNOWN_FIELD,
+)
 
 if TYPE_CHECKING:
     from ..kinds import Model
@@ -118,7 +127,7 @@ def _leaf(field: ContractField, rng: random.Random) -> Any:
 
 @dataclass(frozen=True)
 class _Problem:
-    rule: R.Rule
+    rule: Rule
     message: str
     path: Path
     hint: str | None = None
@@ -139,7 +148,7 @@ def check_request(
         value = json.loads(text)
     except json.JSONDecodeError as error:
         finding = Finding(
-            R.REQUEST_JSON,
+            REQUEST_JSON,
             f"the request is not valid JSON: {error.msg}",
             hint='a request is one JSON object, e.g. {"age": 42}',
             span=Span(error.lineno, error.colno, error.lineno, error.colno + 1),
@@ -165,7 +174,7 @@ def _place(filename: str, root: Any, problem: _Problem) -> Diagnostic:
 def _check_body(value: Any, fields: dict[str, ContractField]) -> Iterator[_Problem]:
     if not isinstance(value, dict):
         yield _Problem(
-            R.REQUEST_JSON,
+            REQUEST_JSON,
             f"the request is {_json_type(value)}, not a JSON object of the contract's fields",
             (),
         )
@@ -173,7 +182,7 @@ def _check_body(value: Any, fields: dict[str, ContractField]) -> Iterator[_Probl
     for name in fields:
         if name not in value:
             yield _Problem(
-                R.REQUEST_MISSING_FIELD,
+                REQUEST_MISSING_FIELD,
                 f"the request has no `{name}`",
                 (name,),
                 f'add "{name}": {json.dumps(_sample(fields[name], random.Random(0), 1))}',
@@ -183,7 +192,7 @@ def _check_body(value: Any, fields: dict[str, ContractField]) -> Iterator[_Probl
         field = fields.get(name)
         if field is None:
             yield _Problem(
-                R.REQUEST_UNKNOWN_FIELD,
+                REQUEST_UNKNOWN_FIELD,
                 f"`{name}` is not a field of the contract",
                 (name,),
                 did_you_mean(name, fields, listing="fields"),
@@ -205,7 +214,7 @@ def _check_nesting(
     if not dimensions:
         if isinstance(value, list):
             yield _Problem(
-                R.REQUEST_SHAPE,
+                REQUEST_SHAPE,
                 f"a list where `{path[0]}` takes one value (its shape is {_shape(field)})",
                 path,
             )
@@ -214,7 +223,7 @@ def _check_nesting(
         return
     if not isinstance(value, list):
         yield _Problem(
-            R.REQUEST_SHAPE,
+            REQUEST_SHAPE,
             f"one value where `{path[0]}` takes a list nested {rank} deep "
             f"(its shape is {_shape(field)})",
             path,
@@ -223,7 +232,7 @@ def _check_nesting(
     nested = [isinstance(item, list) for item in value]
     if rank > 1 and not all(nested):
         yield _Problem(
-            R.REQUEST_SHAPE,
+            REQUEST_SHAPE,
             f"values where `{path[0]}` takes lists nested {rank} deep here "
             f"(its shape is {_shape(field)})",
             path,
@@ -231,7 +240,7 @@ def _check_nesting(
         return
     if rank == 1 and any(nested):
         yield _Problem(
-            R.REQUEST_SHAPE,
+            REQUEST_SHAPE,
             f"lists where `{path[0]}` takes values here (its shape is {_shape(field)})",
             path,
         )
@@ -239,14 +248,14 @@ def _check_nesting(
     size = dimensions[0]
     if size != -1 and len(value) != size:
         yield _Problem(
-            R.REQUEST_SHAPE,
+            REQUEST_SHAPE,
             f"{len(value)} items where the shape {_shape(field)} of `{path[0]}` wants {size}",
             path,
         )
     lengths = {len(item) for item in value if isinstance(item, list)}
     if len(lengths) > 1 and rank > 1 and dimensions[1] == -1:
         yield _Problem(
-            R.REQUEST_SHAPE,
+            REQUEST_SHAPE,
             f"the lists in `{path[0]}` have different lengths "
             f"({', '.join(map(str, sorted(lengths)))}); a tensor's rows are all alike",
             path,
@@ -259,23 +268,23 @@ def _check_leaf(value: Any, field: ContractField, path: Path) -> Iterator[_Probl
     kind = field.type
     wrong = _wrong_type(value, kind, str(path[0]))
     if wrong is not None:
-        yield _Problem(R.REQUEST_TYPE, wrong, path)
+        yield _Problem(REQUEST_TYPE, wrong, path)
         return
     if kind in INTEGER_RANGES:
         if isinstance(value, float) and not value.is_integer():
             message = f"{value} is not a whole number; `{path[0]}` is {kind}"
-            yield _Problem(R.REQUEST_FRACTION, message, path)
+            yield _Problem(REQUEST_FRACTION, message, path)
             return
         low, high = INTEGER_RANGES[kind]
         if not low <= value <= high:
             yield _Problem(
-                R.REQUEST_RANGE,
+                REQUEST_RANGE,
                 f"{_number(value)} is outside the range of {kind} ({low} to {high})",
                 path,
             )
     elif kind in FLOAT_LIMITS and math.isfinite(value) and abs(value) > FLOAT_LIMITS[kind]:
         yield _Problem(
-            R.REQUEST_RANGE, f"{value} is beyond the largest {kind} ({FLOAT_LIMITS[kind]:g})", path
+            REQUEST_RANGE, f"{value} is beyond the largest {kind} ({FLOAT_LIMITS[kind]:g})", path
         )
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import registry as R
 from ... import spec
 from ...diagnostics import Finding, Target
 from ..values import Check, Document, is_integer, sequence
+from .rules import EMPTY_STAGE, SINGULAR_OR_PIPELINE, STAGE_WEIGHTS
 
 
 def singular_or_pipeline(doc: Document) -> Iterator[Finding]:
     singular, pipeline = doc.get("singular"), doc.get("pipeline")
     if singular is not None and pipeline not in (None, []):
         yield Finding(
-            R.SINGULAR_OR_PIPELINE,
+            SINGULAR_OR_PIPELINE,
             "the application has both `singular` and `pipeline`",
             ("pipeline",),
             "keep one: `singular` for one model, `pipeline` for stages",
@@ -22,7 +22,7 @@ def singular_or_pipeline(doc: Document) -> Iterator[Finding]:
         )
     elif singular is None and pipeline == []:
         yield Finding(
-            R.EMPTY_STAGE,
+            EMPTY_STAGE,
             "the pipeline has no stages",
             ("pipeline",),
             "add a stage: `- - model: name:1`",
@@ -30,7 +30,7 @@ def singular_or_pipeline(doc: Document) -> Iterator[Finding]:
     elif singular is None and pipeline is None:
         present = "" if "singular" not in doc else " (`singular` is empty)"
         yield Finding(
-            R.SINGULAR_OR_PIPELINE,
+            SINGULAR_OR_PIPELINE,
             f"the application has neither `singular` nor `pipeline`{present}",
             ("singular",),
             "add `singular: {model: name:1}` or a `pipeline` of stages",
@@ -49,7 +49,7 @@ def stage_weights(doc: Document) -> Iterator[Finding]:
         omitted = sum("weight" not in v for v in variants)
         terms = " + ".join(str(w) for w in weights)
         yield Finding(
-            R.STAGE_WEIGHTS,
+            STAGE_WEIGHTS,
             f"the weights of stage {index + 1} add up to {sum(weights)} ({terms}); "
             f"they must add up to {spec.STAGE_WEIGHT_TOTAL}",
             ("pipeline", index),

@@ -7,19 +7,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from ... import registry as R
 from ... import spec
+from ...reading.rules import EMPTY_VALUE
 from ...suggest import transliterate
 from ..base import Integer, KebabModel, Metadata, ModelReference, Text, at_least, violation
+from .rules import APPLICATION_NAME, EMPTY_STAGE, PIPELINE_STAGE, VARIANT_WEIGHT
 
 
 def _application_name(name: str) -> str:
     if not name.strip():
-        raise violation(R.EMPTY_VALUE, "the application name is empty", "name the application")
+        raise violation(EMPTY_VALUE, "the application name is empty", "name the application")
     if not spec.APPLICATION_NAME_RE.fullmatch(name):
         better = re.sub(r"[^a-zA-Z0-9_-]+", "-", transliterate(name)).strip("-") or "app"
         raise violation(
-            R.APPLICATION_NAME,
+            APPLICATION_NAME,
             f"application name '{name}' may only contain latin letters, digits, '-' and '_'",
             f"did you mean '{better}'?",
         )
@@ -27,7 +28,7 @@ def _application_name(name: str) -> str:
 
 
 ApplicationName = Annotated[str, AfterValidator(_application_name)]
-Weight = Annotated[Integer, at_least(R.VARIANT_WEIGHT, 0, "the weight")]
+Weight = Annotated[Integer, at_least(VARIANT_WEIGHT, 0, "the weight")]
 
 
 class ModelVariant(KebabModel):
@@ -55,12 +56,12 @@ class Singular(KebabModel):
 def _stage(stage: Any) -> Any:
     if isinstance(stage, dict):
         raise violation(
-            R.PIPELINE_STAGE,
+            PIPELINE_STAGE,
             "this stage is a single variant, not a list of variants",
             "each stage is a list: write `- - model: name:1` (two dashes)",
         )
     if stage == []:
-        raise violation(R.EMPTY_STAGE, "this pipeline stage is empty", "add a `- model: name:1`")
+        raise violation(EMPTY_STAGE, "this pipeline stage is empty", "add a `- model: name:1`")
     return stage
 
 

@@ -6,17 +6,35 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from ... import registry as R
 from ... import spec
 from ...diagnostics import Finding, Path, Target
+from ...reading.rules import MISSING_HS_FIELD
 from ...suggest import did_you_mean
 from ..values import Check, Document, is_integer, mapping, sequence
 from . import kubernetes as k8s
+from .rules import (
+    CONFIGURATION_NAME_URL,
+    ENV_MANAGER_OVERRIDE,
+    ENV_NAME,
+    HPA_MAX_REPLICAS,
+    HPA_OWNS_REPLICAS,
+    LABEL_KEY,
+    MEMORY_MILLIBYTES,
+    NODE_SELECTOR_TERMS,
+    QUANTITY,
+    REQUEST_ABOVE_LIMIT,
+    RESOURCE_NAME,
+    SELECTOR_VALUES,
+    TOLERATION_EMPTY_KEY,
+    TOLERATION_EXISTS_VALUE,
+    TOLERATION_NULL_FIELD,
+    TOLERATION_SECONDS,
+)
 
 
 def _required(path: Path, what: str, hint: str) -> Finding:
     return Finding(
-        R.MISSING_HS_FIELD,
+        MISSING_HS_FIELD,
         f"missing `{path[-1]}` in {what}: `hs apply` 3.0.3 requires it",
         path,
         hint,
@@ -71,7 +89,7 @@ def replica_bounds(doc: Document) -> Iterator[Finding]:
     low, high = hpa.get("minReplicas"), hpa.get("maxReplicas")
     if is_integer(low) and is_integer(high) and 1 <= high < low:
         yield Finding(
-            R.HPA_MAX_REPLICAS,
+            HPA_MAX_REPLICAS,
             f"maxReplicas ({high}) is smaller than minReplicas ({low})",
             ("hpa", "maxReplicas"),
             f"set maxReplicas to at least {low}",
@@ -81,7 +99,7 @@ def replica_bounds(doc: Document) -> Iterator[Finding]:
 def autoscaler_owns_replicas(doc: Document) -> Iterator[Finding]:
     if isinstance(doc.get("hpa"), dict) and "replicaCount" in mapping(doc.get("deployment")):
         yield Finding(
-            R.HPA_OWNS_REPLICAS,
+            HPA_OWNS_REPLICAS,
             "with `hpa`, the autoscaler decides the number of replicas; replicaCount only "
             "sets the start",
             ("deployment", "replicaCount"),
@@ -92,7 +110,7 @@ def name_in_urls(doc: Document) -> Iterator[Finding]:
     name = doc.get("name")
     if isinstance(name, str) and name.strip() and not spec.URL_SAFE_NAME_RE.fullmatch(name):
         yield Finding(
-            R.CONFIGURATION_NAME_URL,
+            CONFIGURATION_NAME_URL,
             f"configuration name '{name}' has characters that break the manager's URL lookups",
             ("name",),
             "use letters, digits, '-', '_' and '.'",
@@ -128,7 +146,7 @@ def resources(doc: Document) -> Iterator[Finding]:
             problem = k8s.resource_name_problem(str(name))
             if problem is not None:
                 yield Finding(
-                    R.RESOURCE_NAME,
+                    RESOURCE_NAME,
                     f"resource name '{name}' {problem}",
                     ("container", "resources", section, name),
                     did_you_mean(str(name), [], matches=k8s.suggest_resource(str(name))),
@@ -138,7 +156,7 @@ def resources(doc: Document) -> Iterator[Finding]:
             if amount.name in k8s.BYTE_RESOURCES and amount.text.endswith("m"):
                 number = amount.text[:-1]
                 yield Finding(
-                    R.MEMORY_MILLIBYTES,
+                    MEMORY_MILLIBYTES,
                     f"{amount.name} '{amount.text}' is {float(amount.value):g} bytes: `m` means "
                     "thousandths, not mega",
                     amount.path,
@@ -146,7 +164,7 @@ def resources(doc: Document) -> Iterator[Finding]:
                 )
             if k8s.is_extended_resource(amount.name) and not k8s.is_whole(amount.value):
                 yield Finding(
-                    R.QUANTITY,
+                    QUANTITY,
                     f"'{amount.text}' is not a whole number; extended resources such as "
                     f"{amount.name} are counted in whole units",
                     amount.path,
@@ -157,7 +175,7 @@ def resources(doc: Document) -> Iterator[Finding]:
         if k8s.is_extended_resource(request.name):
             if limit is None or limit.value != request.value:
                 yield Finding(
-                    R.REQUEST_ABOVE_LIMIT,
+                    REQUEST_ABOVE_LIMIT,
                     f"the request of {request.name} must equal its limit"
                     + ("" if limit is None else f" ({limit.text})"),
                     request.path,
@@ -167,7 +185,7 @@ def resources(doc: Document) -> Iterator[Finding]:
                 )
         elif limit is not None and request.value > limit.value:
             yield Finding(
-                R.REQUEST_ABOVE_LIMIT,
+                REQUEST_ABOVE_LIMIT,
                 f"the {request.name} request is above its limit ({request.text} > {limit.text}); "
                 "Kubernetes refuses the container",
                 request.path,
@@ -190,14 +208,14 @@ def _toleration(toleration: dict[str, Any], path: Path) -> Iterator[Finding]:
     effect, seconds = toleration.get("effect"), toleration.get("tolerationSeconds")
     if key == "" and operator != "Exists":
         yield Finding(
-            R.TOLERATION_EMPTY_KEY,
+            TOLERATION_EMPTY_KEY,
             'operator must be Exists when `key` is empty, which means "match every taint"',
             (*path, "key"),
             "name the taint's key, or use `operator: Exists`",
         )
     if operator == "Exists" and value not in (None, ""):
         yield Finding(
-            R.TOLERATION_EXISTS_VALUE,
+            TOLERATION_EXISTS_VALUE,
             "value must be empty when `operator` is 'Exists'",
             (*path, "value"),
             "remove the value, or use `operator: Equal`",
@@ -206,7 +224,7 @@ def _toleration(toleration: dict[str, Any], path: Path) -> Iterator[Finding]:
     if seconds is not None and effect != k8s.EVICTING_EFFECT and known_effect:
         shown = f"'{effect}'" if effect else "not set"
         yield Finding(
-            R.TOLERATION_SECONDS,
+            TOLERATION_SECONDS,
             f"effect must be 'NoExecute' when `tolerationSeconds` is set (it is {shown}); "
             "Kubernetes refuses the servable",
             (*path, "effect") if effect else (*path, "tolerationSeconds"),
@@ -221,7 +239,7 @@ def _toleration(toleration: dict[str, Any], path: Path) -> Iterator[Finding]:
         if name == "tolerationSeconds" and effect != k8s.EVICTING_EFFECT:
             hint = _ONLY_NO_EXECUTE.format(effect=effect or "no effect")
         yield Finding(
-            R.TOLERATION_NULL_FIELD,
+            TOLERATION_NULL_FIELD,
             f"the toleration has no `{name}`; `hs apply` sends it as null, which the manager "
             "cannot read",
             (*path, name),
@@ -255,7 +273,7 @@ def node_affinity(doc: Document) -> Iterator[Finding]:
         terms = required.get("nodeSelectorTerms")
         if terms == []:
             yield Finding(
-                R.NODE_SELECTOR_TERMS,
+                NODE_SELECTOR_TERMS,
                 "must have at least one node selector term",
                 (*base, required_key, "nodeSelectorTerms"),
                 "add a term with `matchExpressions`, or remove the required affinity",
@@ -283,7 +301,7 @@ def _requirement_values(requirement: Any, path: Path) -> Iterator[Finding]:
     where = (*path, "values")
     if operator in k8s.OPERATORS_WITH_VALUES and not values:
         yield Finding(
-            R.SELECTOR_VALUES,
+            SELECTOR_VALUES,
             f"values must be non-empty when `operator` is '{operator}'",
             where,
             "list the values to match, e.g. `values: [ssd]`",
@@ -291,7 +309,7 @@ def _requirement_values(requirement: Any, path: Path) -> Iterator[Finding]:
         )
     elif operator in k8s.OPERATORS_WITHOUT_VALUES and values:
         yield Finding(
-            R.SELECTOR_VALUES,
+            SELECTOR_VALUES,
             f"values must be empty when `operator` is '{operator}'",
             where,
             "remove `values`, or use `operator: In`",
@@ -300,7 +318,7 @@ def _requirement_values(requirement: Any, path: Path) -> Iterator[Finding]:
         items = sequence(values)
         if len(items) != 1 or not k8s.is_integer_text(str(items[0])):
             yield Finding(
-                R.SELECTOR_VALUES,
+                SELECTOR_VALUES,
                 f"values must be a single integer when `operator` is '{operator}'",
                 where,
                 'write one number, e.g. `values: ["8"]`',
@@ -313,7 +331,7 @@ def _field_requirement(requirement: Any, path: Path) -> Iterator[Finding]:
     key, operator = requirement.get("key"), requirement.get("operator")
     if isinstance(key, str) and key not in k8s.NODE_FIELD_KEYS:
         yield Finding(
-            R.SELECTOR_VALUES,
+            SELECTOR_VALUES,
             f"'{key}' is not a node field Kubernetes can select; matchFields supports "
             "only metadata.name",
             (*path, "key"),
@@ -321,13 +339,13 @@ def _field_requirement(requirement: Any, path: Path) -> Iterator[Finding]:
         )
     if isinstance(operator, str) and operator not in k8s.OPERATORS_WITH_VALUES:
         yield Finding(
-            R.SELECTOR_VALUES,
+            SELECTOR_VALUES,
             f"matchFields supports only the operators In and NotIn, not '{operator}'",
             (*path, "operator"),
         )
     elif len(sequence(requirement.get("values"))) != 1:
         yield Finding(
-            R.SELECTOR_VALUES,
+            SELECTOR_VALUES,
             "matchFields takes exactly one value with `In` or `NotIn`",
             (*path, "values"),
             "name one node",
@@ -353,7 +371,7 @@ def _label_keys(labels: Any, path: Path) -> Iterator[Finding]:
         problem = k8s.label_key_problem(str(key))
         if problem is not None:
             yield Finding(
-                R.LABEL_KEY,
+                LABEL_KEY,
                 f"label key '{key}' {problem}",
                 (*path, key),
                 k8s.label_hint(str(key)),
@@ -371,14 +389,14 @@ def environment(doc: Document) -> Iterator[Finding]:
         problem = k8s.env_name_problem(str(name))
         if problem is not None:
             yield Finding(
-                R.ENV_NAME,
+                ENV_NAME,
                 f"environment variable name '{name}' {problem}",
                 path,
                 target=Target.KEY,
             )
         if name in k8s.MANAGER_ENV:
             yield Finding(
-                R.ENV_MANAGER_OVERRIDE,
+                ENV_MANAGER_OVERRIDE,
                 f"the manager sets {name} on every servable and replaces this value",
                 path,
                 "remove it; read the port the manager gives instead",

@@ -12,20 +12,38 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from ... import registry as R
 from ... import spec
-from ...registry import Rule
+from ...reading.rules import EMPTY_VALUE
+from ...rules import Rule
 from ...suggest import did_you_mean
 from ..base import HS_REQUIRED, CamelModel, Integer, at_least, one_of, violation
 from . import kubernetes as k8s
+from .rules import (
+    AFFINITY_WEIGHT,
+    ENV_LIST,
+    HPA_CPU_UTILIZATION,
+    HPA_CPU_UTILIZATION_RANGE,
+    HPA_MAX_REPLICAS,
+    HPA_MIN_REPLICAS,
+    LABEL_KEY,
+    LABEL_VALUE,
+    NAMESPACE_NAME,
+    QUANTITY,
+    REPLICA_COUNT,
+    RESERVED_CONFIGURATION_NAME,
+    SELECTOR_OPERATOR,
+    TOLERATION_EFFECT,
+    TOLERATION_OPERATOR,
+    TOPOLOGY_KEY,
+)
 
 
 def _configuration_name(name: str) -> str:
     if not name.strip():
-        raise violation(R.EMPTY_VALUE, "the configuration name is empty", "name the configuration")
+        raise violation(EMPTY_VALUE, "the configuration name is empty", "name the configuration")
     if name == spec.RESERVED_DEPLOYMENT_CONFIGURATION_NAME:
         raise violation(
-            R.RESERVED_CONFIGURATION_NAME,
+            RESERVED_CONFIGURATION_NAME,
             f"'{name}' is the manager's built-in configuration and cannot be created",
             "choose another name; applications can still use the built-in one",
         )
@@ -35,11 +53,11 @@ def _configuration_name(name: str) -> str:
 def _cpu_utilization(percent: int) -> int:
     if percent < 1:
         raise violation(
-            R.HPA_CPU_UTILIZATION, f"cpuUtilization is {percent}; the CPU target must be positive"
+            HPA_CPU_UTILIZATION, f"cpuUtilization is {percent}; the CPU target must be positive"
         )
     if percent > 100:
         raise violation(
-            R.HPA_CPU_UTILIZATION_RANGE,
+            HPA_CPU_UTILIZATION_RANGE,
             f"cpuUtilization is {percent}; the docs allow 1 to 100 (percent of requested CPU)",
         )
     return percent
@@ -48,12 +66,12 @@ def _cpu_utilization(percent: int) -> int:
 class HorizontalPodAutoscaler(CamelModel):
     """Autoscaling of a servable's pods."""
 
-    min_replicas: Annotated[Integer, at_least(R.HPA_MIN_REPLICAS, 1, "minReplicas")] | None = Field(
+    min_replicas: Annotated[Integer, at_least(HPA_MIN_REPLICAS, 1, "minReplicas")] | None = Field(
         None,
         description="the fewest pods the autoscaler keeps; at least 1",
         json_schema_extra=HS_REQUIRED,
     )
-    max_replicas: Annotated[Integer, at_least(R.HPA_MAX_REPLICAS, 1, "maxReplicas")] = Field(
+    max_replicas: Annotated[Integer, at_least(HPA_MAX_REPLICAS, 1, "maxReplicas")] = Field(
         description="the most pods the autoscaler starts; at least minReplicas"
     )
     cpu_utilization: Annotated[Integer, AfterValidator(_cpu_utilization)] | None = Field(
@@ -64,7 +82,7 @@ class HorizontalPodAutoscaler(CamelModel):
 class Deployment(CamelModel):
     """Deployment-level settings."""
 
-    replica_count: Annotated[Integer, at_least(R.REPLICA_COUNT, 0, "replicaCount")] | None = Field(
+    replica_count: Annotated[Integer, at_least(REPLICA_COUNT, 0, "replicaCount")] | None = Field(
         None, description="the number of pods (1 when omitted)"
     )
 
@@ -78,9 +96,9 @@ def _quantity(text: str) -> str:
             if suggestions
             else "write a number with an optional unit, e.g. 500m, 2, 512Mi, 4G"
         )
-        raise violation(R.QUANTITY, f"'{text}' is not a Kubernetes quantity", hint)
+        raise violation(QUANTITY, f"'{text}' is not a Kubernetes quantity", hint)
     if value < 0:
-        raise violation(R.QUANTITY, f"'{text}' is negative; amounts must be at least 0")
+        raise violation(QUANTITY, f"'{text}' is negative; amounts must be at least 0")
     return text
 
 
@@ -110,7 +128,7 @@ def _env_mapping(value: Any) -> Any:
         ]
         example = "{" + ", ".join(pairs) + "}" if pairs else '{NAME: "value"}'
         raise violation(
-            R.ENV_LIST,
+            ENV_LIST,
             "`env` is written as a list of name/value pairs, as in a Kubernetes pod spec; a "
             "DeploymentConfiguration takes a mapping of names to values, and `hs` silently "
             "mangles the list",
@@ -122,30 +140,30 @@ def _env_mapping(value: Any) -> Any:
 def _weight(weight: int) -> int:
     low, high = k8s.WEIGHT_RANGE
     if not low <= weight <= high:
-        raise violation(R.AFFINITY_WEIGHT, f"weight is {weight}; it must be {low} to {high}")
+        raise violation(AFFINITY_WEIGHT, f"weight is {weight}; it must be {low} to {high}")
     return weight
 
 
 def _topology_key(key: str) -> str:
     if not key:
         raise violation(
-            R.TOPOLOGY_KEY,
+            TOPOLOGY_KEY,
             "topologyKey is empty",
             "name a node label, e.g. kubernetes.io/hostname or topology.kubernetes.io/zone",
         )
     problem = k8s.label_key_problem(key)
     if problem is not None:
-        raise violation(R.TOPOLOGY_KEY, f"topologyKey '{key}' {problem}")
+        raise violation(TOPOLOGY_KEY, f"topologyKey '{key}' {problem}")
     return key
 
 
 Quantity = Annotated[str, AfterValidator(_quantity)]
-LabelKey = Annotated[str, _grammar(R.LABEL_KEY, k8s.label_key_problem, "label key", k8s.label_hint)]
+LabelKey = Annotated[str, _grammar(LABEL_KEY, k8s.label_key_problem, "label key", k8s.label_hint)]
 LabelValue = Annotated[
-    str, _grammar(R.LABEL_VALUE, k8s.label_value_problem, "label value", k8s.label_hint)
+    str, _grammar(LABEL_VALUE, k8s.label_value_problem, "label value", k8s.label_hint)
 ]
 Weight = Annotated[Integer, AfterValidator(_weight)]
-Namespace = Annotated[str, _grammar(R.NAMESPACE_NAME, k8s.dns_label_problem, "namespace")]
+Namespace = Annotated[str, _grammar(NAMESPACE_NAME, k8s.dns_label_problem, "namespace")]
 
 
 def _toleration_key_problem(key: str) -> str | None:
@@ -156,16 +174,14 @@ def _toleration_key_problem(key: str) -> str | None:
 def _effect(effect: str) -> str:
     if effect and effect not in k8s.TOLERATION_EFFECTS:
         raise violation(
-            R.TOLERATION_EFFECT,
+            TOLERATION_EFFECT,
             f"unknown toleration effect '{effect}'",
             did_you_mean(effect, k8s.TOLERATION_EFFECTS, listing="valid effects"),
         )
     return effect
 
 
-TolerationKey = Annotated[
-    str, _grammar(R.LABEL_KEY, _toleration_key_problem, "key", k8s.label_hint)
-]
+TolerationKey = Annotated[str, _grammar(LABEL_KEY, _toleration_key_problem, "key", k8s.label_hint)]
 
 
 class ResourceRequirements(CamelModel):
@@ -197,7 +213,7 @@ class Toleration(CamelModel):
         None, description="the taint key; empty with Exists matches all"
     )
     operator: (
-        Annotated[str, one_of(R.TOLERATION_OPERATOR, k8s.TOLERATION_OPERATORS, "operator")] | None
+        Annotated[str, one_of(TOLERATION_OPERATOR, k8s.TOLERATION_OPERATORS, "operator")] | None
     ) = Field(None, description="Equal or Exists", json_schema_extra=HS_REQUIRED)
     value: LabelValue | None = Field(None, description="the taint value, for Equal")
     effect: Annotated[str, AfterValidator(_effect)] | None = Field(
@@ -210,9 +226,9 @@ class Toleration(CamelModel):
 
 class NodeSelectorRequirement(CamelModel):
     key: LabelKey = Field(description="the node label (or field) key")
-    operator: Annotated[
-        str, one_of(R.SELECTOR_OPERATOR, k8s.NODE_SELECTOR_OPERATORS, "operator")
-    ] = Field(description="In, NotIn, Exists, DoesNotExist, Gt or Lt")
+    operator: Annotated[str, one_of(SELECTOR_OPERATOR, k8s.NODE_SELECTOR_OPERATORS, "operator")] = (
+        Field(description="In, NotIn, Exists, DoesNotExist, Gt or Lt")
+    )
     values: list[str] | None = Field(None, description="the values the operator compares with")
 
 
@@ -242,7 +258,7 @@ class NodeAffinity(CamelModel):
 class LabelSelectorRequirement(CamelModel):
     key: LabelKey
     operator: Annotated[
-        str, one_of(R.SELECTOR_OPERATOR, k8s.LABEL_SELECTOR_OPERATORS, "operator")
+        str, one_of(SELECTOR_OPERATOR, k8s.LABEL_SELECTOR_OPERATORS, "operator")
     ] = Field(description="In, NotIn, Exists or DoesNotExist")
     values: list[str] | None = None
 

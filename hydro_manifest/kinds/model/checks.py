@@ -5,11 +5,26 @@ from __future__ import annotations
 import keyword
 from collections.abc import Iterator
 
-from ... import registry as R
 from ... import spec
 from ...diagnostics import Finding, Target
+from ...reading.rules import MISSING_HS_FIELD
 from ..values import Check, Document, mapping, sequence
 from .models import SAFE_NAME_LENGTH, servable_name_overflow, split_image_reference
+from .rules import (
+    DEFAULT_SIGNATURE,
+    EMPTY_SHAPE,
+    FIELD_NAME,
+    INSTALL_COMMAND_MULTILINE,
+    MISSING_CONTRACT,
+    MISSING_PAYLOAD,
+    MISSING_PROFILE,
+    MODEL_NAME_LENGTH,
+    PAYLOAD_GLOB,
+    PAYLOAD_HIDDEN,
+    PAYLOAD_OUTSIDE,
+    PROFILE_CASE,
+    RUNTIME_FLOATING_TAG,
+)
 
 _SECTIONS = ("inputs", "outputs")
 
@@ -18,7 +33,7 @@ def required_by_hs(doc: Document) -> Iterator[Finding]:
     """Fields `hs apply` 3.0.3 requires although the docs or the manager do not."""
     if doc.get("payload") is None:
         yield Finding(
-            R.MISSING_PAYLOAD,
+            MISSING_PAYLOAD,
             "missing `payload`: `hs apply` 3.0.3 requires it (the docs say optional)",
             ("payload",),
             "list the model's files, e.g. `payload: [src/, requirements.txt]` (or `[]`)",
@@ -26,7 +41,7 @@ def required_by_hs(doc: Document) -> Iterator[Finding]:
         )
     if doc.get("contract") is None:
         yield Finding(
-            R.MISSING_CONTRACT,
+            MISSING_CONTRACT,
             "missing `contract`: `hs apply` 3.x requires the model's inputs and outputs",
             ("contract",),
             "add `contract:` with `inputs:` and `outputs:`",
@@ -35,7 +50,7 @@ def required_by_hs(doc: Document) -> Iterator[Finding]:
     settings = doc.get("monitoring-configuration")
     if isinstance(settings, dict) and settings.get("batch-size") is None:
         yield Finding(
-            R.MISSING_HS_FIELD,
+            MISSING_HS_FIELD,
             "missing `batch-size`: `hs apply` 3.0.3 requires it in monitoring-configuration",
             ("monitoring-configuration", "batch-size"),
             "add `batch-size: 100` (the manager's default), or remove the section",
@@ -58,7 +73,7 @@ def name_length(doc: Document) -> Iterator[Finding]:
     if share == 1:
         return
     yield Finding(
-        R.MODEL_NAME_LENGTH,
+        MODEL_NAME_LENGTH,
         f"model name is {len(name)} characters long: from version {10 ** (digits - 1)} on, "
         f"{_share(share)} of the servable names the manager draws (an adjective and a noun "
         f"of more than {room} letters together) exceed Kubernetes' {spec.SERVICE_NAME_MAX} "
@@ -79,7 +94,7 @@ def runtime_tag(doc: Document) -> Iterator[Finding]:
     name, tag, _ = split_image_reference(runtime)
     if tag in spec.FLOATING_TAGS:
         yield Finding(
-            R.RUNTIME_FLOATING_TAG,
+            RUNTIME_FLOATING_TAG,
             f"runtime tag '{tag}' moves: the model may be rebuilt on another runtime",
             ("runtime",),
             f"pin a released version, e.g. '{name}:3.0.0'",
@@ -105,14 +120,14 @@ def payload_entries(doc: Document) -> Iterator[Finding]:
         path = ("payload", index)
         if any(c in entry for c in "*?["):
             yield Finding(
-                R.PAYLOAD_GLOB,
+                PAYLOAD_GLOB,
                 f"payload entry '{entry}' is a glob, but `hs apply` 3.x does not expand globs",
                 path,
                 "list the files, or name the folder (e.g. `./` or `src/`)",
             )
         if entry.startswith(("/", "\\")) or (len(entry) > 1 and entry[1] == ":"):
             yield Finding(
-                R.PAYLOAD_OUTSIDE,
+                PAYLOAD_OUTSIDE,
                 f"payload entry '{entry}' is absolute: it is unpacked under its whole path "
                 "inside /model/files",
                 path,
@@ -120,7 +135,7 @@ def payload_entries(doc: Document) -> Iterator[Finding]:
             )
         elif _leaves_folder(entry):
             yield Finding(
-                R.PAYLOAD_OUTSIDE,
+                PAYLOAD_OUTSIDE,
                 f"payload entry '{entry}' leaves the manifest's folder: it lands outside "
                 "/model/files",
                 path,
@@ -129,7 +144,7 @@ def payload_entries(doc: Document) -> Iterator[Finding]:
         last = entry.replace("\\", "/").rsplit("/", 1)[-1]
         if last.startswith(".") and last not in (".", ".."):
             yield Finding(
-                R.PAYLOAD_HIDDEN,
+                PAYLOAD_HIDDEN,
                 f"payload entry '{entry}' names a hidden file: the manager skips it when "
                 "unpacking, so it never reaches /model/files",
                 path,
@@ -142,7 +157,7 @@ def install_command(doc: Document) -> Iterator[Finding]:
     command = doc.get("install-command")
     if isinstance(command, str) and "\n" in command.strip():
         yield Finding(
-            R.INSTALL_COMMAND_MULTILINE,
+            INSTALL_COMMAND_MULTILINE,
             "install-command spans several lines, which breaks the generated Dockerfile",
             ("install-command",),
             "join the commands with `&&` on one line, or use a folded scalar `>-`",
@@ -160,7 +175,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
     contract = doc.get("contract")
     if isinstance(contract, dict) and "name" not in contract:
         yield Finding(
-            R.DEFAULT_SIGNATURE,
+            DEFAULT_SIGNATURE,
             f"no contract `name`: the signature is '{spec.DEFAULT_SIGNATURE_NAME}'",
             ("contract", "name"),
             f"for a Python runtime, the function must be called {spec.DEFAULT_SIGNATURE_NAME}",
@@ -171,7 +186,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
         shape = field.get("shape")
         if shape is None:
             yield Finding(
-                R.MISSING_HS_FIELD,
+                MISSING_HS_FIELD,
                 f"field '{path[-1]}' has no `shape`; `hs apply` 3.0.3 requires it",
                 (*path, "shape"),
                 "add `shape: scalar` or a list of dimensions",
@@ -179,7 +194,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
             )
         elif shape == []:
             yield Finding(
-                R.EMPTY_SHAPE,
+                EMPTY_SHAPE,
                 "`shape: []` means a scalar",
                 (*path, "shape"),
                 "write `shape: scalar`",
@@ -187,7 +202,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
         profile = field.get("profile")
         if profile is None:
             yield Finding(
-                R.MISSING_PROFILE,
+                MISSING_PROFILE,
                 f"field '{path[-1]}' has no `profile`; `hs apply` 3.0.3 requires it "
                 "(the docs say optional)",
                 (*path, "profile"),
@@ -200,7 +215,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
             and profile != profile.lower()
         ):
             yield Finding(
-                R.PROFILE_CASE,
+                PROFILE_CASE,
                 f"profile '{profile}' works, but profiles are written in lowercase",
                 (*path, "profile"),
                 f"write '{profile.lower()}'",
@@ -215,7 +230,7 @@ def python_field_names(doc: Document) -> Iterator[Finding]:
         if name and not (name.isidentifier() and not keyword.iskeyword(name)):
             better = "".join(c if c.isalnum() else "_" for c in name).lower().strip("_")
             yield Finding(
-                R.FIELD_NAME,
+                FIELD_NAME,
                 f"field name '{name}' is not a Python identifier; the Python runtime passes "
                 "inputs as keyword arguments",
                 ("contract", section, name),

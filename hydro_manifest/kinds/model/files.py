@@ -13,11 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
-from ... import registry as R
 from ... import spec
 from ...diagnostics import Finding, Path, Target, undecodable_escaped
+from ...rules import Rule
 from ...suggest import closest
 from ..values import mapping, sequence
+from .rules import (
+    PAYLOAD_DUPLICATE,
+    PAYLOAD_FOLDER,
+    PAYLOAD_NOT_FOUND,
+    TRAINING_DATA_COLUMNS,
+    TRAINING_DATA_CSV,
+    TRAINING_DATA_NOT_FOUND,
+)
 
 #: How much of a CSV file is read to find its header line.
 HEADER_BYTES = 64 * 1024
@@ -108,11 +116,11 @@ def _stat(reference: Reference) -> os.stat_result | None:
     return status
 
 
-def _report(reference: Reference, rule: R.Rule, message: str, hint: str | None = None) -> None:
+def _report(reference: Reference, rule: Rule, message: str, hint: str | None = None) -> None:
     reference.findings.append(Finding(rule, message, reference.path, hint))
 
 
-def _not_found(reference: Reference, rule: R.Rule, what: str) -> None:
+def _not_found(reference: Reference, rule: Rule, what: str) -> None:
     folder, name = os.path.split(reference.location)
     try:
         near = closest(name, os.listdir(folder), limit=1)
@@ -132,18 +140,18 @@ def _not_found(reference: Reference, rule: R.Rule, what: str) -> None:
 
 def _payload_entry(reference: Reference) -> None:
     if _stat(reference) is None:
-        _not_found(reference, R.PAYLOAD_NOT_FOUND, "payload entry")
+        _not_found(reference, PAYLOAD_NOT_FOUND, "payload entry")
     elif reference.type == "file" and reference.entry.endswith("/"):
         _report(
             reference,
-            R.PAYLOAD_FOLDER,
+            PAYLOAD_FOLDER,
             f"payload entry '{reference.entry}' ends in '/' but is a file",
             f"write '{reference.entry.rstrip('/')}'",
         )
     elif reference.type == "dir" and not _has_files(reference.location):
         _report(
             reference,
-            R.PAYLOAD_FOLDER,
+            PAYLOAD_FOLDER,
             f"payload folder '{reference.entry}' has no files (hidden ones are skipped): "
             f"{reference.location}",
             "put the model's files in it, or remove the entry",
@@ -169,7 +177,7 @@ def _duplicates(payload: list[Reference]) -> None:
                 how = "is inside" if inside else "names the same file as"
                 _report(
                     reference,
-                    R.PAYLOAD_DUPLICATE,
+                    PAYLOAD_DUPLICATE,
                     f"payload entry '{reference.entry}' {how} entry '{earlier.entry}'; "
                     "it is packed twice",
                     "remove one of them",
@@ -179,12 +187,12 @@ def _duplicates(payload: list[Reference]) -> None:
 
 def _training_data(doc: dict[str, Any], reference: Reference) -> None:
     if _stat(reference) is None:
-        _not_found(reference, R.TRAINING_DATA_NOT_FOUND, "training data")
+        _not_found(reference, TRAINING_DATA_NOT_FOUND, "training data")
         return
     if reference.type == "dir":
         _report(
             reference,
-            R.TRAINING_DATA_NOT_FOUND,
+            TRAINING_DATA_NOT_FOUND,
             f"training data '{reference.entry}' is a folder: {reference.location}",
             "name the CSV file in it",
         )
@@ -196,7 +204,7 @@ def _training_data(doc: dict[str, Any], reference: Reference) -> None:
         reason = error.strerror or str(error)
         _report(
             reference,
-            R.TRAINING_DATA_NOT_FOUND,
+            TRAINING_DATA_NOT_FOUND,
             f"training data '{reference.entry}' cannot be read ({reason}): {reference.location}",
         )
         return
@@ -209,7 +217,7 @@ def check_csv(doc: dict[str, Any], reference: Reference, head: bytes) -> None:
     if problem is not None:
         _report(
             reference,
-            R.TRAINING_DATA_CSV,
+            TRAINING_DATA_CSV,
             f"training data '{reference.entry}' {problem}: {reference.location}",
             "the monitoring needs a CSV file with a header line of column names",
         )
@@ -226,7 +234,7 @@ def check_csv(doc: dict[str, Any], reference: Reference, head: bytes) -> None:
             )
             reference.findings.append(
                 Finding(
-                    R.TRAINING_DATA_COLUMNS,
+                    TRAINING_DATA_COLUMNS,
                     f"input '{name}' has no column in the training data {reference.location}",
                     ("contract", "inputs", name),
                     f"did you mean '{near[0]}'? columns: {shown}" if near else f"columns: {shown}",

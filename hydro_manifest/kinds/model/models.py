@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PlainValidator
 
-from ... import registry as R
 from ... import spec
+from ...reading.rules import EMPTY_VALUE
 from ...suggest import closest, did_you_mean
 from ..base import (
     HS_REQUIRED,
@@ -23,36 +23,58 @@ from ..base import (
     suggest_model_name,
     violation,
 )
+from .rules import (
+    BATCH_SIZE,
+    EMPTY_FIELDS,
+    FIELD_SHAPE,
+    INSTALL_COMMAND_EMPTY,
+    METRIC_OPERATOR,
+    MODEL_NAME,
+    MODEL_NAME_IMAGE,
+    MODEL_NAME_SERVICE,
+    PAYLOAD_ENTRY,
+    RUNTIME_DIGEST_DROPPED,
+    RUNTIME_REFERENCE,
+    RUNTIME_TAG_MISSING,
+    SHAPE_DIMENSION,
+    SHAPE_WILDCARD,
+    SIGNATURE_NAME,
+    TRAINING_DATA,
+    UNDOCUMENTED_PROFILE,
+    UNDOCUMENTED_TYPE,
+    UNKNOWN_PROFILE,
+    UNKNOWN_TYPE,
+)
 
 # ------------------------------------------------------------------ names and runtime
 
 
 def _model_name(name: str) -> str:
     if not name.strip():
-        raise violation(R.EMPTY_VALUE, "the model name is empty", "name the model, e.g. census")
+        raise violation(EMPTY_VALUE, "the model name is empty", "name the model, e.g. census")
     if not spec.MODEL_NAME_RE.fullmatch(name):
         raise violation(
-            R.MODEL_NAME,
+            MODEL_NAME,
             f"model name '{name}' may only contain lowercase letters, digits, '-' and '_'",
             f"did you mean '{suggest_model_name(name)}'?",
         )
     if not spec.DOCKER_PATH_COMPONENT_RE.fullmatch(name):
         raise violation(
-            R.MODEL_NAME_IMAGE,
+            MODEL_NAME_IMAGE,
             f"model name '{name}' cannot name a Docker image: it starts or ends with "
             "'-' or '_', or joins words with '___' or '_-'",
             f"did you mean '{re.sub(r'[-_]+', '-', name).strip('-_') or 'model'}'?",
         )
     if not name[0].isalpha():
         raise violation(
-            R.MODEL_NAME_SERVICE,
+            MODEL_NAME_SERVICE,
             f"model name '{name}' starts with a digit, so its Kubernetes service name is "
             "invalid and applications using it fail to deploy",
             "start the name with a letter",
         )
     if servable_name_overflow(len(name), 1)[0] == 1:
         raise violation(
-            R.MODEL_NAME_SERVICE,
+            MODEL_NAME_SERVICE,
             f"model name is {len(name)} characters long: every servable name the manager "
             "builds from it (`<model>-<version>-<adjective>-<noun>`) is longer than the "
             f"{spec.SERVICE_NAME_MAX} characters of a Kubernetes Service name, so no "
@@ -102,21 +124,19 @@ def split_image_reference(reference: str) -> tuple[str, str | None, str | None]:
 
 def _runtime(reference: str) -> str:
     if not reference.strip():
-        raise violation(R.EMPTY_VALUE, "the runtime is empty", _RUNTIME_HINT)
+        raise violation(EMPTY_VALUE, "the runtime is empty", _RUNTIME_HINT)
     if "$" in reference or "{" in reference or "__" in reference.rpartition(":")[2]:
         raise violation(
-            R.RUNTIME_REFERENCE,
+            RUNTIME_REFERENCE,
             f"runtime '{reference}' contains a template placeholder, not a real tag",
             "replace the placeholder with a released version, e.g. :3.0.0",
         )
     if reference != reference.strip() or any(c.isspace() for c in reference):
-        raise violation(
-            R.RUNTIME_REFERENCE, f"runtime '{reference}' contains spaces", _RUNTIME_HINT
-        )
+        raise violation(RUNTIME_REFERENCE, f"runtime '{reference}' contains spaces", _RUNTIME_HINT)
     name, tag, digest = split_image_reference(reference)
     if name != name.lower():
         raise violation(
-            R.RUNTIME_REFERENCE,
+            RUNTIME_REFERENCE,
             f"runtime image name '{name}' must be lowercase",
             f"did you mean '{reference.replace(name, name.lower(), 1)}'?",
         )
@@ -127,45 +147,45 @@ def _runtime(reference: str) -> str:
         domain, components = components[0], components[1:]
         if not spec.RUNTIME_DOMAIN_RE.fullmatch(domain):
             raise violation(
-                R.RUNTIME_REFERENCE,
+                RUNTIME_REFERENCE,
                 f"runtime registry '{domain}' is not a valid host[:port]",
                 _RUNTIME_HINT,
             )
     bad = next((c for c in components if not spec.DOCKER_PATH_COMPONENT_RE.fullmatch(c)), None)
     if bad is not None:
         raise violation(
-            R.RUNTIME_REFERENCE,
+            RUNTIME_REFERENCE,
             f"runtime image name part '{bad}' is invalid: use lowercase letters and digits "
             "joined by '.', '_', '__' or '-'",
             _RUNTIME_HINT,
         )
     if len(name) > spec.RUNTIME_MAX_NAME_LENGTH:
         raise violation(
-            R.RUNTIME_REFERENCE,
+            RUNTIME_REFERENCE,
             f"runtime image name is {len(name)} characters long; at most "
             f"{spec.RUNTIME_MAX_NAME_LENGTH} are allowed",
         )
     if digest is not None and not spec.RUNTIME_DIGEST_RE.fullmatch(digest):
         raise violation(
-            R.RUNTIME_REFERENCE, f"runtime digest '{digest}' is not a valid digest", _RUNTIME_HINT
+            RUNTIME_REFERENCE, f"runtime digest '{digest}' is not a valid digest", _RUNTIME_HINT
         )
     if tag is None:
         raise violation(
-            R.RUNTIME_TAG_MISSING,
+            RUNTIME_TAG_MISSING,
             f"runtime '{reference}' has no tag"
             + (" (a digest alone is rejected)" if digest else ""),
             f"pin a released version, e.g. '{name}:3.0.0'",
         )
     if not spec.RUNTIME_TAG_RE.fullmatch(tag):
         raise violation(
-            R.RUNTIME_REFERENCE,
+            RUNTIME_REFERENCE,
             f"runtime tag '{tag}' is invalid: tags are letters, digits, '_', '.' and '-', "
             "up to 128 characters, not starting with '.' or '-'",
             _RUNTIME_HINT,
         )
     if digest is not None:
         raise violation(
-            R.RUNTIME_DIGEST_DROPPED,
+            RUNTIME_DIGEST_DROPPED,
             f"runtime '{reference}' has a tag and a digest; `hs apply` drops the digest",
             f"use the tag alone: '{name}:{tag}'",
         )
@@ -177,9 +197,7 @@ Runtime = Annotated[str, AfterValidator(_runtime)]
 
 def _payload_entry(entry: str) -> str:
     if not entry.strip():
-        raise violation(
-            R.PAYLOAD_ENTRY, "empty payload entry", "name a file or folder, or remove it"
-        )
+        raise violation(PAYLOAD_ENTRY, "empty payload entry", "name a file or folder, or remove it")
     return entry
 
 
@@ -189,7 +207,7 @@ PayloadEntry = Annotated[str, AfterValidator(_payload_entry)]
 def _install_command(command: str) -> str:
     if not command.strip():
         raise violation(
-            R.INSTALL_COMMAND_EMPTY,
+            INSTALL_COMMAND_EMPTY,
             "install-command is empty",
             "write the command or remove the key",
         )
@@ -203,33 +221,33 @@ _TRAINING_DATA_HINT = "use a CSV file: a path such as data/train.csv or s3://buc
 
 def _training_data(location: str) -> str:
     if not location.strip():
-        raise violation(R.EMPTY_VALUE, "training-data is empty", _TRAINING_DATA_HINT)
+        raise violation(EMPTY_VALUE, "training-data is empty", _TRAINING_DATA_HINT)
     scheme, separator, rest = location.partition("://")
     if separator and scheme.lower() == "s3":
         bucket, _, key = rest.partition("/")
         if not spec.S3_BUCKET_RE.fullmatch(bucket):
             raise violation(
-                R.TRAINING_DATA,
+                TRAINING_DATA,
                 f"'{bucket}' is not a valid S3 bucket name (3 to 63 lowercase letters, digits, "
                 "'.' and '-')",
                 _TRAINING_DATA_HINT,
             )
         if not key or key.endswith("/"):
             raise violation(
-                R.TRAINING_DATA,
+                TRAINING_DATA,
                 f"'{location}' names a bucket or folder, not a CSV object",
                 _TRAINING_DATA_HINT,
             )
     elif separator:
         raise violation(
-            R.TRAINING_DATA,
+            TRAINING_DATA,
             f"training data at {scheme}:// is not supported: only local files and s3:// are, and "
             f"`hs` would look for a local file named '{location}'",
             "copy the data to S3 or next to the manifest",
         )
     if not location.lower().endswith(spec.TRAINING_DATA_EXTENSION):
         raise violation(
-            R.TRAINING_DATA,
+            TRAINING_DATA,
             f"training data '{location}' is not a .csv file; only CSV is supported",
             _TRAINING_DATA_HINT,
         )
@@ -249,36 +267,36 @@ def _shape(shape: Any) -> ShapeValue:
     hint = "write `scalar` or a list of integers such as [-1, 28, 28]"
     if isinstance(shape, str):
         raise violation(
-            R.FIELD_SHAPE,
+            FIELD_SHAPE,
             f"shape '{shape}' is neither `scalar` nor a list of integers; `hs` would silently "
             "treat it as a scalar",
             "did you mean a list (remove the quotes)?" if shape.lstrip().startswith("[") else hint,
         )
     if isinstance(shape, int | float) and not isinstance(shape, bool):
         raise violation(
-            R.FIELD_SHAPE,
+            FIELD_SHAPE,
             f"shape {shape} is a bare number; `hs` would silently treat it as a scalar",
             f"did you mean [{shape}]?",
         )
     if not isinstance(shape, list):
-        raise violation(R.FIELD_SHAPE, "shape is neither `scalar` nor a list of integers", hint)
+        raise violation(FIELD_SHAPE, "shape is neither `scalar` nor a list of integers", hint)
     for index, dim in enumerate(shape):
         if isinstance(dim, bool) or not isinstance(dim, int):
             raise violation(
-                R.FIELD_SHAPE,
+                FIELD_SHAPE,
                 f"dimension {index + 1} of the shape ({dim!r}) is not an integer",
                 "dimensions are whole numbers, or -1 first for any number of entities",
             )
     for index, dim in enumerate(shape):
         if dim == -1 and index > 0:
             raise violation(
-                R.SHAPE_WILDCARD,
+                SHAPE_WILDCARD,
                 f"-1 is dimension {index + 1} of the shape; the docs allow it only first",
                 "only the first dimension may be -1 (any number of entities); give the size",
             )
         if dim == 0 or dim < -1:
             raise violation(
-                R.SHAPE_DIMENSION,
+                SHAPE_DIMENSION,
                 f"dimension {index + 1} of the shape is {dim}; dimensions are positive sizes or "
                 "-1 first",
             )
@@ -295,14 +313,14 @@ def _data_type(name: str) -> str:
         return name
     if name in spec.UNDOCUMENTED_CLI_TYPES:
         raise violation(
-            R.UNDOCUMENTED_TYPE,
+            UNDOCUMENTED_TYPE,
             f"type '{name}' is accepted by `hs` 3.0.3 but not documented",
             did_you_mean(name, spec.DOCUMENTED_TYPES, listing="documented types"),
         )
     key = name.lower().removeprefix("dt_")
     matches = list(spec.TYPE_ALIASES.get(key, ())) or closest(key, _CLI_TYPES)
     raise violation(
-        R.UNKNOWN_TYPE,
+        UNKNOWN_TYPE,
         f"unknown type '{name}'",
         did_you_mean(name, spec.DOCUMENTED_TYPES, listing="valid types", matches=matches),
     )
@@ -332,12 +350,12 @@ def _profile(name: str) -> str:
         return name
     if lower in spec.UNDOCUMENTED_CLI_PROFILES:
         raise violation(
-            R.UNDOCUMENTED_PROFILE,
+            UNDOCUMENTED_PROFILE,
             f"profile '{name}' is accepted by `hs` 3.0.3 but not documented",
             did_you_mean(lower, spec.DOCUMENTED_PROFILES, listing="documented profiles"),
         )
     raise violation(
-        R.UNKNOWN_PROFILE,
+        UNKNOWN_PROFILE,
         f"unknown profile '{name}'",
         did_you_mean(lower, spec.DOCUMENTED_PROFILES, listing="valid profiles"),
     )
@@ -364,7 +382,7 @@ Profile = Annotated[
 def _signature_name(name: str) -> str:
     if not name.strip():
         raise violation(
-            R.SIGNATURE_NAME,
+            SIGNATURE_NAME,
             "the contract name is blank",
             f"write the signature name, or remove the key to use '{spec.DEFAULT_SIGNATURE_NAME}'",
         )
@@ -373,14 +391,14 @@ def _signature_name(name: str) -> str:
 
 def _field_name(name: str) -> str:
     if not name.strip():
-        raise violation(R.EMPTY_VALUE, "a contract field has an empty name", "name the field")
+        raise violation(EMPTY_VALUE, "a contract field has an empty name", "name the field")
     return name
 
 
 def _some_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if not fields:
         raise violation(
-            R.EMPTY_FIELDS,
+            EMPTY_FIELDS,
             "no fields declared here; a contract needs at least one input and one output",
         )
     return fields
@@ -425,7 +443,7 @@ def _metric_operator(operator: str) -> str:
     symbol = spec.METRIC_OPERATOR_SYMBOLS.get(operator.strip())
     matches = [symbol] if symbol else closest(operator, spec.METRIC_OPERATORS)
     raise violation(
-        R.METRIC_OPERATOR,
+        METRIC_OPERATOR,
         f"unknown metric operator '{operator}'",
         did_you_mean(operator, spec.METRIC_OPERATORS, listing="valid operators", matches=matches),
     )
@@ -460,7 +478,7 @@ class Metric(KebabModel):
 class MonitoringConfiguration(KebabModel):
     """How requests are batched for monitoring."""
 
-    batch_size: Annotated[Integer, at_least(R.BATCH_SIZE, 1, "batch-size")] | None = Field(
+    batch_size: Annotated[Integer, at_least(BATCH_SIZE, 1, "batch-size")] | None = Field(
         None, description="requests per monitoring batch (the manager's default is 100)"
     )
 

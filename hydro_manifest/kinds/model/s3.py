@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from ... import registry as R
-from ...registry import Rule
+from ...rules import Rule
 from .files import HEADER_BYTES
+from .rules import S3_OBJECT, S3_UNAVAILABLE
 
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 3.0
@@ -52,7 +52,7 @@ def ask(uris: Iterable[str], endpoint_url: str | None = None) -> dict[str, S3Ans
         return {
             uri: S3Answer(
                 uri,
-                rule=R.S3_UNAVAILABLE,
+                rule=S3_UNAVAILABLE,
                 message=f"cannot check {uri}: boto3 is not installed",
                 hint="pip install boto3",
             )
@@ -110,21 +110,21 @@ def _client_error(client: Any, uri: str, error: Any) -> S3Answer:
                 return S3Answer(
                     uri,
                     False,
-                    rule=R.S3_OBJECT,
+                    rule=S3_OBJECT,
                     message=f"bucket '{bucket}' does not exist ({uri})",
                     hint="check the bucket name, and the endpoint or account you check against",
                 )
         return S3Answer(
             uri,
             False,
-            rule=R.S3_OBJECT,
+            rule=S3_OBJECT,
             message=f"no object at {uri}",
             hint="upload the training data there, or fix the key",
         )
     if code in ("403", "AccessDenied", "Forbidden", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
         return S3Answer(
             uri,
-            rule=R.S3_UNAVAILABLE,
+            rule=S3_UNAVAILABLE,
             message=f"access to {uri} denied ({code})",
             hint="use credentials allowed s3:GetObject on the object (AWS_PROFILE, or the "
             "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables)",
@@ -136,13 +136,13 @@ def _client_error(client: Any, uri: str, error: Any) -> S3Answer:
         where = f" in region {region}" if region else " in another region"
         return S3Answer(
             uri,
-            rule=R.S3_UNAVAILABLE,
+            rule=S3_UNAVAILABLE,
             message=f"bucket '{bucket}' is{where}",
             hint=f"set AWS_REGION={region}" if region else "set AWS_REGION to the bucket's region",
         )
     return S3Answer(
         uri,
-        rule=R.S3_UNAVAILABLE,
+        rule=S3_UNAVAILABLE,
         message=f"S3 answered {code or status} for {uri}",
         hint=str(error.response.get("Error", {}).get("Message") or "") or None,
     )
@@ -167,4 +167,4 @@ def _unavailable(uri: str, error: Exception, endpoint_url: str | None) -> S3Answ
     else:
         message = f"cannot check {uri}: {type(error).__name__}: {error}"
         hint = None
-    return S3Answer(uri, rule=R.S3_UNAVAILABLE, message=message, hint=hint)
+    return S3Answer(uri, rule=S3_UNAVAILABLE, message=message, hint=hint)

@@ -1,0 +1,152 @@
+"""The rules: what a rule is, the table of every rule, and how to look one up.
+
+A rule is declared in the `rules.py` of the folder whose code raises it (`reading/`,
+`kinds/model/`, `kinds/application/`, `kinds/deployment/`, `kinds/` for what the kinds
+share, `project/`, `requests/`), with its id, layer, severity, texts and a failing and a
+passing example; the test suite runs both examples. Declaring a rule registers it in
+`RULES`. The rule modules import nothing heavy, so listing the rules (`hydro rules`,
+SARIF, the configuration's rule names) costs little: `all_rules()` imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from .diagnostics import Layer, Severity
+
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
+L = Layer
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    layer: Layer
+    severity: Severity
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+    #: Checked across the documents of a run (`hydro lint`'s tree, or the files given to
+    #: `hydro validate`), once every document has been read.
+    across_documents: bool = False
+    #: Checked by `hydro check-request` on request bodies (examples are bodies for
+    #: REQUEST_MODEL), not on manifests.
+    on_requests: bool = False
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id} {self.name})"
+
+
+#: Every rule declared so far, by id; `all_rules()` declares them all, in id order.
+RULES: dict[str, Rule] = {}
+_all_declared = False
+
+#: The modules that declare rules, besides this one.
+_RULE_MODULES = (
+    "reading.rules",
+    "kinds.rules",
+    "kinds.model.rules",
+    "kinds.application.rules",
+    "kinds.deployment.rules",
+    "project.rules",
+    "requests.rules",
+)
+
+
+def rule(
+    id: str,
+    name: str,
+    layer: Layer,
+    severity: Severity,
+    summary: str,
+    explanation: str,
+    bad: str,
+    good: str,
+    across_documents: bool = False,
+    on_requests: bool = False,
+) -> Rule:
+    """Declare a rule (in the `rules.py` of the folder that raises it)."""
+    declared = Rule(
+        id,
+        name,
+        layer,
+        severity,
+        summary,
+        explanation.strip(),
+        bad,
+        good,
+        across_documents,
+        on_requests,
+    )
+    if id in RULES or any(r.name == name for r in RULES.values()):
+        raise ValueError(f"rule {id} {name} registered twice")
+    RULES[id] = declared
+    return declared
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, in id order (the same dict as `RULES`, completed)."""
+    global _all_declared
+    if not _all_declared:
+        for module in _RULE_MODULES:
+            importlib.import_module(f"{__package__}.{module}")
+        ordered = sorted(RULES.items())
+        RULES.clear()
+        RULES.update(ordered)
+        _all_declared = True
+    return RULES
+
+
+def find_rule(id_or_name: str) -> Rule | None:
+    """Look a rule up by id (`HY301`, case-insensitive) or by name (`unknown-type`)."""
+    rules = all_rules()
+    key = id_or_name.strip()
+    found = rules.get(key.upper())
+    if found is not None:
+        return found
+    return next((r for r in rules.values() if r.name == key.lower()), None)
+
+
+# ---------------------------------------------------------------- examples the rules share
+
+MODEL_EXAMPLE = """\
+kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
+payload: [src/, requirements.txt]
+contract:
+  name: predict
+  inputs:
+    age: {shape: scalar, type: int64, profile: numerical}
+  outputs:
+    income: {shape: scalar, type: string, profile: categorical}
+"""
+APPLICATION_EXAMPLE = """\
+kind: Application
+name: census-app
+singular:
+  model: census:1
+"""
+CONFIGURATION_EXAMPLE = """\
+kind: DeploymentConfiguration
+name: small
+hpa:
+  minReplicas: 1
+  maxReplicas: 4
+  cpuUtilization: 70
+"""
+
+# ---------------------------------------------------------------- hydro itself
+INTERNAL_ERROR = rule(
+    "HY000", "internal-error", L.LINT, ERROR,
+    "hydro itself failed on this document",
+    """
+A bug in hydro stopped the checks of one document. The other documents and files are
+still checked. Please report it with the file that triggered it; the run exits with 3.
+""",
+    bad="# (any document that makes hydro fail)\n",
+    good=APPLICATION_EXAMPLE,
+)
