@@ -37,10 +37,10 @@ from .api import (
     validate_paths,
     validate_text,
 )
-from .diagnostics import Diagnostic, Layer, Severity
+from .diagnostics import Diagnostic
 from .kinds.model.files import Reference
 from .requests import check_request, sample_request
-from .rules import Rule, all_rules, find_rule
+from .rules import Layer, Rule, Severity, all_rules, find_rule
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model

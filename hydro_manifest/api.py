@@ -18,9 +18,8 @@ from .config import Config
 from .discovery import discover
 from .kinds.model.files import Reference
 from .options import Options
-from .report import DocumentInfo, FileReport, ManifestError, Report
+from .report import ISSUES_URL, STDIN, DocumentInfo, ExitCode, FileReport, ManifestError, Report
 from .runner import (
-    ISSUES_URL,
     Job,
     Progress,
     Terminated,
@@ -34,13 +33,13 @@ if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
     from .report import Resource
 
-STDIN = "-"
 
 __all__ = [
     "ISSUES_URL",
     "STDIN",
     "Config",
     "DocumentInfo",
+    "ExitCode",
     "FileReport",
     "ManifestError",
     "Options",

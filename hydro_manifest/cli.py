@@ -16,8 +16,9 @@ import typer
 from . import __version__, api
 from .config import Config, ConfigError
 from .config import load as load_config
-from .diagnostics import Severity, printable
+from .diagnostics import printable
 from .kinds import NAMES as KINDS
+from .report import ExitCode
 from .reporters import (
     OutputFormat,
     default_format,
@@ -26,11 +27,8 @@ from .reporters import (
     write_file,
 )
 from .reporters.progress import ProgressBar
-from .rules import Rule, all_rules, find_rule
+from .rules import Rule, Severity, all_rules, find_rule
 from .suggest import did_you_mean
-
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
 
 # typer 0.29 labels each argument with its Python type in --help (`PATH <list[str]>`);
 # a reader of `hydro validate --help` needs the metavar and the text, not the annotation.
@@ -65,7 +63,7 @@ def _root(
 
 def _usage_error(message: str) -> typer.Exit:
     typer.echo(f"hydro: error: {message}", err=True)
-    return typer.Exit(EXIT_USAGE)
+    return typer.Exit(ExitCode.USAGE)
 
 
 def _kept(value: str) -> str:
@@ -677,11 +675,11 @@ def main() -> None:
     except KeyboardInterrupt as stop:
         stopped_by = signal.SIGTERM if isinstance(stop, api.Terminated) else signal.SIGINT
         print(f"hydro: {_STOPPED[stopped_by]}", file=sys.stderr)
-        sys.exit(128 + stopped_by)
+        sys.exit(ExitCode.SIGNALLED + stopped_by)
     except Exception as error:
         print(
             f"hydro: internal error: {type(error).__name__}: {error}\n"
             f"This is a bug in hydro {__version__}; please report it at {api.ISSUES_URL}",
             file=sys.stderr,
         )
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)

@@ -34,9 +34,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Layer, Severity
+from .diagnostics import Diagnostic
 from .options import DEFAULT_MAX_FILE_SIZE, Options
-from .rules import all_rules, find_rule
+from .rules import Layer, Severity, all_rules, find_rule
 from .suggest import did_you_mean
 
 CONFIG_FILES = (".hydro.yaml", "pyproject.toml")

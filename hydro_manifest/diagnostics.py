@@ -1,48 +1,16 @@
-"""The records every part of hydro speaks in: severities, layers, findings, diagnostics."""
+"""The records every part of hydro speaks in: findings, where they are, diagnostics."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .rules import Rule
+from .rules import Layer, Rule, Severity
 
 PathElement = str | int
 Path = tuple[PathElement, ...]
-
-
-class Severity(str, Enum):
-    """How much a finding matters; see ../shared/design/severity-policy.md."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more severe, so `rank >= threshold.rank` means "fails the run"."""
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-
-
-class Layer(str, Enum):
-    """The most lenient part of the chain that still rejects a problem."""
-
-    YAML = "yaml"
-    DOCS = "docs"
-    HS_CLI = "hs-cli"
-    MANAGER = "manager"
-    KUBERNETES = "kubernetes"
-    #: The model's image build: the install command, pip.
-    BUILD = "build"
-    #: The runtime serving the model: importing `func_main`, calling the signature.
-    RUNTIME = "runtime"
-    LINT = "lint"
 
 
 class Target(Enum):
@@ -183,3 +151,17 @@ def _escape(match: re.Match[str]) -> str:
     if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte code - 0xDC00
         return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def diagnostic(
+    filename: str, document: int | None, span: Span, path: Any, finding: Finding
+) -> Diagnostic:
+    """A finding placed in a file."""
+    return Diagnostic.of(
+        filename, document, span, path, finding.rule, finding.message, finding.hint
+    )
+
+
+def file_diagnostic(filename: str, finding: Finding) -> Diagnostic:
+    """A finding about a whole file (it has no document or path)."""
+    return diagnostic(filename, None, finding.span or Span(1, 1, 1, 2), None, finding)

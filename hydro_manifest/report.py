@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import signal
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
-from .diagnostics import Diagnostic, Finding, Severity, Span, undecodable_escaped
+from .diagnostics import Diagnostic, undecodable_escaped
 from .kinds.model.files import Reference
-from .reading.document import DocumentOutcome, place
-from .reading.loader import SourceDocument
-from .rules import INTERNAL_ERROR
+from .rules import INTERNAL_ERROR, Severity
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
@@ -19,6 +18,22 @@ if TYPE_CHECKING:
     from .reading.suppressions import Suppression
 
     Resource: TypeAlias = Model | Application | DeploymentConfiguration
+
+
+#: The name of standard input among the files of a report (unless --stdin-filename).
+STDIN = "-"
+ISSUES_URL = "https://github.com/hydro-manifest/hydro/issues"
+
+
+class ExitCode(IntEnum):
+    """What a run of `hydro` exits with (../shared/design/severity-policy.md); a signal that
+    stops a run adds its number to SIGNALLED, as shells do (130 Ctrl-C, 143 SIGTERM)."""
+
+    CLEAN = 0
+    FINDINGS = 1
+    USAGE = 2
+    INTERNAL = 3
+    SIGNALLED = 128
 
 
 #: Raised when the JSON report changes, which keeps every field of earlier versions.
@@ -61,14 +76,6 @@ class FileReport:
             except OSError:
                 return []
         return self.source.split("\n")
-
-    def add(
-        self, document: SourceDocument, outcome: DocumentOutcome, findings: Iterable[Finding]
-    ) -> None:
-        """Findings of one document, placed in the file."""
-        for finding in findings:
-            span, path = place(document, outcome, finding)
-            self.diagnostics.append(diagnostic(self.file, document.index, span, path, finding))
 
 
 @dataclass
@@ -123,13 +130,12 @@ class Report:
         return any(d.rule == INTERNAL_ERROR.id for f in self.files for d in f.diagnostics)
 
     def exit_code(self, threshold: Severity = Severity.ERROR) -> int:
-        """0 clean, 1 findings at or above `threshold`, 3 a bug in hydro (severity policy),
-        128 + the signal when one stopped the run (130 Ctrl-C, 143 SIGTERM), as shells do."""
+        """See ExitCode."""
         if self.interrupted:
-            return 128 + (self.signal or 2)
+            return ExitCode.SIGNALLED + (self.signal or signal.SIGINT)
         if self.internal_error:
-            return 3
-        return 1 if self.failed(threshold) else 0
+            return ExitCode.INTERNAL
+        return ExitCode.FINDINGS if self.failed(threshold) else ExitCode.CLEAN
 
     def summary(self) -> dict[str, int]:
         return {
@@ -171,17 +177,3 @@ class ManifestError(Exception):
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return self.report.diagnostics
-
-
-def diagnostic(
-    filename: str, document: int | None, span: Span, path: Any, finding: Finding
-) -> Diagnostic:
-    """A finding placed in a file."""
-    return Diagnostic.of(
-        filename, document, span, path, finding.rule, finding.message, finding.hint
-    )
-
-
-def file_diagnostic(filename: str, finding: Finding) -> Diagnostic:
-    """A finding about a whole file (it has no document or path)."""
-    return diagnostic(filename, None, finding.span or Span(1, 1, 1, 2), None, finding)

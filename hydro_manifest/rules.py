@@ -12,8 +12,39 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from enum import Enum
 
-from .diagnostics import Layer, Severity
+
+class Severity(str, Enum):
+    """How much a finding matters; see ../shared/design/severity-policy.md."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe, so `rank >= threshold.rank` means "fails the run"."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Layer(str, Enum):
+    """The most lenient part of the chain that still rejects a problem."""
+
+    YAML = "yaml"
+    DOCS = "docs"
+    HS_CLI = "hs-cli"
+    MANAGER = "manager"
+    KUBERNETES = "kubernetes"
+    #: The model's image build: the install command, pip.
+    BUILD = "build"
+    #: The runtime serving the model: importing `func_main`, calling the signature.
+    RUNTIME = "runtime"
+    LINT = "lint"
+
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 L = Layer

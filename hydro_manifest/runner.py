@@ -15,21 +15,21 @@ import signal
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .diagnostics import Diagnostic, Finding, Path, Span, Target
+from .diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic, file_diagnostic
 from .kinds.model.files import Reference, check_csv, references, resolve_local
 from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
-from .reading.loader import SourceDocument, SourceFile, decode, load, locate, strip_bom
+from .reading.loader import SourceDocument, SourceFile, decode, load, strip_bom
 from .reading.rules import FILE_TOO_LARGE, READ_ERROR
-from .report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
+from .report import ISSUES_URL, DocumentInfo, FileReport, Report
 from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     from .project import Summary
 
-ISSUES_URL = "https://github.com/hydro-manifest/hydro/issues"
 #: Below this many files a process pool costs more than it saves.
 _POOL_THRESHOLD = 64
 #: A line that makes an unreadable YAML file worth reporting in `hydro lint`.
@@ -348,14 +347,14 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
     report = result.report
     assert report is not None
     outcome = validate_document(document)
-    report.add(document, outcome, outcome.findings)
+    _add(report, document.index, outcome, outcome.findings)
     if job.base is not None and isinstance(document.value, dict):
         found = references(document.value, FilePath(job.base))
         resolve_local(document.value, found)
         for reference in found:
             reference.document = document.index
             report.references.append(reference)
-            report.add(document, outcome, reference.findings)
+            _add(report, document.index, outcome, reference.findings)
             if reference.remote:
                 result.pending.append(_pending(document, outcome, reference))
     from .project import summarize
@@ -375,6 +374,15 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
     )
 
 
+def _add(
+    report: FileReport, index: int, outcome: DocumentOutcome, findings: Iterable[Finding]
+) -> None:
+    """Findings of one document, placed in the file."""
+    for finding in findings:
+        span, path = outcome.place(finding)
+        report.diagnostics.append(diagnostic(report.file, index, span, path, finding))
+
+
 def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Reference) -> _Pending:
     """Where S3's answers about `reference` will be reported, worked out while the
     document is at hand (the document itself does not outlive its file)."""
@@ -382,13 +390,13 @@ def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Refe
     contract = value.get("contract")
     inputs = contract.get("inputs") if isinstance(contract, dict) else None
     names = [str(name) for name in inputs] if isinstance(inputs, dict) else []
-    places = {}
-    for path, target in [
-        (reference.path, Target.VALUE),
-        *((("contract", "inputs", name), Target.KEY) for name in names),
-    ]:
-        source = outcome.source_path(path)
-        places[path] = (locate(document.node, source, target), source)
+    places = {
+        path: outcome.locate(path, target)
+        for path, target in [
+            (reference.path, Target.VALUE),
+            *((("contract", "inputs", name), Target.KEY) for name in names),
+        ]
+    }
     return _Pending(document.index, reference, names, places)
 
 

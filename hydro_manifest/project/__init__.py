@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, Path, Span, Target
 from ..kinds import KINDS
 from ..kinds.values import is_integer, mapping, sequence
 from ..reading.document import DocumentOutcome
-from ..reading.loader import SourceDocument, locate
+from ..reading.loader import SourceDocument
 from ..rules import Rule
 from .rules import (
     DUPLICATE_APPLICATION,
@@ -105,8 +105,7 @@ def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> 
         return None
 
     def place(path: Path, target: Target = Target.VALUE) -> Place:
-        source = outcome.source_path(path)
-        span = locate(document.node, source, target)
+        span, source = outcome.locate(path, target)
         return Place(
             file, document.index, span.line, span.column, span.end_line, span.end_column, source
         )

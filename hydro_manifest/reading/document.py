@@ -74,13 +74,28 @@ _EXPECTED = {
 
 @dataclass
 class DocumentOutcome:
-    """What validating one document gives: its kind, name, typed model and findings."""
+    """What validating one document gives: its kind, name, typed model and findings, and
+    the composed document, to place the findings in the file."""
 
+    node: Node
     kind: str | None
     name: str | None
     resource: BaseModel | None
     findings: list[Finding]
     renames: dict[Path, dict[str, str]] = field(default_factory=dict)
+
+    def place(self, finding: Finding) -> tuple[Span, Path]:
+        """Where a finding is, and its path in the spelling of the file. The loader's
+        findings carry both already; the others a path in canonical spelling."""
+        if finding.span is not None:
+            return finding.span, finding.path
+        return self.locate(finding.path, finding.target)
+
+    def locate(self, path: Path, target: Target = Target.VALUE) -> tuple[Span, Path]:
+        """The span of what a canonical path points at, and the path as the file spells it:
+        the one way a manifest's path becomes a position."""
+        source = self.source_path(path)
+        return locate(self.node, source, target), source
 
     def source_path(self, path: Path) -> Path:
         """A path in canonical spelling, back in the spelling of the file."""
@@ -114,15 +129,17 @@ def _validate(document: SourceDocument) -> DocumentOutcome:
                     span=_first_line_span(document.node),
                 )
             )
-        return DocumentOutcome(None, None, None, findings)
+        return DocumentOutcome(document.node, None, None, None, findings)
     name = value.get("name") if isinstance(value.get("name"), str) else None
     kind = _resolve_kind(value, findings)
     if kind is None:
         raw = value.get("kind")
-        return DocumentOutcome(raw if isinstance(raw, str) else None, name, None, findings)
+        return DocumentOutcome(
+            document.node, raw if isinstance(raw, str) else None, name, None, findings
+        )
     value["kind"] = kind
     model, checks = KINDS[kind].model, KINDS[kind].checks
-    outcome = DocumentOutcome(kind, name, None, findings)
+    outcome = DocumentOutcome(document.node, kind, name, None, findings)
     outcome.resource = _validate_model(model, document.node, value, outcome)
     for check in checks:
         findings.extend(check(value))
@@ -423,17 +440,3 @@ def _describe(value: Any) -> str:
     if isinstance(value, datetime.date):
         return f"a date ({value.isoformat()})"
     return type(value).__name__
-
-
-def place(
-    document: SourceDocument, outcome: DocumentOutcome, finding: Finding
-) -> tuple[Span, Path]:
-    """Where a finding is, and its path in the spelling of the file.
-
-    Findings of the loader carry a span and a path as written; the others carry a path in
-    canonical spelling, located here.
-    """
-    if finding.span is not None:
-        return finding.span, finding.path
-    path = outcome.source_path(finding.path)
-    return locate(document.node, path, finding.target), path

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from ..diagnostics import Diagnostic, Finding, Span
-from ..report import file_diagnostic
+from ..diagnostics import Diagnostic, Finding, Span, file_diagnostic
 from ..rules import all_rules, find_rule
 from ..suggest import did_you_mean
 from .loader import scalars

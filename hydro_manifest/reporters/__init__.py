@@ -8,8 +8,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TextIO
 
-from ..api import Report
-from ..diagnostics import Severity
+from ..report import Report
+from ..rules import Severity
 
 Reporter = Callable[[Report, TextIO], None]
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..api import Report
-from ..diagnostics import Diagnostic, Severity, printable
+from ..diagnostics import Diagnostic, printable
+from ..report import Report
+from ..rules import Severity
 from . import summary_line
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..api import Report
+from ..report import Report
 
 
 def write_json(report: Report, stream: TextIO) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from ..api import FileReport, Report
-from ..diagnostics import Diagnostic, Severity, printable
+from ..diagnostics import Diagnostic, printable
+from ..report import FileReport, Report
+from ..rules import Severity
 from .plain import format_line
 
 

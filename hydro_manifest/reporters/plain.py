@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..api import Report
 from ..diagnostics import Diagnostic, printable
+from ..report import Report
 from . import summary_line
 
 

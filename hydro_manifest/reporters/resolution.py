@@ -10,9 +10,10 @@ import json
 from typing import Any, TextIO
 
 from .. import __version__
-from ..api import Report
-from ..diagnostics import Severity, printable, undecodable_escaped
+from ..diagnostics import printable, undecodable_escaped
 from ..kinds.model.files import Reference
+from ..report import Report
+from ..rules import Severity
 from .plain import format_line
 
 #: The findings about references: HY216 ... HY223.

@@ -11,8 +11,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from ..api import FileReport, Report
-from ..diagnostics import Diagnostic, Severity, printable
+from ..diagnostics import Diagnostic, printable
+from ..report import FileReport, Report
+from ..rules import Severity
 from . import summary_line
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}

@@ -16,9 +16,9 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..api import ISSUES_URL, STDIN, Report
-from ..diagnostics import Diagnostic, Severity
-from ..rules import Rule, all_rules
+from ..diagnostics import Diagnostic
+from ..report import ISSUES_URL, STDIN, Report
+from ..rules import Rule, Severity, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic, Finding, Path, Span, Target
+from ..diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic, file_diagnostic
 from ..reading.loader import load, locate
-from ..report import DocumentInfo, FileReport, Report, diagnostic, file_diagnostic
+from ..report import DocumentInfo, FileReport, Report
 from ..rules import Rule
 from ..suggest import did_you_mean
 from .rules import (
