@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from .kinds import KINDS, NAMES
+from .kinds.base import HS_REQUIRED
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-_MARKER = "x-hs-required"
 
 
 def schema(kind: str | None = None) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def _numbers_as_text(node: Any) -> None:
 def _require_hs_fields(definition: dict[str, Any]) -> None:
     """Fields marked HS_REQUIRED become required, and no longer accept null."""
     for key, prop in definition.get("properties", {}).items():
-        if not prop.pop(_MARKER, False):
+        if not prop.pop(HS_REQUIRED, False):
             continue
         required = definition.setdefault("required", [])
         if key not in required:

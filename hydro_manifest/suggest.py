@@ -96,3 +96,9 @@ def did_you_mean(
     if listing:
         parts.append(f"{listing}: {', '.join(candidates)}")
     return " ".join(parts) or None
+
+
+def spoken(words: Iterable[str], last: str = "or") -> str:
+    """`a, b, c or d`: a list of choices as a sentence says it."""
+    listed = list(words)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} {last} {listed[-1]}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict
@@ -20,8 +20,9 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from .. import spec
+from ..diagnostics import Finding, Path, Target
 from ..reading.rules import EMPTY_VALUE
-from ..rules import Rule
+from ..rules import RULES, Rule
 from ..suggest import did_you_mean, transliterate
 from .rules import METADATA_VALUE, MODEL_REFERENCE
 
@@ -142,9 +143,54 @@ def _not_blank(value: str) -> str:
     return value
 
 
-#: Marks a field the platform could do without but `hs apply` 3.0.3 requires; the JSON
-#: Schema lists it as required (its presence is checked in `hydro_manifest.checks`).
-HS_REQUIRED: dict[str, Any] = {"x-hs-required": True}
+# ------------------------------------------------------------------ fields hs apply requires
+
+#: The key, in a field's JSON Schema extras, of `hs_required`'s declaration.
+HS_REQUIRED = "x-hs-required"
+
+
+def hs_required(rule: Rule, message: str, hint: str) -> dict[str, Any]:
+    """The one declaration of a field `hs apply` 3.0.3 requires although the docs or the
+    platform could do without it (`json_schema_extra=`): the document stage reports it
+    missing with `rule` (`missing_hs_fields`), and the JSON Schema lists it as required.
+    Message and hint may name `{key}`, the missing key, and `{owner}`, the key of the
+    object that lacks it."""
+    return {HS_REQUIRED: {"rule": rule.id, "message": message, "hint": hint}}
+
+
+def missing_hs_fields(model: type[BaseModel], value: Any, path: Path = ()) -> Iterator[Finding]:
+    """The fields declared with `hs_required` that the document leaves out (or null),
+    in the objects of `value` that are mappings."""
+    if not isinstance(value, dict):
+        return
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        child = value.get(key)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        declared = extra.get(HS_REQUIRED)
+        if isinstance(declared, dict) and child is None:
+            owner = str(path[-1]) if path else ""
+            message, hint = (str(declared[part]).format(key=key, owner=owner) for part in _TEXTS)
+            yield Finding(RULES[str(declared["rule"])], message, (*path, key), hint, Target.PARENT)
+        elif child is not None:
+            yield from _missing_below(info.annotation, child, (*path, key))
+
+
+_TEXTS = ("message", "hint")
+
+
+def _missing_below(annotation: Any, value: Any, path: Path) -> Iterator[Finding]:
+    annotation = _unwrap(annotation)
+    model = _as_model(annotation)
+    if model is not None:
+        yield from missing_hs_fields(model, value, path)
+    elif get_origin(annotation) is list and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _missing_below(get_args(annotation)[0], item, (*path, index))
+    elif get_origin(annotation) is dict and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _missing_below(get_args(annotation)[1], item, (*path, key))
+
 
 Integer = Annotated[int, Strict()]
 Number = Annotated[float, Strict()]

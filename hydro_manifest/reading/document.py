@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .. import spec
 from ..diagnostics import Finding, Path, Span, Target
 from ..kinds import KINDS, NAMES
-from ..kinds.base import canonical_keys, keys_of, model_at
+from ..kinds.base import canonical_keys, keys_of, missing_hs_fields, model_at
 from ..rules import RULES
 from ..suggest import closest, did_you_mean
 from .loader import (
@@ -141,6 +141,7 @@ def _validate(document: SourceDocument) -> DocumentOutcome:
     model, checks = KINDS[kind].model, KINDS[kind].checks
     outcome = DocumentOutcome(document.node, kind, name, None, findings)
     outcome.resource = _validate_model(model, document.node, value, outcome)
+    findings.extend(missing_hs_fields(model, value))
     for check in checks:
         findings.extend(check(value))
     return outcome

@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 
 from ... import spec
 from ...diagnostics import Finding, Path, Target
-from ...reading.rules import MISSING_HS_FIELD
 from ...suggest import did_you_mean
 from ..values import Check, Document, is_integer, mapping, sequence
 from . import kubernetes as k8s
@@ -32,16 +31,6 @@ from .rules import (
 )
 
 
-def _required(path: Path, what: str, hint: str) -> Finding:
-    return Finding(
-        MISSING_HS_FIELD,
-        f"missing `{path[-1]}` in {what}: `hs apply` 3.0.3 requires it",
-        path,
-        hint,
-        Target.PARENT,
-    )
-
-
 def _pod_affinity_terms(doc: Document) -> Iterator[tuple[Path, dict[str, object]]]:
     affinity = mapping(mapping(doc.get("pod")).get("affinity"))
     for kind in ("podAffinity", "podAntiAffinity"):
@@ -54,34 +43,6 @@ def _pod_affinity_terms(doc: Document) -> Iterator[tuple[Path, dict[str, object]
         for index, weighted in enumerate(sequence(rules.get(preferred))):
             term = mapping(weighted).get("podAffinityTerm")
             yield (*base, preferred, index, "podAffinityTerm"), mapping(term)
-
-
-def required_by_hs(doc: Document) -> Iterator[Finding]:
-    """Fields `hs apply` 3.0.3 requires although Kubernetes would default them."""
-    hpa = doc.get("hpa")
-    if isinstance(hpa, dict) and hpa.get("minReplicas") is None:
-        yield _required(("hpa", "minReplicas"), "hpa", "add `minReplicas: 1`")
-    resources = mapping(doc.get("container")).get("resources")
-    if isinstance(resources, dict) and resources.get("limits") is None:
-        yield _required(
-            ("container", "resources", "limits"),
-            "resources",
-            "add `limits:` with cpu and memory, e.g. `limits: {cpu: 500m, memory: 1Gi}`",
-        )
-    for index, toleration in enumerate(sequence(mapping(doc.get("pod")).get("tolerations"))):
-        if isinstance(toleration, dict) and toleration.get("operator") is None:
-            yield _required(
-                ("pod", "tolerations", index, "operator"),
-                "the toleration",
-                "add `operator: Equal` (with a value) or `operator: Exists`",
-            )
-    for path, term in _pod_affinity_terms(doc):
-        if term and term.get("labelSelector") is None:
-            yield _required(
-                (*path, "labelSelector"),
-                "the pod affinity term",
-                "add a `labelSelector` with matchLabels or matchExpressions",
-            )
 
 
 def replica_bounds(doc: Document) -> Iterator[Finding]:
@@ -405,7 +366,6 @@ def environment(doc: Document) -> Iterator[Finding]:
 
 
 CHECKS: tuple[Check, ...] = (
-    required_by_hs,
     replica_bounds,
     autoscaler_owns_replicas,
     name_in_urls,

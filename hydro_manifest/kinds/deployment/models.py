@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from ... import spec
-from ...reading.rules import EMPTY_VALUE
+from ...reading.rules import EMPTY_VALUE, MISSING_HS_FIELD
 from ...rules import Rule
 from ...suggest import did_you_mean
-from ..base import HS_REQUIRED, CamelModel, Integer, at_least, one_of, violation
+from ..base import CamelModel, Integer, at_least, hs_required, one_of, violation
 from . import kubernetes as k8s
 from .rules import (
     AFFINITY_WEIGHT,
@@ -36,6 +36,13 @@ from .rules import (
     TOLERATION_OPERATOR,
     TOPOLOGY_KEY,
 )
+
+
+def _hs_required(owner: str, hint: str) -> dict[str, Any]:
+    """A key `hs apply` 3.0.3 requires in `owner`, although Kubernetes would default it."""
+    return hs_required(
+        MISSING_HS_FIELD, f"missing `{{key}}` in {owner}: `hs apply` 3.0.3 requires it", hint
+    )
 
 
 def _configuration_name(name: str) -> str:
@@ -69,7 +76,7 @@ class HorizontalPodAutoscaler(CamelModel):
     min_replicas: Annotated[Integer, at_least(HPA_MIN_REPLICAS, 1, "minReplicas")] | None = Field(
         None,
         description="the fewest pods the autoscaler keeps; at least 1",
-        json_schema_extra=HS_REQUIRED,
+        json_schema_extra=_hs_required("hpa", "add `{key}: 1`"),
     )
     max_replicas: Annotated[Integer, at_least(HPA_MAX_REPLICAS, 1, "maxReplicas")] = Field(
         description="the most pods the autoscaler starts; at least minReplicas"
@@ -190,7 +197,10 @@ class ResourceRequirements(CamelModel):
     limits: dict[str, Quantity] | None = Field(
         None,
         description="the most of each resource the container may use, e.g. cpu: 500m",
-        json_schema_extra=HS_REQUIRED,
+        json_schema_extra=_hs_required(
+            "resources",
+            "add `{key}:` with cpu and memory, e.g. `{key}: {{cpu: 500m, memory: 1Gi}}`",
+        ),
     )
     requests: dict[str, Quantity] | None = Field(
         None, description="the resources reserved for the container, e.g. memory: 2Gi"
@@ -214,7 +224,13 @@ class Toleration(CamelModel):
     )
     operator: (
         Annotated[str, one_of(TOLERATION_OPERATOR, k8s.TOLERATION_OPERATORS, "operator")] | None
-    ) = Field(None, description="Equal or Exists", json_schema_extra=HS_REQUIRED)
+    ) = Field(
+        None,
+        description="Equal or Exists",
+        json_schema_extra=_hs_required(
+            "the toleration", "add `{key}: Equal` (with a value) or `{key}: Exists`"
+        ),
+    )
     value: LabelValue | None = Field(None, description="the taint value, for Equal")
     effect: Annotated[str, AfterValidator(_effect)] | None = Field(
         None, description="NoSchedule, PreferNoSchedule or NoExecute; empty for all"
@@ -272,7 +288,9 @@ class PodAffinityTerm(CamelModel):
     label_selector: LabelSelector | None = Field(
         None,
         description="the pods this term is about (hs 3.0.3 requires it)",
-        json_schema_extra=HS_REQUIRED,
+        json_schema_extra=_hs_required(
+            "the pod affinity term", "add a `{key}` with matchLabels or matchExpressions"
+        ),
     )
     namespaces: list[Namespace] | None = None
     topology_key: Annotated[str, AfterValidator(_topology_key)] = Field(

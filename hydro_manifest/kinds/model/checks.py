@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from ... import spec
 from ...diagnostics import Finding, Target
-from ...reading.rules import MISSING_HS_FIELD
 from ..values import Check, Document, mapping, sequence
 from .models import SAFE_NAME_LENGTH, servable_name_overflow, split_image_reference
 from .rules import (
@@ -15,9 +14,6 @@ from .rules import (
     EMPTY_SHAPE,
     FIELD_NAME,
     INSTALL_COMMAND_MULTILINE,
-    MISSING_CONTRACT,
-    MISSING_PAYLOAD,
-    MISSING_PROFILE,
     MODEL_NAME_LENGTH,
     PAYLOAD_GLOB,
     PAYLOAD_HIDDEN,
@@ -27,35 +23,6 @@ from .rules import (
 )
 
 _SECTIONS = ("inputs", "outputs")
-
-
-def required_by_hs(doc: Document) -> Iterator[Finding]:
-    """Fields `hs apply` 3.0.3 requires although the docs or the manager do not."""
-    if doc.get("payload") is None:
-        yield Finding(
-            MISSING_PAYLOAD,
-            "missing `payload`: `hs apply` 3.0.3 requires it (the docs say optional)",
-            ("payload",),
-            "list the model's files, e.g. `payload: [src/, requirements.txt]` (or `[]`)",
-            Target.PARENT,
-        )
-    if doc.get("contract") is None:
-        yield Finding(
-            MISSING_CONTRACT,
-            "missing `contract`: `hs apply` 3.x requires the model's inputs and outputs",
-            ("contract",),
-            "add `contract:` with `inputs:` and `outputs:`",
-            Target.PARENT,
-        )
-    settings = doc.get("monitoring-configuration")
-    if isinstance(settings, dict) and settings.get("batch-size") is None:
-        yield Finding(
-            MISSING_HS_FIELD,
-            "missing `batch-size`: `hs apply` 3.0.3 requires it in monitoring-configuration",
-            ("monitoring-configuration", "batch-size"),
-            "add `batch-size: 100` (the manager's default), or remove the section",
-            Target.PARENT,
-        )
 
 
 def name_length(doc: Document) -> Iterator[Finding]:
@@ -183,16 +150,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
         )
     for section, name, field in _fields(doc):
         path = ("contract", section, name)
-        shape = field.get("shape")
-        if shape is None:
-            yield Finding(
-                MISSING_HS_FIELD,
-                f"field '{path[-1]}' has no `shape`; `hs apply` 3.0.3 requires it",
-                (*path, "shape"),
-                "add `shape: scalar` or a list of dimensions",
-                Target.PARENT,
-            )
-        elif shape == []:
+        if field.get("shape") == []:
             yield Finding(
                 EMPTY_SHAPE,
                 "`shape: []` means a scalar",
@@ -200,16 +158,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
                 "write `shape: scalar`",
             )
         profile = field.get("profile")
-        if profile is None:
-            yield Finding(
-                MISSING_PROFILE,
-                f"field '{path[-1]}' has no `profile`; `hs apply` 3.0.3 requires it "
-                "(the docs say optional)",
-                (*path, "profile"),
-                "add a profile: numerical, categorical, text or image",
-                Target.PARENT,
-            )
-        elif (
+        if (
             isinstance(profile, str)
             and profile.lower() in spec.DOCUMENTED_PROFILES
             and profile != profile.lower()
@@ -240,7 +189,6 @@ def python_field_names(doc: Document) -> Iterator[Finding]:
 
 
 CHECKS: tuple[Check, ...] = (
-    required_by_hs,
     name_length,
     runtime_tag,
     payload_entries,

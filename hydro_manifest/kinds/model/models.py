@@ -9,10 +9,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, PlainValidator
 
 from ... import spec
-from ...reading.rules import EMPTY_VALUE
-from ...suggest import closest, did_you_mean
+from ...reading.rules import EMPTY_VALUE, MISSING_HS_FIELD
+from ...suggest import closest, did_you_mean, spoken
 from ..base import (
-    HS_REQUIRED,
     Integer,
     KebabModel,
     Metadata,
@@ -20,6 +19,7 @@ from ..base import (
     Number,
     Text,
     at_least,
+    hs_required,
     suggest_model_name,
     violation,
 )
@@ -29,6 +29,9 @@ from .rules import (
     FIELD_SHAPE,
     INSTALL_COMMAND_EMPTY,
     METRIC_OPERATOR,
+    MISSING_CONTRACT,
+    MISSING_PAYLOAD,
+    MISSING_PROFILE,
     MODEL_NAME,
     MODEL_NAME_IMAGE,
     MODEL_NAME_SERVICE,
@@ -404,17 +407,30 @@ def _some_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+_DOCUMENTED_PROFILES = spoken(spec.DOCUMENTED_PROFILES)
+
+
 class ContractField(KebabModel):
     """One input or output of a model: a tensor's shape, type and monitoring profile."""
 
     shape: Shape | None = Field(
-        None, description="`scalar`, or a list of dimensions where only the first may be -1"
+        None,
+        description="`scalar`, or a list of dimensions where only the first may be -1",
+        json_schema_extra=hs_required(
+            MISSING_HS_FIELD,
+            "field '{owner}' has no `{key}`; `hs apply` 3.0.3 requires it",
+            "add `shape: scalar` or a list of dimensions",
+        ),
     )
     type: DataType = Field(description="the data type, e.g. float32, int64, string, bool")
     profile: Profile | None = Field(
         None,
-        description="how the field is monitored: text, image, numerical or categorical",
-        json_schema_extra=HS_REQUIRED,
+        description=f"how the field is monitored: {_DOCUMENTED_PROFILES}",
+        json_schema_extra=hs_required(
+            MISSING_PROFILE,
+            "field '{owner}' has no `{key}`; `hs apply` 3.0.3 requires it (the docs say optional)",
+            f"add a profile: {_DOCUMENTED_PROFILES}",
+        ),
     )
 
 
@@ -479,7 +495,13 @@ class MonitoringConfiguration(KebabModel):
     """How requests are batched for monitoring."""
 
     batch_size: Annotated[Integer, at_least(BATCH_SIZE, 1, "batch-size")] | None = Field(
-        None, description="requests per monitoring batch (the manager's default is 100)"
+        None,
+        description="requests per monitoring batch (the manager's default is 100)",
+        json_schema_extra=hs_required(
+            MISSING_HS_FIELD,
+            "missing `{key}`: `hs apply` 3.0.3 requires it in monitoring-configuration",
+            "add `{key}: 100` (the manager's default), or remove the section",
+        ),
     )
 
 
@@ -498,7 +520,11 @@ class Model(KebabModel):
     payload: list[PayloadEntry] | None = Field(
         None,
         description="files and folders to add to the image, relative to this file",
-        json_schema_extra=HS_REQUIRED,
+        json_schema_extra=hs_required(
+            MISSING_PAYLOAD,
+            "missing `{key}`: `hs apply` 3.0.3 requires it (the docs say optional)",
+            "list the model's files, e.g. `payload: [src/, requirements.txt]` (or `[]`)",
+        ),
     )
     install_command: InstallCommand | None = Field(
         None, description="a command run while building the image, e.g. pip install"
@@ -508,7 +534,13 @@ class Model(KebabModel):
     )
     metadata: Metadata | None = Field(None, description="text shown on the Hydrosphere UI")
     contract: Contract | None = Field(
-        None, description="the model's inputs and outputs", json_schema_extra=HS_REQUIRED
+        None,
+        description="the model's inputs and outputs",
+        json_schema_extra=hs_required(
+            MISSING_CONTRACT,
+            "missing `{key}`: `hs apply` 3.x requires the model's inputs and outputs",
+            "add `{key}:` with `inputs:` and `outputs:`",
+        ),
     )
     monitoring: list[Metric] | None = Field(None, description="custom metrics")
     monitoring_configuration: MonitoringConfiguration | None = Field(
