@@ -27,7 +27,6 @@ from .runner import (
     run,
     stop_on_sigterm,
 )
-from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
@@ -54,7 +53,6 @@ __all__ = [
     "load_model",
     "load_text",
     "missing_paths",
-    "request_target",
     "resolve_file",
     "stop_on_sigterm",
     "validate_file",
@@ -156,48 +154,6 @@ def resolve_file(
     """
     options = Options(file_checks=True, remote=remote, s3_endpoint_url=s3_endpoint_url)
     return validate_file(path, options=options).references
-
-
-def request_target(paths: Sequence[str], name: str | None = None) -> tuple[Model, str]:
-    """The Model whose inputs a request sends, and the application name it is sent to.
-
-    Among the documents of `paths` (files, or folders searched as `lint_paths` does): the
-    Model or Application named `name`, else the first Application, else the first Model.
-    An Application's requests go to the first model of its first stage (its variants share
-    one signature). Raises LookupError, or ManifestError when the documents needed have
-    errors.
-    """
-    report = validate_paths(discover(paths).files, options=Options(file_checks=False))
-    models = {r.name: r for r in report.resources if r.kind == "Model"}
-    applications = {r.name: r for r in report.resources if r.kind == "Application"}
-    if name is not None and name not in models and name not in applications:
-        if any(d.name == name for d in report.documents):
-            raise ManifestError(report)
-        hint = did_you_mean(name, [*applications, *models])
-        raise LookupError(
-            f"no Model or Application named '{name}' in {', '.join(paths)}"
-            + (f"; {hint}" if hint else "")
-        )
-    chosen = name or next(iter(applications), None) or next(iter(models), None)
-    if chosen is None:
-        if report.failed():
-            raise ManifestError(report)
-        raise LookupError(f"no Model or Application in {', '.join(paths)}")
-    if chosen in applications:
-        application = applications[chosen]
-        if application.singular is not None:
-            reference: str | None = application.singular.model
-        else:
-            stages = application.pipeline or []
-            reference = stages[0][0].model if stages and stages[0] else None
-        first = reference.partition(":")[0] if reference else None
-        if first not in models:
-            raise LookupError(
-                f"the first stage of '{chosen}' runs '{first}', which is not among the files "
-                "given (add its manifest with --with)"
-            )
-        return models[first], chosen
-    return models[chosen], chosen
 
 
 def missing_paths(paths: Iterable[str]) -> list[str]:

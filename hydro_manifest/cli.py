@@ -6,6 +6,7 @@ import functools
 import os
 import signal
 import sys
+from dataclasses import replace
 from typing import Annotated, Any, TextIO
 
 # hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
@@ -102,6 +103,14 @@ def _color(value: str) -> str:
 
 
 _COLORS = ("auto", "always", "never")
+
+
+def _resolution_format(value: str) -> str:
+    if value.strip().lower() not in ("text", "json"):
+        raise typer.BadParameter(f"'{value}' is not one of text, json")
+    return value.strip().lower()
+
+
 StdinFilename = Annotated[
     str | None,
     typer.Option(
@@ -247,11 +256,15 @@ def validate(
 def resolve(
     paths: Paths = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = OutputFormat.TEXT,
+        str,
+        typer.Option(
+            "--format", "-f", metavar="text|json", parser=_resolution_format, help="Report format."
+        ),
+    ] = "text",
     stdin_filename: StdinFilename = None,
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Show what each payload entry and training data resolves to: path, kind, size, columns.
 
@@ -259,10 +272,15 @@ def resolve(
     """
     paths = _given(paths)
     _no_folders(paths)
-    options = api.Options(True, remote, s3_endpoint_url)
-    report = api.validate_paths(paths, stdin_filename=stdin_filename, options=options)
-    resolution_reporter_for(output, sys.stdout)(report, sys.stdout)
-    missing = any(r.exists is False or r.findings for r in report.references)
+    config = _config(config_file, paths)
+    options = replace(_options(config, False, remote, s3_endpoint_url, None), file_checks=True)
+    report = api.validate_paths(
+        paths, stdin_filename=stdin_filename, options=options, config=config
+    )
+    resolution_reporter_for(OutputFormat(output), sys.stdout)(report, sys.stdout)
+    from .reporters.resolution import problems
+
+    missing = any(r.exists is False for r in report.references) or problems(report)
     raise typer.Exit(1 if missing else 0)
 
 
@@ -515,7 +533,9 @@ def _target(path: str, with_paths: list[str] | None, name: str | None) -> tuple[
     _existing(paths)
     _no_folders([path])
     try:
-        return api.request_target(paths, name)
+        from .requests.target import request_target
+
+        return request_target(paths, name)
     except LookupError as error:
         raise _usage_error(str(error)) from None
     except api.ManifestError as error:

@@ -249,16 +249,33 @@ def _matches(selector: str, rule_id: str) -> bool:
 # ------------------------------------------------------------------ finding and reading
 
 
+@dataclass(frozen=True)
+class _Source:
+    """A configuration file, read once: its options and its text (for line numbers)."""
+
+    path: Path
+    options: Any
+    text: str
+
+
 def find(start: str) -> Path | None:
     """The configuration file nearest above `start` (a file or folder)."""
+    found = _find(start)
+    return found.path if found else None
+
+
+def _find(start: str) -> _Source | None:
     folder = Path(start).absolute()
     if not _is(folder, stat.S_ISDIR):
         folder = folder.parent
     for candidate in (folder, *folder.parents):
         for name in CONFIG_FILES:
             path = candidate / name
-            if _is(path, stat.S_ISREG) and (name != "pyproject.toml" or _has_tool_hydro(path)):
-                return path
+            if not _is(path, stat.S_ISREG):
+                continue
+            source = _read(path)
+            if name != "pyproject.toml" or source.options is not None:
+                return source
     return None
 
 
@@ -271,47 +288,50 @@ def _is(path: Path, kind: Callable[[int], bool]) -> bool:
         return False
 
 
-def _has_tool_hydro(path: Path) -> bool:
-    """Whether a pyproject.toml configures hydro; ConfigError when it cannot be read, as
-    then nobody can tell (ruff refuses a broken pyproject.toml too)."""
-    tool = _read_toml(path).get("tool", {})
-    return isinstance(tool, dict) and "hydro" in tool
-
-
 def load(path: str | os.PathLike[str] | None = None, *, start: str = ".") -> Config:
     """The configuration at `path`, or the one found from `start`, or the defaults."""
-    found = Path(path) if path is not None else find(start)
-    if found is None:
-        return Config()
-    if not found.is_file():
-        raise ConfigError(f"{found}: no such configuration file")
-    if found.name == "pyproject.toml" or found.suffix == ".toml":
-        data = _read_toml(found).get("tool", {}).get("hydro", {})
-        text = found.read_text(encoding="utf-8", errors="replace")
+    if path is None:
+        source = _find(start)
+    elif not Path(path).is_file():
+        raise ConfigError(f"{path}: no such configuration file")
     else:
-        data, text = _read_yaml(found)
+        source = _read(Path(path))
+    if source is None:
+        return Config()
     from pydantic import ValidationError
 
     try:
-        validated = _settings_model().model_validate(data)
+        validated = _settings_model().model_validate(source.options or {})
     except ValidationError as error:
-        raise ConfigError(_describe(found, text, error)) from None
+        raise ConfigError(_describe(source.path, source.text, error)) from None
     values = validated.model_dump()
     for name in ("select", "ignore", "exclude"):
         values[name] = tuple(values[name])
-    return Config(Settings(**values), found.parent.absolute(), found)
+    return Config(Settings(**values), source.path.parent.absolute(), source.path)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> _Source:
+    """A configuration file's options: a `.toml` file's `[tool.hydro]` (None when it has
+    none; ConfigError when it cannot be read, as then nobody can tell whether it
+    configures hydro, and ruff refuses a broken pyproject.toml too), or a YAML file's."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
+    if path.suffix == ".toml":
+        text = data.decode("utf-8", errors="replace")
+        tool = _parse_toml(path, text).get("tool", {})
+        return _Source(path, tool.get("hydro") if isinstance(tool, dict) else None, text)
+    return _Source(path, *_parse_yaml(path, data))
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
-        with open(path, "rb") as stream:
-            return tomllib.load(stream)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
@@ -319,14 +339,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{where}: invalid TOML: {message}") from None
 
 
-def _read_yaml(path: Path) -> tuple[dict[str, Any], str]:
+def _parse_yaml(path: Path, data: bytes) -> tuple[dict[str, Any], str]:
     from .reading.loader import decode
     from .reading.loader import load as load_yaml
 
-    try:
-        text, _ = decode(path.read_bytes())
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read it: {error.strerror or error}") from None
+    text, _ = decode(data)
     source = load_yaml(text)
     problems = [*source.findings, *(f for d in source.documents for f in d.findings)]
     if problems:

@@ -103,8 +103,10 @@ DEFAULT_VARIANT_WEIGHT = 100
 STAGE_WEIGHT_TOTAL = 100
 
 #: Name rules of the manager (NAME-1, NAME-3, NAME-4).
-MODEL_NAME_RE = re.compile(r"[a-z0-9_-]+")
-APPLICATION_NAME_RE = re.compile(r"[a-zA-Z0-9_-]+")
+MODEL_NAME_CHARACTERS = "a-z0-9_-"
+APPLICATION_NAME_CHARACTERS = "a-zA-Z0-9_-"
+MODEL_NAME_RE = re.compile(f"[{MODEL_NAME_CHARACTERS}]+")
+APPLICATION_NAME_RE = re.compile(f"[{APPLICATION_NAME_CHARACTERS}]+")
 RESERVED_DEPLOYMENT_CONFIGURATION_NAME = "hydrosphere_manager_default"
 #: The manager names each servable `<model>-<version>-<adjective>-<noun>` (`_` becomes `-`;
 #: manager `Servable.fullName`), and that name is a Kubernetes Service name: a DNS-1035

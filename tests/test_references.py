@@ -163,3 +163,18 @@ def test_plain_validation_does_not_import_boto3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout == "False False\n"
+
+
+def test_resolve_reads_the_configuration_as_validate_does(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "serving.yaml").write_text(MANIFEST.replace("data/train.csv", "data/other.csv"))
+    (root / "data" / "other.csv").write_text("years,income\n39,<=50K\n")  # no `age` column
+    noted = runner.invoke(app, ["resolve", str(root / "serving.yaml")])
+    assert "warning[HY221]" in noted.output
+    (root / ".hydro.yaml").write_text("ignore: [HY221]\n")
+    quiet = runner.invoke(app, ["resolve", str(root / "serving.yaml")])
+    assert "HY221" not in quiet.output and quiet.exit_code == 0
+    assert quiet.output.splitlines()[-1].endswith("0 findings")
+    (root / ".hydro.yaml").write_text("ignroe: [HY221]\n")
+    broken = runner.invoke(app, ["resolve", str(root / "serving.yaml")])
+    assert broken.exit_code == 2 and "unknown option 'ignroe'" in broken.stderr

@@ -251,7 +251,8 @@ ModelReference = Annotated[str, _checked(_model_reference)]
 
 def suggest_model_name(name: str) -> str:
     """A valid model name close to `name`: latin lowercase, other characters as `-`."""
-    return re.sub(r"[^a-z0-9_-]+", "-", transliterate(name).lower()).strip("-") or "model"
+    other = f"[^{spec.MODEL_NAME_CHARACTERS}]+"
+    return re.sub(other, "-", transliterate(name).lower()).strip("-") or "model"
 
 
 def one_of(rule: Rule, choices: tuple[str, ...], what: str) -> AfterValidator:

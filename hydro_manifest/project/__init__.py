@@ -386,6 +386,13 @@ class Interface:
     unresolved: tuple[str, ...]
 
 
+def entry_model(application: Summary) -> str | None:
+    """The model an application's requests go to: the first of its first stage (the
+    variants of a stage share one signature)."""
+    stages = application.stages
+    return stages[0][0].model.name if stages and stages[0] else None
+
+
 def interface(name: str, summaries: Iterable[Summary]) -> Interface | None:
     summaries = list(summaries)
     models = {s.name: s for s in summaries if s.kind == "Model" and s.name}

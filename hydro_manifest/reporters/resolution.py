@@ -58,11 +58,12 @@ def _summary(report: Report) -> str:
     return (
         f"{len(report.files)} file{'s' * (len(report.files) != 1)}, "
         f"{len(found)} reference{'s' * (len(found) != 1)}: {missing} missing, "
-        f"{unchecked} not checked, {len(_problems(report))} findings"
+        f"{unchecked} not checked, {len(problems(report))} findings"
     )
 
 
-def _problems(report: Report) -> list[Any]:
+def problems(report: Report) -> list[Any]:
+    """The findings about what the manifests point at (as the configuration leaves them)."""
     return [d for d in report.diagnostics if d.rule in _REFERENCE_RULES]
 
 
@@ -77,7 +78,7 @@ def write_plain(report: Report, stream: TextIO) -> None:
         for row in [_HEADERS, *rows]:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
             stream.write("  " + "  ".join(cells).rstrip() + "\n")
-    for diagnostic in _problems(report):
+    for diagnostic in problems(report):
         stream.write(format_line(diagnostic) + "\n")
     stream.write(_summary(report) + "\n")
 
@@ -94,7 +95,7 @@ def write_rich(report: Report, stream: TextIO) -> None:
         for reference in file.references:
             table.add_row(*_row(reference), style=_row_style(reference))
         console.print(table)
-    for diagnostic in _problems(report):
+    for diagnostic in problems(report):
         console.print(format_line(diagnostic), style=_STYLE[diagnostic.severity])
     console.print(_summary(report))
 
@@ -114,7 +115,7 @@ def write_json(report: Report, stream: TextIO) -> None:
             {"file": undecodable_escaped(f.file), "references": [r.to_json() for r in f.references]}
             for f in report.files
         ],
-        "diagnostics": [d.to_json() for d in _problems(report)],
+        "diagnostics": [d.to_json() for d in problems(report)],
     }
     json.dump(data, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import spec
 from ..diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic, file_diagnostic
 from ..reading.loader import load, locate
 from ..report import DocumentInfo, FileReport, Report
@@ -41,12 +42,11 @@ INTEGER_RANGES: dict[str, tuple[int, int]] = {
     **{f"qint{b}": (-(2 ** (b - 1)), 2 ** (b - 1) - 1) for b in (8, 16, 32)},
     **{f"quint{b}": (0, 2**b - 1) for b in (8, 16)},
 }
-#: The largest finite value of each floating-point type (complex: of each part).
+#: The largest finite value of each floating-point type (complex: of each part), by the
+#: type's canonical name (`half` and `double` are spelled `float16` and `float64`).
 FLOAT_LIMITS: dict[str, float] = {
-    "half": 65504.0,
     "float16": 65504.0,
     "float32": 3.4028234663852886e38,
-    "double": 1.7976931348623157e308,
     "float64": 1.7976931348623157e308,
     "complex64": 3.4028234663852886e38,
     "complex128": 1.7976931348623157e308,
@@ -282,10 +282,10 @@ def _check_leaf(value: Any, field: ContractField, path: Path) -> Iterator[_Probl
                 f"{_number(value)} is outside the range of {kind} ({low} to {high})",
                 path,
             )
-    elif kind in FLOAT_LIMITS and math.isfinite(value) and abs(value) > FLOAT_LIMITS[kind]:
-        yield _Problem(
-            REQUEST_RANGE, f"{value} is beyond the largest {kind} ({FLOAT_LIMITS[kind]:g})", path
-        )
+    else:
+        limit = FLOAT_LIMITS.get(spec.TYPE_SYNONYMS.get(kind, kind))
+        if limit is not None and math.isfinite(value) and abs(value) > limit:
+            yield _Problem(REQUEST_RANGE, f"{value} is beyond the largest {kind} ({limit:g})", path)
 
 
 def _wrong_type(value: Any, kind: str, name: str) -> str | None:

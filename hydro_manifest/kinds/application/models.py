@@ -18,7 +18,8 @@ def _application_name(name: str) -> str:
     if not name.strip():
         raise violation(EMPTY_VALUE, "the application name is empty", "name the application")
     if not spec.APPLICATION_NAME_RE.fullmatch(name):
-        better = re.sub(r"[^a-zA-Z0-9_-]+", "-", transliterate(name)).strip("-") or "app"
+        other = f"[^{spec.APPLICATION_NAME_CHARACTERS}]+"
+        better = re.sub(other, "-", transliterate(name)).strip("-") or "app"
         raise violation(
             APPLICATION_NAME,
             f"application name '{name}' may only contain latin letters, digits, '-' and '_'",
