@@ -340,8 +340,8 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
 
 
 def _parse_yaml(path: Path, data: bytes) -> tuple[dict[str, Any], str]:
-    from .reading.loader import decode
     from .reading.loader import load as load_yaml
+    from .reading.text import decode
 
     text, _ = decode(data)
     source = load_yaml(text)

@@ -27,8 +27,9 @@ from .kinds.model.files import Reference, check_csv, references, resolve_local
 from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
-from .reading.loader import SourceDocument, SourceFile, decode, load, strip_bom
+from .reading.loader import SourceDocument, SourceFile, load
 from .reading.rules import FILE_TOO_LARGE, READ_ERROR
+from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport, Report
 from .rules import INTERNAL_ERROR
 

@@ -25,19 +25,8 @@ from ..kinds import KINDS, NAMES
 from ..kinds.base import canonical_keys, keys_of, missing_hs_fields, model_at
 from ..rules import RULES
 from ..suggest import closest, did_you_mean
-from .loader import (
-    BOOL,
-    FLOAT,
-    INT,
-    TIMESTAMP,
-    SourceDocument,
-    find_node,
-    is_plain,
-    locate,
-    span_of,
-    text_survives,
-    yaml_type_word,
-)
+from .loader import SourceDocument, is_plain, text_survives, yaml_type_word
+from .positions import find_node, locate, span_of
 from .rules import (
     DUPLICATE_KEY,
     EMPTY_VALUE,
@@ -54,6 +43,7 @@ from .rules import (
     UNSUPPORTED_TAG,
     WRONG_TYPE,
 )
+from .tags import BOOL, FLOAT, INT, TIMESTAMP
 
 _MAX_REPAIRS = 4
 

@@ -5,15 +5,14 @@ carry start and end marks. Instead of PyYAML's constructor, `_Builder` walks tho
 once, building plain Python values with YAML 1.1 semantics (what `hs apply` sees) and
 reporting what a manifest must not contain: duplicate keys, non-text keys, tags outside
 the core schema, runaway aliases. The nodes are kept, so any path into the value can be
-turned back into a position (`find_node`, `span_of`) only when a finding needs one.
+turned back into a position (`reading.positions`) only when a finding needs one. The text
+is made readable first (`reading.text`); syntax errors are explained by `reading.syntax`.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -23,23 +22,22 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Finding, Path, PathElement, Span, Target
+from .positions import span_of
 from .rules import (
     ALIAS_EXPANSION,
-    BYTE_ORDER_MARK,
     DUPLICATE_KEY,
     EMPTY_DOCUMENT,
-    ENCODING,
-    INNER_BYTE_ORDER_MARK,
     NESTING_TOO_DEEP,
     NO_DOCUMENTS,
     NON_STRING_KEY,
     NUL_CHARACTER,
     QUOTE_IT,
-    UNICODE_SPACE_INDENT,
     UNSUPPORTED_TAG,
     WRONG_TYPE,
-    YAML_SYNTAX,
 )
+from .syntax import syntax_finding
+from .tags import BOOL, CORE, FLOAT, INT, MAP, MERGE, NULL, SEQ, STR, TIMESTAMP, VALUE
+from .text import readable
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -80,11 +78,6 @@ class _Loader(_BaseLoader):
         return None
 
 
-_TAG = "tag:yaml.org,2002:"
-STR, INT, FLOAT, BOOL, NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
-TIMESTAMP, MERGE, VALUE = _TAG + "timestamp", _TAG + "merge", _TAG + "value"
-MAP, SEQ = _TAG + "map", _TAG + "seq"
-
 #: Nodes an alias may add to one document before it counts as an expansion bomb.
 ALIAS_EXPANSION_LIMIT = 100_000
 #: No manifest nests deeper; deeper input is generated or hostile.
@@ -108,13 +101,6 @@ _TYPE_WORDS = {
     NULL: "null",
     TIMESTAMP: "a date",
 }
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
-)
 
 
 @dataclass
@@ -155,118 +141,13 @@ def text_survives(value: Any, text: str) -> bool:
     return isinstance(value, int | float) and str(value) == text
 
 
-def _span(node: Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    if end.line == start.line and end.column <= start.column:
-        return Span(start.line + 1, start.column + 1, start.line + 1, start.column + 2)
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
-def span_of(node: Node) -> Span:
-    """Where a node is, as a span of the original file."""
-    return _span(node)
-
-
-#: What YAML counts as a line break, and so what libyaml's line numbers count.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-
-
-def point(text: str, offset: int) -> Span:
-    """A one-character span at a character offset of `text`, in lines as YAML counts them."""
-    line, start = 0, 0
-    for found in _LINE_BREAK.finditer(text, 0, offset):
-        line, start = line + 1, found.end()
-    column = offset - start
-    return Span(line + 1, column + 1, line + 1, column + 2)
-
-
-# ------------------------------------------------------------------ decoding
-
-
-def decode(data: bytes) -> tuple[str, list[Finding]]:
-    """Decode a file's bytes as UTF-8, reporting a byte-order mark or bytes that are not."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), [_bom_finding()]
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            text = data[len(bom) :].decode(codec, "replace")
-            return text, [
-                Finding(
-                    ENCODING,
-                    f"the file is {name} (it starts with a {name} byte-order mark); "
-                    "`hs apply` reads UTF-8",
-                    hint="re-save the file as UTF-8",
-                    span=Span(1, 1, 1, 2),
-                )
-            ]
-    if _looks_like_utf16(data):
-        codec = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-        return data.decode(codec, "replace"), [
-            Finding(
-                ENCODING,
-                "the file is UTF-16 without a byte-order mark; `hs apply` reads UTF-8",
-                hint="re-save the file as UTF-8",
-                span=Span(1, 1, 1, 2),
-            )
-        ]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as error:
-        text = data.decode("utf-8", "replace")
-        prefix = data[: error.start].decode("utf-8", "replace")
-        bad = data[error.start : error.end].hex(" ")
-        return text, [
-            Finding(
-                ENCODING,
-                f"the file is not UTF-8: byte {bad} at offset {error.start} is not valid UTF-8",
-                hint="re-save the file as UTF-8 (it looks like Latin-1 or a Windows code page)",
-                span=point(prefix + "\ufffd", len(prefix)),
-            )
-        ]
-
-
-def _looks_like_utf16(data: bytes) -> bool:
-    """ASCII text saved as UTF-16: every other byte of its start is a NUL."""
-    head = data[:64]
-    if len(head) < 4 or len(head) % 2:
-        head = head[: len(head) // 2 * 2]
-    if len(head) < 4:
-        return False
-    evens, odds = head[0::2], head[1::2]
-    return (odds.count(0) == len(odds) and 0 not in evens) or (
-        evens.count(0) == len(evens) and 0 not in odds
-    )
-
-
-def strip_bom(text: str) -> tuple[str, list[Finding]]:
-    """The same check for text that was decoded elsewhere."""
-    if text.startswith("\ufeff"):
-        return text[1:], [_bom_finding()]
-    return text, []
-
-
-def _bom_finding() -> Finding:
-    return Finding(
-        BYTE_ORDER_MARK,
-        "the file starts with a UTF-8 byte-order mark",
-        hint="save the file as UTF-8 without BOM",
-        span=Span(1, 1, 1, 2),
-    )
-
-
 # ------------------------------------------------------------------ loading
 
 
 def load(text: str) -> SourceFile:
     """Compose every document of `text` and build its value; never raises on bad YAML."""
     documents: list[SourceDocument] = []
-    findings: list[Finding] = []
-    if "\ufeff" in text:  # files joined with `cat`: reported, then read as if it were not there
-        findings.extend(_inner_byte_order_marks(text))
-        text = text.replace("\ufeff", "")
-    if not text.isascii() and _ODD_INDENT.search(text):  # reported, then read as meant
-        findings.extend(_odd_indents(text))
-        text = _ODD_INDENT.sub(lambda m: " " * len(m.group()), text)
+    text, findings = readable(text)
     too_deep = _find_too_deep(text) if _nesting_bound(text) > _COMPOSE_SAFE_DEPTH else None
     may_hold_nul = _NUL_ESCAPE.search(text) is not None
     loader = _Loader(text)
@@ -280,7 +161,7 @@ def load(text: str) -> SourceFile:
             documents.append(_document(index, node, text, may_hold_nul))
             index += 1
     except yaml.YAMLError as error:
-        findings.append(_syntax_finding(error, text))
+        findings.append(syntax_finding(error, text))
     finally:
         loader.dispose()
     if not documents and not findings:
@@ -293,46 +174,6 @@ def load(text: str) -> SourceFile:
             )
         )
     return SourceFile(text, documents, findings)
-
-
-#: The indentation of a line that holds a space YAML does not count as one (a no-break
-#: space pasted from a web page or a word processor).
-_UNICODE_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_ODD_INDENT = re.compile(f"^[ ]*[{_UNICODE_SPACES}][ {_UNICODE_SPACES}]*", re.MULTILINE)
-
-
-def _odd_indents(text: str) -> list[Finding]:
-    found = []
-    for match in _ODD_INDENT.finditer(text):
-        offset = match.start() + len(match.group()) - len(match.group().lstrip(" "))
-        character = text[offset]
-        name = unicodedata.name(character, "space").lower()
-        article = "an" if name[0] in "aeiou" else "a"
-        span = point(text, offset)
-        found.append(
-            Finding(
-                UNICODE_SPACE_INDENT,
-                f"this line is indented with {article} {name} (U+{ord(character):04X}) at column "
-                f"{span.column}: YAML indents with plain spaces only, so `hs apply` reads "
-                "it as part of the key",
-                hint="replace the indentation with plain spaces",
-                span=span,
-            )
-        )
-    return found
-
-
-def _inner_byte_order_marks(text: str) -> list[Finding]:
-    return [
-        Finding(
-            INNER_BYTE_ORDER_MARK,
-            "an invisible byte-order mark (U+FEFF) inside the file, as when files are joined "
-            "with `cat`: `hs apply` reads the key after it as another key (`\\ufeffkind`)",
-            hint="delete it; save each file as UTF-8 without BOM before joining them",
-            span=point(text, found.start()),
-        )
-        for found in re.finditer("\ufeff", text)
-    ]
 
 
 def _document(index: int, node: Node, text: str, may_hold_nul: bool = False) -> SourceDocument:
@@ -391,7 +232,7 @@ def _nul_characters(root: Node) -> list[Finding]:
                 path=path,
                 hint="remove the escape that writes it (`\\0`, `\\x00` or `\\u0000`)",
                 target=target,
-                span=_span(scalar),
+                span=span_of(scalar),
             )
         )
     return found
@@ -479,7 +320,7 @@ class _Builder:
                     "an alias refers to the block that contains it, so the document never ends",
                     path=tuple(self.path),
                     hint="an anchored block cannot use its own alias",
-                    span=_span(node),
+                    span=span_of(node),
                 )
             )
         value, size = seen
@@ -493,7 +334,7 @@ class _Builder:
                     f"{ALIAS_EXPANSION_LIMIT:,} nodes",
                     path=tuple(self.path),
                     hint="this looks like a 'billion laughs' file; reuse blocks less deeply",
-                    span=_span(node),
+                    span=span_of(node),
                 )
             )
         return value
@@ -516,7 +357,7 @@ class _Builder:
                     "valid one, so the YAML loader of `hs apply` crashes on it",
                     path=tuple(self.path),
                     hint=f"quote it: '{node.value}'",
-                    span=_span(node),
+                    span=span_of(node),
                 )
             )
             return node.value
@@ -529,11 +370,11 @@ class _Builder:
             )
             hint = "quote it: '='"
         else:
-            tag = node.tag.replace(_TAG, "!!", 1) if node.tag.startswith(_TAG) else node.tag
+            tag = node.tag.replace(CORE, "!!", 1) if node.tag.startswith(CORE) else node.tag
             message = f"tag `{tag}` is outside the YAML core schema; it is not read"
             hint = "remove the tag; manifests hold plain text, numbers, lists and mappings"
         self.findings.append(
-            Finding(UNSUPPORTED_TAG, message, path=tuple(self.path), hint=hint, span=_span(node))
+            Finding(UNSUPPORTED_TAG, message, path=tuple(self.path), hint=hint, span=span_of(node))
         )
 
     def check_collection_tag(self, node: Node) -> None:
@@ -600,7 +441,7 @@ class _Builder:
                             path=(*self.path, node.value),
                             hint=f"quote it: '{node.value}':",
                             target=Target.KEY,
-                            span=_span(node),
+                            span=span_of(node),
                         )
                     )
                 return str(node.value)
@@ -613,7 +454,7 @@ class _Builder:
                 f"{what}: keys must be text",
                 path=tuple(self.path),
                 hint="name the key, and quote it if it looks like a number or null",
-                span=_span(node),
+                span=span_of(node),
             )
         )
         return None
@@ -628,7 +469,7 @@ class _Builder:
                 path=(*self.path, key),
                 hint="rename or remove one of them",
                 target=Target.KEY,
-                span=_span(second),
+                span=span_of(second),
             )
         )
 
@@ -644,7 +485,7 @@ class _Builder:
                         "`<<` merges mappings only, and this is not one",
                         path=tuple(self.path),
                         hint="write `<<: *anchor` where the anchor names a mapping",
-                        span=_span(source),
+                        span=span_of(source),
                     )
                 )
                 continue
@@ -706,146 +547,3 @@ def _find_too_deep(text: str) -> tuple[int, Any] | None:
     finally:
         loader.dispose()
     return None
-
-
-# ------------------------------------------------------------------ syntax errors
-
-#: libyaml's problem texts, with what they mean to someone editing a manifest.
-_SYNTAX_MESSAGES: tuple[tuple[str, str, str | None], ...] = (
-    (
-        "mapping values are not allowed",
-        "a `:` where no key can start: a value that contains `: ` or a line indented too far",
-        "quote a value that contains `: `, or align this line with the keys above it",
-    ),
-    (
-        "did not find expected key",
-        "this line is not aligned with the keys of its mapping",
-        "indent it exactly as far as the keys next to it",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "a `[` list is not closed",
-        "close the list with `]` (the list starts at {context})",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "a `{` mapping is not closed",
-        "close the mapping with `}` (the mapping starts at {context})",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "this line is not aligned with the items of its list",
-        "indent it exactly as far as the `-` of the other items",
-    ),
-    (
-        "expected <block end>",
-        "this line is indented differently from what came before",
-        "indent it as far as the keys or items it belongs with",
-    ),
-    (
-        "found undefined alias",
-        "an alias names an anchor that is not defined before it",
-        "define `&name` before using `*name`",
-    ),
-    ("found duplicate anchor", "two anchors have the same name", "rename one of the anchors"),
-)
-
-
-def _character_offset(text: str, position: int) -> int:
-    """libyaml reports where it stopped reading in bytes of UTF-8; the text counts characters."""
-    if _BaseLoader is not getattr(yaml, "CSafeLoader", None):
-        return position
-    return len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
-
-
-def _syntax_finding(error: yaml.YAMLError, text: str) -> Finding:
-    if isinstance(error, yaml.reader.ReaderError):
-        character = error.character
-        shown = f"#x{character:04x}" if isinstance(character, int) else repr(character)
-        return Finding(
-            YAML_SYNTAX,
-            f"character {shown} is not allowed in YAML",
-            hint="remove it; a NUL byte usually means a binary or UTF-16 file",
-            span=point(text, _character_offset(text, error.position)),
-        )
-    assert isinstance(error, yaml.MarkedYAMLError)
-    mark = error.problem_mark or error.context_mark
-    problem = (error.problem or error.context or "invalid YAML").strip()
-    context = error.context_mark
-    where = f"line {context.line + 1}, column {context.column + 1}" if context else "above"
-    message, hint = f"invalid YAML: {problem}", None
-    char = text[mark.index] if mark is not None and mark.index < len(text) else ""
-    if "tab character" in problem or ("cannot start any token" in problem and char == "\t"):
-        message, hint = (
-            "a tab character: YAML indents with spaces only",
-            "replace the tab with spaces",
-        )
-    elif "found unexpected end of stream" in problem and "quoted scalar" in (error.context or ""):
-        message = "a quoted value is not closed"
-        hint = f"close the quote that opens at {where}"
-    else:
-        for needle, better, better_hint in _SYNTAX_MESSAGES:
-            if needle in problem:
-                message = better
-                hint = better_hint.replace("{context}", where) if better_hint else None
-                break
-    if mark is None:
-        span = Span(1, 1, 1, 2)
-    else:
-        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
-    return Finding(YAML_SYNTAX, message, hint=hint, span=span)
-
-
-# ------------------------------------------------------------------ positions
-
-
-def find_node(root: Node, path: Path) -> tuple[Node | None, Node]:
-    """The key node and value node at `path`, or the deepest ones found on the way."""
-    key: Node | None = None
-    node = root
-    for element in path:
-        child = _child(node, element)
-        if child is None:
-            break
-        key, node = child
-    return key, node
-
-
-def _child(node: Node, element: PathElement) -> tuple[Node | None, Node] | None:
-    if isinstance(node, SequenceNode):
-        if isinstance(element, int) and 0 <= element < len(node.value):
-            return None, node.value[element]
-        return None
-    if not isinstance(node, MappingNode):
-        return None
-    merges = []
-    for key, value in reversed(node.value):
-        if isinstance(key, ScalarNode):
-            if key.tag == MERGE:
-                merges.append(value)
-            elif key.value == element:
-                return key, value
-    for merged in reversed(merges):
-        for source in merged.value if isinstance(merged, SequenceNode) else [merged]:
-            found = _child(source, element)
-            if found is not None:
-                return found
-    return None
-
-
-def locate(root: Node, path: Path, target: Target) -> Span:
-    """Where a finding at `path` points: a key, a value, or the mapping lacking a key."""
-    if target is Target.PARENT:
-        key, node = find_node(root, path[:-1])
-        return _span(key) if key is not None else _first_line(node)
-    key, node = find_node(root, path)
-    if target is Target.KEY and key is not None:
-        return _span(key)
-    return _span(node)
-
-
-def _first_line(node: Node) -> Span:
-    """A mapping spans many lines; point at its first key instead."""
-    if isinstance(node, MappingNode) and node.value:
-        return _span(node.value[0][0])
-    return _span(node)

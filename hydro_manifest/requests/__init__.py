@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import spec
 from ..diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic, file_diagnostic
-from ..reading.loader import load, locate
+from ..reading.loader import load
+from ..reading.positions import locate
 from ..report import DocumentInfo, FileReport, Report
 from ..rules import Rule
 from ..suggest import did_you_mean
