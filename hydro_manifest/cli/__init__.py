@@ -1,0 +1,432 @@
+"""The `hydro` command: parses options, calls the library, prints, sets the exit code.
+
+The commands are here; `options` declares the options they share, `running` what they do
+with them (configuration, thresholds, reports, exit codes)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import replace
+from typing import Annotated, Any
+
+# hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer
+
+from .. import __version__, api
+from ..diagnostics import printable
+from ..kinds import NAMES as KINDS
+from ..report import ExitCode
+from ..reporters import (
+    OutputFormat,
+    reporter_for,
+    resolution_reporter_for,
+    write_file,
+)
+from ..reporters.progress import ProgressBar
+from ..rules import Rule, Severity, all_rules, find_rule
+from ..suggest import did_you_mean
+from .options import (
+    Color,
+    ConfigFile,
+    ExitZero,
+    FailOn,
+    Formats,
+    Ignore,
+    LintPaths,
+    MaxFileSize,
+    NoFileChecks,
+    OutputFile,
+    Paths,
+    Remote,
+    ResolutionFormat,
+    S3EndpointUrl,
+    Select,
+    StdinFilename,
+    Strict,
+    TargetName,
+    WithPaths,
+)
+from .running import (
+    STOPPED,
+    check_options,
+    configuration,
+    existing,
+    failing_threshold,
+    given,
+    no_folders,
+    outputs_of,
+    stop,
+    usage_error,
+    write_reports,
+)
+
+# typer 0.29 labels each argument with its Python type in --help (`PATH <list[str]>`);
+# a reader of `hydro validate --help` needs the metavar and the text, not the annotation.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+app = typer.Typer(
+    name="hydro",
+    help="Validate Hydrosphere resource definitions (Model, Application, "
+    "DeploymentConfiguration) before `hs apply` does.",
+    add_completion=True,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hydro {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Validate Hydrosphere resource definitions before `hs apply` does."""
+
+
+@app.command()
+def validate(
+    paths: Paths = None,
+    formats: Formats = None,
+    output_file: OutputFile = None,
+    strict: Strict = False,
+    fail_on: FailOn = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    exit_zero: ExitZero = False,
+    color: Color = "auto",
+    stdin_filename: StdinFilename = None,
+    no_file_checks: NoFileChecks = False,
+    remote: Remote = False,
+    s3_endpoint_url: S3EndpointUrl = None,
+    config_file: ConfigFile = None,
+    max_file_size: MaxFileSize = None,
+) -> None:
+    """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
+
+    Exit codes: 0 no finding at or above the threshold, 1 findings, 2 usage error,
+    3 internal error.
+    """
+    paths = given(paths)
+    no_folders(paths)
+    config = configuration(config_file, paths, select, ignore, exit_zero)
+    threshold = failing_threshold(fail_on, strict, config)
+    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
+    outputs = outputs_of(formats, output_file)
+    report = api.validate_paths(
+        paths, stdin_filename=stdin_filename, options=options, config=config
+    )
+    write_reports(report, outputs, threshold, color)
+    stop(report, threshold, config.exit_zero)
+
+
+@app.command()
+def resolve(
+    paths: Paths = None,
+    output: ResolutionFormat = "text",
+    stdin_filename: StdinFilename = None,
+    remote: Remote = False,
+    s3_endpoint_url: S3EndpointUrl = None,
+    config_file: ConfigFile = None,
+) -> None:
+    """Show what each payload entry and training data resolves to: path, kind, size, columns.
+
+    Exit codes: 0 everything was found, 1 something is missing or unreadable, 2 usage error.
+    """
+    paths = given(paths)
+    no_folders(paths)
+    config = configuration(config_file, paths)
+    options = replace(check_options(config, False, remote, s3_endpoint_url, None), file_checks=True)
+    report = api.validate_paths(
+        paths, stdin_filename=stdin_filename, options=options, config=config
+    )
+    resolution_reporter_for(OutputFormat(output), sys.stdout)(report, sys.stdout)
+    from ..reporters.resolution import problems
+
+    missing = any(r.exists is False for r in report.references) or problems(report)
+    raise typer.Exit(1 if missing else 0)
+
+
+@app.command()
+def lint(
+    paths: LintPaths = None,
+    formats: Formats = None,
+    output_file: OutputFile = None,
+    strict: Strict = False,
+    fail_on: FailOn = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    exit_zero: ExitZero = False,
+    color: Color = "auto",
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
+    ] = None,
+    list_files: Annotated[
+        bool, typer.Option("--list-files", help="Print the files that would be linted, and stop.")
+    ] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Succeed when no manifest is found.")
+    ] = False,
+    no_file_checks: NoFileChecks = False,
+    remote: Remote = False,
+    s3_endpoint_url: S3EndpointUrl = None,
+    stdin_filename: StdinFilename = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes to use, at most the CPUs [default: the CPUs]."
+        ),
+    ] = None,
+    config_file: ConfigFile = None,
+    max_file_size: MaxFileSize = None,
+    explain_app: Annotated[
+        str | None,
+        typer.Option(
+            "--explain-app",
+            metavar="NAME",
+            help="Show what the application NAME takes and returns, from its stages' models.",
+        ),
+    ] = None,
+) -> None:
+    """Lint a repository: every manifest's checks, and the checks across them (references,
+    pipeline stages that must fit, duplicate names). Other YAML is skipped.
+
+    Exit codes: 0 no finding at or above the threshold, 1 findings (or no manifest found),
+    2 usage error, 3 internal error.
+    """
+    paths = paths or ["."]
+    config = configuration(config_file, paths, select, ignore, exit_zero)
+    if list_files:
+        for file in api.list_files(paths, config=config, exclude=exclude or ()):
+            typer.echo(file)
+        return
+    threshold = failing_threshold(fail_on, strict, config)
+    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
+    outputs = outputs_of(formats, output_file)
+    cpus = api.available_cpus()
+    if jobs is not None and jobs > cpus:
+        typer.echo(f"hydro: --jobs {jobs} capped at the {cpus} CPUs available", err=True)
+    with ProgressBar(color) as progress:
+        report = api.lint_paths(
+            paths,
+            config=config,
+            exclude=exclude or (),
+            options=options,
+            stdin_filename=stdin_filename,
+            processes=jobs,
+            progress=progress,
+        )
+    if explain_app is not None:
+        _explain_app(explain_app, report)
+    write_reports(report, outputs, threshold, color)
+    if not report.files and not allow_empty and not report.interrupted:
+        skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
+        typer.echo(
+            f"hydro: no Hydrosphere manifest found in {printable(', '.join(paths))}{skipped}; "
+            "use --allow-empty if that is expected",
+            err=True,
+        )
+        raise typer.Exit(0 if config.exit_zero else 1)
+    stop(report, threshold, config.exit_zero)
+
+
+def _explain_app(name: str, report: api.Report) -> None:
+    from ..project import interface
+    from ..reporters.interface import write_interface
+
+    found = interface(name, report.summaries)
+    if found is None:
+        names = [s.name for s in report.summaries if s.kind == "Application" and s.name]
+        hint = did_you_mean(name, names)
+        message = f"no Application '{name}' among the linted files"
+        raise usage_error(message + (f"; {hint}" if hint else ""))
+    write_interface(found, sys.stdout)
+
+
+def _target(path: str, with_paths: list[str] | None, name: str | None) -> tuple[Any, str]:
+    paths = [path, *(with_paths or [])]
+    existing(paths)
+    no_folders([path])
+    try:
+        from ..requests.target import request_target
+
+        return request_target(paths, name)
+    except LookupError as error:
+        raise usage_error(str(error)) from None
+    except api.ManifestError as error:
+        reporter_for(OutputFormat.TEXT, sys.stderr)(error.report, sys.stderr)
+        typer.echo("hydro: fix the manifest first", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def sample(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="A manifest file.")],
+    name: TargetName = None,
+    with_paths: WithPaths = None,
+    seed: Annotated[int, typer.Option("--seed", help="Another seed, another body.")] = 0,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, help="How many entries a -1 dimension gets.")
+    ] = 1,
+    output: Annotated[
+        str, typer.Option("--format", "-f", metavar="json|curl", help="A body, or a curl command.")
+    ] = "json",
+    url: Annotated[
+        str | None, typer.Option("--url", help="The cluster, for --format curl.")
+    ] = None,
+) -> None:
+    """Print a request body for a Model or an Application, from its contract."""
+    import json
+    import shlex
+
+    from ..requests import sample_request
+
+    if output not in ("json", "curl"):
+        raise usage_error(f"unknown format '{output}' (valid formats: json, curl)")
+    if output == "curl" and not url:
+        raise usage_error("--format curl needs --url, e.g. --url https://hydro.example.com")
+    model, application = _target(path, with_paths, name)
+    body = sample_request(model, seed=seed, batch=batch)
+    if output == "json":
+        typer.echo(json.dumps(body, indent=2))
+        return
+    endpoint = f"{str(url).rstrip('/')}/gateway/application/{application}"
+    typer.echo(
+        f"curl -X POST -H 'Content-Type: application/json' "
+        f"--data {shlex.quote(json.dumps(body))} {shlex.quote(endpoint)}"
+    )
+
+
+@app.command("check-request")
+def check_request(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="A manifest file.")],
+    request: Annotated[
+        str, typer.Argument(metavar="REQUEST.json", help="The request body; `-` reads stdin.")
+    ],
+    name: TargetName = None,
+    with_paths: WithPaths = None,
+    outputs: Annotated[
+        bool, typer.Option("--outputs", help="Check a response against the outputs instead.")
+    ] = False,
+    formats: Formats = None,
+    output_file: OutputFile = None,
+) -> None:
+    """Check a request body (or a response) against a contract: fields, types, ranges, shapes.
+
+    Exit codes: 0 the body fits, 1 findings, 2 usage error.
+    """
+    from ..requests import check_request as check
+
+    model, _ = _target(path, with_paths, name)
+    report_outputs = outputs_of(formats, output_file)
+    if request == api.STDIN:
+        body, filename = sys.stdin.buffer.read(), "-"
+    else:
+        existing([request])
+        try:
+            with open(request, "rb") as stream:
+                body, filename = stream.read(), request
+        except OSError as error:
+            raise usage_error(f"cannot read {request}: {error.strerror or error}") from None
+    report = check(model, body, filename=filename, outputs=outputs)
+    write_reports(report, report_outputs, Severity.ERROR)
+    raise typer.Exit(report.exit_code())
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="Model, Application or DeploymentConfiguration [default: all]."
+        ),
+    ] = None,
+    output_file: OutputFile = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the manifests, for editors and validators."""
+    import json
+
+    from ..schema import schema as build
+
+    if kind is not None and kind not in KINDS:
+        hint = did_you_mean(kind, KINDS, listing="valid kinds")
+        raise usage_error(f"unknown kind '{kind}'" + (f"; {hint}" if hint else ""))
+    text = json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
+    if output_file is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_file(output_file, lambda stream: print(text, end="", file=stream))
+    except OSError as error:
+        raise usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
+
+
+@app.command()
+def rules(
+    rule_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[RULE]", help="A rule id (HY309) or name (unknown-type)."),
+    ] = None,
+) -> None:
+    """List every rule, or explain one with a failing and a passing example."""
+    if rule_id is None:
+        for rule in all_rules().values():
+            typer.echo(
+                f"{rule.id}  {rule.name:<30} {rule.severity.value:<8} {rule.layer.value:<11} "
+                f"{rule.summary}"
+            )
+        return
+    found = find_rule(rule_id)
+    if found is None:
+        rules = all_rules()
+        names = [r.name for r in rules.values()]
+        hint = did_you_mean(rule_id, [*rules, *names])
+        raise usage_error(f"no rule '{rule_id}'" + (f"; {hint}" if hint else ""))
+    typer.echo(explain(found))
+
+
+def explain(rule: Rule) -> str:
+    """The text of `hydro rules ID`."""
+
+    def indented(text: str) -> str:
+        return "\n".join("    " + line for line in text.rstrip("\n").split("\n"))
+
+    return (
+        f"{rule.id} {rule.name} ({rule.severity.value}, layer {rule.layer.value})\n"
+        f"{rule.summary}\n\n{rule.explanation}\n\n"
+        f"Fails:\n{indented(rule.bad)}\n\nPasses:\n{indented(rule.good)}"
+    )
+
+
+def main() -> None:
+    """Entry point: any exception that escapes is a bug, reported with exit code 3.
+
+    SIGTERM stops a run as Ctrl-C does (its worker processes end too), with 143."""
+    api.stop_on_sigterm()
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt as stop:
+        stopped_by = signal.SIGTERM if isinstance(stop, api.Terminated) else signal.SIGINT
+        print(f"hydro: {STOPPED[stopped_by]}", file=sys.stderr)
+        sys.exit(ExitCode.SIGNALLED + stopped_by)
+    except Exception as error:
+        print(
+            f"hydro: internal error: {type(error).__name__}: {error}\n"
+            f"This is a bug in hydro {__version__}; please report it at {api.ISSUES_URL}",
+            file=sys.stderr,
+        )
+        sys.exit(ExitCode.INTERNAL)

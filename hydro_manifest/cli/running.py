@@ -1,0 +1,156 @@
+"""What the commands do with their options: the configuration with the command line over
+it, the failing threshold, the reports to write, and the exit code."""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+from typing import TextIO
+
+import typer
+
+from .. import api
+from ..config import Config, ConfigError
+from ..config import load as load_config
+from ..diagnostics import printable
+from ..report import ExitCode
+from ..reporters import OutputFormat, default_format, reporter_for, write_file
+from ..rules import Severity
+
+STOPPED: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+
+
+def usage_error(message: str) -> typer.Exit:
+    typer.echo(f"hydro: error: {message}", err=True)
+    return typer.Exit(ExitCode.USAGE)
+
+
+def given(paths: list[str] | None) -> list[str]:
+    if not paths:
+        raise usage_error("name the manifest files to check, or `-` for standard input")
+    return paths
+
+
+def stop(report: api.Report, threshold: Severity, exit_zero: bool = False) -> None:
+    if report.interrupted:
+        typer.echo(f"hydro: {STOPPED[report.signal or signal.SIGINT]}", err=True)
+    code = report.exit_code(threshold)
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
+
+
+def outputs_of(
+    formats: list[str] | None, output_file: str | None
+) -> list[tuple[OutputFormat, str | None]]:
+    """`--format FORMAT[=FILE]`, repeated; `--output FILE` for the one without a file."""
+    outputs = []
+    for spec in formats or [default_format().value]:
+        name, _, path = spec.partition("=")
+        try:
+            chosen = OutputFormat(name.strip().lower())
+        except ValueError:
+            valid = ", ".join(f.value for f in OutputFormat)
+            raise usage_error(f"unknown format '{name}' (valid formats: {valid})") from None
+        outputs.append((chosen, path or None))
+    unnamed = [i for i, (_, path) in enumerate(outputs) if path is None]
+    if len(unnamed) > 1:
+        raise usage_error("only one format can go to standard output; give the others =FILE")
+    if output_file is not None and unnamed:
+        outputs[unnamed[0]] = (outputs[unnamed[0]][0], output_file)
+    return outputs
+
+
+def write_reports(
+    report: api.Report,
+    outputs: list[tuple[OutputFormat, str | None]],
+    threshold: Severity,
+    color: str = "auto",
+) -> None:
+    for chosen, path in outputs:
+        if path is None:
+            reporter_for(chosen, sys.stdout, threshold, color)(report, sys.stdout)
+            continue
+        try:  # files get plain text: a terminal's colours and layout do not belong there
+            write_file(path, functools.partial(report_to, chosen, report, threshold))
+        except OSError as error:
+            raise usage_error(
+                f"cannot write {printable(path)}: {error.strerror or error}"
+            ) from None
+
+
+def report_to(
+    chosen: OutputFormat, report: api.Report, threshold: Severity, stream: TextIO
+) -> None:
+    reporter_for(chosen, stream, threshold)(report, stream)
+
+
+def configuration(
+    path: str | None,
+    paths: list[str],
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    exit_zero: bool = False,
+) -> Config:
+    """The named configuration file, or the one found above the first path, with what the
+    command line says over it."""
+    start = next((p for p in paths if p != api.STDIN), ".")
+    try:
+        config = load_config(path, start=start)
+    except ConfigError as error:
+        for problem in error.problems[:-1]:
+            typer.echo(f"hydro: error: {printable(problem)}", err=True)
+        raise usage_error(printable(error.problems[-1])) from None
+    try:
+        return config.overridden(
+            select=listed(select), ignore=listed(ignore), exit_zero=exit_zero or None
+        )
+    except ValueError as error:
+        raise usage_error(str(error)) from None
+
+
+def listed(values: list[str] | None) -> list[str] | None:
+    """`--select A --select B,C` as [A, B, C]; None when not given."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def failing_threshold(fail_on: Severity | None, strict: bool, config: Config) -> Severity:
+    if fail_on is not None:
+        return fail_on
+    if strict or config.strict:
+        return Severity.WARNING
+    return config.fail_on or Severity.ERROR
+
+
+def check_options(
+    config: Config,
+    no_file_checks: bool,
+    remote: bool,
+    s3_endpoint_url: str | None,
+    max_file_size: float | None,
+) -> api.Options:
+    """Options from the command line, where given, over the configuration's."""
+    return api.Options(
+        file_checks=config.file_checks and not no_file_checks,
+        remote=remote or config.remote,
+        s3_endpoint_url=s3_endpoint_url or config.s3_endpoint_url,
+        max_file_size=(int(max_file_size * 1024 * 1024) if max_file_size else config.max_file_size),
+    )
+
+
+def no_folders(paths: list[str]) -> None:
+    """`validate` checks files; a file that is missing or unreadable is a finding on it
+    (as ruff's E902), but a folder is a mistake of the command line."""
+    folders = [p for p in paths if p != api.STDIN and os.path.isdir(p)]
+    if folders:
+        shown = printable(", ".join(folders))
+        raise usage_error(f"{shown} is a folder; name the files, or use `hydro lint` for folders")
+
+
+def existing(paths: list[str]) -> None:
+    """Files a command reads as its input, not as manifests to check: they must exist."""
+    missing = api.missing_paths(paths)
+    if missing:
+        raise usage_error(f"no such file: {printable(', '.join(missing))}")
