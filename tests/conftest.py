@@ -19,6 +19,8 @@ from hydro_manifest import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The one fixture folder that holds the files its manifests point at (file checks on).
+WITH_FILES = FIXTURES / "kinds" / "model" / "files"
 EXAMPLES = ROOT / "examples"
 SHARED = Path(os.environ.get("HYDRO_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
@@ -74,14 +76,41 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
-def model_manifest(name: str, tag: str = "3.0.0") -> str:
-    """A small valid Model (no payload files), for tests that need many of them."""
+#: Contracts the tests share: the census model's, and the claims model's with a field of
+#: each kind of value (numbers of two types, a batch of vectors, an image, text, a flag).
+CENSUS_INPUTS = {"age": "{shape: scalar, type: int64, profile: numerical}"}
+CENSUS_OUTPUTS = {"income": "{shape: scalar, type: string, profile: categorical}"}
+CLAIMS_INPUTS = {
+    "amount": "{shape: scalar, type: double, profile: numerical}",
+    "age": "{shape: scalar, type: uint8, profile: numerical}",
+    "history": "{shape: [-1, 3], type: int32, profile: numerical}",
+    "image": "{shape: [2, 2], type: float32, profile: image}",
+    "note": "{shape: scalar, type: string, profile: text}",
+    "flag": "{shape: scalar, type: bool, profile: categorical}",
+}
+CLAIMS_OUTPUTS = {"risk": "{shape: scalar, type: double, profile: numerical}"}
+
+
+def model_manifest(
+    name: str = "census",
+    tag: str = "3.0.0",
+    *,
+    payload: str = "[]",
+    extra: str = "",
+    inputs: dict[str, str] = CENSUS_INPUTS,
+    outputs: dict[str, str] = CENSUS_OUTPUTS,
+) -> str:
+    """A Model as the tests need it (by default the small valid census model, without
+    payload files): `extra` lines go after the payload."""
+
+    def fields(section: dict[str, str]) -> str:
+        return "".join(f"    {field}: {definition}\n" for field, definition in section.items())
+
     return (
         f"kind: Model\nname: {name}\n"
-        f"runtime: hydrosphere/serving-runtime-python-3.7:{tag}\npayload: []\n"
-        "contract:\n  name: predict\n  inputs:\n"
-        "    age: {shape: scalar, type: int64, profile: numerical}\n"
-        "  outputs:\n    income: {shape: scalar, type: string, profile: categorical}\n"
+        f"runtime: hydrosphere/serving-runtime-python-3.7:{tag}\npayload: {payload}\n{extra}"
+        f"contract:\n  name: predict\n  inputs:\n{fields(inputs)}"
+        f"  outputs:\n{fields(outputs)}"
     )
 
 

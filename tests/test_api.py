@@ -88,7 +88,7 @@ def test_load_text_raises_one_exception_with_the_diagnostics() -> None:
 
 
 def test_warnings_do_not_stop_loading() -> None:
-    (model,) = load_file(FIXTURES / "contract" / "field-names.yaml", options=NO_FILES)
+    (model,) = load_file(FIXTURES / "kinds" / "model" / "field-names.yaml", options=NO_FILES)
     assert isinstance(model, Model)
 
 

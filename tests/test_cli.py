@@ -13,23 +13,14 @@ from typer.testing import CliRunner
 
 from hydro_manifest import __version__
 from hydro_manifest.cli import app
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, model_manifest
 
 runner = CliRunner()
 
 CLEAN = EXAMPLES / "census" / "serving.yaml"
-WARNS = """\
-kind: Model
-name: census
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: [src/]
-contract:
-  name: predict
-  inputs:
-    age: {shape: scalar, type: int64, profile: NUMERICAL}
-  outputs:
-    income: {shape: scalar, type: string, profile: categorical}
-"""
+WARNS = model_manifest(
+    payload="[src/]", inputs={"age": "{shape: scalar, type: int64, profile: NUMERICAL}"}
+)
 NOTE_ONLY = WARNS.replace("NUMERICAL", "numerical").replace("  name: predict\n", "")
 
 

@@ -1,9 +1,10 @@
 """Every fixture file gives exactly the diagnostics its `# expect:` lines list, no more.
 
-Fixtures are real YAML files under tests/fixtures/<area>/; a file without `# expect:`
-lines must be clean. Together they cover every rule in the registry. Only the `files`
-area has the files its manifests point at, so only there are file checks on. Each folder
-under tests/fixtures/lint/ is linted as one repository, as `hydro lint FOLDER` does.
+Fixtures are real YAML files in folders that mirror the package: tests/fixtures/reading/,
+kinds/model/, kinds/application/, kinds/deployment/, project/ (and valid/); a file without
+`# expect:` lines must be clean. Together they cover every rule. Only kinds/model/files/
+has the files its manifests point at, so only there are file checks on. Each folder under
+tests/fixtures/project/ is linted as one repository, as `hydro lint FOLDER` does.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from hydro_manifest import RULES, Options, lint_paths, validate_file
-from tests.conftest import FIXTURES, expectations, fixture_files, observed
+from tests.conftest import FIXTURES, WITH_FILES, expectations, fixture_files, observed
 
-LINT = FIXTURES / "lint"
+PROJECT = FIXTURES / "project"
 #: Rules whose failing case cannot be a committed file: a crash of hydro, an unreadable
 #: file, a file over the size limit, and S3's answers (test_api.py, test_hostile.py, test_s3.py).
 _TESTED_ELSEWHERE = {"HY000", "HY013", "HY014", "HY222", "HY223"} | {
@@ -26,17 +27,16 @@ _TESTED_ELSEWHERE = {"HY000", "HY013", "HY014", "HY222", "HY223"} | {
 
 
 def _single_files() -> list[Path]:
-    return [p for p in fixture_files() if LINT not in p.parents]
+    return [p for p in fixture_files() if PROJECT not in p.parents]
 
 
 @pytest.mark.parametrize("path", _single_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_gives_exactly_the_expected_diagnostics(path: Path) -> None:
-    area = path.relative_to(FIXTURES).parts[0]
-    report = validate_file(path, options=Options(file_checks=area == "files"))
+    report = validate_file(path, options=Options(file_checks=WITH_FILES in path.parents))
     assert observed(report.diagnostics) == expectations(path)
 
 
-@pytest.mark.parametrize("folder", sorted(p for p in LINT.iterdir() if p.is_dir()), ids=str)
+@pytest.mark.parametrize("folder", sorted(p for p in PROJECT.iterdir() if p.is_dir()), ids=str)
 def test_linted_folder_gives_exactly_the_expected_diagnostics(folder: Path) -> None:
     report = lint_paths([str(folder)], options=Options(file_checks=False), processes=1)
     linted = sorted(Path(f.file) for f in report.files)
@@ -46,7 +46,7 @@ def test_linted_folder_gives_exactly_the_expected_diagnostics(folder: Path) -> N
 
 
 def test_lint_skips_yaml_that_is_not_a_manifest() -> None:
-    folder = LINT / "other-yaml"
+    folder = PROJECT / "other-yaml"
     report = lint_paths([str(folder)], options=Options(file_checks=False), processes=1)
     assert sorted(Path(p).relative_to(folder).as_posix() for p in report.skipped) == [
         ".github/workflows/ci.yml",

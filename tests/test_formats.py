@@ -19,7 +19,7 @@ from hydro_manifest.cli import app
 from tests.conftest import FIXTURES, SHARED, needs_shared
 
 runner = CliRunner()
-BROKEN = FIXTURES / "contract" / "types-and-profiles.yaml"
+BROKEN = FIXTURES / "kinds" / "model" / "types-and-profiles.yaml"
 CLEAN = FIXTURES / "valid" / "all-kinds.yaml"
 ARGS = ["validate", "--no-file-checks"]
 
@@ -47,7 +47,7 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema() -> None:
 
 def test_sarif_results_have_real_regions_and_relative_uris(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES)
-    document = json.loads(run("-f", "sarif", "contract/types-and-profiles.yaml"))
+    document = json.loads(run("-f", "sarif", "kinds/model/types-and-profiles.yaml"))
     (sarif_run,) = document["runs"]
     driver = sarif_run["tool"]["driver"]
     assert driver["name"] == "hydro"
@@ -61,7 +61,7 @@ def test_sarif_results_have_real_regions_and_relative_uris(monkeypatch: pytest.M
     for result in sarif_run["results"]:
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"] == {
-            "uri": "contract/types-and-profiles.yaml",
+            "uri": "kinds/model/types-and-profiles.yaml",
             "uriBaseId": "%SRCROOT%",
         }
         region = location["region"]
@@ -176,7 +176,7 @@ def test_bad_format_options_are_usage_errors(args: list[str], message: str) -> N
 
 def test_lint_takes_the_same_formats(tmp_path: Path) -> None:
     sarif = tmp_path / "lint.sarif"
-    folder = FIXTURES / "lint" / "pipeline"
+    folder = FIXTURES / "project" / "pipeline"
     result = runner.invoke(
         app, ["lint", "--no-file-checks", "-f", f"sarif={sarif}", "-f", "github", str(folder)]
     )

@@ -352,13 +352,15 @@ def test_lint_in_a_real_process(tmp_path: Path) -> None:
 
 
 def test_fixture_folders_are_linted_alike_by_the_cli() -> None:
-    result = runner.invoke(app, ["lint", "--no-file-checks", str(FIXTURES / "lint" / "pipeline")])
+    result = runner.invoke(
+        app, ["lint", "--no-file-checks", str(FIXTURES / "project" / "pipeline")]
+    )
     assert result.exit_code == 1
     assert "HY603" in result.output and "HY604" in result.output
 
 
 def test_the_json_summary_counts_the_yaml_files_skipped() -> None:
-    folder = FIXTURES / "lint" / "other-yaml"
+    folder = FIXTURES / "project" / "other-yaml"
     result = runner.invoke(app, ["lint", "--no-file-checks", "-f", "json", str(folder)])
     report = json.loads(result.stdout)
     assert report["summary"]["skipped"] == 4

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, model_manifest
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None
@@ -18,18 +18,9 @@ pytestmark = pytest.mark.skipif(
     reason="needs git, pre-commit and a git checkout of hydro",
 )
 
-BROKEN = """\
-kind: Model
-name: census
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: [src/]
-contract:
-  name: predict
-  inputs:
-    age: {shape: scalar, type: float, profile: numerical}
-  outputs:
-    income: {shape: scalar, type: string, profile: categorical}
-"""
+BROKEN = model_manifest(
+    payload="[src/]", inputs={"age": "{shape: scalar, type: float, profile: numerical}"}
+)
 
 
 def git(repo: Path, *args: str) -> None:

@@ -11,23 +11,13 @@ from typer.testing import CliRunner
 
 from hydro_manifest import Options, resolve_file, validate_file, validate_text
 from hydro_manifest.cli import app
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, model_manifest
 
 runner = CliRunner()
-FILES = FIXTURES / "files"
-MANIFEST = """\
-kind: Model
-name: census
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: [src/, requirements.txt]
-training-data: data/train.csv
-contract:
-  name: predict
-  inputs:
-    age: {shape: scalar, type: int64, profile: numerical}
-  outputs:
-    income: {shape: scalar, type: string, profile: categorical}
-"""
+FILES = FIXTURES / "kinds" / "model" / "files"
+MANIFEST = model_manifest(
+    payload="[src/, requirements.txt]", extra="training-data: data/train.csv\n"
+)
 
 
 def project(root: Path) -> Path:

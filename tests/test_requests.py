@@ -12,27 +12,20 @@ from typer.testing import CliRunner
 from hydro_manifest import Model, Options, load_text, validate_file
 from hydro_manifest.cli import app
 from hydro_manifest.requests import INTEGER_RANGES, check_request, sample_request
-from tests.conftest import CORPUS, EXAMPLES, FIXTURES, needs_shared, observed
+from tests.conftest import (
+    CLAIMS_INPUTS,
+    CLAIMS_OUTPUTS,
+    CORPUS,
+    EXAMPLES,
+    FIXTURES,
+    model_manifest,
+    needs_shared,
+    observed,
+)
 
 runner = CliRunner()
 NO_FILES = Options(file_checks=False)
-CONTRACT = """\
-kind: Model
-name: claims
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    amount: {shape: scalar, type: double, profile: numerical}
-    age: {shape: scalar, type: uint8, profile: numerical}
-    history: {shape: [-1, 3], type: int32, profile: numerical}
-    image: {shape: [2, 2], type: float32, profile: image}
-    note: {shape: scalar, type: string, profile: text}
-    flag: {shape: scalar, type: bool, profile: categorical}
-  outputs:
-    risk: {shape: scalar, type: double, profile: numerical}
-"""
+CONTRACT = model_manifest("claims", inputs=CLAIMS_INPUTS, outputs=CLAIMS_OUTPUTS)
 
 
 def model() -> Model:
@@ -195,7 +188,7 @@ def test_check_request_in_every_format(tmp_path: Path) -> None:
 
 
 def test_an_application_samples_its_first_stage(tmp_path: Path) -> None:
-    folder = FIXTURES / "lint" / "pipeline"
+    folder = FIXTURES / "project" / "pipeline"
     result = runner.invoke(
         app,
         [
@@ -253,7 +246,7 @@ def test_a_broken_manifest_is_shown_and_fails(tmp_path: Path) -> None:
 
 
 def test_with_takes_a_folder_of_manifests() -> None:
-    folder = FIXTURES / "lint" / "pipeline"
+    folder = FIXTURES / "project" / "pipeline"
     by_folder = runner.invoke(
         app, ["sample", str(folder / "app.yaml"), "--with", str(folder / "models")]
     )

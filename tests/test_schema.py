@@ -42,7 +42,7 @@ VALID = [
     *sorted(EXAMPLES.glob("*.yaml")),
     EXAMPLES / "census" / "serving.yaml",
     *sorted((FIXTURES / "valid").glob("*.yaml")),
-    FIXTURES / "files" / "valid.yaml",
+    FIXTURES / "kinds" / "model" / "files" / "valid.yaml",
 ]
 
 

@@ -26,7 +26,15 @@ from typer.testing import CliRunner
 
 from hydro_manifest import RULES, Options, lint_paths, validate_paths
 from hydro_manifest.cli import app
-from tests.conftest import CORPUS, EXAMPLES, FIXTURES, ROOT, fixture_files, needs_shared
+from tests.conftest import (
+    CORPUS,
+    EXAMPLES,
+    FIXTURES,
+    ROOT,
+    WITH_FILES,
+    fixture_files,
+    needs_shared,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 WRITE = bool(os.environ.get("HYDRO_WRITE_GOLDEN"))
@@ -70,10 +78,10 @@ def test_reports_on_the_examples() -> None:
 
 
 def test_reports_on_the_fixtures() -> None:
-    lint = FIXTURES / "lint"
+    lint = FIXTURES / "project"
     files = [p for p in fixture_files() if lint not in p.parents]
-    with_files = _relative([p for p in files if "files" in p.relative_to(FIXTURES).parts[:1]])
-    without = _relative([p for p in files if "files" not in p.relative_to(FIXTURES).parts[:1]])
+    with_files = _relative([p for p in files if WITH_FILES in p.parents])
+    without = _relative([p for p in files if WITH_FILES not in p.parents])
 
     def reports() -> str:
         folders = sorted(p for p in lint.iterdir() if p.is_dir())
