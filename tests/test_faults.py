@@ -33,6 +33,14 @@ def models(folder: Path, count: int, fields: int = 1) -> list[Path]:
     return paths
 
 
+def lint_command(tree: Path, jobs: str, output: str) -> list[str]:
+    """`hydro lint` of a generated tree (no payload files) in a process of its own."""
+    return [
+        *(sys.executable, "-m", "hydro_manifest", "lint", "--no-file-checks"),
+        *("-j", jobs, "-f", output, str(tree)),
+    ]
+
+
 def findings(report: object) -> dict[str, list[str]]:
     by_file: dict[str, list[str]] = {}
     for d in report.diagnostics:  # type: ignore[attr-defined]
@@ -115,18 +123,7 @@ def test_ctrl_c_and_sigterm_end_promptly_with_a_partial_report(
     too, so whatever reads the output sees it end."""
     models(tmp_path / "tree", 3000, fields=100)  # several seconds of work
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hydro_manifest",
-            "lint",
-            "--no-file-checks",
-            "-j",
-            jobs,
-            "-f",
-            "json",
-            str(tmp_path / "tree"),
-        ],
+        lint_command(tmp_path / "tree", jobs, "json"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -173,18 +170,7 @@ def test_a_progress_bar_on_a_terminal_only_for_a_long_run(tmp_path: Path) -> Non
     models(tmp_path / "tree", 2000, fields=100)
     report = tmp_path / "report.json"
     leader, follower = pty.openpty()
-    command = [
-        sys.executable,
-        "-m",
-        "hydro_manifest",
-        "lint",
-        "--no-file-checks",
-        "-j",
-        "1",
-        "-f",
-        f"json={report}",
-        str(tmp_path / "tree"),
-    ]
+    command = lint_command(tmp_path / "tree", "1", f"json={report}")
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     process = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
     os.close(follower)

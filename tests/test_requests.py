@@ -168,9 +168,13 @@ def test_check_request_in_every_format(tmp_path: Path) -> None:
     text = runner.invoke(app, ["check-request", str(manifest), str(request)])
     assert text.exit_code == 1
     assert f'{request}:2:13: error[HY704] the string "120.5" where `amount` (double)' in text.output
+    assert text.output.splitlines()[-1].startswith("1 file, 1 document: ")  # the body
     report = json.loads(
         runner.invoke(app, ["check-request", str(manifest), str(request), "-f", "json"]).stdout
     )
+    assert report["files"][0]["documents"] == [
+        {"index": 0, "kind": "Request", "name": model().name, "line": 1}
+    ]
     first = report["diagnostics"][0]
     assert (first["file"], first["line"], first["column"], first["path"]) == (
         str(request),
@@ -255,18 +259,3 @@ def test_with_takes_a_folder_of_manifests() -> None:
     )
     assert by_folder.exit_code == 0, by_folder.output
     assert by_folder.stdout == by_file.stdout
-
-
-def test_check_request_counts_the_body_as_one_document(tmp_path: Path) -> None:
-    manifest = tmp_path / "serving.yaml"
-    manifest.write_text(CONTRACT)
-    request = tmp_path / "request.json"
-    request.write_text(BODY)
-    text = runner.invoke(app, ["check-request", str(manifest), str(request)])
-    assert text.output.splitlines()[-1].startswith("1 file, 1 document: ")
-    report = json.loads(
-        runner.invoke(app, ["check-request", str(manifest), str(request), "-f", "json"]).stdout
-    )
-    assert report["files"][0]["documents"] == [
-        {"index": 0, "kind": "Request", "name": model().name, "line": 1}
-    ]
