@@ -21,10 +21,9 @@ from pydantic_core import PydanticCustomError
 
 from .. import spec
 from ..diagnostics import Finding, Path, Target
-from ..reading.rules import EMPTY_VALUE
 from ..rules import RULES, Rule
 from ..suggest import did_you_mean, transliterate
-from .rules import METADATA_VALUE, MODEL_REFERENCE
+from .rules import EMPTY_VALUE, METADATA_VALUE, MODEL_REFERENCE
 
 
 def violation(rule: Rule, message: str, hint: str | None = None) -> PydanticCustomError:

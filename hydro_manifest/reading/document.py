@@ -23,13 +23,13 @@ from .. import spec
 from ..diagnostics import Finding, Path, Span, Target
 from ..kinds import KINDS, NAMES
 from ..kinds.base import canonical_keys, keys_of, missing_hs_fields, model_at
+from ..kinds.rules import EMPTY_VALUE
 from ..rules import RULES
 from ..suggest import closest, did_you_mean
 from .loader import SourceDocument, is_plain, text_survives, yaml_type_word
 from .positions import find_node, locate, span_of
 from .rules import (
     DUPLICATE_KEY,
-    EMPTY_VALUE,
     LEGACY_KEY,
     METADATA_BOOLEAN,
     MISSING_FIELD,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..rules import (
     APPLICATION_EXAMPLE,
-    CONFIGURATION_EXAMPLE,
     ERROR,
     MODEL_EXAMPLE,
     WARNING,
@@ -307,30 +306,6 @@ written without a fraction (`weight: 80.5` would be cut to 80).
 """,
     bad=MODEL_EXAMPLE.replace("payload: [src/, requirements.txt]", "payload: src/"),
     good=MODEL_EXAMPLE,
-)
-EMPTY_VALUE = rule(
-    "HY108", "empty-value", L.MANAGER, ERROR,
-    "a value is empty (null or blank) where text is required",
-    """
-`key:` with nothing after it, `~` and `null` are null in YAML; `""` is blank text. Names,
-runtimes, references and field names cannot be empty: the platform rejects null
-(`none is not an allowed value`) and cannot find or create a resource with an empty name.
-""",
-    bad=APPLICATION_EXAMPLE.replace("name: census-app", "name:"),
-    good=APPLICATION_EXAMPLE,
-)
-MISSING_HS_FIELD = rule(
-    "HY109", "missing-hs-field", L.HS_CLI, ERROR,
-    "a field `hs apply` 3.0.3 requires, although the platform could do without it",
-    """
-`hs apply` 3.0.3 requires some fields that the docs call optional or that the manager
-would default: a contract field's `shape`, `batch-size` in `monitoring-configuration`,
-`minReplicas` in `hpa`, `limits` in `resources`, a toleration's `operator` (catalog
-MOD-7, DC-2, DC-4, DC-7, CON-5). Without them it stops with `field required`. Teams that
-upload through the SDK can switch the `hs-cli` layer off.
-""",
-    bad=CONFIGURATION_EXAMPLE.replace("  minReplicas: 1\n", ""),
-    good=CONFIGURATION_EXAMPLE,
 )
 UNUSED_SUPPRESSION = rule(
     "HY609", "unused-suppression", L.LINT, WARNING,

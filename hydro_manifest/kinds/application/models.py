@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from ... import spec
-from ...reading.rules import EMPTY_VALUE
 from ...suggest import transliterate
 from ..base import Integer, KebabModel, Metadata, ModelReference, Text, at_least, violation
+from ..rules import EMPTY_VALUE
 from .rules import APPLICATION_NAME, EMPTY_STAGE, PIPELINE_STAGE, VARIANT_WEIGHT
 
 

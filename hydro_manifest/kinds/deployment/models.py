@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from ... import spec
-from ...reading.rules import EMPTY_VALUE, MISSING_HS_FIELD
 from ...rules import Rule
 from ...suggest import did_you_mean
 from ..base import CamelModel, Integer, at_least, hs_required, one_of, violation
+from ..rules import EMPTY_VALUE, MISSING_HS_FIELD
 from . import kubernetes as k8s
 from .rules import (
     AFFINITY_WEIGHT,

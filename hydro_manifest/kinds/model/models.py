@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, PlainValidator
 
 from ... import spec
-from ...reading.rules import EMPTY_VALUE, MISSING_HS_FIELD
 from ...suggest import closest, did_you_mean, spoken
 from ..base import (
     Integer,
@@ -23,6 +22,7 @@ from ..base import (
     suggest_model_name,
     violation,
 )
+from ..rules import EMPTY_VALUE, MISSING_HS_FIELD
 from .rules import (
     BATCH_SIZE,
     EMPTY_FIELDS,
