@@ -143,18 +143,21 @@ def find_rule(id_or_name: str) -> Rule | None:
 
 # ---------------------------------------------------------------- examples the rules share
 
-MODEL_EXAMPLE = """\
-kind: Model
-name: census
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: [src/, requirements.txt]
-contract:
-  name: predict
-  inputs:
-    age: {shape: scalar, type: int64, profile: numerical}
-  outputs:
-    income: {shape: scalar, type: string, profile: categorical}
-"""
+def model_example(name: str, inputs: str, outputs: str, payload: str = "[]") -> str:
+    """A Model for a rule's example; `inputs` and `outputs` are the contract's field lines."""
+    return (
+        f"kind: Model\nname: {name}\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
+        f"payload: {payload}\ncontract:\n  name: predict\n"
+        f"  inputs:\n{inputs}  outputs:\n{outputs}"
+    )
+
+
+MODEL_EXAMPLE = model_example(
+    "census",
+    "    age: {shape: scalar, type: int64, profile: numerical}\n",
+    "    income: {shape: scalar, type: string, profile: categorical}\n",
+    payload="[src/, requirements.txt]",
+)
 APPLICATION_EXAMPLE = """\
 kind: Application
 name: census-app

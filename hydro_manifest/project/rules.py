@@ -6,31 +6,16 @@ Each rule is declared here, beside the code of this folder that raises it.
 
 from __future__ import annotations
 
-from ..rules import APPLICATION_EXAMPLE, ERROR, MODEL_EXAMPLE, NOTE, WARNING, L, rule
+from ..rules import APPLICATION_EXAMPLE, ERROR, MODEL_EXAMPLE, NOTE, WARNING, L, model_example, rule
 
-_CLAIMS = """\
-kind: Model
-name: claims
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    amount: {shape: scalar, type: double, profile: numerical}
-  outputs:
-    risk: {shape: scalar, type: double, profile: numerical}
----
-kind: Model
-name: scorer
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    risk: {shape: scalar, type: double, profile: numerical}
-  outputs:
-    decision: {shape: scalar, type: string, profile: categorical}
-"""
+_RISK = "    risk: {shape: scalar, type: double, profile: numerical}\n"
+_DECISION = "    decision: {shape: scalar, type: string, profile: categorical}\n"
+_SCORER = model_example("scorer", _RISK, _DECISION)
+_CLAIMS = (
+    model_example("claims", "    amount: {shape: scalar, type: double, profile: numerical}\n", _RISK)
+    + "---\n"
+    + _SCORER
+)
 _CLAIMS_PIPELINE = _CLAIMS + """\
 ---
 kind: Application
@@ -39,18 +24,7 @@ pipeline:
   - - model: claims:1
   - - model: scorer:1
 """
-_AB = _CLAIMS.replace("name: scorer", "name: scorer-b") + """\
----
-kind: Model
-name: scorer
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    risk: {shape: scalar, type: double, profile: numerical}
-  outputs:
-    decision: {shape: scalar, type: string, profile: categorical}
+_AB = _CLAIMS.replace("name: scorer", "name: scorer-b") + "---\n" + _SCORER + """\
 ---
 kind: Application
 name: scorer-ab

@@ -5,23 +5,16 @@ Each rule is declared here, beside the code of this folder that raises it.
 
 from __future__ import annotations
 
-from ..rules import ERROR, L, rule
+from ..rules import ERROR, L, model_example, rule
 
-REQUEST_MODEL = """\
-kind: Model
-name: claims
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
-payload: []
-contract:
-  name: predict
-  inputs:
-    amount: {shape: scalar, type: double, profile: numerical}
-    age: {shape: scalar, type: uint8, profile: numerical}
-    history: {shape: [-1, 3], type: int32, profile: numerical}
-    region: {shape: scalar, type: string, profile: categorical}
-  outputs:
-    risk: {shape: scalar, type: double, profile: numerical}
-"""
+REQUEST_MODEL = model_example(
+    "claims",
+    "    amount: {shape: scalar, type: double, profile: numerical}\n"
+    "    age: {shape: scalar, type: uint8, profile: numerical}\n"
+    "    history: {shape: [-1, 3], type: int32, profile: numerical}\n"
+    "    region: {shape: scalar, type: string, profile: categorical}\n",
+    "    risk: {shape: scalar, type: double, profile: numerical}\n",
+)
 _BODY = '{"amount": 120.5, "age": 42, "history": [[1, 2, 3]], "region": "north"}\n'
 REQUEST_JSON = rule(
     "HY701", "request-json", L.MANAGER, ERROR,
