@@ -35,36 +35,30 @@ def to_kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
-class KebabModel(BaseModel):
-    """Model and Application objects: kebab-case keys, as `hs` reads them (GEN-7).
-
-    The Python field name (`install_command`) is accepted too, as `hs` does; hydro's
-    validator warns about it by validating with `by_name=False`.
-    """
-
-    model_config = ConfigDict(
+def _spelled(alias_generator: Callable[[str], str]) -> ConfigDict:
+    """Keys in one spelling, the Python name accepted too (as `hs` does; hydro's validator
+    warns about it by validating with `by_name=False`), unknown keys refused."""
+    return ConfigDict(
         extra="forbid",
-        alias_generator=to_kebab,
+        alias_generator=alias_generator,
         validate_by_alias=True,
         validate_by_name=True,
         serialize_by_alias=True,
         frozen=True,
         defer_build=True,  # each model is built when first used, not when imported
     )
+
+
+class KebabModel(BaseModel):
+    """Model and Application objects: kebab-case keys, as `hs` reads them (GEN-7)."""
+
+    model_config = _spelled(to_kebab)
 
 
 class CamelModel(BaseModel):
     """DeploymentConfiguration objects: camelCase keys, as Kubernetes spells them (GEN-7)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        alias_generator=to_camel,
-        validate_by_alias=True,
-        validate_by_name=True,
-        serialize_by_alias=True,
-        frozen=True,
-        defer_build=True,  # each model is built when first used, not when imported
-    )
+    model_config = _spelled(to_camel)
 
 
 # ------------------------------------------------------------------ lookup by location
