@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
 from .diagnostics import Diagnostic, undecodable_escaped
-from .kinds.model.files import Reference
 from .rules import INTERNAL_ERROR, Severity
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
+    from .kinds.model.files import Reference
     from .project import Summary
     from .reading.suppressions import Suppression
 

@@ -179,8 +179,8 @@ def _in_pool(
         except KeyboardInterrupt:
             _stop_workers(pool)  # they would finish their chunks, holding our stdout open
             raise
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+        finally:  # the work is done or given up: waiting is short, and leaves no thread behind
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _check_files(jobs: list[Job]) -> list[_FileResult]:
