@@ -42,6 +42,9 @@ class Finding:
     hint: str | None = None
     target: Target = Target.VALUE
     span: Span | None = None
+    #: Another file the finding is in (a payload file: func_main.py, pip.conf, requirements);
+    #: `span` is then a position in it.
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

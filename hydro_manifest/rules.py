@@ -66,9 +66,19 @@ class Rule:
     #: Checked by `hydro check-request` on request bodies (examples are bodies for
     #: REQUEST_MODEL), not on manifests.
     on_requests: bool = False
+    #: Files beside the examples' manifest (path, text): a payload for rules about files.
+    bad_files: tuple[tuple[str, str], ...] = ()
+    good_files: tuple[tuple[str, str], ...] = ()
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.name})"
+
+    def example(self, passing: bool) -> str:
+        """The failing or passing example as shown to users: the manifest, then each file
+        beside it under its path."""
+        manifest, files = (self.good, self.good_files) if passing else (self.bad, self.bad_files)
+        shown = [manifest, *(f"\n# {path} (beside the manifest)\n{text}" for path, text in files)]
+        return "".join(shown)
 
 
 #: Every rule declared so far, by id; `all_rules()` declares them all, in id order.
@@ -80,6 +90,7 @@ _RULE_MODULES = (
     "reading.rules",
     "kinds.rules",
     "kinds.model.rules",
+    "kinds.model.container.rules",
     "kinds.application.rules",
     "kinds.deployment.rules",
     "project.rules",
@@ -98,6 +109,8 @@ def rule(
     good: str,
     across_documents: bool = False,
     on_requests: bool = False,
+    bad_files: dict[str, str] | None = None,
+    good_files: dict[str, str] | None = None,
 ) -> Rule:
     """Declare a rule (in the `rules.py` of the folder that raises it)."""
     declared = Rule(
@@ -111,6 +124,8 @@ def rule(
         good,
         across_documents,
         on_requests,
+        tuple((bad_files or {}).items()),
+        tuple((good_files or {}).items()),
     )
     if id in RULES or any(r.name == name for r in RULES.values()):
         raise ValueError(f"rule {id} {name} registered twice")
@@ -143,7 +158,7 @@ def find_rule(id_or_name: str) -> Rule | None:
 
 # ---------------------------------------------------------------- examples the rules share
 
-def model_example(name: str, inputs: str, outputs: str, payload: str = "[]") -> str:
+def model_example(name: str, inputs: str, outputs: str, payload: str = "[src/]") -> str:
     """A Model for a rule's example; `inputs` and `outputs` are the contract's field lines."""
     return (
         f"kind: Model\nname: {name}\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"

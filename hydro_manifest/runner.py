@@ -145,7 +145,24 @@ def run(
         kept = suppressions.apply(file.file, file.suppressions, file.diagnostics)
         file.diagnostics = config.apply(kept) if config else kept
         file.diagnostics.sort(key=lambda d: d.sort_key)
+    _once_in_shared_files(report)
     return report
+
+
+def _once_in_shared_files(report: Report) -> None:
+    """Each manifest reads the payload files it ships; a file several of them ship (a shared
+    `src/`) gets each finding in it reported once."""
+    seen: set[tuple[str, str, int, int, str]] = set()
+    for file in report.files:
+        kept = []
+        for found in file.diagnostics:
+            if found.file != file.file:
+                key = (found.file, found.rule, found.line, found.column, found.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(found)
+        file.diagnostics = kept
 
 
 def _in_pool(
@@ -358,6 +375,8 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
             _add(report, document.index, outcome, reference.findings)
             if reference.remote:
                 result.pending.append(_pending(document, outcome, reference))
+    if outcome.kind == "Model" and isinstance(document.value, dict):
+        _add(report, document.index, outcome, _container(job, document, outcome))
     from .project import summarize
 
     summary = summarize(job.name, document, outcome)
@@ -375,11 +394,29 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
     )
 
 
+def _container(job: Job, document: SourceDocument, outcome: DocumentOutcome) -> list[Finding]:
+    """What the Model's image build and runtime would fail on (kinds.model.container)."""
+    from .kinds.model.container import check_container
+    from .reading.positions import find_node, text_span
+
+    def locate(path: Path, target: Target) -> Span:
+        return outcome.locate(path, target)[0]
+
+    def locate_text(path: Path, start: int, end: int) -> Span:
+        return text_span(find_node(document.node, outcome.source_path(path))[1], start, end)
+
+    base = FilePath(job.base) if job.base is not None else None
+    return check_container(document.value, base, job.name, locate, locate_text)
+
+
 def _add(
     report: FileReport, index: int, outcome: DocumentOutcome, findings: Iterable[Finding]
 ) -> None:
-    """Findings of one document, placed in the file."""
+    """Findings of one document, placed in the file (or in the payload file they are in)."""
     for finding in findings:
+        if finding.file is not None and finding.span is not None:
+            report.diagnostics.append(diagnostic(finding.file, None, finding.span, None, finding))
+            continue
         span, path = outcome.place(finding)
         report.diagnostics.append(diagnostic(report.file, index, span, path, finding))
 

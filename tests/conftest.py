@@ -19,17 +19,22 @@ from hydro_manifest import Diagnostic
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-#: The one fixture folder that holds the files its manifests point at (file checks on).
-WITH_FILES = FIXTURES / "kinds" / "model" / "files"
+#: The fixture folders that hold the files their manifests point at (file checks on): the
+#: payload and training data, and the model's container (a folder per case).
+WITH_FILES = (FIXTURES / "kinds" / "model" / "files", FIXTURES / "kinds" / "model" / "container")
 EXAMPLES = ROOT / "examples"
 SHARED = Path(os.environ.get("HYDRO_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 _EXPECT = re.compile(
-    r"^#\s*expect:\s*(?P<rule>HY\d{3})\s+(?P<line>\d+):(?P<column>\d+)\s+(?P<path>.+?)\s*$"
+    r"^#\s*expect:\s*(?P<rule>HY\d{3})\s+(?:(?P<file>[^\s:]+):)?(?P<line>\d+):(?P<column>\d+)"
+    r"\s+(?P<path>.+?)\s*$"
 )
 
 Expectation = tuple[str, int, int, str]
+#: A fixture's expectation: rule, the file it is in ("" for the fixture itself, or a path
+#: relative to its folder: src/func_main.py), line, column, path.
+FixtureExpectation = tuple[str, str, int, int, str]
 
 
 def render_path(path: tuple[str | int, ...] | None) -> str:
@@ -51,14 +56,42 @@ def observed(diagnostics: list[Diagnostic]) -> list[Expectation]:
     return sorted((d.rule, d.line, d.column, render_path(d.path)) for d in diagnostics)
 
 
-def expectations(path: Path) -> list[Expectation]:
-    """The `# expect: RULE LINE:COL PATH` lines at the top of a fixture."""
+def observed_in(fixture: Path, diagnostics: list[Diagnostic]) -> list[FixtureExpectation]:
+    """What a fixture's run gives, in the terms of its `# expect:` lines."""
+
+    def where(file: str) -> str:
+        found = Path(file).resolve()
+        return (
+            "" if found == fixture.resolve() else os.path.relpath(found, fixture.parent.resolve())
+        )
+
+    return sorted(
+        (d.rule, where(d.file), d.line, d.column, render_path(d.path)) for d in diagnostics
+    )
+
+
+def expectations(path: Path) -> list[FixtureExpectation]:
+    """The `# expect: RULE [FILE:]LINE:COL PATH` lines at the top of a fixture; FILE for a
+    finding in a file beside it (src/func_main.py), relative to the fixture's folder."""
     found = []
     for line in path.read_bytes().decode("utf-8", "replace").lstrip("\ufeff").splitlines():
         match = _EXPECT.match(line)
         if match:
-            found.append((match["rule"], int(match["line"]), int(match["column"]), match["path"]))
+            found.append(
+                (
+                    match["rule"],
+                    match["file"] or "",
+                    int(match["line"]),
+                    int(match["column"]),
+                    match["path"],
+                )
+            )
     return sorted(found)
+
+
+def with_files(path: Path) -> bool:
+    """Whether a fixture is checked with its files (the payload's, the container's)."""
+    return any(folder in path.parents for folder in WITH_FILES)
 
 
 def fixture_files() -> list[Path]:
@@ -89,6 +122,17 @@ CLAIMS_INPUTS = {
     "flag": "{shape: scalar, type: bool, profile: categorical}",
 }
 CLAIMS_OUTPUTS = {"risk": "{shape: scalar, type: double, profile: numerical}"}
+
+
+#: The census model's function, as the Python runtime calls it (its inputs, its output).
+CENSUS_FUNC_MAIN = 'def predict(age):\n    return {"income": str(age)}\n'
+
+
+def ship_func_main(folder: Path, text: str = CENSUS_FUNC_MAIN) -> Path:
+    """`src/func_main.py` in a manifest's folder, for a model whose payload lists `src/`."""
+    (folder / "src").mkdir(parents=True, exist_ok=True)
+    (folder / "src" / "func_main.py").write_text(text)
+    return folder / "src" / "func_main.py"
 
 
 def model_manifest(

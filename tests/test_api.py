@@ -19,7 +19,7 @@ from hydro_manifest import (
     validate_file,
     validate_text,
 )
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES, ship_func_main
 
 ALL_KINDS = FIXTURES / "valid" / "all-kinds.yaml"
 #: The fixtures outside tests/fixtures/files do not have the files they point at.
@@ -263,8 +263,7 @@ def test_a_payload_entry_naming_a_hidden_file_fails_and_hidden_folders_pass(
     (tmp_path / ".model_config.json").write_text("{}")
     (tmp_path / ".config").mkdir()
     (tmp_path / ".config" / "settings.json").write_text("{}")
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    ship_func_main(tmp_path)
     (tmp_path / "src" / ".DS_Store").write_text("")
     manifest = tmp_path / "serving.yaml"
     manifest.write_text(

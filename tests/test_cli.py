@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from hydro_manifest import __version__
 from hydro_manifest.cli import app
-from tests.conftest import EXAMPLES, model_manifest
+from tests.conftest import EXAMPLES, model_manifest, ship_func_main
 
 runner = CliRunner()
 
@@ -26,8 +26,7 @@ NOTE_ONLY = WARNS.replace("NUMERICAL", "numerical").replace("  name: predict\n",
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
     """A manifest in a folder that holds its payload (`src/`)."""
-    (tmp_path / "src").mkdir(exist_ok=True)
-    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    ship_func_main(tmp_path)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path

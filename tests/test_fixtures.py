@@ -2,8 +2,9 @@
 
 Fixtures are real YAML files in folders that mirror the package: tests/fixtures/reading/,
 kinds/model/, kinds/application/, kinds/deployment/, project/ (and valid/); a file without
-`# expect:` lines must be clean. Together they cover every rule. Only kinds/model/files/
-has the files its manifests point at, so only there are file checks on. Each folder under
+`# expect:` lines must be clean. Together they cover every rule. Only kinds/model/files/ and
+kinds/model/container/ (a folder per case: a manifest and its payload) have the files their
+manifests point at, so only there are file checks on. Each folder under
 tests/fixtures/project/ is linted as one repository, as `hydro lint FOLDER` does.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hydro_manifest import RULES, Options, lint_paths, validate_file
-from tests.conftest import FIXTURES, WITH_FILES, expectations, fixture_files, observed
+from tests.conftest import FIXTURES, expectations, fixture_files, observed_in, with_files
 
 PROJECT = FIXTURES / "project"
 #: Rules whose failing case cannot be a committed file: a crash of hydro, an unreadable
@@ -32,8 +33,8 @@ def _single_files() -> list[Path]:
 
 @pytest.mark.parametrize("path", _single_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_gives_exactly_the_expected_diagnostics(path: Path) -> None:
-    report = validate_file(path, options=Options(file_checks=WITH_FILES in path.parents))
-    assert observed(report.diagnostics) == expectations(path)
+    report = validate_file(path, options=Options(file_checks=with_files(path)))
+    assert observed_in(path, report.diagnostics) == expectations(path)
 
 
 @pytest.mark.parametrize("folder", sorted(p for p in PROJECT.iterdir() if p.is_dir()), ids=str)
@@ -42,7 +43,7 @@ def test_linted_folder_gives_exactly_the_expected_diagnostics(folder: Path) -> N
     linted = sorted(Path(f.file) for f in report.files)
     for path in linted:
         mine = [d for d in report.diagnostics if Path(d.file) == path]
-        assert observed(mine) == expectations(path), path
+        assert observed_in(path, mine) == expectations(path), path
 
 
 def test_lint_skips_yaml_that_is_not_a_manifest() -> None:

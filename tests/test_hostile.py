@@ -160,7 +160,7 @@ def test_a_nul_written_as_an_escape_is_a_located_error_not_a_crash(
     tmp_path: Path, command: str
 ) -> None:
     (tmp_path / "serving.yaml").write_text(
-        "kind: Model\nname: census\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
+        "kind: Model\nname: census\nruntime: hydrosphere/serving-runtime-tensorflow-1.13.1:3.0.0\n"
         'payload: ["model.pkl\\0"]\ntraining-data: "data/train\\0.csv"\n'
         "contract:\n  name: predict\n"
         "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"

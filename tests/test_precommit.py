@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, model_manifest
+from tests.conftest import ROOT, model_manifest, ship_func_main
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None
@@ -36,8 +36,7 @@ def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
 def test_hooks_run_in_a_real_pre_commit(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     model = repo / "models" / "census"
-    (model / "src").mkdir(parents=True)
-    (model / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    ship_func_main(model)
     (model / "serving.yaml").write_text(BROKEN)
     (repo / ".github" / "workflows").mkdir(parents=True)
     (repo / ".github" / "workflows" / "ci.yml").write_text("on: [push]\njobs: {}\n")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from hydro_manifest import Options, resolve_file, validate_file, validate_text
 from hydro_manifest.cli import app
-from tests.conftest import FIXTURES, model_manifest
+from tests.conftest import FIXTURES, model_manifest, ship_func_main
 
 runner = CliRunner()
 FILES = FIXTURES / "kinds" / "model" / "files"
@@ -22,8 +22,7 @@ MANIFEST = model_manifest(
 
 def project(root: Path) -> Path:
     """A model folder with everything MANIFEST points at."""
-    (root / "src").mkdir(parents=True)
-    (root / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    ship_func_main(root)
     (root / "requirements.txt").write_text("numpy\n")
     (root / "data").mkdir()
     (root / "data" / "train.csv").write_text("age,income\n39,<=50K\n")

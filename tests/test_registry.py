@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,10 +27,12 @@ from hydro_manifest.requests.rules import REQUEST_MODEL
 #: needs S3 (test_s3.py runs those against a real S3 server).
 _NOT_FROM_TEXT = {"HY000", "HY013", "HY014", "HY222", "HY223"}
 
-#: The files the examples point at, as a manifest's folder would hold them.
+#: The files the examples point at, as a manifest's folder would hold them (an example's
+#: own files, `Rule.bad_files` and `good_files`, are written over them).
 _WORKSPACE = {
-    "src/func_main.py": "def predict(**kwargs):\n    return {}\n",
-    "requirements.txt": "scikit-learn\n",
+    "src/func_main.py": "def predict(**inputs):\n    return inputs\n",
+    "requirements.txt": "scikit-learn==1.0.2\n",
+    "references/src/func_main.py": "def predict(**inputs):\n    return inputs\n",
     "data/train.csv": "age,income\n39,<=50K\n",
     "data/other.csv": "years,income\n39,<=50K\n",
     "data/empty.csv": "",
@@ -52,7 +55,7 @@ def _referenced_manifests() -> str:
             documents.append(
                 f"kind: Model\nname: {name}\n"
                 "runtime: hydrosphere/serving-runtime-python-3.7:3.0.0\n"
-                "payload: []\ncontract:\n  name: predict\n"
+                "payload: [src/]\ncontract:\n  name: predict\n"
                 "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
                 "  outputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
             )
@@ -64,7 +67,7 @@ def _referenced_manifests() -> str:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("workspace")
     for name, text in _WORKSPACE.items():
         path = root / name
@@ -73,9 +76,20 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-    (root / "references" / "models.yaml").parent.mkdir()
     (root / "references" / "models.yaml").write_text(_referenced_manifests())
     return root
+
+
+@pytest.fixture
+def workspace(template: Path, tmp_path: Path) -> Path:
+    """A copy of the template, for one example and the files it brings."""
+    return Path(shutil.copytree(template, tmp_path / "workspace"))
+
+
+def _files(workspace: Path, files: tuple[tuple[str, str], ...]) -> None:
+    for name, text in files:
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_text(text)
 
 
 #: The failing example of HY002 is Latin-1 bytes.
@@ -89,12 +103,14 @@ def _text(rule_id: str, example: str) -> str | bytes:
 
 @pytest.mark.parametrize("rule_id", sorted(set(RULES) - _NOT_FROM_TEXT))
 def test_failing_example_gives_the_rule(rule_id: str, workspace: Path) -> None:
+    _files(workspace, RULES[rule_id].bad_files)
     report = _check(rule_id, _text(rule_id, RULES[rule_id].bad), workspace / "bad.yaml")
     assert rule_id in {d.rule for d in report.diagnostics}
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_passing_example_is_clean(rule_id: str, workspace: Path) -> None:
+    _files(workspace, RULES[rule_id].good_files)
     report = _check(rule_id, RULES[rule_id].good, workspace / "good.yaml")
     assert report.diagnostics == []
 

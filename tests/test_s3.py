@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from hydro_manifest import RULES, Options, resolve_file, validate_text
 from hydro_manifest.cli import app
+from tests.conftest import ship_func_main
 
 runner = CliRunner()
 BUCKET = "census-data"
@@ -34,10 +35,11 @@ OBJECTS = {
     "binary.csv": b"PK\x03\x04\x00\x00\x00binary",
     "big.csv": b"age,workclass,income\n" + b"39,State-gov,<=50K\n" * 200_000,
 }
+#: A TensorFlow model: no func_main.py to ship for these checks of its training data.
 MANIFEST = """\
 kind: Model
 name: census
-runtime: hydrosphere/serving-runtime-python-3.7:3.0.0
+runtime: hydrosphere/serving-runtime-tensorflow-1.13.1:3.0.0
 payload: []
 training-data: {uri}
 contract:
@@ -267,8 +269,7 @@ def test_a_real_process_with_remote(tmp_path: Path, s3_endpoint: str) -> None:
 @pytest.mark.parametrize("rule_id", ["HY222"])
 def test_registry_examples_against_s3(tmp_path: Path, s3_endpoint: str, rule_id: str) -> None:
     options = Options(remote=True, s3_endpoint_url=s3_endpoint)
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    ship_func_main(tmp_path)
     (tmp_path / "requirements.txt").write_text("numpy\n")
     rule = RULES[rule_id]
     bad = validate_text(rule.bad, "bad.yaml", options=options, base_dir=tmp_path)
@@ -278,8 +279,7 @@ def test_registry_examples_against_s3(tmp_path: Path, s3_endpoint: str, rule_id:
 
 
 def test_registry_example_of_an_unavailable_s3(tmp_path: Path, refusing_endpoint: str) -> None:
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {}\n")
+    ship_func_main(tmp_path)
     (tmp_path / "requirements.txt").write_text("numpy\n")
     options = Options(remote=True, s3_endpoint_url=refusing_endpoint)
     bad = validate_text(RULES["HY223"].bad, options=options, base_dir=tmp_path)

@@ -31,9 +31,9 @@ from tests.conftest import (
     EXAMPLES,
     FIXTURES,
     ROOT,
-    WITH_FILES,
     fixture_files,
     needs_shared,
+    with_files,
 )
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -80,14 +80,14 @@ def test_reports_on_the_examples() -> None:
 def test_reports_on_the_fixtures() -> None:
     lint = FIXTURES / "project"
     files = [p for p in fixture_files() if lint not in p.parents]
-    with_files = _relative([p for p in files if WITH_FILES in p.parents])
-    without = _relative([p for p in files if WITH_FILES not in p.parents])
+    checked = _relative([p for p in files if with_files(p)])
+    without = _relative([p for p in files if not with_files(p)])
 
     def reports() -> str:
         folders = sorted(p for p in lint.iterdir() if p.is_dir())
         return _text(
             {
-                "validate, file checks on": _validated(with_files, True),
+                "validate, file checks on": _validated(checked, True),
                 "validate, file checks off": _validated(without, False),
                 "lint": {
                     f.name: lint_paths(

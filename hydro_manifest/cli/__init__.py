@@ -406,7 +406,7 @@ def explain(rule: Rule) -> str:
     return (
         f"{rule.id} {rule.name} ({rule.severity.value}, layer {rule.layer.value})\n"
         f"{rule.summary}\n\n{rule.explanation}\n\n"
-        f"Fails:\n{indented(rule.bad)}\n\nPasses:\n{indented(rule.good)}"
+        f"Fails:\n{indented(rule.example(False))}\n\nPasses:\n{indented(rule.example(True))}"
     )
 
 

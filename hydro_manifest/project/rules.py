@@ -99,8 +99,8 @@ All variants of a stage (an A/B split) must have the same contract `name`; the m
 refuses the application otherwise: "Model Versions ... have different signature names"
 (APP-6).
 """,
-    bad=_AB.replace("name: scorer-b\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\npayload: []\ncontract:\n  name: predict",
-                    "name: scorer-b\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\npayload: []\ncontract:\n  name: score"),
+    bad=_AB.replace("name: scorer-b\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\npayload: [src/]\ncontract:\n  name: predict",
+                    "name: scorer-b\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.0\npayload: [src/]\ncontract:\n  name: score"),
     good=_AB,
     across_documents=True,
 )

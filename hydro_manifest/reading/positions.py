@@ -85,3 +85,17 @@ def _first_line(node: Node) -> Span:
     if isinstance(node, MappingNode) and node.value:
         return span_of(node.value[0][0])
     return span_of(node)
+
+
+def text_span(node: Node, start: int, end: int) -> Span:
+    """The characters [start, end) of a text value, where the file shows them: exact for a
+    one-line plain or quoted scalar without escapes, the value itself otherwise."""
+    if not isinstance(node, ScalarNode) or node.start_mark.line != node.end_mark.line:
+        return span_of(node)
+    quoted = 1 if node.style in ("'", '"') else 0
+    width = node.end_mark.column - node.start_mark.column - 2 * quoted
+    if width != len(node.value):  # escapes or folding: offsets would lie
+        return span_of(node)
+    line = node.start_mark.line + 1
+    column = node.start_mark.column + 1 + quoted
+    return Span(line, column + start, line, column + max(end, start + 1))

@@ -68,7 +68,8 @@ def apply(
         silenced = False
         for suppression in suppressions:
             if suppression.rule_id == diagnostic.rule and (
-                suppression.lines is None or diagnostic.line in suppression.lines
+                suppression.lines is None  # the file's findings, its payload files' included
+                or (diagnostic.file == file and diagnostic.line in suppression.lines)
             ):
                 suppression.used = silenced = True
         if not silenced:

@@ -76,7 +76,8 @@ def _rules() -> list[dict[str, Any]]:
 
 def _rule(rule: Rule) -> dict[str, Any]:
     help_text = (
-        f"{rule.explanation}\n\nFails:\n{_indent(rule.bad)}\n\nPasses:\n{_indent(rule.good)}"
+        f"{rule.explanation}\n\nFails:\n{_indent(rule.example(False))}\n\n"
+        f"Passes:\n{_indent(rule.example(True))}"
     )
     return {
         "id": rule.id,
@@ -91,8 +92,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 def _markdown_help(rule: Rule) -> str:
     return (
-        f"{rule.explanation}\n\nFails:\n\n```yaml\n{rule.bad}```\n\n"
-        f"Passes:\n\n```yaml\n{rule.good}```\n"
+        f"{rule.explanation}\n\nFails:\n\n```yaml\n{rule.example(False)}```\n\n"
+        f"Passes:\n\n```yaml\n{rule.example(True)}```\n"
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Iterator
 
 from ... import spec
@@ -12,7 +11,6 @@ from .models import SAFE_NAME_LENGTH, servable_name_overflow, split_image_refere
 from .rules import (
     DEFAULT_SIGNATURE,
     EMPTY_SHAPE,
-    FIELD_NAME,
     INSTALL_COMMAND_MULTILINE,
     MODEL_NAME_LENGTH,
     PAYLOAD_GLOB,
@@ -171,28 +169,10 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
             )
 
 
-def python_field_names(doc: Document) -> Iterator[Finding]:
-    runtime = doc.get("runtime")
-    if not isinstance(runtime, str) or spec.PYTHON_RUNTIME_MARKER not in runtime.lower():
-        return
-    for section, name, _ in _fields(doc):
-        if name and not (name.isidentifier() and not keyword.iskeyword(name)):
-            better = "".join(c if c.isalnum() else "_" for c in name).lower().strip("_")
-            yield Finding(
-                FIELD_NAME,
-                f"field name '{name}' is not a Python identifier; the Python runtime passes "
-                "inputs as keyword arguments",
-                ("contract", section, name),
-                f"rename it (e.g. '{better}'), or make the function accept **kwargs",
-                Target.KEY,
-            )
-
-
 CHECKS: tuple[Check, ...] = (
     name_length,
     runtime_tag,
     payload_entries,
     install_command,
     contract_fields,
-    python_field_names,
 )

@@ -450,12 +450,14 @@ PROFILE_CASE = rule(
 )
 FIELD_NAME = rule(
     "HY315", "field-name", L.LINT, WARNING,
-    "a contract field name that is not a Python identifier, for a Python runtime",
+    "a field name that is not a Python identifier, when `func_main.py` cannot be read",
     """
 The Python runtime passes inputs as keyword arguments (CON-4), so a name such as
-`marital-status` or `Marital Status` only reaches a function that takes `**kwargs`.
-Use snake_case names, or make sure the function accepts `**kwargs`.
+`marital-status` or `Marital Status` only reaches a function that takes `**kwargs`. When
+hydro can read `func_main.py`, the function's signature decides (HY812); this warning is
+the guess left when it cannot: with `--no-file-checks`, or when the payload does not ship
+the module. Use snake_case names, or make sure the function accepts `**kwargs`.
 """,
-    bad=MODEL_EXAMPLE.replace("    age: {", "    age-years: {"),
+    bad=MODEL_EXAMPLE.replace("    age: {", "    age-years: {").replace("[src/, requirements.txt]", "[requirements.txt]"),
     good=MODEL_EXAMPLE,
 )

@@ -1,0 +1,126 @@
+"""The model's container: what its image build installs and what the runtime imports and
+calls, checked from the files the payload ships (never run).
+
+`check_container` is the one entry: it lays the payload out as the container will hold it
+(`layout`), follows the install command and the files it hands pip (`build`), and for
+Hydrosphere's Python runtimes reads `func_main.py` (`runtime`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ....diagnostics import Finding, Span, Target
+from ....diagnostics import Path as DocumentPath
+from ....report import STDIN
+from .build import Installed, install_command, requirements
+from .layout import Container
+from .rules import (
+    CUSTOM_RUNTIME,
+    IMPORT_MISSING,
+    MODEL_FILE_MISSING,
+    PIP_CONFIG_FILE,
+    REQUIREMENTS_FILE,
+    SIGNATURE_OUTPUTS,
+    SIGNATURE_PARAMETERS,
+)
+from .runtime import (
+    SEARCH,
+    check_code,
+    contract_of,
+    field_names,
+    find_func_main,
+    is_hydrosphere_runtime,
+    is_python_runtime,
+    missing_func_main,
+    parse,
+)
+
+#: Where a finding goes in the manifest: a path and a target, or characters of a text.
+Locate = Callable[[DocumentPath, Target], Span]
+LocateText = Callable[[DocumentPath, int, int], Span]
+
+#: Findings in a payload file that depend on the Model (its contract, its container), not
+#: on the file alone. Several manifests may ship one file, so these name the Model.
+_OF_THE_MODEL = {
+    PIP_CONFIG_FILE,
+    REQUIREMENTS_FILE,
+    SIGNATURE_PARAMETERS,
+    SIGNATURE_OUTPUTS,
+    MODEL_FILE_MISSING,
+    IMPORT_MISSING,
+}
+
+
+def check_container(
+    doc: dict[str, object],
+    base: Path | None,
+    manifest: str,
+    locate: Locate,
+    locate_text: LocateText,
+) -> list[Finding]:
+    """Everything the Model's container would fail on. `base` is the manifest's folder
+    (None: file checks off, and only the field-name guess is left); `manifest` is the
+    manifest as the report names it, and the files of its payload are named alike."""
+    name = doc.get("name")
+    model = f"Model '{name}'" if isinstance(name, str) and name else "the Model"
+    model += f" of {manifest}" if manifest != STDIN else ""
+    return [
+        dataclasses.replace(f, message=f"{model}: {f.message}")
+        if f.file is not None and f.rule in _OF_THE_MODEL
+        else f
+        for f in _check(doc, base, manifest, locate, locate_text)
+    ]
+
+
+def _check(
+    doc: dict[str, object],
+    base: Path | None,
+    manifest: str,
+    locate: Locate,
+    locate_text: LocateText,
+) -> list[Finding]:
+    runtime = doc.get("runtime")
+    if base is None:
+        return list(field_names(doc)) if is_python_runtime(runtime) else []
+    container = Container(doc.get("payload"), base)
+
+    def shown(host: Path) -> str:
+        folder = os.path.dirname(manifest) if manifest != STDIN else ""
+        return os.path.join(folder, os.path.relpath(host, base))
+
+    findings: list[Finding] = []
+    installed = Installed()
+    command = doc.get("install-command")
+    if isinstance(command, str) and command.strip() and "\x00" not in command:
+        place = lambda start, end: locate_text(("install-command",), start, end)  # noqa: E731
+        found, installed = install_command(command, container, place, shown)
+        findings += found + requirements(installed, container, shown)
+    if isinstance(runtime, str) and not is_hydrosphere_runtime(runtime):
+        findings.append(
+            Finding(
+                CUSTOM_RUNTIME,
+                f"'{runtime}' is not a Hydrosphere runtime: hydro does not check its code",
+                ("runtime",),
+                "a custom runtime reads /model/contract.protobin and serves Predict on APP_PORT",
+            )
+        )
+    if not is_python_runtime(runtime):
+        return findings
+    module = find_func_main(container)
+    if module is None and any(container.unresolved_around(folder) for folder in SEARCH):
+        return [*findings, *field_names(doc)]  # an entry that may hold it is missing (HY216)
+    if module is None:
+        payload: DocumentPath = ("payload",) if "payload" in doc else ()
+        return [*findings, missing_func_main(container, payload), *field_names(doc)]
+    _, host = module
+    code = parse(host, shown(host))
+    if isinstance(code, Finding):
+        return [*findings, code, *field_names(doc)]
+    return [
+        *findings,
+        *check_code(code, contract_of(doc), container, installed.distributions, locate),
+    ]

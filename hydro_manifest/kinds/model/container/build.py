@@ -1,0 +1,530 @@
+"""The image build: the install command as `/bin/sh` reads it, and the files it hands pip.
+
+The manager's Dockerfile is `FROM <runtime>`, `ADD model /model`, `WORKDIR /model/files`,
+`RUN <install-command>` (`BuildScript.scala`). The command is parsed with a shell grammar
+(bashlex); the files it names are looked up in the container; requirements files are read
+with pip's grammar (pip-requirements-parser) and pip.conf with configparser, as pip reads
+them. Nothing is run.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ....diagnostics import Finding, Span
+from ....suggest import did_you_mean
+from .layout import FILES, Container, resolve
+from .rules import (
+    INSTALL_COMMAND_SYNTAX,
+    INSTALL_FILE_MISSING,
+    PIP_CONFIG_FILE,
+    PIP_CONFIG_KEY,
+    PIP_INSECURE_INDEX,
+    REQUIREMENT_UNPINNED,
+    REQUIREMENTS_FILE,
+    REQUIREMENTS_LINE,
+)
+
+#: Files read for these checks stop here: requirements and configuration are kilobytes.
+READ_LIMIT = 1024 * 1024
+#: `-r` inside `-r` is followed this deep.
+INCLUDE_DEPTH = 5
+
+#: Where a finding in the install command goes: the span of characters [start, end) of it.
+Place = Callable[[int, int], Span]
+
+_PIP = re.compile(r"pip(3(\.\d+)?)?")
+_PYTHON = re.compile(r"python(3(\.\d+)?)?")
+_SHELLS = ("sh", "bash", "source", ".")
+#: pip's options that name a file (or a folder) to read.
+_FILE_OPTIONS = {
+    "-r": "requirements",
+    "--requirement": "requirements",
+    "-c": "constraints",
+    "--constraint": "constraints",
+    "--cert": "certificate",
+    "--client-cert": "certificate",
+    "-e": "editable",
+    "--editable": "editable",
+}
+#: pip's options that pass `KEY=VALUE` to the build backend, where VALUE may be a path.
+_SETTINGS_OPTIONS = {"-C", "--config-settings"}
+#: pip's options that take a value which is not a file to check.
+_VALUE_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links",
+                  "--trusted-host", "--target", "-t", "--prefix", "--root", "--src",
+                  "--upgrade-strategy", "--platform", "--python-version", "--implementation",
+                  "--abi", "--global-option", "--install-option",
+                  "--progress-bar", "--timeout", "--retries", "--proxy", "--log", "--cache-dir",
+                  "--exists-action"}  # fmt: skip
+
+
+@dataclass
+class Installed:
+    """What the install command hands pip: requirements files read, and their names."""
+
+    requirements: list[tuple[str, Path]] = field(default_factory=list)
+    distributions: set[str] = field(default_factory=set)
+
+
+def install_command(
+    command: str, container: Container, place: Place, shown: Callable[[Path], str]
+) -> tuple[list[Finding], Installed]:
+    """The findings of an install command, and what it installs (for the runtime's imports).
+
+    `place` locates characters of the command in the manifest; `shown` names a file of the
+    payload as the report names files (beside the manifest's own name).
+    """
+    import bashlex
+
+    installed = Installed()
+    try:
+        trees = bashlex.parse(command)
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
+        position = getattr(error, "position", len(command))
+        reason = getattr(error, "message", str(error))
+        return [
+            Finding(
+                INSTALL_COMMAND_SYNTAX,
+                f"`/bin/sh` cannot parse the install command: {reason}",
+                ("install-command",),
+                "write one shell command, e.g. `pip install -r requirements.txt`",
+                span=place(position, position + 1),
+            )
+        ], installed
+    walker = _Walker(container, place, shown, installed)
+    for tree in trees:
+        walker.visit(tree)
+    return walker.findings, installed
+
+
+class _Walker:
+    """Follows the command's simple commands in order, with the folder `cd` leaves."""
+
+    def __init__(
+        self,
+        container: Container,
+        place: Place,
+        shown: Callable[[Path], str],
+        installed: Installed,
+    ) -> None:
+        self.container = container
+        self.place = place
+        self.shown = shown
+        self.installed = installed
+        self.folder = FILES
+        self.environment: dict[str, tuple[str, int, int]] = {}
+        self.findings: list[Finding] = []
+
+    def visit(self, node: Any) -> None:
+        if node.kind == "command":
+            self.command(node)
+        for part in getattr(node, "parts", None) or ():
+            if node.kind != "command":
+                self.visit(part)
+        for attribute in ("list", "command"):
+            inner = getattr(node, attribute, None)
+            if inner is not None and node.kind != "command" and hasattr(inner, "kind"):
+                self.visit(inner)
+
+    def command(self, node: Any) -> None:
+        environment = dict(self.environment)
+        words: list[tuple[str, int, int]] = []
+        for part in node.parts:
+            if part.kind == "assignment" and not words:
+                name, _, value = part.word.partition("=")
+                environment[name] = (value, part.pos[0] + len(name) + 1, part.pos[1])
+            elif part.kind == "word":
+                words.append((part.word, part.pos[0], part.pos[1]))
+        if not words:
+            self.environment.update(environment)  # `A=b` alone sets it for what follows
+            return
+        name = words[0][0]
+        if name == "export":
+            for word, start, end in words[1:]:
+                key, equals, value = word.partition("=")
+                if equals:
+                    self.environment[key] = (value, start + len(key) + 1, end)
+            return
+        if name == "cd" and len(words) > 1 and "$" not in words[1][0]:
+            self.folder = resolve(words[1][0], self.folder)
+            return
+        if "PIP_CONFIG_FILE" in environment and self._is_pip(words):
+            self.pip_config(*environment["PIP_CONFIG_FILE"])
+        if self._is_pip(words):
+            self.pip(words[self._pip_arguments(words) :])
+        elif (_PYTHON.fullmatch(name) and len(words) > 1 and not words[1][0].startswith("-")) or (
+            name in _SHELLS and len(words) > 1
+        ):
+            self.needs(*words[1], "the script it runs")
+        elif name.startswith("./"):
+            self.needs(*words[0], "the script it runs")
+
+    @staticmethod
+    def _is_pip(words: list[tuple[str, int, int]]) -> bool:
+        names = [w for w, _, _ in words]
+        if _PIP.fullmatch(names[0]):
+            return True
+        return bool(_PYTHON.fullmatch(names[0])) and names[1:3] == ["-m", "pip"]
+
+    @staticmethod
+    def _pip_arguments(words: list[tuple[str, int, int]]) -> int:
+        """Where `pip install`'s own arguments start."""
+        first = 3 if words[0][0].startswith("python") else 1
+        return first + 1 if len(words) > first and words[first][0] == "install" else len(words)
+
+    def pip(self, words: list[tuple[str, int, int]]) -> None:
+        index = 0
+        while index < len(words):
+            word, start, end = words[index]
+            option, equals, attached = word.partition("=")
+            if option in _FILE_OPTIONS:
+                if equals:
+                    target = (attached, start + len(option) + 1, end)
+                elif index + 1 < len(words):
+                    index += 1
+                    target = words[index]
+                else:
+                    break
+                self.option(_FILE_OPTIONS[option], *target)
+            elif option in _SETTINGS_OPTIONS:
+                if not equals and index + 1 < len(words):
+                    index += 1
+                    word, start, end = words[index]
+                elif equals:
+                    word, start = attached, start + len(option) + 1
+                self.setting(word, start, end)
+            elif option in _VALUE_OPTIONS and not equals:
+                index += 1
+            elif not word.startswith("-") and _is_local(word):
+                self.needs(word, start, end, "the package it installs")
+            index += 1
+
+    def setting(self, word: str, start: int, end: int) -> None:
+        """`--config-settings KEY=VALUE` for the build backend: a VALUE that is a path in
+        the container (`./build.cfg`, `/model/files/…`) must be there."""
+        key, equals, value = word.partition("=")
+        if equals and value.startswith(("./", "../", FILES + "/")):
+            self.needs(value, start + len(key) + 1, end, "the build setting's file")
+
+    def option(self, what: str, word: str, start: int, end: int) -> None:
+        if what == "editable" and not _is_local(word):
+            return
+        found = self.needs(
+            word, start, end, f"the {what} file" if what != "editable" else "the package"
+        )
+        if found is not None and what in ("requirements", "constraints"):
+            self.installed.requirements.append((resolve(word, self.folder), found))
+
+    def needs(self, word: str, start: int, end: int, what: str) -> Path | None:
+        """The file a word names, found in the container, or a finding."""
+        if "$" in word or "*" in word:
+            return None
+        path = resolve(word, self.folder)
+        if not path.startswith(FILES.rsplit("/", 1)[0] + "/") and word.startswith("/"):
+            return None  # a file of the runtime image (/usr/..., /etc/...)
+        found = self.container.find(path)
+        if found is None and not _is_folder(self.container, path):
+            self.findings.append(_missing(self.container, path, word, what, self.place(start, end)))
+        return found
+
+    def pip_config(self, word: str, start: int, end: int) -> None:
+        found = self.needs(word, start, end, "the pip configuration")
+        if found is not None:
+            self.findings.extend(pip_config(found, self.shown(found), self.container))
+
+
+def _is_local(word: str) -> bool:
+    return word.startswith((".", "/")) or word.endswith((".whl", ".tar.gz", ".zip"))
+
+
+def _is_folder(container: Container, path: str) -> bool:
+    return any(
+        (s.container == path and s.is_dir)
+        or (
+            path.startswith(s.container.rstrip("/") + "/")
+            and (s.host / path[len(s.container) :].lstrip("/")).is_dir()
+        )
+        for s in container.shipped
+    )
+
+
+def _missing(container: Container, path: str, word: str, what: str, span: Span) -> Finding:
+    return Finding(
+        INSTALL_FILE_MISSING,
+        f"the install command needs {what} `{word}`, which is not in the container ({path})",
+        ("install-command",),
+        _add_hint(container, path, "fix the name (paths are read from /model/files)"),
+        span=span,
+    )
+
+
+# ------------------------------------------------------------------ requirements
+
+
+def requirements(
+    installed: Installed, container: Container, shown: Callable[[Path], str]
+) -> list[Finding]:
+    """The findings of every requirements file the command installs, nested ones too."""
+    from pip_requirements_parser import RequirementsFile
+
+    findings: list[Finding] = []
+    queue = [(path, host, 0) for path, host in installed.requirements]
+    seen: set[Path] = set()
+    while queue:
+        path, host, depth = queue.pop(0)
+        if host in seen or depth > INCLUDE_DEPTH or host.stat().st_size > READ_LIMIT:
+            continue
+        seen.add(host)
+        name = shown(host)
+        try:
+            parsed = RequirementsFile.from_file(str(host), include_nested=False)
+            lines = host.read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            findings.append(_at(REQUIREMENTS_LINE, name, 1, f"pip cannot read the file: {error}"))
+            continue
+        for invalid in parsed.invalid_lines:
+            reason = _reason(str(invalid.error_message))
+            findings.append(
+                _at(
+                    REQUIREMENTS_LINE,
+                    name,
+                    _start(lines, invalid.line_number),
+                    f"pip cannot read this line: {reason}",
+                )
+            )
+        folder = path.rsplit("/", 1)[0]
+        for option in parsed.options:
+            for key in ("requirements", "constraints"):
+                for nested in option.options.get(key, []):
+                    target = resolve(nested, folder)
+                    found = container.find(target)
+                    if found is None:
+                        findings.append(
+                            _at(
+                                REQUIREMENTS_FILE,
+                                name,
+                                _start(lines, option.line_number),
+                                f"`{nested}` is not in the container ({target})",
+                                _add_hint(container, target),
+                            )
+                        )
+                    else:
+                        queue.append((target, found, depth + 1))
+        for requirement in parsed.requirements:
+            link = requirement.link
+            if requirement.is_local_path and link is not None:
+                target = resolve(str(link.url if hasattr(link, "url") else link), FILES)
+                if container.find(target) is None and not _is_folder(container, target):
+                    findings.append(
+                        _at(
+                            REQUIREMENTS_FILE,
+                            name,
+                            _start(lines, requirement.line_number),
+                            f"`{link}` is not in the container ({target})",
+                            _add_hint(container, target),
+                        )
+                    )
+            elif requirement.name:
+                installed.distributions.add(requirement.name)
+                if not requirement.is_pinned and not requirement.is_url:
+                    findings.append(
+                        _at(
+                            REQUIREMENT_UNPINNED,
+                            name,
+                            _start(lines, requirement.line_number),
+                            f"`{requirement.name}` has no exact version: each build may install "
+                            "another",
+                            f"pin it, e.g. `{requirement.name}==<version>`",
+                        )
+                    )
+    return findings
+
+
+def _reason(message: str) -> str:
+    """pip's own words for a bad line, without the parser's trace of what it expected."""
+    first = message.strip().split("\n")[0].removeprefix("Invalid requirement: ")
+    return first.split(": Expected")[0].rstrip(" ?:") or "not a requirement"
+
+
+def _add_hint(container: Container, path: str, otherwise: str = "remove the line") -> str:
+    """What to do about a file the container lacks: it may be beside the manifest already."""
+    if container.beside_manifest(path) is not None:
+        relative = path[len(FILES) + 1 :]
+        return f"add `{relative}` to `payload`: it is beside the manifest, not in the container"
+    return f"ship it with a payload entry, or {otherwise}"
+
+
+def _at(
+    rule: Any,
+    file: str,
+    where: int | tuple[int, int],
+    message: str,
+    hint: str | None = None,
+    width: int = 1,
+) -> Finding:
+    """A finding in a payload file, at a line (its first character) or a line and column."""
+    line, column = where if isinstance(where, tuple) else (where, 1)
+    return Finding(
+        rule, message, hint=hint, span=Span(line, column, line, column + width), file=file
+    )
+
+
+def _start(lines: list[str], line: int) -> tuple[int, int]:
+    """A line and the column of its first character that is not blank."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return line, len(text) - len(text.lstrip()) + 1
+
+
+# ------------------------------------------------------------------ pip.conf
+
+#: pip's configuration sections: `global` and its commands.
+_SECTIONS = ("global", "install", "download", "wheel", "list", "freeze", "uninstall", "show",
+             "config", "cache", "index", "hash", "inspect", "check", "debug", "search")  # fmt: skip
+#: The options pip's configuration may set, by their long names.
+_KEYS = ("index-url", "extra-index-url", "trusted-host", "find-links", "no-index", "timeout",
+         "retries", "proxy", "cert", "client-cert", "cache-dir", "no-cache-dir",
+         "disable-pip-version-check", "no-input", "quiet", "verbose", "log", "pre", "user",
+         "prefer-binary", "only-binary", "no-binary", "require-hashes", "progress-bar",
+         "upgrade", "upgrade-strategy", "no-deps", "target", "prefix", "root", "src",
+         "constraint", "requirement", "no-build-isolation", "use-pep517", "no-warn-script-location",
+         "no-warn-conflicts", "break-system-packages", "exists-action", "default-timeout",
+         "keyring-provider", "python", "isolated", "use-feature", "use-deprecated",
+         "no-color", "root-user-action", "ignore-installed", "force-reinstall", "compile",
+         "no-compile", "editable", "platform", "python-version", "implementation", "abi",
+         "format", "format-control", "global-option", "config-settings")  # fmt: skip
+
+
+def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
+    """The findings of a pip configuration file, as pip would read it."""
+    if host.stat().st_size > READ_LIMIT:
+        return []
+    text = host.read_bytes().decode("utf-8", "replace")
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text, source=name)
+    except configparser.Error as error:
+        line = getattr(error, "lineno", None) or _first_line(text)
+        message = (
+            str(error)
+            .split("\n")[0]
+            .replace(f"File contains no section headers.\nfile: {name!r}", "")
+        )
+        return [
+            _at(
+                PIP_CONFIG_FILE,
+                name,
+                line,
+                f"pip cannot read this configuration: {_config_problem(error, message)}",
+                "start with a section, `[global]`, and write `key = value` lines, each key once",
+            )
+        ]
+    findings: list[Finding] = []
+    lines = text.split("\n")
+    trusted = {
+        host.strip()
+        for section in parser.sections()
+        for host in re.split(r"[\s,]+", parser.get(section, "trusted-host", fallback=""))
+        if host.strip()
+    }
+    for section in parser.sections():
+        if section not in _SECTIONS:
+            findings.append(
+                _at(
+                    PIP_CONFIG_KEY,
+                    name,
+                    _line_of(lines, f"[{section}]"),
+                    f"pip has no section `[{section}]`: it reads `[global]` and its commands'",
+                    did_you_mean(section, _SECTIONS),
+                    len(section) + 2,
+                )
+            )
+            continue
+        for key, value in parser.items(section):
+            line = _line_of(lines, key, section)
+            canonical = key.replace("_", "-")
+            if canonical not in _KEYS:
+                findings.append(
+                    _at(
+                        PIP_CONFIG_KEY,
+                        name,
+                        line,
+                        f"pip has no option `{key}`: it passes over it",
+                        did_you_mean(canonical, _KEYS),
+                        len(key),
+                    )
+                )
+            elif canonical in ("index-url", "extra-index-url"):
+                findings.extend(_insecure(value, trusted, name, lines, line))
+            elif canonical in ("cert", "client-cert"):
+                target = resolve(value.strip(), FILES)
+                if container.find(target) is None:
+                    findings.append(
+                        _at(
+                            PIP_CONFIG_FILE,
+                            name,
+                            line,
+                            f"`{key}` names {value.strip()}, which is not in the container",
+                            _add_hint(container, target),
+                        )
+                    )
+    return findings
+
+
+def _insecure(
+    value: str, trusted: set[str], name: str, lines: list[str], key_at: tuple[int, int]
+) -> Iterator[Finding]:
+    from urllib.parse import urlsplit
+
+    for url in value.split():
+        parts = urlsplit(url)
+        if parts.scheme == "http" and parts.hostname not in trusted and parts.netloc not in trusted:
+            yield _at(
+                PIP_INSECURE_INDEX,
+                name,
+                _text_at(lines, url, key_at),
+                f"pip ignores the index {url}: it is plain http and {parts.hostname} is not a "
+                "trusted host",
+                f"use https, or add `trusted-host = {parts.hostname}`",
+                len(url),
+            )
+
+
+def _text_at(lines: list[str], text: str, start: tuple[int, int]) -> tuple[int, int]:
+    """Where a value's text is, on its key's line or a continuation line below it."""
+    for number in range(start[0], len(lines) + 1):
+        column = lines[number - 1].find(text)
+        if column >= 0:
+            return number, column + 1
+    return start
+
+
+def _config_problem(error: configparser.Error, message: str) -> str:
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return "a line comes before the first section"
+    return message or type(error).__name__
+
+
+def _first_line(text: str) -> int:
+    return next((n for n, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
+
+
+def _line_of(lines: list[str], key: str, section: str | None = None) -> tuple[int, int]:
+    """Where a key is set (in its section), or a section starts: line and column."""
+    current = None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        column = len(line) - len(line.lstrip()) + 1
+        if stripped.startswith("["):
+            current = stripped.strip("[]").strip()
+            if stripped == key:
+                return number, column
+        elif (section is None or current == section) and re.match(
+            rf"{re.escape(key)}\s*[=:]", stripped, re.IGNORECASE
+        ):
+            return number, column
+    return 1, 1

@@ -1,0 +1,133 @@
+"""What the payload puts in the model's container, without building it.
+
+`hs apply` packs each payload entry under its name as written (`tar.add(source,
+arcname=entry)`, tarfile dropping a leading `/`; hydrosdk `modelversion.py`); the manager
+unpacks every member to `new File(filesDir, name)`, skipping those whose own name starts
+with `.` (`TarGzUtils.decompress`). So `src/` becomes `/model/files/src/…`, `../x.pkl`
+becomes `/model/x.pkl`, a hidden file is dropped, and the files inside a hidden folder do
+arrive. Lookups follow the entries instead of walking them: a file is found by the entry
+that holds it, the last one winning as it does when unpacking.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...values import sequence
+
+#: Where the manager unpacks the payload, and where the image build runs.
+FILES = "/model/files"
+#: Where the runtime reads the model from (the contract beside the files).
+MODEL = "/model"
+#: A tree shown by `hydro resolve` stops after this many files.
+TREE_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """One payload entry: where it is on disk, and where it lands in the container."""
+
+    index: int
+    entry: str
+    host: Path
+    container: str
+
+    @property
+    def is_dir(self) -> bool:
+        return self.host.is_dir()
+
+
+class Container:
+    """The container of one Model, as its payload fills it."""
+
+    def __init__(self, payload: object, base: Path) -> None:
+        self.base = base
+        self.shipped = [
+            Shipped(index, entry, base / entry, in_container(entry))
+            for index, entry in enumerate(sequence(payload))
+            if isinstance(entry, str) and entry.strip() and "\x00" not in entry
+        ]
+
+    def find(self, path: str) -> Path | None:
+        """The file on disk that lands at `path` in the container, if one does."""
+        path = posixpath.normpath(path)
+        for shipped in reversed(self.shipped):
+            if path == shipped.container:
+                host = shipped.host
+            elif path.startswith(shipped.container.rstrip("/") + "/"):
+                host = shipped.host / path[len(shipped.container) :].lstrip("/")
+            else:
+                continue
+            if host.is_file() and not host.name.startswith("."):
+                return host
+        return None
+
+    def has_module(self, name: str, folders: tuple[str, ...]) -> bool:
+        """Whether a module `name` (`name.py` or a package `name/`) is in one of `folders`."""
+        return any(
+            self.find(f"{folder}/{name}.py") or self.find(f"{folder}/{name}/__init__.py")
+            for folder in folders
+        )
+
+    def unresolved_around(self, folder: str) -> bool:
+        """Whether an entry that would hold `folder` or sit inside it is missing on disk:
+        then what the folder holds is unknown (the missing entry is reported itself)."""
+        return any(
+            not shipped.host.exists()
+            and (
+                folder == shipped.container
+                or folder.startswith(shipped.container.rstrip("/") + "/")
+                or shipped.container.startswith(folder + "/")
+            )
+            for shipped in self.shipped
+        )
+
+    def beside_manifest(self, path: str) -> Path | None:
+        """Where a file meant for `path` in the container lies next to the manifest, if it
+        does: what a payload entry would have to name."""
+        if not path.startswith(FILES + "/"):
+            return None
+        host = self.base / path[len(FILES) + 1 :]
+        return host if host.exists() else None
+
+    def tree(self) -> list[tuple[str, str]]:
+        """Every file in the container (at most TREE_LIMIT), with the entry that ships it:
+        the picture `hydro resolve` shows."""
+        found: dict[str, str] = {}
+        for shipped in self.shipped:
+            for _, path in _files(shipped):
+                found[path] = shipped.entry
+                if len(found) >= TREE_LIMIT:
+                    return sorted(found.items())
+        return sorted(found.items())
+
+
+def in_container(entry: str) -> str:
+    """Where a payload entry lands: its name as written, under /model/files."""
+    name = entry.replace("\\", "/").lstrip("/")
+    return posixpath.normpath(posixpath.join(FILES, name))
+
+
+def resolve(word: str, folder: str) -> str:
+    """A path as a command in the container reads it, from `folder`."""
+    return posixpath.normpath(posixpath.join(folder, word))
+
+
+def _files(shipped: Shipped) -> list[tuple[Path, str]]:
+    host = shipped.host
+    if host.is_file():
+        return [] if host.name.startswith(".") else [(host, shipped.container)]
+    found = []
+    for folder, folders, files in os.walk(host):
+        folders.sort()
+        relative = os.path.relpath(folder, host).replace(os.sep, "/")
+        for name in sorted(files):
+            if not name.startswith("."):
+                inside = name if relative == "." else f"{relative}/{name}"
+                found.append((Path(folder) / name, f"{shipped.container}/{inside}"))
+                if len(found) >= TREE_LIMIT:
+                    return found
+    return found

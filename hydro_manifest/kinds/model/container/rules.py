@@ -1,0 +1,242 @@
+"""Rules of the model's container: what its image build installs (layer `build`) and what
+the Python runtime imports and calls (layer `runtime`), read from the files the payload
+ships, never run.
+
+Each rule is declared here, beside the code of this folder that raises it. Their examples
+are a manifest and the files beside it.
+"""
+
+from __future__ import annotations
+
+from ....rules import ERROR, MODEL_EXAMPLE, NOTE, WARNING, L, rule
+
+_PINNED = {"requirements.txt": "numpy==1.21.6\n"}
+_INSTALL = MODEL_EXAMPLE.replace(
+    "payload:", "install-command: pip install -r requirements.txt\npayload:"
+)
+_PIP_CONF = MODEL_EXAMPLE.replace(
+    "payload: [src/, requirements.txt]",
+    "install-command: PIP_CONFIG_FILE=pip.conf pip install -r requirements.txt\n"
+    "payload: [src/, requirements.txt, pip.conf]",
+)
+_SECURE_INDEX = "[global]\nindex-url = https://pypi.example.com/simple/\n"
+_PREDICT = "def predict(age):\n    return {'income': str(age)}\n"
+
+INSTALL_COMMAND_SYNTAX = rule(
+    "HY801", "install-command-syntax", L.BUILD, ERROR,
+    "an `install-command` that `/bin/sh` cannot parse",
+    """
+The manager writes the install command into the image's Dockerfile as `RUN <command>`,
+which `/bin/sh -c` runs in `/model/files` (`BuildScript.scala`). A command the shell cannot
+parse (an unclosed quote, a trailing `&&`) fails the build after the upload. hydro parses it
+with a shell grammar (bashlex) and points at where it stops.
+""",
+    bad=_INSTALL.replace("requirements.txt\npayload", "requirements.txt &&\npayload"),
+    good=_INSTALL,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+INSTALL_FILE_MISSING = rule(
+    "HY802", "install-file-missing", L.BUILD, ERROR,
+    "a file the install command names that is not in the container",
+    """
+The install command runs in `/model/files`, where the manager unpacks the payload, so
+every file it names (`pip install -r requirements.txt`, `-c`, `--cert`, `PIP_CONFIG_FILE=`,
+`python setup.py`, `./script.sh`, a local wheel or `-e ./path`) must be shipped by a payload
+entry. A file beside the manifest that no entry lists is not in the image: the build fails.
+""",
+    bad=_INSTALL.replace("payload: [src/, requirements.txt]", "payload: [src/]"),
+    good=_INSTALL,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+PIP_INSECURE_INDEX = rule(
+    "HY803", "pip-insecure-index", L.BUILD, ERROR,
+    "an `http://` package index that pip ignores",
+    """
+pip refuses an index over plain `http://` unless its host is listed in `trusted-host`: it
+warns "is not a trusted or secure host and is being ignored" and then cannot find the
+packages that should have come from it. Use `https://`, or add the host to `trusted-host`
+in the same pip.conf. The docs' own pip.conf example (`index-url =
+http://pypi.python.org/simple/` alone) has this problem.
+""",
+    bad=_PIP_CONF,
+    good=_PIP_CONF,
+    bad_files={**_PINNED, "pip.conf": "[global]\nindex-url = http://pypi.example.com/simple/\n"},
+    good_files={
+        **_PINNED,
+        "pip.conf": "[global]\nindex-url = http://pypi.example.com/simple/\n"
+        "trusted-host = pypi.example.com\n",
+    },
+)
+PIP_CONFIG_KEY = rule(
+    "HY804", "pip-config-key", L.BUILD, WARNING,
+    "a pip.conf section or key that pip does not know",
+    """
+pip reads the section `global` and those named after its commands (`install`, `download`,
+`wheel`, ...), and in them the long names of its options (`index-url`, `trusted-host`,
+`timeout`, ...). It passes over anything else without a word, so a misspelt key may mean
+that a setting is not applied.
+""",
+    bad=_PIP_CONF,
+    good=_PIP_CONF,
+    bad_files={**_PINNED, "pip.conf": "[global]\nindex-ur1 = https://pypi.example.com/simple/\n"},
+    good_files={**_PINNED, "pip.conf": _SECURE_INDEX},
+)
+PIP_CONFIG_FILE = rule(
+    "HY805", "pip-config-file", L.BUILD, ERROR,
+    "a pip.conf that pip cannot read, or whose certificate is not in the container",
+    """
+pip reads its configuration with Python's configparser: text before the first section or
+a line that is not `key = value` stops it. A `cert` or `client-cert` must be a file in the
+container: `cert = /model/files/cert.pem` needs the payload entry `cert.pem` (relative paths
+are read from `/model/files`, where the build runs).
+""",
+    bad=_PIP_CONF,
+    good=_PIP_CONF,
+    bad_files={**_PINNED, "pip.conf": "index-url = https://pypi.example.com/simple/\n"},
+    good_files={**_PINNED, "pip.conf": _SECURE_INDEX},
+)
+REQUIREMENTS_LINE = rule(
+    "HY806", "requirements-line", L.BUILD, ERROR,
+    "a requirements line pip cannot read",
+    """
+pip reads requirements files line by line with the grammar of PEP 508 and its own options;
+a line it cannot read stops `pip install -r` and the image build. hydro reads them with the
+same grammar (pip-requirements-parser) and points at the line.
+""",
+    bad=_INSTALL,
+    good=_INSTALL,
+    bad_files={"requirements.txt": "scikit-learn >= 1.0 ===\n"},
+    good_files=_PINNED,
+)
+REQUIREMENTS_FILE = rule(
+    "HY807", "requirements-file", L.BUILD, ERROR,
+    "a file a requirements file names that is not in the container",
+    """
+`-r other.txt`, `-c constraints.txt`, `-e ./lib` and local wheels in a requirements file are
+read by pip in the container (`-r` and `-c` relative to the requirements file's folder,
+other paths to `/model/files`): each must be shipped by a payload entry.
+""",
+    bad=_INSTALL,
+    good=_INSTALL,
+    bad_files={"requirements.txt": "-r extra.txt\n", "extra.txt": "numpy==1.21.6\n"},
+    good_files=_PINNED,
+)
+REQUIREMENT_UNPINNED = rule(
+    "HY808", "requirement-unpinned", L.LINT, NOTE,
+    "a requirement without an exact version",
+    """
+Every build of a model version installs what the index offers that day: a requirement
+without `==` can change under a model between two uploads. Pinning (`numpy==1.21.6`, or a
+constraints file) makes the image reproducible.
+""",
+    bad=_INSTALL,
+    good=_INSTALL,
+    bad_files={"requirements.txt": "numpy\n"},
+    good_files=_PINNED,
+)
+FUNC_MAIN_MISSING = rule(
+    "HY809", "func-main-missing", L.RUNTIME, ERROR,
+    "a Python model without `func_main.py` where the runtime imports it from",
+    """
+The Python runtime puts `/model`, `/model/files/src` and `/model/files/src/lib` on
+`sys.path` and imports `func_main` (hydro-serving-python `src/grpc_service.py`). The
+payload must ship it there, usually as `src/func_main.py` with the entry `src/`.
+""",
+    bad=MODEL_EXAMPLE.replace("payload: [src/, requirements.txt]", "payload: [requirements.txt]"),
+    good=MODEL_EXAMPLE,
+)
+FUNC_MAIN_SYNTAX = rule(
+    "HY810", "func-main-syntax", L.RUNTIME, ERROR,
+    "a `func_main.py` that Python cannot parse",
+    """
+Importing a module with a syntax error fails, and the runtime with it: the model version
+builds and every servable of it fails to start. The finding points into `func_main.py`.
+""",
+    bad=MODEL_EXAMPLE,
+    good=MODEL_EXAMPLE,
+    bad_files={"src/func_main.py": "def predict(age)\n    return {'income': str(age)}\n"},
+    good_files={"src/func_main.py": _PREDICT},
+)
+SIGNATURE_FUNCTION = rule(
+    "HY811", "signature-function", L.RUNTIME, ERROR,
+    "no function in `func_main.py` named as the contract's signature",
+    """
+The runtime takes `getattr(func_main, signature_name)`, the contract's `name` (`predict`
+when it has none): a module without it fails to start. A function defined, assigned or
+imported at the top of the module under that name is found.
+""",
+    bad=MODEL_EXAMPLE,
+    good=MODEL_EXAMPLE,
+    bad_files={"src/func_main.py": _PREDICT.replace("predict", "infer")},
+    good_files={"src/func_main.py": _PREDICT},
+)
+SIGNATURE_PARAMETERS = rule(
+    "HY812", "signature-parameters", L.RUNTIME, ERROR,
+    "a function that cannot take the contract's inputs",
+    """
+The runtime calls the function with one keyword argument per contract input,
+`function(**inputs)`. Each input must be one of its parameters, unless it takes `**kwargs`
+(the only way to receive an input whose name is not a Python identifier, such as
+`marital-status`), and each parameter without a default must be an input; otherwise every
+request fails with a TypeError.
+""",
+    bad=MODEL_EXAMPLE,
+    good=MODEL_EXAMPLE,
+    bad_files={"src/func_main.py": _PREDICT.replace("age", "x1")},
+    good_files={"src/func_main.py": _PREDICT},
+)
+SIGNATURE_OUTPUTS = rule(
+    "HY813", "signature-outputs", L.RUNTIME, ERROR,
+    "a function whose returned keys are not the contract's outputs",
+    """
+The runtime turns the mapping the function returns into the response, key by key. When
+every `return` of the function is a dictionary written out with constant keys, hydro
+compares those keys with the contract's outputs: a missing output or an extra key is
+reported at the `return`. Anything else (a variable, a call) is not guessed at.
+""",
+    bad=MODEL_EXAMPLE,
+    good=MODEL_EXAMPLE,
+    bad_files={"src/func_main.py": _PREDICT.replace("'income'", "'label'")},
+    good_files={"src/func_main.py": _PREDICT},
+)
+MODEL_FILE_MISSING = rule(
+    "HY814", "model-file-missing", L.RUNTIME, ERROR,
+    "`func_main.py` names a file under `/model/files/` that the payload does not ship",
+    """
+Code that loads `/model/files/model.pkl` needs the payload entry `model.pkl`: the payload
+is unpacked under `/model/files`. Every path under `/model/files/` written in the code as a
+text constant is checked against what the payload ships.
+""",
+    bad=MODEL_EXAMPLE,
+    good=MODEL_EXAMPLE.replace("[src/, requirements.txt]", "[src/, requirements.txt, model.pkl]"),
+    bad_files={"src/func_main.py": "MODEL = '/model/files/model.pkl'\n" + _PREDICT},
+    good_files={"src/func_main.py": "MODEL = '/model/files/model.pkl'\n" + _PREDICT, "model.pkl": "x"},
+)
+IMPORT_MISSING = rule(
+    "HY815", "import-missing", L.RUNTIME, WARNING,
+    "`func_main.py` imports a module that nothing in the container may provide",
+    """
+A top-level import that is neither in Python's standard library, nor a module shipped in
+`src/` or `src/lib/`, nor named in the requirements the install command installs, nor one
+of the Python runtime's own packages (numpy, pandas, grpc, hydrosdk) may fail when the
+runtime imports `func_main`. The runtime image may still have it: check, or add it to the
+requirements.
+""",
+    bad=MODEL_EXAMPLE,
+    good=_INSTALL,
+    bad_files={"src/func_main.py": "import sklearn\n" + _PREDICT},
+    good_files={"src/func_main.py": "import sklearn\n" + _PREDICT, "requirements.txt": "scikit-learn==1.0.2\n"},
+)
+CUSTOM_RUNTIME = rule(
+    "HY816", "custom-runtime", L.LINT, NOTE,
+    "a runtime that is not one of Hydrosphere's: its code is not checked",
+    """
+hydro checks `func_main.py` for Hydrosphere's Python runtimes. Another image is a custom
+runtime: it must read `/model/contract.protobin` and answer `Predict` on `APP_PORT`; hydro
+says nothing about its code.
+""",
+    bad=MODEL_EXAMPLE.replace("hydrosphere/serving-runtime-python-3.7:3.0.0", "example.com/scorer:1.0"),
+    good=MODEL_EXAMPLE,
+)

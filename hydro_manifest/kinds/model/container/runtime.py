@@ -1,0 +1,424 @@
+"""The Python runtime: `func_main.py` as the runtime imports and calls it, read with `ast`.
+
+hydro-serving-python (`src/grpc_service.py`) puts `/model`, `/model/files/src` and
+`/model/files/src/lib` on `sys.path`, imports `func_main`, takes the function named by the
+contract's signature and calls it as `function(**inputs)`, one array per input, expecting a
+mapping of output names back. The module is parsed, never imported or run.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .... import spec
+from ....diagnostics import Finding, Span, Target
+from ....diagnostics import Path as DocumentPath
+from ....suggest import did_you_mean
+from ...values import mapping
+from ..rules import FIELD_NAME
+from .layout import FILES, MODEL, Container
+from .rules import (
+    FUNC_MAIN_MISSING,
+    FUNC_MAIN_SYNTAX,
+    IMPORT_MISSING,
+    MODEL_FILE_MISSING,
+    SIGNATURE_FUNCTION,
+    SIGNATURE_OUTPUTS,
+    SIGNATURE_PARAMETERS,
+)
+
+#: The module the runtime imports, and the folders it finds it in, in `sys.path` order.
+MODULE = "func_main"
+SEARCH = (MODEL, f"{FILES}/src", f"{FILES}/src/lib")
+#: A func_main.py larger than this is reported, not parsed.
+READ_LIMIT = 2 * 1024 * 1024
+#: Packages the Python runtime image installs itself (hydro-serving-python pyproject.toml).
+RUNTIME_PACKAGES = frozenset({"grpc", "grpc_health", "hydrosdk", "hydro_serving_grpc", "numpy",
+                              "pandas", "docker", "pytest", "google"})  # fmt: skip
+#: Distributions whose import name differs from their name (normalized, lowercase).
+IMPORT_NAMES: dict[str, tuple[str, ...]] = {
+    "sklearn": ("scikit-learn",),
+    "yaml": ("pyyaml",),
+    "cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python"),
+    "PIL": ("pillow",),
+    "skimage": ("scikit-image",),
+    "bs4": ("beautifulsoup4",),
+    "dateutil": ("python-dateutil",),
+    "google": ("protobuf",),
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu"),
+    "torch": ("torch",),
+    "xgboost": ("xgboost",),
+    "lightgbm": ("lightgbm",),
+    "catboost": ("catboost",),
+    "dotenv": ("python-dotenv",),
+    "jwt": ("pyjwt",),
+    "Crypto": ("pycryptodome",),
+    "attr": ("attrs",),
+    "magic": ("python-magic",),
+}
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What the runtime passes and expects: the signature's name, inputs and outputs."""
+
+    signature: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+def contract_of(doc: dict[str, object]) -> Contract:
+    contract = mapping(doc.get("contract"))
+    name = contract.get("name")
+    return Contract(
+        name if isinstance(name, str) and name else spec.DEFAULT_SIGNATURE_NAME,
+        tuple(str(n) for n in mapping(contract.get("inputs"))),
+        tuple(str(n) for n in mapping(contract.get("outputs"))),
+    )
+
+
+def is_python_runtime(runtime: object) -> bool:
+    """Hydrosphere's Python runtimes: `…/serving-runtime-python-3.x:tag`."""
+    if not isinstance(runtime, str):
+        return False
+    name = runtime.partition("@")[0].rsplit("/", 1)[-1].partition(":")[0]
+    return name.startswith("serving-runtime-python")
+
+
+def is_hydrosphere_runtime(runtime: object) -> bool:
+    return isinstance(runtime, str) and runtime.split("/")[0] == "hydrosphere"
+
+
+def field_names(doc: dict[str, object]) -> Iterator[Finding]:
+    """Without func_main.py to read (file checks off, or no file), the guess that fields
+    which are not Python identifiers cannot be keyword arguments (HY315)."""
+    contract = mapping(doc.get("contract"))
+    for section in ("inputs", "outputs"):
+        for name in mapping(contract.get(section)):
+            if name and not (str(name).isidentifier() and not keyword.iskeyword(name)):
+                better = "".join(c if c.isalnum() else "_" for c in str(name)).lower().strip("_")
+                yield Finding(
+                    FIELD_NAME,
+                    f"field name '{name}' is not a Python identifier; the Python runtime passes "
+                    "inputs as keyword arguments",
+                    ("contract", section, name),
+                    f"rename it (e.g. '{better}'), or make the function accept **kwargs",
+                    Target.KEY,
+                )
+
+
+def find_func_main(container: Container) -> tuple[str, Path] | None:
+    """The module the runtime would import: its place in the container and on disk."""
+    for folder in SEARCH:
+        for candidate in (f"{folder}/{MODULE}.py", f"{folder}/{MODULE}/__init__.py"):
+            found = container.find(candidate)
+            if found is not None:
+                return candidate, found
+    return None
+
+
+def missing_func_main(container: Container, payload_path: DocumentPath) -> Finding:
+    beside = container.beside_manifest(f"{FILES}/src/{MODULE}.py")
+    if beside is not None:
+        hint = "add `src/` to `payload`: src/func_main.py is beside the manifest, not shipped"
+    else:
+        hint = "write src/func_main.py with the signature's function, and list `src/` in `payload`"
+    return Finding(
+        FUNC_MAIN_MISSING,
+        "the Python runtime imports `func_main` from /model, /model/files/src or "
+        "/model/files/src/lib, and the payload ships it in none of them",
+        payload_path,
+        hint,
+        Target.KEY,
+    )
+
+
+@dataclass
+class Code:
+    """func_main.py parsed, and how findings name it."""
+
+    tree: ast.Module
+    name: str  # the file as the report names it
+
+
+def parse(host: Path, name: str) -> Code | Finding:
+    if host.stat().st_size > READ_LIMIT:
+        return Finding(
+            FUNC_MAIN_SYNTAX,
+            f"func_main.py is {host.stat().st_size // 1024} KiB; hydro reads modules up to "
+            f"{READ_LIMIT // 1024 // 1024} MiB",
+            span=Span(1, 1, 1, 2),
+            file=name,
+        )
+    source = host.read_bytes()
+    try:
+        tree = ast.parse(source, filename=name)
+    except SyntaxError as error:
+        line, column = error.lineno or 1, error.offset or 1
+        return Finding(
+            FUNC_MAIN_SYNTAX,
+            f"Python cannot parse func_main.py: {error.msg}",
+            hint="the runtime fails to import the module; fix the code at this place",
+            span=Span(line, column, line, column + 1),
+            file=name,
+        )
+    except (ValueError, RecursionError, MemoryError) as error:
+        return Finding(
+            FUNC_MAIN_SYNTAX,
+            f"Python cannot parse func_main.py: {error}",
+            span=Span(1, 1, 1, 2),
+            file=name,
+        )
+    return Code(tree, name)
+
+
+def check_code(
+    code: Code,
+    contract: Contract,
+    container: Container,
+    distributions: set[str],
+    locate: Callable[[DocumentPath, Target], Span],
+) -> Iterator[Finding]:
+    """Everything the runtime would fail on that the module shows."""
+    yield from _signature(code, contract, locate)
+    yield from _model_files(code, container)
+    yield from _imports(code, container, distributions)
+
+
+def _span(code: Code, node: ast.AST) -> Span:
+    line = getattr(node, "lineno", 1)
+    column = getattr(node, "col_offset", 0) + 1
+    end_line = getattr(node, "end_lineno", None) or line
+    end_column = (getattr(node, "end_col_offset", None) or column) + 1
+    if end_line == line and end_column <= column:
+        end_column = column + 1
+    return Span(line, column, end_line, end_column)
+
+
+def _at(code: Code, rule: object, node: ast.AST, message: str, hint: str | None = None) -> Finding:
+    return Finding(rule, message, hint=hint, span=_span(code, node), file=code.name)  # type: ignore[arg-type]
+
+
+def _top_level(code: Code) -> dict[str, ast.AST]:
+    """The names the module defines at its top: functions, classes, assignments, imports."""
+    names: dict[str, ast.AST] = {}
+    for node in code.tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names[node.name] = node
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    names[target.id] = node
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                names[(alias.asname or alias.name).split(".")[0]] = node
+    return names
+
+
+def _signature(
+    code: Code, contract: Contract, locate: Callable[[DocumentPath, Target], Span]
+) -> Iterator[Finding]:
+    names = _top_level(code)
+    function = names.get(contract.signature)
+    if function is None:
+        functions = [
+            n
+            for n, node in names.items()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        hint = did_you_mean(contract.signature, functions) or (
+            f"define `def {contract.signature}(...)` at the top of the module"
+        )
+        yield Finding(
+            SIGNATURE_FUNCTION,
+            f"func_main.py has no `{contract.signature}`, the function the contract's signature "
+            f"names: the runtime fails to start ({code.name})",
+            ("contract", "name"),
+            hint,
+            Target.VALUE,
+        )
+        return
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return  # assigned or imported: what it takes is not visible here
+    yield from _parameters(code, function, contract, locate)
+    yield from _returns(code, function, contract)
+
+
+def _parameters(
+    code: Code,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    contract: Contract,
+    locate: Callable[[DocumentPath, Target], Span],
+) -> Iterator[Finding]:
+    arguments = function.args
+    if arguments.kwarg is not None or _unreadable(contract.inputs):
+        return
+    keywords = [a.arg for a in (*arguments.args, *arguments.kwonlyargs)]
+    shown = f"{function.name}({', '.join(a.arg for a in _all(arguments))})"
+    for name in contract.inputs:
+        if name not in keywords:
+            reason = (
+                "only `**kwargs` can take it: it is not a Python identifier"
+                if not name.isidentifier()
+                else f"it is not one of the parameters of {shown}"
+            )
+            yield Finding(
+                SIGNATURE_PARAMETERS,
+                f"the runtime passes the input '{name}' as a keyword argument and {reason}",
+                ("contract", "inputs", name),
+                f"add `{name}` as a parameter" if name.isidentifier() else "take `**inputs`",
+                Target.KEY,
+            )
+    positional = [*arguments.posonlyargs, *arguments.args]
+    required = positional[: len(positional) - len(arguments.defaults)]
+    required += [
+        a for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is None
+    ]
+    for argument in required:
+        if argument.arg not in contract.inputs:
+            inputs = ", ".join(contract.inputs) or "none"
+            yield _at(
+                code,
+                SIGNATURE_PARAMETERS,
+                argument,
+                f"parameter `{argument.arg}` of {shown} has no default and is not a contract "
+                f"input, so every request fails (the inputs: {inputs})",
+                "rename it to an input, or give it a default",
+            )
+
+
+def _unreadable(fields: tuple[str, ...]) -> bool:
+    """A field name with a NUL was reported (HY016); the other names are not judged by it."""
+    return any("\x00" in name for name in fields)
+
+
+def _all(arguments: ast.arguments) -> list[ast.arg]:
+    found = [*arguments.posonlyargs, *arguments.args]
+    if arguments.vararg is not None:
+        found.append(arguments.vararg)
+    return [*found, *arguments.kwonlyargs]
+
+
+def _returns(
+    code: Code, function: ast.FunctionDef | ast.AsyncFunctionDef, contract: Contract
+) -> Iterator[Finding]:
+    returns = list(_own_returns(function))
+    if not returns or not contract.outputs or _unreadable(contract.outputs):
+        return
+    keys: list[tuple[ast.Return, list[str]]] = []
+    for node in returns:
+        value = node.value
+        if not isinstance(value, ast.Dict) or not all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys
+        ):
+            return  # not every return is a dictionary written out: say nothing
+        keys.append((node, [str(k.value) for k in value.keys if isinstance(k, ast.Constant)]))
+    for node, returned in keys:
+        missing = [o for o in contract.outputs if o not in returned]
+        extra = [k for k in returned if k not in contract.outputs]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(
+                    "lacks the output" + ("s " if len(missing) > 1 else " ") + _listed(missing)
+                )
+            if extra:
+                parts.append(
+                    "has "
+                    + _listed(extra)
+                    + ", not "
+                    + ("outputs" if len(extra) > 1 else "an output")
+                )
+            yield _at(
+                code,
+                SIGNATURE_OUTPUTS,
+                node,
+                f"{function.name}() returns a mapping that {' and '.join(parts)} of the contract",
+                f"return a key for each output: {_listed(contract.outputs)}",
+            )
+
+
+def _listed(names: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _own_returns(function: ast.AST) -> Iterator[ast.Return]:
+    """The returns of a function, not of the functions and classes inside it."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _model_files(code: Code, container: Container) -> Iterator[Finding]:
+    for node in ast.walk(code.tree):
+        path = node.value if isinstance(node, ast.Constant) else None
+        if not isinstance(path, str) or not path.startswith(FILES + "/") or {"{", "*"} & set(path):
+            continue
+        if container.find(path) is None and not _is_shipped_folder(container, path):
+            relative = path[len(FILES) + 1 :]
+            yield _at(
+                code,
+                MODEL_FILE_MISSING,
+                node,
+                f"the code reads {path}, which the payload does not ship",
+                f"add `{relative}` to `payload`"
+                if container.beside_manifest(path)
+                else f"ship it as `{relative}` in `payload`, or fix the path",
+            )
+
+
+def _is_shipped_folder(container: Container, path: str) -> bool:
+    path = path.rstrip("/")
+    return any(
+        (s.host / path[len(s.container) :].lstrip("/")).is_dir()
+        for s in container.shipped
+        if path == s.container or path.startswith(s.container.rstrip("/") + "/")
+    )
+
+
+def _imports(code: Code, container: Container, distributions: set[str]) -> Iterator[Finding]:
+    installed = {_normal(d) for d in distributions}
+    for node in code.tree.body:
+        for imported in _imported(node):
+            name = imported.split(".")[0]
+            if (
+                name in sys.stdlib_module_names
+                or name in RUNTIME_PACKAGES
+                or name == MODULE
+                or container.has_module(name, SEARCH)
+                or _normal(name) in installed
+                or any(_normal(d) in installed for d in IMPORT_NAMES.get(name, ()))
+            ):
+                continue
+            yield _at(
+                code,
+                IMPORT_MISSING,
+                node,
+                f"`{name}` may be missing when the runtime imports func_main: no requirement "
+                "the install command installs provides it, nor the payload's src/",
+                "add it to the requirements (pip's name for it may differ), or check that the "
+                "runtime image has it",
+            )
+
+
+def _imported(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return [node.module]
+    return []
+
+
+def _normal(name: str) -> str:
+    """A distribution or module name as pip compares them (PEP 503)."""
+    return "-".join(name.replace("_", "-").replace(".", "-").lower().split("-"))
