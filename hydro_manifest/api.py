@@ -222,7 +222,7 @@ def _job(
         base = os.getcwd()
     else:
         base = str(FilePath(filename).absolute().parent)
-    return Job(filename, text, base, lint, options.max_file_size)
+    return Job(filename, text, base, lint, options.max_file_size, layout=options.layout)
 
 
 def _input(path: str, stdin_filename: str | None, options: Options, *, lint: bool = False) -> Job:

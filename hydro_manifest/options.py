@@ -14,10 +14,12 @@ class Options:
 
     `file_checks`: payload entries and local training data, relative to the manifest's
     folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`).
-    `max_file_size`: larger files are reported (HY014), not read.
+    `max_file_size`: larger files are reported (HY014), not read. `layout`: also record
+    each Model's container as its payload fills it (what `hydro resolve` shows).
     """
 
     file_checks: bool = True
     remote: bool = False
     s3_endpoint_url: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    layout: bool = False

@@ -13,6 +13,7 @@ from .rules import INTERNAL_ERROR, Severity
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
+    from .kinds.model.container.layout import Layout
     from .kinds.model.files import Reference
     from .project import Summary
     from .reading.suppressions import Suppression
@@ -64,6 +65,8 @@ class FileReport:
     diagnostics: list[Diagnostic]
     source: str = field(default="", repr=False)
     references: list[Reference] = field(default_factory=list)
+    #: Each Model's container as its payload fills it (when Options.layout asks).
+    layouts: list[Layout] = field(default_factory=list)
     #: The file's `# hydro: ignore[...]` comments, applied once all checks have run.
     suppressions: list[Suppression] = field(default_factory=list, repr=False)
 

@@ -58,6 +58,8 @@ class Job:
     max_size: int = DEFAULT_MAX_FILE_SIZE
     #: A folder `hydro lint` could not search, and why: reported in place of its files.
     unreadable: str | None = None
+    #: Record each Model's container layout (Options.layout).
+    layout: bool = False
 
 
 @dataclass
@@ -377,6 +379,11 @@ def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> 
                 result.pending.append(_pending(document, outcome, reference))
     if outcome.kind == "Model" and isinstance(document.value, dict):
         _add(report, document.index, outcome, _container(job, document, outcome))
+        if job.layout and job.base is not None:
+            from .kinds.model.container.layout import Container
+
+            container = Container(document.value.get("payload"), FilePath(job.base))
+            report.layouts.append(container.layout(document.index, outcome.name, job.name))
     from .project import summarize
 
     summary = summarize(job.name, document, outcome)
@@ -399,14 +406,11 @@ def _container(job: Job, document: SourceDocument, outcome: DocumentOutcome) -> 
     from .kinds.model.container import check_container
     from .reading.positions import find_node, text_span
 
-    def locate(path: Path, target: Target) -> Span:
-        return outcome.locate(path, target)[0]
-
     def locate_text(path: Path, start: int, end: int) -> Span:
         return text_span(find_node(document.node, outcome.source_path(path))[1], start, end)
 
     base = FilePath(job.base) if job.base is not None else None
-    return check_container(document.value, base, job.name, locate, locate_text)
+    return check_container(document.value, base, job.name, locate_text)
 
 
 def _add(

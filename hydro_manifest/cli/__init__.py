@@ -147,7 +147,8 @@ def resolve(
     paths = given(paths)
     no_folders(paths)
     config = configuration(config_file, paths)
-    options = replace(check_options(config, False, remote, s3_endpoint_url, None), file_checks=True)
+    checks = check_options(config, False, remote, s3_endpoint_url, None)
+    options = replace(checks, file_checks=True, layout=True)
     report = api.validate_paths(
         paths, stdin_filename=stdin_filename, options=options, config=config
     )

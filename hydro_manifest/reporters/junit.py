@@ -40,7 +40,8 @@ def _testcase(suite: ET.Element, file: FileReport, threshold: Severity) -> int:
     case = ET.SubElement(suite, "testcase", classname="hydro", name=name, file=name)
     failing = [d for d in file.diagnostics if d.severity.rank >= threshold.rank]
     for diagnostic in failing:
-        failure = ET.SubElement(case, "failure", message=_message(diagnostic), type=diagnostic.rule)
+        message = _message(diagnostic, file.file)
+        failure = ET.SubElement(case, "failure", message=message, type=diagnostic.rule)
         failure.text = format_line(diagnostic)
     others = [d for d in file.diagnostics if d.severity.rank < threshold.rank]
     if others:
@@ -48,5 +49,7 @@ def _testcase(suite: ET.Element, file: FileReport, threshold: Severity) -> int:
     return 1 if failing else 0
 
 
-def _message(d: Diagnostic) -> str:
-    return f"{d.severity.value}[{d.rule}] line {d.line}, column {d.column}: {d.message}"
+def _message(d: Diagnostic, case: str) -> str:
+    """Where and what; the file is named when it is a payload file, not the test case's."""
+    where = f"{printable(d.file)} " if d.file != case else ""
+    return f"{d.severity.value}[{d.rule}] {where}line {d.line}, column {d.column}: {d.message}"

@@ -1,4 +1,5 @@
-"""`hydro resolve`: what each payload entry and training data resolves to.
+"""`hydro resolve`: what each payload entry and training data resolves to, and the
+container each Model's payload fills.
 
 A table per manifest on a terminal, aligned plain lines elsewhere, or JSON; the findings
 about the references follow, as `hydro validate` prints them.
@@ -11,6 +12,7 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..diagnostics import printable, undecodable_escaped
+from ..kinds.model.container.layout import Fate, Layout
 from ..kinds.model.files import Reference
 from ..report import Report
 from ..rules import Severity
@@ -49,6 +51,30 @@ def _row(reference: Reference) -> list[str]:
 
 
 _HEADERS = ["role", "entry", "resolves to", "exists", "kind", "size", "columns"]
+_LAYOUT_HEADERS = ["in the container", "entry", "from", "fate"]
+
+
+def _layout_title(layout: Layout) -> str:
+    model = f"Model '{printable(layout.model)}'" if layout.model else "the Model"
+    return f"container of {model} (document {layout.document + 1})"
+
+
+def _layout_rows(layout: Layout) -> list[list[str]]:
+    rows = [
+        [printable(p.path) or "-", printable(p.entry), printable(p.source), p.fate.value]
+        for p in layout.files
+    ]
+    if layout.truncated:
+        rows.append(["…", "", "", f"only the first {len(layout.files)} files are shown"])
+    return rows
+
+
+def _aligned(rows: list[list[str]], headers: list[str], indent: str) -> str:
+    widths = [max(len(row[i]) for row in [*rows, headers]) for i in range(len(headers))]
+    return "".join(
+        indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n"
+        for row in [headers, *rows]
+    )
 
 
 def _summary(report: Report) -> str:
@@ -73,11 +99,14 @@ def write_plain(report: Report, stream: TextIO) -> None:
         rows = [_row(r) for r in file.references]
         if not rows:
             stream.write("  (no payload or training data)\n")
-            continue
-        widths = [max(len(row[i]) for row in [*rows, _HEADERS]) for i in range(len(_HEADERS))]
-        for row in [_HEADERS, *rows]:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-            stream.write("  " + "  ".join(cells).rstrip() + "\n")
+        else:
+            stream.write(_aligned(rows, _HEADERS, "  "))
+        for layout in file.layouts:
+            stream.write(f"  {_layout_title(layout)}\n")
+            if layout.files:
+                stream.write(_aligned(_layout_rows(layout), _LAYOUT_HEADERS, "    "))
+            else:
+                stream.write("    (empty: the payload ships no file)\n")
     for diagnostic in problems(report):
         stream.write(format_line(diagnostic) + "\n")
     stream.write(_summary(report) + "\n")
@@ -95,9 +124,23 @@ def write_rich(report: Report, stream: TextIO) -> None:
         for reference in file.references:
             table.add_row(*_row(reference), style=_row_style(reference))
         console.print(table)
+        for layout in file.layouts:
+            tree = Table(title=_layout_title(layout), title_justify="left")
+            for header in _LAYOUT_HEADERS:
+                tree.add_column(header, overflow="fold")
+            for placed, row in zip(layout.files, _layout_rows(layout), strict=False):
+                tree.add_row(*row, style=_FATE_STYLE.get(placed.fate))
+            console.print(tree)
     for diagnostic in problems(report):
         console.print(format_line(diagnostic), style=_STYLE[diagnostic.severity])
     console.print(_summary(report))
+
+
+_FATE_STYLE = {
+    Fate.MISSING: _STYLE[Severity.ERROR],
+    Fate.DROPPED: _STYLE[Severity.WARNING],
+    Fate.OUTSIDE: _STYLE[Severity.WARNING],
+}
 
 
 def _row_style(reference: Reference) -> str | None:
@@ -109,10 +152,14 @@ def _row_style(reference: Reference) -> str | None:
 
 def write_json(report: Report, stream: TextIO) -> None:
     data = {
-        "version": 1,
+        "version": 2,  # 2: "containers", each Model's container layout
         "tool": {"name": "hydro", "version": __version__},
         "files": [
-            {"file": undecodable_escaped(f.file), "references": [r.to_json() for r in f.references]}
+            {
+                "file": undecodable_escaped(f.file),
+                "references": [r.to_json() for r in f.references],
+                "containers": [layout.to_json() for layout in f.layouts],
+            }
             for f in report.files
         ],
         "diagnostics": [d.to_json() for d in problems(report)],

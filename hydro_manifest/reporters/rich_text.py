@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..diagnostics import Diagnostic, printable
-from ..report import FileReport, Report
+from ..report import Report
 from ..rules import Severity
 from . import summary_line
 
@@ -26,15 +26,25 @@ def write_rich(report: Report, stream: TextIO) -> None:
         if not file.diagnostics:
             continue
         console.print(Text(printable(file.file), style="bold underline"))
-        lines = file.lines()
+        shown = {file.file: file.lines()}
         for diagnostic in file.diagnostics:
-            console.print(_render(diagnostic, lines, file))
+            if diagnostic.file not in shown:  # a payload file: func_main.py, pip.conf
+                shown[diagnostic.file] = _read_lines(diagnostic.file)
+            console.print(_render(diagnostic, shown[diagnostic.file]))
     counts = report.summary()
     style = "bold red" if counts["errors"] else "bold yellow" if counts["warnings"] else "green"
     console.print(Text(summary_line(report), style=style))
 
 
-def _render(d: Diagnostic, lines: list[str], file: FileReport) -> Text:
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read().split("\n")
+    except OSError:
+        return []
+
+
+def _render(d: Diagnostic, lines: list[str]) -> Text:
     style = _STYLE[d.severity]
     text = Text()
     text.append(f"{d.severity.value}[{d.rule}]", style=style)
@@ -42,7 +52,7 @@ def _render(d: Diagnostic, lines: list[str], file: FileReport) -> Text:
     text.append(f"  ({d.layer.value})\n", style="dim")
     gutter = " " * len(str(d.line))
     text.append(f"{gutter}--> ", style="blue")
-    text.append(f"{printable(file.file)}:{d.line}:{d.column}\n")
+    text.append(f"{printable(d.file)}:{d.line}:{d.column}\n")
     if 0 < d.line <= len(lines):
         source = lines[d.line - 1].expandtabs(1)
         end = d.end_column if d.end_line == d.line else len(source) + 1

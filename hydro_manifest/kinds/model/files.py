@@ -120,14 +120,26 @@ def _report(reference: Reference, rule: Rule, message: str, hint: str | None = N
     reference.findings.append(Finding(rule, message, reference.path, hint))
 
 
+def _dvc_hint(location: str) -> str | None:
+    """The Hydrosphere examples track models with DVC: `NAME.dvc` beside a missing or empty
+    NAME means the data was never pulled."""
+    tracked = location.rstrip("/" + os.sep) + ".dvc"
+    if os.path.isfile(tracked):
+        return f"run `dvc pull` first: DVC tracks it, {os.path.basename(tracked)} is beside it"
+    return None
+
+
 def _not_found(reference: Reference, rule: Rule, what: str) -> None:
     folder, name = os.path.split(reference.location)
     try:
         near = closest(name, os.listdir(folder), limit=1)
     except OSError:
         near = []
+    dvc = _dvc_hint(reference.location)
     if any(c in reference.entry for c in "*?["):
         hint = "`hs apply` 3.x looks for this exact name: it does not expand globs"
+    elif dvc:
+        hint = dvc
     elif near:
         shown = os.path.join(os.path.dirname(reference.entry.rstrip("/")), near[0])
         hint = f"did you mean '{shown}'?"
@@ -154,7 +166,7 @@ def _payload_entry(reference: Reference) -> None:
             PAYLOAD_FOLDER,
             f"payload folder '{reference.entry}' has no files (hidden ones are skipped): "
             f"{reference.location}",
-            "put the model's files in it, or remove the entry",
+            _dvc_hint(reference.location) or "put the model's files in it, or remove the entry",
         )
 
 

@@ -450,14 +450,19 @@ PROFILE_CASE = rule(
 )
 FIELD_NAME = rule(
     "HY315", "field-name", L.LINT, WARNING,
-    "a field name that is not a Python identifier, when `func_main.py` cannot be read",
+    "a field name that is not a Python identifier, when the function's parameters are not seen",
     """
 The Python runtime passes inputs as keyword arguments (CON-4), so a name such as
 `marital-status` or `Marital Status` only reaches a function that takes `**kwargs`. When
-hydro can read `func_main.py`, the function's signature decides (HY812); this warning is
-the guess left when it cannot: with `--no-file-checks`, or when the payload does not ship
-the module. Use snake_case names, or make sure the function accepts `**kwargs`.
+hydro reads `func_main.py`, the function's signature decides (HY812); this warning is the
+guess left when the parameters are not seen: with `--no-file-checks`, or when the function
+is assigned or imported (`predict = Scorer().predict`). Use snake_case names, or make sure
+the function accepts `**kwargs`.
 """,
-    bad=MODEL_EXAMPLE.replace("    age: {", "    age-years: {").replace("[src/, requirements.txt]", "[requirements.txt]"),
+    bad=MODEL_EXAMPLE.replace("    age: {", "    age-years: {"),
     good=MODEL_EXAMPLE,
+    bad_files={
+        "src/func_main.py": "from scorer import Scorer\n\npredict = Scorer('/model/files/').predict\n",
+        "src/scorer.py": "class Scorer:\n    def __init__(self, folder):\n        self.folder = folder\n",
+    },
 )

@@ -9,11 +9,10 @@ Hydrosphere's Python runtimes reads `func_main.py` (`runtime`).
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ....diagnostics import Finding, Span, Target
+from ....diagnostics import Finding, Span
 from ....diagnostics import Path as DocumentPath
 from ....report import STDIN
 from .build import Installed, install_command, requirements
@@ -30,7 +29,6 @@ from .rules import (
 from .runtime import (
     SEARCH,
     check_code,
-    contract_of,
     field_names,
     find_func_main,
     is_hydrosphere_runtime,
@@ -39,8 +37,7 @@ from .runtime import (
     parse,
 )
 
-#: Where a finding goes in the manifest: a path and a target, or characters of a text.
-Locate = Callable[[DocumentPath, Target], Span]
+#: Where a finding goes in the manifest: characters of a text value at a path.
 LocateText = Callable[[DocumentPath, int, int], Span]
 
 #: Findings in a payload file that depend on the Model (its contract, its container), not
@@ -59,7 +56,6 @@ def check_container(
     doc: dict[str, object],
     base: Path | None,
     manifest: str,
-    locate: Locate,
     locate_text: LocateText,
 ) -> list[Finding]:
     """Everything the Model's container would fail on. `base` is the manifest's folder
@@ -72,7 +68,7 @@ def check_container(
         dataclasses.replace(f, message=f"{model}: {f.message}")
         if f.file is not None and f.rule in _OF_THE_MODEL
         else f
-        for f in _check(doc, base, manifest, locate, locate_text)
+        for f in _check(doc, base, manifest, locate_text)
     ]
 
 
@@ -80,7 +76,6 @@ def _check(
     doc: dict[str, object],
     base: Path | None,
     manifest: str,
-    locate: Locate,
     locate_text: LocateText,
 ) -> list[Finding]:
     runtime = doc.get("runtime")
@@ -89,8 +84,7 @@ def _check(
     container = Container(doc.get("payload"), base)
 
     def shown(host: Path) -> str:
-        folder = os.path.dirname(manifest) if manifest != STDIN else ""
-        return os.path.join(folder, os.path.relpath(host, base))
+        return container.named(host, manifest)
 
     findings: list[Finding] = []
     installed = Installed()
@@ -112,15 +106,15 @@ def _check(
         return findings
     module = find_func_main(container)
     if module is None and any(container.unresolved_around(folder) for folder in SEARCH):
-        return [*findings, *field_names(doc)]  # an entry that may hold it is missing (HY216)
+        return findings  # an entry that may hold it is missing (HY216)
     if module is None:
         payload: DocumentPath = ("payload",) if "payload" in doc else ()
-        return [*findings, missing_func_main(container, payload), *field_names(doc)]
+        return [*findings, missing_func_main(container, payload)]
     _, host = module
     code = parse(host, shown(host))
     if isinstance(code, Finding):
-        return [*findings, code, *field_names(doc)]
+        return [*findings, code]
     return [
         *findings,
-        *check_code(code, contract_of(doc), container, installed.distributions, locate),
+        *check_code(code, doc, container, installed.known),
     ]

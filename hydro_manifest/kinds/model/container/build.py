@@ -41,6 +41,8 @@ Place = Callable[[int, int], Span]
 _PIP = re.compile(r"pip(3(\.\d+)?)?")
 _PYTHON = re.compile(r"python(3(\.\d+)?)?")
 _SHELLS = ("sh", "bash", "source", ".")
+#: Commands that install Python packages hydro does not follow.
+_OTHER_INSTALLERS = ("conda", "mamba", "micromamba", "poetry", "pipenv", "uv", "make")
 #: pip's options that name a file (or a folder) to read.
 _FILE_OPTIONS = {
     "-r": "requirements",
@@ -65,10 +67,19 @@ _VALUE_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links"
 
 @dataclass
 class Installed:
-    """What the install command hands pip: requirements files read, and their names."""
+    """What the install command hands pip: requirements and constraints files (where each
+    is in the container, on disk, and whether it installs), and the distributions named."""
 
-    requirements: list[tuple[str, Path]] = field(default_factory=list)
+    requirements: list[tuple[str, Path, bool]] = field(default_factory=list)
     distributions: set[str] = field(default_factory=set)
+    #: False when it also installs what hydro cannot follow: a script, conda, a variable,
+    #: a requirements file that is missing or unreadable.
+    complete: bool = True
+
+    @property
+    def known(self) -> set[str] | None:
+        """The distributions installed, when all of them are known."""
+        return self.distributions if self.complete else None
 
 
 def install_command(
@@ -85,6 +96,7 @@ def install_command(
     try:
         trees = bashlex.parse(command)
     except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
+        installed.complete = False  # what it would install is unknown
         position = getattr(error, "position", len(command))
         reason = getattr(error, "message", str(error))
         return [
@@ -160,9 +172,13 @@ class _Walker:
         elif (_PYTHON.fullmatch(name) and len(words) > 1 and not words[1][0].startswith("-")) or (
             name in _SHELLS and len(words) > 1
         ):
+            self.installed.complete = False  # what a script installs is not followed
             self.needs(*words[1], "the script it runs")
         elif name.startswith("./"):
+            self.installed.complete = False
             self.needs(*words[0], "the script it runs")
+        elif name in _OTHER_INSTALLERS:
+            self.installed.complete = False
 
     @staticmethod
     def _is_pip(words: list[tuple[str, int, int]]) -> bool:
@@ -202,7 +218,18 @@ class _Walker:
                 index += 1
             elif not word.startswith("-") and _is_local(word):
                 self.needs(word, start, end, "the package it installs")
+            elif not word.startswith("-"):
+                self.requirement(word)
             index += 1
+
+    def requirement(self, word: str) -> None:
+        """A requirement written on the command line (`pip install numpy==1.21.6`)."""
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        try:
+            self.installed.distributions.add(Requirement(word).name)
+        except InvalidRequirement:
+            self.installed.complete = False  # a URL, a variable: not followed
 
     def setting(self, word: str, start: int, end: int) -> None:
         """`--config-settings KEY=VALUE` for the build backend: a VALUE that is a path in
@@ -213,22 +240,27 @@ class _Walker:
 
     def option(self, what: str, word: str, start: int, end: int) -> None:
         if what == "editable" and not _is_local(word):
+            self.installed.complete = False  # a VCS URL: its name is not known here
             return
         found = self.needs(
             word, start, end, f"the {what} file" if what != "editable" else "the package"
         )
         if found is not None and what in ("requirements", "constraints"):
-            self.installed.requirements.append((resolve(word, self.folder), found))
+            path = resolve(word, self.folder)
+            self.installed.requirements.append((path, found, what == "requirements"))
+        elif found is None and what == "requirements":
+            self.installed.complete = False
 
     def needs(self, word: str, start: int, end: int, what: str) -> Path | None:
         """The file a word names, found in the container, or a finding."""
         if "$" in word or "*" in word:
+            self.installed.complete = False
             return None
         path = resolve(word, self.folder)
         if not path.startswith(FILES.rsplit("/", 1)[0] + "/") and word.startswith("/"):
             return None  # a file of the runtime image (/usr/..., /etc/...)
         found = self.container.find(path)
-        if found is None and not _is_folder(self.container, path):
+        if found is None and not self.container.is_folder(path):
             self.findings.append(_missing(self.container, path, word, what, self.place(start, end)))
         return found
 
@@ -240,17 +272,6 @@ class _Walker:
 
 def _is_local(word: str) -> bool:
     return word.startswith((".", "/")) or word.endswith((".whl", ".tar.gz", ".zip"))
-
-
-def _is_folder(container: Container, path: str) -> bool:
-    return any(
-        (s.container == path and s.is_dir)
-        or (
-            path.startswith(s.container.rstrip("/") + "/")
-            and (s.host / path[len(s.container) :].lstrip("/")).is_dir()
-        )
-        for s in container.shipped
-    )
 
 
 def _missing(container: Container, path: str, word: str, what: str, span: Span) -> Finding:
@@ -273,11 +294,14 @@ def requirements(
     from pip_requirements_parser import RequirementsFile
 
     findings: list[Finding] = []
-    queue = [(path, host, 0) for path, host in installed.requirements]
+    queue = [(path, host, installs, 0) for path, host, installs in installed.requirements]
     seen: set[Path] = set()
     while queue:
-        path, host, depth = queue.pop(0)
-        if host in seen or depth > INCLUDE_DEPTH or host.stat().st_size > READ_LIMIT:
+        path, host, installs, depth = queue.pop(0)
+        if host in seen:
+            continue
+        if depth > INCLUDE_DEPTH or host.stat().st_size > READ_LIMIT:
+            installed.complete = False  # not read: what it installs is unknown
             continue
         seen.add(host)
         name = shown(host)
@@ -285,8 +309,11 @@ def requirements(
             parsed = RequirementsFile.from_file(str(host), include_nested=False)
             lines = host.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError, ValueError) as error:
+            installed.complete = False
             findings.append(_at(REQUIREMENTS_LINE, name, 1, f"pip cannot read the file: {error}"))
             continue
+        if parsed.invalid_lines:
+            installed.complete = False
         for invalid in parsed.invalid_lines:
             reason = _reason(str(invalid.error_message))
             findings.append(
@@ -303,7 +330,9 @@ def requirements(
                 for nested in option.options.get(key, []):
                     target = resolve(nested, folder)
                     found = container.find(target)
+                    nested_installs = installs and key == "requirements"
                     if found is None:
+                        installed.complete &= not nested_installs
                         findings.append(
                             _at(
                                 REQUIREMENTS_FILE,
@@ -314,12 +343,13 @@ def requirements(
                             )
                         )
                     else:
-                        queue.append((target, found, depth + 1))
-        for requirement in parsed.requirements:
+                        queue.append((target, found, nested_installs, depth + 1))
+        for requirement in parsed.requirements if installs else ():
             link = requirement.link
             if requirement.is_local_path and link is not None:
+                installed.complete = False  # a local package: its name is not read here
                 target = resolve(str(link.url if hasattr(link, "url") else link), FILES)
-                if container.find(target) is None and not _is_folder(container, target):
+                if container.find(target) is None and not container.is_folder(target):
                     findings.append(
                         _at(
                             REQUIREMENTS_FILE,

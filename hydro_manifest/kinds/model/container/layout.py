@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
+from ....report import STDIN
 from ...values import sequence
 
 #: Where the manager unpacks the payload, and where the image build runs.
@@ -65,6 +67,15 @@ class Container:
                 return host
         return None
 
+    def is_folder(self, path: str) -> bool:
+        """Whether `path` is a folder the payload ships (an entry's folder, or one inside)."""
+        path = posixpath.normpath(path)
+        return any(
+            (shipped.host / path[len(shipped.container) :].lstrip("/")).is_dir()
+            for shipped in self.shipped
+            if path == shipped.container or path.startswith(shipped.container.rstrip("/") + "/")
+        )
+
     def has_module(self, name: str, folders: tuple[str, ...]) -> bool:
         """Whether a module `name` (`name.py` or a package `name/`) is in one of `folders`."""
         return any(
@@ -93,16 +104,73 @@ class Container:
         host = self.base / path[len(FILES) + 1 :]
         return host if host.exists() else None
 
-    def tree(self) -> list[tuple[str, str]]:
-        """Every file in the container (at most TREE_LIMIT), with the entry that ships it:
-        the picture `hydro resolve` shows."""
-        found: dict[str, str] = {}
+    def named(self, host: Path, manifest: str) -> str:
+        """A file on disk as the report names files: beside the manifest's own name."""
+        folder = os.path.dirname(manifest) if manifest != STDIN else ""
+        return os.path.join(folder, os.path.relpath(host, self.base))
+
+    def layout(self, document: int, model: str | None, manifest: str) -> Layout:
+        """Every file of the payload and where unpacking puts it (at most TREE_LIMIT): the
+        picture `hydro resolve` shows. `manifest` names the manifest as the report does."""
+        placed: list[Placed] = []
         for shipped in self.shipped:
-            for _, path in _files(shipped):
-                found[path] = shipped.entry
-                if len(found) >= TREE_LIMIT:
-                    return sorted(found.items())
-        return sorted(found.items())
+            if not shipped.host.exists():
+                source = self.named(shipped.host, manifest)
+                placed.append(Placed("", shipped.entry, source, Fate.MISSING))
+            for host, path in _files(shipped):
+                source = self.named(host, manifest)
+                placed.append(Placed(path, shipped.entry, source, _fate(host, path)))
+            if len(placed) >= TREE_LIMIT:
+                return Layout(document, model, placed[:TREE_LIMIT], truncated=True)
+        placed.sort(key=lambda p: (p.fate is not Fate.LANDS, p.path or p.source))
+        return Layout(document, model, placed)
+
+
+class Fate(str, Enum):
+    """What unpacking does with one file of the payload."""
+
+    LANDS = "lands"  # under /model/files, where the build and the code look
+    OUTSIDE = "outside /model/files"  # an entry with `../` or a path that climbs out
+    DROPPED = "dropped: hidden name"  # the manager skips names that start with `.`
+    MISSING = "missing on disk"  # the entry names nothing (HY216)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One file of the payload: where it lands (empty when it does not), the entry that
+    ships it, where it is on disk, and what unpacking does with it."""
+
+    path: str
+    entry: str
+    source: str
+    fate: Fate
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "entry": self.entry, "source": self.source, "fate": self.fate}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The container of one Model (a document of the file), as its payload fills it."""
+
+    document: int
+    model: str | None
+    files: list[Placed]
+    truncated: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "document": self.document,
+            "model": self.model,
+            "files": [p.to_json() for p in self.files],
+            "truncated": self.truncated,
+        }
+
+
+def _fate(host: Path, path: str) -> Fate:
+    if host.name.startswith("."):
+        return Fate.DROPPED
+    return Fate.LANDS if path.startswith(FILES + "/") else Fate.OUTSIDE
 
 
 def in_container(entry: str) -> str:
@@ -117,17 +185,17 @@ def resolve(word: str, folder: str) -> str:
 
 
 def _files(shipped: Shipped) -> list[tuple[Path, str]]:
+    """The files an entry packs, hidden ones included, with where each would land."""
     host = shipped.host
     if host.is_file():
-        return [] if host.name.startswith(".") else [(host, shipped.container)]
+        return [(host, shipped.container)]
     found = []
     for folder, folders, files in os.walk(host):
         folders.sort()
         relative = os.path.relpath(folder, host).replace(os.sep, "/")
         for name in sorted(files):
-            if not name.startswith("."):
-                inside = name if relative == "." else f"{relative}/{name}"
-                found.append((Path(folder) / name, f"{shipped.container}/{inside}"))
-                if len(found) >= TREE_LIMIT:
-                    return found
+            inside = name if relative == "." else f"{relative}/{name}"
+            found.append((Path(folder) / name, f"{shipped.container}/{inside}"))
+            if len(found) >= TREE_LIMIT:
+                return found
     return found

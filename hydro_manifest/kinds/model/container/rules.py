@@ -207,7 +207,8 @@ MODEL_FILE_MISSING = rule(
     """
 Code that loads `/model/files/model.pkl` needs the payload entry `model.pkl`: the payload
 is unpacked under `/model/files`. Every path under `/model/files/` written in the code as a
-text constant is checked against what the payload ships.
+text constant is checked against what the payload ships (a path whose payload entry is
+itself missing is reported once, at the entry).
 """,
     bad=MODEL_EXAMPLE,
     good=MODEL_EXAMPLE.replace("[src/, requirements.txt]", "[src/, requirements.txt, model.pkl]"),
@@ -222,7 +223,10 @@ A top-level import that is neither in Python's standard library, nor a module sh
 `src/` or `src/lib/`, nor named in the requirements the install command installs, nor one
 of the Python runtime's own packages (numpy, pandas, grpc, hydrosdk) may fail when the
 runtime imports `func_main`. The runtime image may still have it: check, or add it to the
-requirements.
+requirements. Import names that differ from pip's (`sklearn` from scikit-learn, `yaml` from
+PyYAML, `cv2` from opencv-python, `PIL` from Pillow) are known. When the install command
+also installs what hydro does not follow (a script, conda, a local package, a requirements
+file that is missing or unreadable), imports are not judged.
 """,
     bad=MODEL_EXAMPLE,
     good=_INSTALL,

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import ast
 import keyword
+import posixpath
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .... import spec
 from ....diagnostics import Finding, Span, Target
 from ....diagnostics import Path as DocumentPath
+from ....rules import find_rule
 from ....suggest import did_you_mean
 from ...values import mapping
 from ..rules import FIELD_NAME
@@ -95,8 +97,9 @@ def is_hydrosphere_runtime(runtime: object) -> bool:
 
 
 def field_names(doc: dict[str, object]) -> Iterator[Finding]:
-    """Without func_main.py to read (file checks off, or no file), the guess that fields
-    which are not Python identifiers cannot be keyword arguments (HY315)."""
+    """The guess, when the function's parameters cannot be seen (file checks off, or the
+    function is assigned or imported), that fields which are not Python identifiers cannot
+    be keyword arguments (HY315)."""
     contract = mapping(doc.get("contract"))
     for section in ("inputs", "outputs"):
         for name in mapping(contract.get(section)):
@@ -147,11 +150,14 @@ class Code:
 
 
 def parse(host: Path, name: str) -> Code | Finding:
+    """The module's syntax tree, or why there is none: Python cannot parse it (the runtime's
+    import fails alike), or it is larger than hydro parses (file-too-large, HY014)."""
     if host.stat().st_size > READ_LIMIT:
         return Finding(
-            FUNC_MAIN_SYNTAX,
-            f"func_main.py is {host.stat().st_size // 1024} KiB; hydro reads modules up to "
-            f"{READ_LIMIT // 1024 // 1024} MiB",
+            find_rule("file-too-large"),  # type: ignore[arg-type]  # declared by reading/
+            f"func_main.py is {host.stat().st_size // 1024} KiB; hydro parses modules up to "
+            f"{READ_LIMIT // 1024 // 1024} MiB, so its code is not checked",
+            hint="is the model's data inlined in the code? ship it as a file in `payload`",
             span=Span(1, 1, 1, 2),
             file=name,
         )
@@ -179,13 +185,20 @@ def parse(host: Path, name: str) -> Code | Finding:
 
 def check_code(
     code: Code,
-    contract: Contract,
+    doc: dict[str, object],
     container: Container,
-    distributions: set[str],
-    locate: Callable[[DocumentPath, Target], Span],
+    distributions: set[str] | None,
 ) -> Iterator[Finding]:
     """Everything the runtime would fail on that the module shows."""
-    yield from _signature(code, contract, locate)
+    contract = contract_of(doc)
+    function = _top_level(code).get(contract.signature)
+    if function is None:
+        yield _no_function(code, contract)
+    elif isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        yield from _parameters(code, function, contract)
+        yield from _returns(code, function, contract)
+    else:
+        yield from field_names(doc)  # assigned or imported: what it takes is not visible
     yield from _model_files(code, container)
     yield from _imports(code, container, distributions)
 
@@ -221,40 +234,29 @@ def _top_level(code: Code) -> dict[str, ast.AST]:
     return names
 
 
-def _signature(
-    code: Code, contract: Contract, locate: Callable[[DocumentPath, Target], Span]
-) -> Iterator[Finding]:
-    names = _top_level(code)
-    function = names.get(contract.signature)
-    if function is None:
-        functions = [
-            n
-            for n, node in names.items()
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-        ]
-        hint = did_you_mean(contract.signature, functions) or (
-            f"define `def {contract.signature}(...)` at the top of the module"
-        )
-        yield Finding(
-            SIGNATURE_FUNCTION,
-            f"func_main.py has no `{contract.signature}`, the function the contract's signature "
-            f"names: the runtime fails to start ({code.name})",
-            ("contract", "name"),
-            hint,
-            Target.VALUE,
-        )
-        return
-    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        return  # assigned or imported: what it takes is not visible here
-    yield from _parameters(code, function, contract, locate)
-    yield from _returns(code, function, contract)
+def _no_function(code: Code, contract: Contract) -> Finding:
+    functions = [
+        name
+        for name, node in _top_level(code).items()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    hint = did_you_mean(contract.signature, functions) or (
+        f"define `def {contract.signature}(...)` at the top of the module"
+    )
+    return Finding(
+        SIGNATURE_FUNCTION,
+        f"func_main.py has no `{contract.signature}`, the function the contract's signature "
+        f"names: the runtime fails to start ({code.name})",
+        ("contract", "name"),
+        hint,
+        Target.VALUE,
+    )
 
 
 def _parameters(
     code: Code,
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     contract: Contract,
-    locate: Callable[[DocumentPath, Target], Span],
 ) -> Iterator[Finding]:
     arguments = function.args
     if arguments.kwarg is not None or _unreadable(contract.inputs):
@@ -360,11 +362,24 @@ def _own_returns(function: ast.AST) -> Iterator[ast.Return]:
 
 
 def _model_files(code: Code, container: Container) -> Iterator[Finding]:
+    """Whole paths under /model/files/ written as text constants. Parts of a path built at
+    run time (an f-string, `+`, `%`, `.format`) are not whole paths, and are passed over."""
+    parts = {id(p) for node in ast.walk(code.tree) for p in _built_from(node)}
     for node in ast.walk(code.tree):
         path = node.value if isinstance(node, ast.Constant) else None
-        if not isinstance(path, str) or not path.startswith(FILES + "/") or {"{", "*"} & set(path):
+        if (
+            not isinstance(path, str)
+            or id(node) in parts
+            or not path.startswith(FILES + "/")
+            or {"{", "*", "%"} & set(path)
+            or posixpath.normpath(path) == FILES
+        ):
             continue
-        if container.find(path) is None and not _is_shipped_folder(container, path):
+        if (
+            container.find(path) is None
+            and not container.is_folder(path)
+            and not container.unresolved_around(path)  # its entry is missing (HY216)
+        ):
             relative = path[len(FILES) + 1 :]
             yield _at(
                 code,
@@ -377,16 +392,22 @@ def _model_files(code: Code, container: Container) -> Iterator[Finding]:
             )
 
 
-def _is_shipped_folder(container: Container, path: str) -> bool:
-    path = path.rstrip("/")
-    return any(
-        (s.host / path[len(s.container) :].lstrip("/")).is_dir()
-        for s in container.shipped
-        if path == s.container or path.startswith(s.container.rstrip("/") + "/")
-    )
+def _built_from(node: ast.AST) -> list[ast.AST]:
+    """The constants a node builds a text from at run time."""
+    if isinstance(node, ast.JoinedStr):
+        return list(node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return [node.left, node.right]
+    if isinstance(node, ast.Attribute) and node.attr == "format":
+        return [node.value]
+    return []
 
 
-def _imports(code: Code, container: Container, distributions: set[str]) -> Iterator[Finding]:
+def _imports(code: Code, container: Container, distributions: set[str] | None) -> Iterator[Finding]:
+    """Top-level imports nothing provides. `distributions`: what the install command
+    installs, None when it installs what hydro cannot follow (then imports are not judged)."""
+    if distributions is None:
+        return
     installed = {_normal(d) for d in distributions}
     for node in code.tree.body:
         for imported in _imported(node):

@@ -1,0 +1,432 @@
+"""The model's container: what the image build installs and what the runtime imports and
+calls, checked from real files on disk (the fixtures under kinds/model/container/ hold one
+folder per case; these tests break the good ones in every way the rules know)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hydro_manifest import Options, lint_paths, validate_file
+from hydro_manifest.cli import app
+from tests.conftest import FIXTURES, SHARED, needs_shared, observed_in
+
+CONTAINER = FIXTURES / "kinds" / "model" / "container"
+runner = CliRunner()
+
+
+def _case(tmp_path: Path, name: str) -> Path:
+    """A fixture's folder copied, to break it; returns its manifest."""
+    shutil.copytree(CONTAINER / name, tmp_path / name)
+    return tmp_path / name / "serving.yaml"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def _found(manifest: Path, **options: bool) -> list[tuple[str, str, int, int, str]]:
+    report = validate_file(manifest, options=Options(**options))
+    return observed_in(manifest, report.diagnostics)
+
+
+# ------------------------------------------------------------------ models that work
+
+
+@pytest.mark.parametrize("name", ["census", "private-index"])
+def test_models_shaped_like_the_official_examples_pass(name: str) -> None:
+    """The census model (14 hyphenated inputs, `def predict(**kwargs)`, a model file loaded
+    from /model/files) and a pipeline stage installed with `PIP_CONFIG_FILE=pip.conf pip
+    install -r requirements.txt`: not one finding, in validate and in lint."""
+    assert _found(CONTAINER / name / "serving.yaml") == []
+    assert lint_paths([str(CONTAINER / name)], processes=1).diagnostics == []
+
+
+# ------------------------------------------------------------------ the census model broken
+
+
+def _census_lines(manifest: Path) -> dict[str, int]:
+    return {
+        line.split(":")[0].strip(): n for n, line in enumerate(manifest.read_text().split("\n"), 1)
+    }
+
+
+def test_an_input_that_is_no_identifier_fails_a_function_without_kwargs(tmp_path: Path) -> None:
+    """`def predict(age, workclass)` with inputs such as `marital-status`: every other input
+    is an error at its key, because the runtime calls `predict(**inputs)`."""
+    manifest = _case(tmp_path, "census")
+    module = manifest.parent / "src" / "func_main.py"
+    _edit(module, "def predict(**kwargs):", "def predict(age, workclass):")
+    lines = _census_lines(manifest)
+    found = _found(manifest)
+    assert ("HY812", "", lines["marital-status"], 5, "$.contract.inputs.marital-status") in found
+    assert {f[0] for f in found} == {"HY812"}
+    assert len(found) == 12  # the fourteen inputs but age and workclass
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "validate", str(manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "only `**kwargs` can take it" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            "src/func_main.py",
+            "def predict(**kwargs):",
+            "def infer(**kwargs):",
+            [("HY811", "", 10, 9, "$.contract.name")],
+        ),
+        (
+            "src/func_main.py",
+            'return {"income": np.array(label)}',
+            'return {"label": np.array(label)}',
+            [("HY813", "src/func_main.py", 19, 5, "null")],
+        ),
+        (
+            "src/func_main.py",
+            "    log.debug(",
+            "    log.debug((",
+            [("HY810", "src/func_main.py", 18, 14, "null")],
+        ),
+        (
+            "serving.yaml",
+            "payload: [src/, requirements.txt, model.joblib]",
+            "payload: [src/, requirements.txt]",
+            [("HY814", "src/func_main.py", 12, 21, "null")],
+        ),
+        (
+            "serving.yaml",
+            "payload: [src/, requirements.txt, model.joblib]",
+            "payload: [src/, model.joblib]",
+            [("HY802", "", 7, 33, "$.install-command")],
+        ),
+        (
+            "requirements.txt",
+            "joblib==1.3.2\n",
+            "",
+            [("HY815", "src/func_main.py", 5, 1, "null")],
+        ),
+        (
+            "requirements.txt",
+            "numpy==1.24.4",
+            "numpy=1.24.4",
+            [("HY806", "requirements.txt", 2, 1, "null")],
+        ),
+        (
+            "requirements.txt",
+            "pandas==2.0.3",
+            "pandas>=2",
+            [("HY808", "requirements.txt", 3, 1, "null")],
+        ),
+        (
+            "serving.yaml",
+            "install-command: pip install -r requirements.txt",
+            "install-command: pip install -r requirements.txt)",
+            [("HY801", "", 7, 49, "$.install-command")],
+        ),
+        (
+            "serving.yaml",
+            "payload: [src/,",
+            "payload: [source/,",
+            [("HY216", "", 8, 11, "$.payload[0]")],  # and nothing said of func_main
+        ),
+    ],
+    ids=[
+        "function-renamed",
+        "output-renamed",
+        "syntax-error",
+        "model-file-not-shipped",
+        "requirements-not-shipped",
+        "requirement-dropped",
+        "requirement-unreadable",
+        "requirement-unpinned",
+        "install-command-unparseable",
+        "src-missing",
+    ],
+)
+def test_the_census_model_broken(
+    tmp_path: Path, file: str, old: str, new: str, expected: list[tuple[str, str, int, int, str]]
+) -> None:
+    manifest = _case(tmp_path, "census")
+    _edit(manifest.parent / file, old, new)
+    assert _found(manifest) == expected
+
+
+def test_func_main_outside_the_runtime_path_is_missing(tmp_path: Path) -> None:
+    manifest = _case(tmp_path, "census")
+    (manifest.parent / "src").rename(manifest.parent / "code")
+    _edit(manifest, "payload: [src/,", "payload: [code/,")
+    found = _found(manifest)
+    assert found == [("HY809", "", 8, 1, "$.payload")]
+    report = validate_file(manifest)
+    assert "/model/files/src" in report.diagnostics[0].message
+
+
+# ------------------------------------------------------------------ the install command
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        # pip as a module, a cd into src/, an exported configuration: all followed
+        ("cd src && python -m pip install -r ../requirements.txt", []),
+        ("export PIP_CONFIG_FILE=/model/files/pip.conf; pip3 install -r requirements.txt", []),
+        # a requirement on the command line provides its import
+        ("pip install joblib==1.3.2 numpy==1.24.4 pandas==2.0.3 scikit-learn==1.3.2", []),
+        # a script may install anything: imports are not judged, the script must be there
+        ("bash install.sh", [("HY802", "", 7, 23, "$.install-command")]),
+        # after `cd src`, requirements.txt is read from /model/files/src
+        ("cd src && pip install -r requirements.txt", [("HY802", "", 7, 43, "$.install-command")]),
+        (
+            "pip install -c constraints.txt -r requirements.txt",
+            [("HY802", "", 7, 33, "$.install-command")],
+        ),
+    ],
+)
+def test_the_install_command_as_the_shell_reads_it(
+    tmp_path: Path, command: str, expected: list[tuple[str, str, int, int, str]]
+) -> None:
+    manifest = _case(tmp_path, "census")
+    (manifest.parent / "pip.conf").write_text("[global]\ntimeout = 60\n")
+    _edit(manifest, "payload: [src/,", "payload: [pip.conf, src/,")
+    _edit(
+        manifest, "install-command: pip install -r requirements.txt", f"install-command: {command}"
+    )
+    assert _found(manifest) == expected
+
+
+def test_a_file_beside_the_manifest_but_not_in_the_payload_says_which_entry_to_add(
+    tmp_path: Path,
+) -> None:
+    report = validate_file(CONTAINER / "install-file-missing" / "serving.yaml")
+    first = report.diagnostics[0]
+    assert (first.rule, first.hint) == (
+        "HY802",
+        "add `pip.conf` to `payload`: it is beside the manifest, not in the container",
+    )
+
+
+# ------------------------------------------------------------------ pip.conf
+
+
+@needs_shared
+def test_the_docs_pip_conf_example_is_reported(tmp_path: Path) -> None:
+    """The docs' "private pip repositories" page (seed/pip-config.md) shows a pip.conf with
+    `index-url = http://…` and no `trusted-host`: pip ignores that index, so hydro reports
+    the docs' own example (HY803)."""
+    page = (SHARED / "seed" / "pip-config.md").read_text()
+    example = re.search(r"```text\n(.*?)```", page, re.S)
+    assert example is not None
+    manifest = _case(tmp_path, "private-index")
+    (manifest.parent / "pip.conf").write_text(example[1])
+    index_line = example[1].split("\n").index("index-url = http://pypi.python.org/simple/") + 1
+    assert _found(manifest) == [("HY803", "pip.conf", index_line, 13, "null")]
+    hint = validate_file(manifest).diagnostics[0].hint
+    assert hint == "use https, or add `trusted-host = pypi.python.org`"
+
+
+def test_a_trusted_http_index_is_used(tmp_path: Path) -> None:
+    manifest = _case(tmp_path, "private-index")
+    (manifest.parent / "pip.conf").write_text(
+        "[global]\nindex-url = http://pypi.internal:8080/simple/\ntrusted-host = pypi.internal\n"
+    )
+    assert _found(manifest) == []
+
+
+# ------------------------------------------------------------------ findings in payload files
+
+
+def test_sarif_and_github_point_into_the_payload_files() -> None:
+    manifest = CONTAINER / "signature-parameters" / "serving.yaml"
+    module = os.path.relpath(manifest.parent / "src" / "func_main.py")  # SARIF: from the root
+    sarif = json.loads(runner.invoke(app, ["validate", "-f", "sarif", str(manifest)]).output)
+    located = [
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        )
+        for r in sarif["runs"][0]["results"]
+    ]
+    assert ("HY812", Path(module).as_posix(), 1, 29) in located
+    github = runner.invoke(app, ["validate", "-f", "github", str(manifest)]).output
+    named = manifest.parent / "src" / "func_main.py"  # as given: the manifest's path was absolute
+    assert f"::error file={named},line=1,col=29,endLine=1,endColumn=31,title=HY812::" in github
+
+
+def test_the_terminal_shows_the_payload_files_line(tmp_path: Path) -> None:
+    manifest = CONTAINER / "signature-parameters" / "serving.yaml"
+    shown = runner.invoke(app, ["validate", "--color", "always", str(manifest)]).output
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    assert "src/func_main.py:1:29\n" in plain
+    assert "1 | def predict(age, workclass, x1, *, scale=1.0):\n" in plain
+
+
+def test_a_payload_file_two_manifests_ship_is_reported_once_per_finding(tmp_path: Path) -> None:
+    """Both Models read the same broken func_main.py: its syntax error is said once; what
+    depends on each Model's contract names the Model."""
+    folder = tmp_path / "models"
+    shutil.copytree(CONTAINER / "func-main-syntax", folder)
+    shutil.copy(folder / "serving.yaml", folder / "other.yaml")
+    _edit(folder / "other.yaml", "name: census", "name: census-b")
+    report = lint_paths([str(folder)], processes=1)
+    assert [(Path(d.file).name, d.rule) for d in report.diagnostics] == [("func_main.py", "HY810")]
+    shutil.copytree(CONTAINER / "signature-parameters" / "src", folder / "src", dirs_exist_ok=True)
+    report = lint_paths([str(folder)], processes=1)
+    in_module = [d for d in report.diagnostics if d.file.endswith("func_main.py")]
+    assert sorted((d.rule, d.line, d.column, d.message.split(": ")[0]) for d in in_module) == [
+        ("HY812", 1, 18, f"Model 'census' of {folder / 'serving.yaml'}"),
+        ("HY812", 1, 18, f"Model 'census-b' of {folder / 'other.yaml'}"),
+        ("HY812", 1, 29, f"Model 'census' of {folder / 'serving.yaml'}"),
+        ("HY812", 1, 29, f"Model 'census-b' of {folder / 'other.yaml'}"),
+    ]
+
+
+def test_line_suppressions_stay_in_their_file_and_ignore_file_covers_the_payload(
+    tmp_path: Path,
+) -> None:
+    manifest = _case(tmp_path, "signature-parameters")
+    text = manifest.read_text()
+    # the finding in func_main.py is on its line 1: a suppression on the manifest's line 1
+    manifest.write_text("# hydro: ignore[HY812]\n" + text)
+    found = _found(manifest)
+    assert ("HY812", "src/func_main.py", 1, 29, "null") in found
+    assert ("HY609", "", 1, 1, "null") in found  # it silenced nothing
+    manifest.write_text("# hydro: ignore-file[HY812]\n" + text)
+    assert _found(manifest) == []
+
+
+def test_without_file_checks_the_field_name_guess_is_left() -> None:
+    """With `--no-file-checks` func_main.py is not read: a name only `**kwargs` can take is
+    the HY315 warning, a guess."""
+    manifest = CONTAINER / "signature-parameters" / "serving.yaml"
+    assert _found(manifest, file_checks=False) == [
+        ("HY315", "", 14, 5, "$.contract.inputs.marital-status")
+    ]
+
+
+# ------------------------------------------------------------------ hostile modules
+
+
+def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
+    manifest = _case(tmp_path, "func-main-syntax")
+    (manifest.parent / "src" / "func_main.py").write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", "validate", "-f", "json", str(manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # bounded: each finishes in about a second
+    )
+    assert "Traceback" not in done.stderr
+    report = json.loads(done.stdout)
+    return [
+        (d["rule"], Path(d["file"]).name, d["line"], d["column"]) for d in report["diagnostics"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"x = 1\n" * 400_000, [("HY014", "func_main.py", 1, 1)]),  # 2.4 MiB
+        (b"x = " + b"(" * 300 + b")" * 300 + b"\n", [("HY810", "func_main.py", 1, 205)]),
+        (b"x = " + b"-" * 200_000 + b"1\n", [("HY810", "func_main.py", 1, 1)]),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64, [("HY810", "func_main.py", 1, 1)]),
+        (b"def predict(age):\n    return {'income': '\xff'}\n", [("HY810", "func_main.py", 2, 26)]),
+    ],
+    ids=["huge", "nested-parentheses", "deep-expression", "binary", "not-utf8"],
+)
+def test_a_hostile_func_main_is_a_located_finding(
+    tmp_path: Path, data: bytes, expected: list[tuple[str, str, int, int]]
+) -> None:
+    assert _hostile(tmp_path, data) == expected
+
+
+# ------------------------------------------------------------------ hydro resolve
+
+
+def _layout_case(tmp_path: Path) -> Path:
+    manifest = _case(tmp_path, "census")
+    folder = manifest.parent
+    (folder / ".env").write_text("TOKEN=x\n")
+    (folder / "src" / ".cache").write_text("x\n")
+    (folder / ".config").mkdir()
+    (folder / ".config" / "settings.ini").write_text("[a]\n")
+    (tmp_path / "shared.pkl").write_bytes(b"\x80\x04N.")
+    (folder / "encoder.pkl.dvc").write_text("outs:\n- path: encoder.pkl\n")
+    _edit(
+        manifest,
+        "payload: [src/, requirements.txt, model.joblib]",
+        "payload: [src/, requirements.txt, model.joblib, ../shared.pkl, .config/, encoder.pkl]",
+    )
+    return manifest
+
+
+def test_resolve_shows_the_container_as_the_payload_fills_it(tmp_path: Path) -> None:
+    manifest = _layout_case(tmp_path)
+    done = runner.invoke(app, ["resolve", str(manifest)])
+    assert done.exit_code == 1  # encoder.pkl is missing
+    text = done.output
+    assert "container of Model 'census' (document 1)" in text
+    rows = [
+        re.split(r"\s{2,}", line.strip())
+        for line in text.split("\n")
+        if line.strip().startswith(("/model", "-  "))
+    ]
+    folder = manifest.parent
+    assert rows[:3] == [
+        [
+            "/model/files/.config/settings.ini",
+            ".config/",
+            f"{folder}/.config/settings.ini",
+            "lands",
+        ],
+        ["/model/files/model.joblib", "model.joblib", f"{folder}/model.joblib", "lands"],
+        [
+            "/model/files/requirements.txt",
+            "requirements.txt",
+            f"{folder}/requirements.txt",
+            "lands",
+        ],
+    ]
+    assert rows[-3:] == [
+        ["/model/files/src/.cache", "src/", f"{folder}/src/.cache", "dropped: hidden name"],
+        ["/model/shared.pkl", "../shared.pkl", f"{folder}/../shared.pkl", "outside /model/files"],
+        ["-", "encoder.pkl", f"{folder}/encoder.pkl", "missing on disk"],
+    ]
+    assert "run `dvc pull` first: DVC tracks it, encoder.pkl.dvc is beside it" in text
+
+
+def test_resolve_json_lists_each_models_container(tmp_path: Path) -> None:
+    manifest = _layout_case(tmp_path)
+    data = json.loads(runner.invoke(app, ["resolve", "-f", "json", str(manifest)]).output)
+    assert data["version"] == 2
+    (container,) = data["files"][0]["containers"]
+    assert (container["document"], container["model"]) == (0, "census")
+    assert container["truncated"] is False
+    fates = {Path(f["path"]).name or f["entry"]: f["fate"] for f in container["files"]}
+    assert fates == {
+        "settings.ini": "lands",
+        "model.joblib": "lands",
+        "requirements.txt": "lands",
+        "features.py": "lands",
+        "func_main.py": "lands",
+        ".cache": "dropped: hidden name",
+        "shared.pkl": "outside /model/files",
+        "encoder.pkl": "missing on disk",
+    }
