@@ -20,7 +20,7 @@ from .... import spec
 from ....diagnostics import Finding, Span, Target
 from ....diagnostics import Path as DocumentPath
 from ....rules import find_rule
-from ....suggest import did_you_mean
+from ....suggest import closest, did_you_mean
 from ...values import mapping
 from ..rules import FIELD_NAME
 from .layout import FILES, MODEL, Container
@@ -265,16 +265,18 @@ def _parameters(
     shown = f"{function.name}({', '.join(a.arg for a in _all(arguments))})"
     for name in contract.inputs:
         if name not in keywords:
-            reason = (
-                "only `**kwargs` can take it: it is not a Python identifier"
-                if not name.isidentifier()
-                else f"it is not one of the parameters of {shown}"
-            )
+            near = closest(name, [k for k in keywords if k not in contract.inputs], limit=1)
+            if not name.isidentifier():
+                reason = "only `**kwargs` can take it: it is not a Python identifier"
+                hint = "take `**inputs`"
+            else:
+                reason = f"it is not one of the parameters of {shown}"
+                hint = f"rename `{near[0]}` to `{name}`" if near else f"add `{name}` as a parameter"
             yield Finding(
                 SIGNATURE_PARAMETERS,
                 f"the runtime passes the input '{name}' as a keyword argument and {reason}",
                 ("contract", "inputs", name),
-                f"add `{name}` as a parameter" if name.isidentifier() else "take `**inputs`",
+                hint,
                 Target.KEY,
             )
     positional = [*arguments.posonlyargs, *arguments.args]
@@ -285,13 +287,17 @@ def _parameters(
     for argument in required:
         if argument.arg not in contract.inputs:
             inputs = ", ".join(contract.inputs) or "none"
+            unused = [i for i in contract.inputs if i not in keywords and i.isidentifier()]
+            near = closest(argument.arg, unused, limit=1)
             yield _at(
                 code,
                 SIGNATURE_PARAMETERS,
                 argument,
                 f"parameter `{argument.arg}` of {shown} has no default and is not a contract "
                 f"input, so every request fails (the inputs: {inputs})",
-                "rename it to an input, or give it a default",
+                f"did you mean `{near[0]}`?"
+                if near
+                else "rename it to an input, or give it a default",
             )
 
 
