@@ -7,8 +7,11 @@ Applications referencing them, DeploymentConfigurations), then times, alternatin
 commands in every repeat so that the machine's drift cancels out:
 
 - floor: one Python process reading every file and yaml.load_all with CSafeLoader;
-- hydro lint --jobs 1, and with the default jobs (file checks off: no payload on disk);
-- hydro validate of one small file (a whole process: start-up included);
+- hydro lint --jobs 1, and with the default jobs, file checks off (the manifests alone);
+- hydro lint --jobs 1 with the file checks on: each Model's payload, install command,
+  requirements and func_main.py read as well;
+- hydro validate of one small file (a whole process: start-up included), and of one Model
+  with its files checked (the shell parser's import included);
 - peers when installed: check-jsonschema with `hydro schema`, yamllint.
 
 Prints, per tree size, each command's min, median and max, the ratio of medians to the
@@ -45,8 +48,23 @@ for folder, _, files in os.walk(sys.argv[1]):
 """
 
 
+#: What each Model's payload ships: the module the Python runtime imports, and pinned
+#: requirements its install command installs (read when the file checks are on).
+FUNC_MAIN = """import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+MODEL = LogisticRegression()
+
+
+def predict(**inputs):
+    return {"score": np.float64(len(inputs))}
+"""
+REQUIREMENTS = "numpy==1.24.4\nscikit-learn==1.3.2\n"
+
+
 def generate(root: Path, count: int, seed: int = 7) -> Path:
-    """`count` manifests: 80% Models, 15% Applications, 5% DeploymentConfigurations."""
+    """`count` manifests: 80% Models (each in a folder with its payload: src/func_main.py
+    and requirements.txt), 15% Applications, 5% DeploymentConfigurations."""
     rng = random.Random(seed)
     models = max(1, count * 80 // 100)
     configs = max(1, count * 5 // 100)
@@ -58,7 +76,7 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
             f"name: model-{n}",
             "runtime: hydrosphere/serving-runtime-python-3.7:3.0.0",
             "install-command: pip install -r requirements.txt",
-            "payload: []",
+            "payload: [src/, requirements.txt]",
             "metadata:",
             f"  team: team-{n % 17}",
             f'  release: "{n % 9}.{n % 13}"',
@@ -83,9 +101,11 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
             "      type: double",
             "      profile: numerical",
         ]
-        folder = root / "models" / f"m{n // 100:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"model-{n}.yaml").write_text("\n".join(lines) + "\n")
+        folder = root / "models" / f"m{n // 100:03d}" / f"model-{n}"
+        (folder / "src").mkdir(parents=True, exist_ok=True)
+        (folder / "serving.yaml").write_text("\n".join(lines) + "\n")
+        (folder / "src" / "func_main.py").write_text(FUNC_MAIN)
+        (folder / "requirements.txt").write_text(f"# model-{n}\n{REQUIREMENTS}")  # each its own
     for n in range(configs):
         folder = root / "configs"
         folder.mkdir(parents=True, exist_ok=True)
@@ -188,6 +208,7 @@ def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) ->
     hydro = [python, "-m", "hydro_manifest"]
     tree = generate(temp / "tree", size)
     one = next((tree / "apps").rglob("*.yaml"))
+    model = tree / "models" / "m000" / "model-0" / "serving.yaml"
     schema = temp / "hydro.schema.json"
     subprocess.run([*hydro, "schema", "-o", str(schema)], check=True)
     files = [str(p) for p in sorted(tree.rglob("*.yaml"))]
@@ -195,7 +216,9 @@ def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) ->
         "floor (CSafeLoader)": [python, "-c", FLOOR, str(tree)],
         "hydro lint --jobs 1": [*hydro, "lint", "--no-file-checks", "--jobs", "1", str(tree)],
         "hydro lint": [*hydro, "lint", "--no-file-checks", str(tree)],
+        "hydro lint --jobs 1, files checked": [*hydro, "lint", "--jobs", "1", str(tree)],
         "hydro validate one file": [*hydro, "validate", "--no-file-checks", str(one)],
+        "hydro validate one Model, files checked": [*hydro, "validate", str(model)],
     }
     if peers and not args.no_peers and shutil.which("check-jsonschema"):
         commands["check-jsonschema"] = ["check-jsonschema", "--schemafile", str(schema), *files]
@@ -226,7 +249,7 @@ def report(
     print("| command | min | median | max | vs floor | files/s | memory, all processes |")
     print("|---|---|---|---|---|---|---|")
     for name, values in times.items():
-        one_file = "one file" in name
+        one_file = "one " in name
         rate = "-" if one_file else f"{size / median[name]:,.0f}"
         ratio = "-" if one_file else f"{median[name] / floor:.2f}x"
         memory = f"{tree_memory[name] / 1024:.0f} MiB"

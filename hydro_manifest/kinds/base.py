@@ -156,33 +156,62 @@ def missing_hs_fields(model: type[BaseModel], value: Any, path: Path = ()) -> It
     in the objects of `value` that are mappings."""
     if not isinstance(value, dict):
         return
-    for name, info in model.model_fields.items():
-        key = info.alias or name
+    for key, declared, below in _required_plan(model):
         child = value.get(key)
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        declared = extra.get(HS_REQUIRED)
-        if isinstance(declared, dict) and child is None:
+        if declared is not None and child is None:
             owner = str(path[-1]) if path else ""
             message, hint = (str(declared[part]).format(key=key, owner=owner) for part in _TEXTS)
             yield Finding(RULES[str(declared["rule"])], message, (*path, key), hint, Target.PARENT)
-        elif child is not None:
-            yield from _missing_below(info.annotation, child, (*path, key))
+        elif child is not None and below is not None:
+            yield from _missing_below(below, child, (*path, key))
 
 
 _TEXTS = ("message", "hint")
+#: How to reach the objects below a field that declare `hs_required` fields: a model, or
+#: the items of a list or the values of a mapping, and below them.
+_Descent = tuple[str, Any]
 
 
-def _missing_below(annotation: Any, value: Any, path: Path) -> Iterator[Finding]:
+@functools.cache
+def _required_plan(
+    model: type[BaseModel],
+) -> tuple[tuple[str, dict[str, Any] | None, _Descent | None], ...]:
+    """A model's fields that declare `hs_required` or lead to one that does, worked out
+    once per model: a lint walks thousands of documents through the same few classes."""
+    plan = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        declared = extra.get(HS_REQUIRED)
+        below = _descent(info.annotation)
+        if isinstance(declared, dict) or below is not None:
+            plan.append(
+                (info.alias or name, declared if isinstance(declared, dict) else None, below)
+            )
+    return tuple(plan)
+
+
+def _descent(annotation: Any) -> _Descent | None:
     annotation = _unwrap(annotation)
     model = _as_model(annotation)
     if model is not None:
-        yield from missing_hs_fields(model, value, path)
-    elif get_origin(annotation) is list and isinstance(value, list):
+        return ("model", model) if _required_plan(model) else None
+    origin = get_origin(annotation)
+    if origin in (list, dict):
+        inner = _descent(get_args(annotation)[0 if origin is list else 1])
+        return (origin.__name__, inner) if inner is not None else None
+    return None
+
+
+def _missing_below(descent: _Descent, value: Any, path: Path) -> Iterator[Finding]:
+    kind, inner = descent
+    if kind == "model":
+        yield from missing_hs_fields(inner, value, path)
+    elif kind == "list" and isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _missing_below(get_args(annotation)[0], item, (*path, index))
-    elif get_origin(annotation) is dict and isinstance(value, dict):
+            yield from _missing_below(inner, item, (*path, index))
+    elif kind == "dict" and isinstance(value, dict):
         for key, item in value.items():
-            yield from _missing_below(get_args(annotation)[1], item, (*path, key))
+            yield from _missing_below(inner, item, (*path, key))
 
 
 Integer = Annotated[int, Strict()]

@@ -10,6 +10,7 @@ them. Nothing is run.
 from __future__ import annotations
 
 import configparser
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -90,12 +91,10 @@ def install_command(
     `place` locates characters of the command in the manifest; `shown` names a file of the
     payload as the report names files (beside the manifest's own name).
     """
-    import bashlex
-
     installed = Installed()
-    try:
-        trees = bashlex.parse(command)
-    except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
+    parsed = _parse(command)
+    if isinstance(parsed, Exception):
+        error = parsed
         installed.complete = False  # what it would install is unknown
         position = getattr(error, "position", len(command))
         reason = getattr(error, "message", str(error))
@@ -109,9 +108,21 @@ def install_command(
             )
         ], installed
     walker = _Walker(container, place, shown, installed)
-    for tree in trees:
+    for tree in parsed:
         walker.visit(tree)
     return walker.findings, installed
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(command: str) -> list[Any] | Exception:
+    """The command's syntax trees (bashlex), or why `/bin/sh` would not parse it. A tree
+    of models mostly repeats a few commands, and the walk only reads the trees."""
+    import bashlex  # its import builds the shell grammar's tables: ~0.15 s, paid when needed
+
+    try:
+        return list(bashlex.parse(command))
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
+        return error
 
 
 class _Walker:
@@ -291,10 +302,8 @@ def requirements(
     installed: Installed, container: Container, shown: Callable[[Path], str]
 ) -> list[Finding]:
     """The findings of every requirements file the command installs, nested ones too."""
-    from pip_requirements_parser import RequirementsFile
-
-    findings: list[Finding] = []
     queue = [(path, host, installs, 0) for path, host, installs in installed.requirements]
+    findings: list[Finding] = []
     seen: set[Path] = set()
     while queue:
         path, host, installs, depth = queue.pop(0)
@@ -306,8 +315,7 @@ def requirements(
         seen.add(host)
         name = shown(host)
         try:
-            parsed = RequirementsFile.from_file(str(host), include_nested=False)
-            lines = host.read_text(encoding="utf-8").split("\n")
+            parsed, lines = _parse_requirements(host)
         except (OSError, UnicodeDecodeError, ValueError) as error:
             installed.complete = False
             findings.append(_at(REQUIREMENTS_LINE, name, 1, f"pip cannot read the file: {error}"))
@@ -373,6 +381,25 @@ def requirements(
                         )
                     )
     return findings
+
+
+#: Requirements files parsed, by their text: the models of a repository often share them,
+#: and pip's grammar is slow to apply (an option parser per line).
+_PARSED: dict[str, Any] = {}
+_PARSED_LIMIT = 256
+
+
+def _parse_requirements(host: Path) -> tuple[Any, list[str]]:
+    """A requirements file as pip reads it (pip-requirements-parser), and its lines."""
+    text = host.read_text(encoding="utf-8")
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        from pip_requirements_parser import RequirementsFile
+
+        parsed = RequirementsFile.from_file(str(host), include_nested=False)
+        if len(_PARSED) < _PARSED_LIMIT:
+            _PARSED[text] = parsed
+    return parsed, text.split("\n")
 
 
 def _reason(message: str) -> str:
