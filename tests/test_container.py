@@ -240,6 +240,25 @@ def test_the_docs_pip_conf_example_is_reported(tmp_path: Path) -> None:
     assert hint == "use https, or add `trusted-host = pypi.python.org`"
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("index-url = https://pypi.org/simple/\n", 1, "a line comes before the first section"),
+        ("[global]\ntimeout = 60\ntimeout = 30\n", 3, "`timeout` is set twice in `[global]`"),
+        ("[global]\ntimeout = 60\n[global]\n", 3, "the section `[global]` is written twice"),
+        ("[global]\ntimeout = 60\nno value here\n", 3, "a line is not `key = value`"),
+    ],
+    ids=["before-section", "key-twice", "section-twice", "no-equals"],
+)
+def test_a_pip_conf_pip_cannot_load(tmp_path: Path, text: str, line: int, problem: str) -> None:
+    """pip loads its configuration with configparser and stops at what it cannot parse."""
+    manifest = _case(tmp_path, "private-index")
+    (manifest.parent / "pip.conf").write_text(text)
+    assert _found(manifest) == [("HY805", "pip.conf", line, 1, "null")]
+    message = validate_file(manifest).diagnostics[0].message
+    assert message.endswith(f"pip cannot read this configuration: {problem}")
+
+
 def test_a_trusted_http_index_is_used(tmp_path: Path) -> None:
     manifest = _case(tmp_path, "private-index")
     (manifest.parent / "pip.conf").write_text(

@@ -466,6 +466,9 @@ def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
         parser.read_string(text, source=name)
     except configparser.Error as error:
         line = getattr(error, "lineno", None) or _first_line(text)
+        unread = getattr(error, "errors", None)  # ParsingError's lines (not its subclasses')
+        if not getattr(error, "lineno", None) and unread:
+            line = unread[0][0]
         message = (
             str(error)
             .split("\n")[0]
@@ -563,6 +566,12 @@ def _text_at(lines: list[str], text: str, start: tuple[int, int]) -> tuple[int, 
 def _config_problem(error: configparser.Error, message: str) -> str:
     if isinstance(error, configparser.MissingSectionHeaderError):
         return "a line comes before the first section"
+    if isinstance(error, configparser.DuplicateOptionError):
+        return f"`{error.option}` is set twice in `[{error.section}]`"
+    if isinstance(error, configparser.DuplicateSectionError):
+        return f"the section `[{error.section}]` is written twice"
+    if isinstance(error, configparser.ParsingError):
+        return "a line is not `key = value`"
     return message or type(error).__name__
 
 

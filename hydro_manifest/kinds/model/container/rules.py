@@ -40,10 +40,13 @@ INSTALL_FILE_MISSING = rule(
     "HY802", "install-file-missing", L.BUILD, ERROR,
     "a file the install command names that is not in the container",
     """
-The install command runs in `/model/files`, where the manager unpacks the payload, so
-every file it names (`pip install -r requirements.txt`, `-c`, `--cert`, `PIP_CONFIG_FILE=`,
-`python setup.py`, `./script.sh`, a local wheel or `-e ./path`) must be shipped by a payload
-entry. A file beside the manifest that no entry lists is not in the image: the build fails.
+`hs apply` packs each payload entry under its name as written (hydrosdk `modelversion.py`),
+the manager unpacks them under `/model/files` (`TarGzUtils.decompress`) and runs the install
+command there (`WORKDIR /model/files`, `BuildScript.scala`). So every file the command names
+(`pip install -r requirements.txt`, `-c`, `--cert`, `PIP_CONFIG_FILE=`, `--config-settings`
+paths, `python setup.py`, `./script.sh`, a local wheel or `-e ./path`) must be shipped by a
+payload entry, read after any `cd`. A file beside the manifest that no entry lists is not in
+the image: the build fails.
 """,
     bad=_INSTALL.replace("payload: [src/, requirements.txt]", "payload: [src/]"),
     good=_INSTALL,
@@ -54,8 +57,9 @@ PIP_INSECURE_INDEX = rule(
     "HY803", "pip-insecure-index", L.BUILD, ERROR,
     "an `http://` package index that pip ignores",
     """
-pip refuses an index over plain `http://` unless its host is listed in `trusted-host`: it
-warns "is not a trusted or secure host and is being ignored" and then cannot find the
+pip refuses an index over plain `http://` unless its host is listed in `trusted-host`
+(pip's `PipSession.is_secure_origin`): it warns "is not a trusted or secure host and is
+being ignored" and then cannot find the
 packages that should have come from it. Use `https://`, or add the host to `trusted-host`
 in the same pip.conf. The docs' own pip.conf example (`index-url =
 http://pypi.python.org/simple/` alone) has this problem.
@@ -87,8 +91,9 @@ PIP_CONFIG_FILE = rule(
     "HY805", "pip-config-file", L.BUILD, ERROR,
     "a pip.conf that pip cannot read, or whose certificate is not in the container",
     """
-pip reads its configuration with Python's configparser: text before the first section or
-a line that is not `key = value` stops it. A `cert` or `client-cert` must be a file in the
+pip reads the file `PIP_CONFIG_FILE` names with Python's configparser (pip's
+`configuration.py`), and a file it cannot parse stops it: text before the first section, a
+line that is not `key = value`, a key set twice. A `cert` or `client-cert` must be a file in the
 container: `cert = /model/files/cert.pem` needs the payload entry `cert.pem` (relative paths
 are read from `/model/files`, where the build runs).
 """,
@@ -177,7 +182,7 @@ SIGNATURE_PARAMETERS = rule(
     "a function that cannot take the contract's inputs",
     """
 The runtime calls the function with one keyword argument per contract input,
-`function(**inputs)`. Each input must be one of its parameters, unless it takes `**kwargs`
+`function(**inputs)` (hydro-serving-python `src/grpc_service.py`). Each input must be one of its parameters, unless it takes `**kwargs`
 (the only way to receive an input whose name is not a Python identifier, such as
 `marital-status`), and each parameter without a default must be an input; otherwise every
 request fails with a TypeError.
@@ -191,7 +196,8 @@ SIGNATURE_OUTPUTS = rule(
     "HY813", "signature-outputs", L.RUNTIME, ERROR,
     "a function whose returned keys are not the contract's outputs",
     """
-The runtime turns the mapping the function returns into the response, key by key. When
+The runtime turns the mapping the function returns into the response, key by key
+(hydro-serving-python `src/grpc_service.py`). When
 every `return` of the function is a dictionary written out with constant keys, hydro
 compares those keys with the contract's outputs: a missing output or an extra key is
 reported at the `return`. Anything else (a variable, a call) is not guessed at.
