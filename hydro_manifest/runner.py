@@ -267,8 +267,9 @@ def _alone(job: Job) -> _FileResult:
 @contextmanager
 def _without_cyclic_gc() -> Iterator[None]:
     """Composing thousands of files makes Python's cyclic collector scan an ever larger
-    heap, again and again: half the time of a large lint. Nothing built here is cyclic,
-    so reference counting frees it all; the collector is back on afterwards."""
+    heap, again and again: half the time of a large lint. Nothing hydro builds is cyclic,
+    so reference counting frees it all (a parser that builds cycles collects them itself:
+    kinds.model.container.build); the collector is back on afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:

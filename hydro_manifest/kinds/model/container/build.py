@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import configparser
 import functools
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -397,6 +398,9 @@ def _parse_requirements(host: Path) -> tuple[Any, list[str]]:
         from pip_requirements_parser import RequirementsFile
 
         parsed = RequirementsFile.from_file(str(host), include_nested=False)
+        # It builds an option parser per line, each a reference cycle; a lint runs with the
+        # cyclic collector off (runner), so the young ones are collected here.
+        gc.collect(0)
         if len(_PARSED) < _PARSED_LIMIT:
             _PARSED[text] = parsed
     return parsed, text.split("\n")
