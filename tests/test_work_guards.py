@@ -57,6 +57,27 @@ def test_validating_a_model_builds_only_the_model_models() -> None:
     assert "boto3" not in loaded
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("file_checks=False", set()),  # the manifest alone: no payload file is read
+        ("", {"bashlex", "pip_requirements_parser"}),  # the census model's install command
+    ],
+)
+def test_the_shell_and_requirements_parsers_load_only_for_a_command_to_read(
+    options: str, expected: set[str]
+) -> None:
+    """bashlex builds its grammar's tables when imported (~0.15 s): only a Model whose
+    install command is read pays for it."""
+    loaded = modules_after(
+        "import hydro_manifest as h\n"
+        f"h.validate_file({str(EXAMPLES / 'census' / 'serving.yaml')!r}, "
+        f"options=h.Options({options}))"
+    )
+    assert {"bashlex", "pip_requirements_parser"} & loaded == expected
+    assert "hydro_manifest.kinds.model.container" in loaded  # the HY315 guess is there
+
+
 def test_lint_reads_and_parses_each_file_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
