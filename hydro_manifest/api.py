@@ -15,10 +15,11 @@ from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, cast
 
 from .config import Config
+from .diagnostics import STDIN
 from .discovery import discover
 from .kinds.model.files import Reference
 from .options import Options
-from .report import ISSUES_URL, STDIN, DocumentInfo, ExitCode, FileReport, ManifestError, Report
+from .report import ISSUES_URL, DocumentInfo, ExitCode, FileReport, ManifestError, Report
 from .runner import (
     Job,
     Progress,

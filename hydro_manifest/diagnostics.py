@@ -12,6 +12,9 @@ from .rules import Layer, Rule, Severity
 PathElement = str | int
 Path = tuple[PathElement, ...]
 
+#: The name of standard input among the files of a report (unless --stdin-filename).
+STDIN = "-"
+
 
 class Target(Enum):
     """Which part of the node at a path a finding points at."""

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     Resource: TypeAlias = Model | Application | DeploymentConfiguration
 
 
-#: The name of standard input among the files of a report (unless --stdin-filename).
-STDIN = "-"
 ISSUES_URL = "https://github.com/hydro-manifest/hydro/issues"
 
 

@@ -16,8 +16,8 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..diagnostics import Diagnostic
-from ..report import ISSUES_URL, STDIN, Report
+from ..diagnostics import STDIN, Diagnostic
+from ..report import ISSUES_URL, Report
 from ..rules import Rule, Severity, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -12,9 +12,8 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from ....diagnostics import Finding, Span
+from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
-from ....report import STDIN
 from .build import Installed, install_command, requirements
 from .layout import Container
 from .rules import (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from ....report import STDIN
+from ....diagnostics import STDIN
 from ...values import sequence
 
 #: Where the manager unpacks the payload, and where the image build runs.
