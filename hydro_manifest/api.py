@@ -46,6 +46,7 @@ __all__ = [
     "Report",
     "Terminated",
     "available_cpus",
+    "encode_contract",
     "lint_paths",
     "list_files",
     "load_application",
@@ -155,6 +156,17 @@ def resolve_file(
     """
     options = Options(file_checks=True, remote=remote, s3_endpoint_url=s3_endpoint_url)
     return validate_file(path, options=options).references
+
+
+def encode_contract(model: Model, form: str = "protobin") -> bytes:
+    """The bytes of the model's `/model/contract.protobin` (`form="protobin"`), or the same
+    `ModelSignature` in protobuf's JSON mapping (`"json"`) or text format (`"text"`).
+
+    Needs the `grpc` extra (ImportError without it); ValueError for another `form`.
+    """
+    from .wire.contract import ContractFormat, encode, signature
+
+    return encode(signature(model), ContractFormat(form))
 
 
 def missing_paths(paths: Iterable[str]) -> list[str]:

@@ -50,6 +50,35 @@ TYPE_SYNONYMS: dict[str, str] = {"half": "float16", "double": "float64"}
 #: Types `hs` 3.0.3 accepts that the spec does not list (CON-6).
 UNDOCUMENTED_CLI_TYPES: tuple[str, ...] = ("qint32",)
 
+#: How each type travels over gRPC: its `DataType` (hs 3.0.3 `entities/contract.py`,
+#: `NAME_TO_DTYPES`) and the `Tensor` list that carries its values (hydrosdk 3.0.3
+#: `data/types.py`, `DTYPE_TO_FIELDNAME`). hydrosdk lists no list for the quantized types;
+#: they travel in `int_val`, as in TensorFlow's tensor.proto these messages come from.
+WIRE_TYPES: dict[str, tuple[str, str]] = {
+    "bool": ("DT_BOOL", "bool_val"),
+    "string": ("DT_STRING", "string_val"),
+    "half": ("DT_HALF", "half_val"),
+    "float16": ("DT_HALF", "half_val"),
+    "float32": ("DT_FLOAT", "float_val"),
+    "double": ("DT_DOUBLE", "double_val"),
+    "float64": ("DT_DOUBLE", "double_val"),
+    "uint8": ("DT_UINT8", "int_val"),
+    "uint16": ("DT_UINT16", "int_val"),
+    "uint32": ("DT_UINT32", "uint32_val"),
+    "uint64": ("DT_UINT64", "uint64_val"),
+    "int8": ("DT_INT8", "int_val"),
+    "int16": ("DT_INT16", "int_val"),
+    "int32": ("DT_INT32", "int_val"),
+    "int64": ("DT_INT64", "int64_val"),
+    "qint8": ("DT_QINT8", "int_val"),
+    "quint8": ("DT_QUINT8", "int_val"),
+    "qint16": ("DT_QINT16", "int_val"),
+    "quint16": ("DT_QUINT16", "int_val"),
+    "qint32": ("DT_QINT32", "int_val"),
+    "complex64": ("DT_COMPLEX64", "scomplex_val"),
+    "complex128": ("DT_COMPLEX128", "dcomplex_val"),
+}
+
 #: Common spellings from other ecosystems and what the user most likely meant.
 TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "int": ("int32", "int64"),

@@ -57,6 +57,19 @@ def test_validating_a_model_builds_only_the_model_models() -> None:
     assert "boto3" not in loaded
 
 
+def test_validate_imports_neither_protobuf_nor_grpc() -> None:
+    loaded = modules_after(
+        "from hydro_manifest.cli import app\n"
+        "try:\n"
+        f"    app(['validate', {str(EXAMPLES / 'census' / 'serving.yaml')!r}])\n"
+        "except SystemExit:\n"
+        "    pass"
+    )
+    assert "hydro_manifest.kinds.model.models" in loaded  # the run did validate
+    assert not {m for m in loaded if m.startswith(("google.protobuf", "grpc"))}
+    assert "hydro_manifest.wire" not in loaded
+
+
 @pytest.mark.parametrize(
     ("options", "expected"),
     [

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO, TypeVar
 
 # hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -67,6 +68,8 @@ from .running import (
 # typer 0.29 labels each argument with its Python type in --help (`PATH <list[str]>`);
 # a reader of `hydro validate --help` needs the metavar and the text, not the annotation.
 typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="hydro",
@@ -344,6 +347,58 @@ def check_request(
     report = check(model, body, filename=filename, outputs=outputs)
     write_reports(report, report_outputs, Severity.ERROR)
     raise typer.Exit(report.exit_code())
+
+
+@app.command()
+def contract(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="A manifest file.")],
+    name: TargetName = None,
+    with_paths: WithPaths = None,
+    form: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="protobin|json|text",
+            help="The bytes of contract.protobin, or protobuf's JSON or text format.",
+        ),
+    ] = "protobin",
+    output_file: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write it to FILE.")
+    ] = None,
+) -> None:
+    """Write a Model's contract as its runtime reads it: /model/contract.protobin.
+
+    The `ModelSignature` the manager puts in the model's image, for testing a custom
+    runtime locally. Needs the grpc extra: pip install 'hydro-manifest[grpc]'.
+    """
+    forms = ("protobin", "json", "text")
+    if form not in forms:
+        raise usage_error(f"unknown format '{form}' (valid formats: {', '.join(forms)})")
+    if form == "protobin" and output_file is None and sys.stdout.isatty():
+        raise usage_error("contract.protobin is binary: write it with -o FILE, or pipe it")
+    model, _ = _target(path, with_paths, name)
+    data = _with_grpc(lambda: api.encode_contract(model, form))
+    if output_file is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+
+    def write_bytes(stream: TextIO) -> None:
+        stream.buffer.write(data)
+
+    try:
+        write_file(output_file, write_bytes)
+    except OSError as error:
+        raise usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
+
+
+def _with_grpc(work: Callable[[], T]) -> T:
+    """`work`, or a usage error naming the extra it needs when protobuf is missing."""
+    try:
+        return work()
+    except ImportError as error:
+        raise usage_error(str(error)) from None
 
 
 @app.command()

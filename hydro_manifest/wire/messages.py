@@ -1,0 +1,180 @@
+"""The protobuf messages a runtime reads and answers, declared here from their facts.
+
+Field numbers, types and enum values are those of hydro-serving-protos 3.0
+(`hydro_serving_grpc` 3.0.3): `contract/types.proto`, `tensor.proto`, `field.proto`,
+`signature.proto` and `runtime/api.proto`, same packages and message names, so the bytes
+are the ones the manager writes and a runtime parses. The descriptors live in a pool of
+their own: a process that also imports `hydro_serving_grpc` keeps both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+CONTRACT = "hydrosphere.serving.contract"
+RUNTIME = "hydrosphere.serving.runtime"
+#: The gRPC method a runtime serves, and the health service it answers.
+PREDICT = f"/{RUNTIME}.PredictionService/Predict"
+
+#: `DataType` (types.proto): name and number.
+DATA_TYPES: dict[str, int] = {
+    "DT_INVALID": 0, "DT_FLOAT": 1, "DT_DOUBLE": 2, "DT_INT32": 3, "DT_UINT8": 4,
+    "DT_INT16": 5, "DT_INT8": 6, "DT_STRING": 7, "DT_COMPLEX64": 8, "DT_INT64": 9,
+    "DT_BOOL": 10, "DT_QINT8": 11, "DT_QUINT8": 12, "DT_QINT32": 13, "DT_QINT16": 15,
+    "DT_QUINT16": 16, "DT_UINT16": 17, "DT_COMPLEX128": 18, "DT_HALF": 19,
+    "DT_UINT32": 22, "DT_UINT64": 23, "DT_ANY": 24, "DT_MAP": 27,
+}  # fmt: skip
+#: `DataProfileType` (types.proto): name and number.
+PROFILE_TYPES: dict[str, int] = {
+    "NONE": 0, "CATEGORICAL": 1, "NOMINAL": 11, "ORDINAL": 12, "NUMERICAL": 2,
+    "CONTINUOUS": 21, "INTERVAL": 22, "RATIO": 23, "IMAGE": 3, "VIDEO": 4, "AUDIO": 5,
+    "TEXT": 6,
+}  # fmt: skip
+#: `Tensor`'s typed value lists (tensor.proto): field name, number and wire type.
+TENSOR_VALUES: tuple[tuple[str, int, str], ...] = (
+    ("half_val", 13, "int32"),
+    ("float_val", 5, "float"),
+    ("double_val", 6, "double"),
+    ("int_val", 7, "int32"),
+    ("string_val", 8, "bytes"),
+    ("scomplex_val", 9, "float"),
+    ("int64_val", 10, "int64"),
+    ("bool_val", 11, "bool"),
+    ("dcomplex_val", 12, "double"),
+    ("uint32_val", 16, "uint32"),
+    ("uint64_val", 17, "uint64"),
+)
+
+_F = descriptor_pb2.FieldDescriptorProto
+_SCALARS = {
+    "string": _F.TYPE_STRING,
+    "bytes": _F.TYPE_BYTES,
+    "int32": _F.TYPE_INT32,
+    "int64": _F.TYPE_INT64,
+    "uint32": _F.TYPE_UINT32,
+    "uint64": _F.TYPE_UINT64,
+    "float": _F.TYPE_FLOAT,
+    "double": _F.TYPE_DOUBLE,
+    "bool": _F.TYPE_BOOL,
+}
+
+
+def _field(
+    message: descriptor_pb2.DescriptorProto,
+    name: str,
+    number: int,
+    kind: str,
+    *,
+    repeated: bool = False,
+    oneof: int | None = None,
+) -> None:
+    """A field of `message`: `kind` is a scalar type, `.package.Message` or `enum .package.Enum`."""
+    field = message.field.add(name=name, number=number, json_name=_camel(name))
+    field.label = _F.LABEL_REPEATED if repeated else _F.LABEL_OPTIONAL
+    if kind in _SCALARS:
+        field.type = _SCALARS[kind]
+    elif kind.startswith("enum "):
+        field.type, field.type_name = _F.TYPE_ENUM, kind.removeprefix("enum ")
+    else:
+        field.type, field.type_name = _F.TYPE_MESSAGE, kind
+    if oneof is not None:
+        field.oneof_index = oneof
+
+
+def _map(message: descriptor_pb2.DescriptorProto, name: str, number: int, value: str) -> None:
+    """`map<string, value> name = number`: a repeated field of a nested entry message."""
+    entry = message.nested_type.add(name=_camel(name, upper=True) + "Entry")
+    entry.options.map_entry = True
+    _field(entry, "key", 1, "string")
+    _field(entry, "value", 2, value)
+    _field(message, name, number, f".{message.name}.{entry.name}", repeated=True)
+
+
+def _camel(name: str, *, upper: bool = False) -> str:
+    head, *rest = name.split("_")
+    head = head.capitalize() if upper else head
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _contract_file() -> descriptor_pb2.FileDescriptorProto:
+    """types, tensor, field and signature: one file of the contract's package."""
+    file = descriptor_pb2.FileDescriptorProto(
+        name="hydro_manifest/contract.proto", package=CONTRACT, syntax="proto3"
+    )
+    for enum_name, values in (("DataType", DATA_TYPES), ("DataProfileType", PROFILE_TYPES)):
+        enum = file.enum_type.add(name=enum_name)
+        for value_name, number in values.items():
+            enum.value.add(name=value_name, number=number)
+    shape = file.message_type.add(name="TensorShape")
+    _field(shape, "dims", 1, "int64", repeated=True)
+    tensor = file.message_type.add(name="Tensor")
+    _field(tensor, "dtype", 1, f"enum .{CONTRACT}.DataType")
+    _field(tensor, "tensor_shape", 2, f".{CONTRACT}.TensorShape")
+    _field(tensor, "binary_val", 4, "bytes")
+    for name, number, kind in TENSOR_VALUES:
+        _field(tensor, name, number, kind, repeated=True)
+    _field(tensor, "map_val", 27, f".{CONTRACT}.MapTensorData", repeated=True)
+    map_data = file.message_type.add(name="MapTensorData")
+    _map(map_data, "subtensors", 1, f".{CONTRACT}.Tensor")
+    _rename_entries(map_data, CONTRACT)
+    field = file.message_type.add(name="ModelField")
+    field.oneof_decl.add(name="type_or_subfields")
+    subfield = field.nested_type.add(name="Subfield")
+    _field(subfield, "data", 1, f".{CONTRACT}.ModelField", repeated=True)
+    _field(field, "name", 1, "string")
+    _field(field, "shape", 2, f".{CONTRACT}.TensorShape")
+    _field(field, "subfields", 3, f".{CONTRACT}.ModelField.Subfield", oneof=0)
+    _field(field, "dtype", 4, f"enum .{CONTRACT}.DataType", oneof=0)
+    _field(field, "profile", 5, f"enum .{CONTRACT}.DataProfileType")
+    signature = file.message_type.add(name="ModelSignature")
+    _field(signature, "signature_name", 1, "string")
+    _field(signature, "inputs", 2, f".{CONTRACT}.ModelField", repeated=True)
+    _field(signature, "outputs", 3, f".{CONTRACT}.ModelField", repeated=True)
+    return file
+
+
+def _runtime_file() -> descriptor_pb2.FileDescriptorProto:
+    file = descriptor_pb2.FileDescriptorProto(
+        name="hydro_manifest/runtime.proto",
+        package=RUNTIME,
+        syntax="proto3",
+        dependency=["hydro_manifest/contract.proto"],
+    )
+    for name, key in (("PredictRequest", "inputs"), ("PredictResponse", "outputs")):
+        message = file.message_type.add(name=name)
+        _map(message, key, 1, f".{CONTRACT}.Tensor")
+        _rename_entries(message, RUNTIME)
+    service = file.service.add(name="PredictionService")
+    service.method.add(
+        name="Predict",
+        input_type=f".{RUNTIME}.PredictRequest",
+        output_type=f".{RUNTIME}.PredictResponse",
+    )
+    return file
+
+
+def _rename_entries(message: descriptor_pb2.DescriptorProto, package: str) -> None:
+    """Map fields name their entry type from the file's root: `.package.Message.XEntry`."""
+    for field in message.field:
+        if field.type_name.startswith(f".{message.name}."):
+            field.type_name = f".{package}{field.type_name}"
+
+
+_POOL = descriptor_pool.DescriptorPool()
+_POOL.Add(_contract_file())
+_POOL.Add(_runtime_file())
+
+
+def message_class(full_name: str) -> Any:
+    """The Python class of a message of these files (`hydrosphere.serving.contract.Tensor`)."""
+    return message_factory.GetMessageClass(_POOL.FindMessageTypeByName(full_name))
+
+
+ModelSignature = message_class(f"{CONTRACT}.ModelSignature")
+ModelField = message_class(f"{CONTRACT}.ModelField")
+TensorShape = message_class(f"{CONTRACT}.TensorShape")
+Tensor = message_class(f"{CONTRACT}.Tensor")
+PredictRequest = message_class(f"{RUNTIME}.PredictRequest")
+PredictResponse = message_class(f"{RUNTIME}.PredictResponse")
