@@ -47,6 +47,7 @@ __all__ = [
     "Terminated",
     "available_cpus",
     "encode_contract",
+    "encode_sample",
     "lint_paths",
     "list_files",
     "load_application",
@@ -164,9 +165,27 @@ def encode_contract(model: Model, form: str = "protobin") -> bytes:
 
     Needs the `grpc` extra (ImportError without it); ValueError for another `form`.
     """
-    from .wire.contract import ContractFormat, encode, signature
+    from .wire.contract import signature
+    from .wire.messages import encode
 
-    return encode(signature(model), ContractFormat(form))
+    return encode(signature(model), form)
+
+
+def encode_sample(
+    model: Model, form: str = "json", *, seed: int = 0, batch: int = 1, outputs: bool = False
+) -> bytes:
+    """A sample `PredictRequest` for the model (`PredictResponse` for `outputs`), as a
+    runtime receives it: `sample_request`'s values in typed tensors, in protobuf's JSON
+    mapping (`"json"`, what `grpcurl -d` takes), binary (`"protobin"`) or text format.
+
+    Needs the `grpc` extra (ImportError without it); ValueError for another `form`.
+    """
+    from .requests import sample_request
+    from .wire.messages import encode
+    from .wire.tensors import body_message
+
+    body = sample_request(model, seed=seed, batch=batch, outputs=outputs)
+    return encode(body_message(model, body, outputs=outputs), form)
 
 
 def missing_paths(paths: Iterable[str]) -> list[str]:

@@ -285,10 +285,20 @@ def sample(
         int, typer.Option("--batch", min=1, help="How many entries a -1 dimension gets.")
     ] = 1,
     output: Annotated[
-        str, typer.Option("--format", "-f", metavar="json|curl", help="A body, or a curl command.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="json|curl|grpc-json|protobin",
+            help="A gateway body, a curl command, or a runtime's PredictRequest in "
+            "protobuf's JSON mapping (grpcurl -d) or binary (grpc extra).",
+        ),
     ] = "json",
     url: Annotated[
         str | None, typer.Option("--url", help="The cluster, for --format curl.")
+    ] = None,
+    output_file: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write it to FILE.")
     ] = None,
 ) -> None:
     """Print a request body for a Model or an Application, from its contract."""
@@ -297,12 +307,22 @@ def sample(
 
     from ..requests import sample_request
 
-    if output not in ("json", "curl"):
-        raise usage_error(f"unknown format '{output}' (valid formats: json, curl)")
+    forms = ("json", "curl", "grpc-json", "protobin")
+    if output not in forms:
+        raise usage_error(f"unknown format '{output}' (valid formats: {', '.join(forms)})")
     if output == "curl" and not url:
         raise usage_error("--format curl needs --url, e.g. --url https://hydro.example.com")
+    _binary_needs_a_file(output, output_file)
     model, application = _target(path, with_paths, name)
+    if output in ("grpc-json", "protobin"):
+        form = "json" if output == "grpc-json" else "protobin"
+        encoded = _with_grpc(lambda: api.encode_sample(model, form, seed=seed, batch=batch))
+        _emit(encoded, output_file)
+        return
     body = sample_request(model, seed=seed, batch=batch)
+    if output_file is not None:
+        _emit((json.dumps(body, indent=2) + "\n").encode(), output_file)
+        return
     if output == "json":
         typer.echo(json.dumps(body, indent=2))
         return
@@ -324,14 +344,30 @@ def check_request(
     outputs: Annotated[
         bool, typer.Option("--outputs", help="Check a response against the outputs instead.")
     ] = False,
+    body_format: Annotated[
+        str,
+        typer.Option(
+            "--body-format",
+            metavar="auto|json|grpc-json|protobin",
+            help="The gateway's JSON, or a PredictRequest in protobuf's JSON mapping or binary "
+            "[default: auto, told apart by their content].",
+        ),
+    ] = "auto",
     formats: Formats = None,
     output_file: OutputFile = None,
 ) -> None:
     """Check a request body (or a response) against a contract: fields, types, ranges, shapes.
 
-    Exit codes: 0 the body fits, 1 findings, 2 usage error.
+    Takes the gateway's JSON body and a runtime's PredictRequest (PredictResponse), in
+    protobuf's JSON mapping or binary. Exit codes: 0 the body fits, 1 findings, 2 usage error.
     """
     from ..requests import check_request as check
+
+    forms = ("auto", "json", "grpc-json", "protobin")
+    if body_format not in forms:
+        raise usage_error(
+            f"unknown body format '{body_format}' (valid formats: {', '.join(forms)})"
+        )
 
     model, _ = _target(path, with_paths, name)
     report_outputs = outputs_of(formats, output_file)
@@ -344,7 +380,9 @@ def check_request(
                 body, filename = stream.read(), request
         except OSError as error:
             raise usage_error(f"cannot read {request}: {error.strerror or error}") from None
-    report = check(model, body, filename=filename, outputs=outputs)
+    report = _with_grpc(
+        lambda: check(model, body, filename=filename, outputs=outputs, form=body_format)
+    )
     write_reports(report, report_outputs, Severity.ERROR)
     raise typer.Exit(report.exit_code())
 
@@ -375,10 +413,18 @@ def contract(
     forms = ("protobin", "json", "text")
     if form not in forms:
         raise usage_error(f"unknown format '{form}' (valid formats: {', '.join(forms)})")
-    if form == "protobin" and output_file is None and sys.stdout.isatty():
-        raise usage_error("contract.protobin is binary: write it with -o FILE, or pipe it")
+    _binary_needs_a_file(form, output_file)
     model, _ = _target(path, with_paths, name)
-    data = _with_grpc(lambda: api.encode_contract(model, form))
+    _emit(_with_grpc(lambda: api.encode_contract(model, form)), output_file)
+
+
+def _binary_needs_a_file(form: str, output_file: str | None) -> None:
+    if form == "protobin" and output_file is None and sys.stdout.isatty():
+        raise usage_error("protobin is binary: write it with -o FILE, or pipe it")
+
+
+def _emit(data: bytes, output_file: str | None) -> None:
+    """Bytes to standard output, or whole to a file (see `write_file`)."""
     if output_file is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -141,10 +141,24 @@ def check_request(
     *,
     filename: str = "request.json",
     outputs: bool = False,
+    form: str = "auto",
 ) -> Report:
-    """Check a JSON request body against the model's inputs (or a response against its
-    outputs). The report's findings carry the JSON path and the position in `body`."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    """Check a request body against the model's inputs (or a response against its
+    outputs). The report's findings carry the path into the body and its position.
+
+    `form` is `json` (the gateway's body), `grpc-json` (a `PredictRequest` in protobuf's
+    JSON mapping), `protobin` (the same, binary) or `auto`: a JSON object whose only key is
+    `inputs` (`outputs`), which the contract does not name, is `grpc-json`; bytes that are
+    not JSON but decode as the message are `protobin`. The gRPC forms need the `grpc` extra.
+    """
+    data = body.encode() if isinstance(body, str) else body
+    if form == "auto":
+        form = body_form(data, model, outputs)
+    if form in ("grpc-json", "protobin"):
+        from .grpc import check_message
+
+        return check_message(model, data, form, filename=filename, outputs=outputs)
+    text = data.decode("utf-8", "replace")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -164,6 +178,37 @@ def check_request(
     diagnostics.sort(key=lambda d: d.sort_key)
     body_document = DocumentInfo(0, "Response" if outputs else "Request", model.name, 1)
     return Report([FileReport(filename, [body_document], diagnostics, text)])
+
+
+def body_form(data: bytes, model: Model, outputs: bool = False) -> str:
+    """Which form a body is written in: `json`, `grpc-json` or `protobin` (see
+    `check_request`). Without the `grpc` extra, everything is `json`."""
+    key = "outputs" if outputs else "inputs"
+    try:
+        value = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return "protobin" if _decodes(data, outputs) else "json"
+    if (
+        isinstance(value, dict)
+        and list(value) == [key]
+        and isinstance(value[key], dict)
+        and key not in _fields(model, outputs)
+    ):
+        return "grpc-json"
+    return "json"
+
+
+def _decodes(data: bytes, outputs: bool) -> bool:
+    """Whether bytes are a non-empty PredictRequest (PredictResponse) in binary."""
+    try:
+        from .grpc import parse
+    except ImportError:
+        return False
+    try:
+        message = parse(data, "protobin", outputs=outputs)
+    except ValueError:
+        return False
+    return len(message.outputs if outputs else message.inputs) > 0
 
 
 def _place(filename: str, root: Any, problem: _Problem) -> Diagnostic:

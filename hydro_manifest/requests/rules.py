@@ -5,7 +5,7 @@ Each rule is declared here, beside the code of this folder that raises it.
 
 from __future__ import annotations
 
-from ..rules import ERROR, L, model_example, rule
+from ..rules import ERROR, WARNING, L, model_example, rule
 
 REQUEST_MODEL = model_example(
     "claims",
@@ -91,5 +91,67 @@ lengths (ragged) cannot become the field's tensor.
 """,
     bad=_BODY.replace("[[1, 2, 3]]", "[[1, 2, 3], [4, 5]]"),
     good=_BODY,
+    on_requests=True,
+)
+
+# A PredictRequest of the claims model, in protobuf's JSON mapping (what `grpcurl -d`
+# takes): strings are bytes, so base64 ("north" is "bm9ydGg=").
+_TENSORS = (
+    '{"inputs": {\n'
+    '  "amount": {"dtype": "DT_DOUBLE", "tensorShape": {}, "doubleVal": [120.5]},\n'
+    '  "age": {"dtype": "DT_UINT8", "tensorShape": {}, "intVal": [42]},\n'
+    '  "history": {"dtype": "DT_INT32", "tensorShape": {"dims": ["1", "3"]}, '
+    '"intVal": [1, 2, 3]},\n'
+    '  "region": {"dtype": "DT_STRING", "tensorShape": {}, "stringVal": ["bm9ydGg="]}\n'
+    "}}\n"
+)
+REQUEST_TENSOR_LIST = rule(
+    "HY708", "request-tensor-list", L.RUNTIME, ERROR,
+    "tensor values in a list the tensor's dtype does not read",
+    """
+A `Tensor` carries its values in the list of its `dtype`: `doubleVal` for `DT_DOUBLE`,
+`intVal` for 8-, 16- and 32-bit integers, `int64Val`, `stringVal`, and so on. The runtime
+reads that list only (hydrosdk 3.0.3 `tensor_proto_to_np`: `DTYPE_TO_FIELDNAME[dtype]`);
+values in another list never reach the model, which gets an empty tensor instead.
+""",
+    bad=_TENSORS.replace('"doubleVal": [120.5]', '"floatVal": [120.5]'),
+    good=_TENSORS,
+    on_requests=True,
+)
+REQUEST_TENSOR_SIZE = rule(
+    "HY709", "request-tensor-size", L.RUNTIME, ERROR,
+    "a tensor whose number of values does not match its tensor_shape",
+    """
+The runtime reshapes a tensor's values by its `tensorShape` (hydrosdk 3.0.3
+`tensor_proto_to_np`); `dims: [1, 3]` needs exactly three values (complex numbers take two
+each), and no dimensions (a scalar) exactly one. Another count fails the reshape.
+""",
+    bad=_TENSORS.replace('"intVal": [1, 2, 3]', '"intVal": [1, 2]'),
+    good=_TENSORS,
+    on_requests=True,
+)
+REQUEST_TENSOR_DTYPE = rule(
+    "HY710", "request-tensor-dtype", L.RUNTIME, WARNING,
+    "a tensor whose dtype is not its field's type",
+    """
+The contract says which `DataType` each field has (`uint8` is `DT_UINT8`, `double` is
+`DT_DOUBLE`). A runtime may refuse a tensor of another dtype, or convert it and lose
+precision or range; send the contract's.
+""",
+    bad=_TENSORS.replace('"DT_UINT8"', '"DT_INT32"'),
+    good=_TENSORS,
+    on_requests=True,
+)
+REQUEST_MESSAGE = rule(
+    "HY711", "request-message", L.RUNTIME, ERROR,
+    "a body that is not a PredictRequest",
+    """
+A gRPC body must be a `hydrosphere.serving.runtime.PredictRequest` (a `PredictResponse`
+for `--outputs`): protobuf's binary form, or its JSON mapping with `inputs` holding one
+`Tensor` per field. Unknown keys (`doubleVals`), values of the wrong JSON type, or bytes
+that do not decode are refused before anything reaches the runtime.
+""",
+    bad=_TENSORS.replace('"doubleVal"', '"doubleVals"'),
+    good=_TENSORS,
     on_requests=True,
 )

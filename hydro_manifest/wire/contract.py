@@ -8,10 +8,7 @@ name in capitals. The manager stores that signature and writes it into the image
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Any
-
-from google.protobuf import json_format, text_format
 
 from .. import spec
 from . import messages
@@ -21,30 +18,12 @@ if TYPE_CHECKING:
     from ..kinds.model.models import ContractField
 
 
-class ContractFormat(str, enum.Enum):
-    """How `hydro contract` writes the signature."""
-
-    PROTOBIN = "protobin"
-    JSON = "json"
-    TEXT = "text"
-
-
 def signature(model: Model) -> Any:
     """The model's `hydrosphere.serving.contract.ModelSignature` message."""
     message = messages.ModelSignature(signature_name=model.signature_name)
     message.inputs.extend(_field(name, field) for name, field in model.inputs.items())
     message.outputs.extend(_field(name, field) for name, field in model.outputs.items())
     return message
-
-
-def encode(message: Any, form: ContractFormat = ContractFormat.PROTOBIN) -> bytes:
-    """A message as bytes: the wire format (deterministic), protobuf's JSON, or text."""
-    if form is ContractFormat.PROTOBIN:
-        return bytes(message.SerializeToString(deterministic=True))
-    if form is ContractFormat.JSON:
-        text = json_format.MessageToJson(message, indent=2, ensure_ascii=False)
-        return (text + "\n").encode()
-    return text_format.MessageToString(message, as_utf8=True).encode()
 
 
 def _field(name: str, field: ContractField) -> Any:

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import (
+    descriptor_pb2,
+    descriptor_pool,
+    json_format,
+    message_factory,
+    text_format,
+)
 
 CONTRACT = "hydrosphere.serving.contract"
 RUNTIME = "hydrosphere.serving.runtime"
@@ -71,7 +77,7 @@ def _field(
     oneof: int | None = None,
 ) -> None:
     """A field of `message`: `kind` is a scalar type, `.package.Message` or `enum .package.Enum`."""
-    field = message.field.add(name=name, number=number, json_name=_camel(name))
+    field = message.field.add(name=name, number=number, json_name=camel(name))
     field.label = _F.LABEL_REPEATED if repeated else _F.LABEL_OPTIONAL
     if kind in _SCALARS:
         field.type = _SCALARS[kind]
@@ -85,17 +91,23 @@ def _field(
 
 def _map(message: descriptor_pb2.DescriptorProto, name: str, number: int, value: str) -> None:
     """`map<string, value> name = number`: a repeated field of a nested entry message."""
-    entry = message.nested_type.add(name=_camel(name, upper=True) + "Entry")
+    entry = message.nested_type.add(name=camel(name, upper=True) + "Entry")
     entry.options.map_entry = True
     _field(entry, "key", 1, "string")
     _field(entry, "value", 2, value)
     _field(message, name, number, f".{message.name}.{entry.name}", repeated=True)
 
 
-def _camel(name: str, *, upper: bool = False) -> str:
+def camel(name: str, *, upper: bool = False) -> str:
+    """A field's name in protobuf's JSON mapping: `int64_val` is `int64Val`."""
     head, *rest = name.split("_")
     head = head.capitalize() if upper else head
     return head + "".join(part.capitalize() for part in rest)
+
+
+def snake(name: str) -> str:
+    """A field's protobuf name from its JSON name (`int64Val`, or `int64_val` as it is)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def _contract_file() -> descriptor_pb2.FileDescriptorProto:
@@ -178,3 +190,19 @@ TensorShape = message_class(f"{CONTRACT}.TensorShape")
 Tensor = message_class(f"{CONTRACT}.Tensor")
 PredictRequest = message_class(f"{RUNTIME}.PredictRequest")
 PredictResponse = message_class(f"{RUNTIME}.PredictResponse")
+
+
+#: How hydro writes a message: protobuf's binary form, its JSON mapping, or its text format.
+ENCODINGS = ("protobin", "json", "text")
+
+
+def encode(message: Any, form: str = "protobin") -> bytes:
+    """A message as bytes in one of ENCODINGS (binary: deterministic, field by number)."""
+    if form == "protobin":
+        return bytes(message.SerializeToString(deterministic=True))
+    if form == "json":
+        text = json_format.MessageToJson(message, indent=2, ensure_ascii=False)
+        return (text + "\n").encode()
+    if form == "text":
+        return text_format.MessageToString(message, as_utf8=True).encode()
+    raise ValueError(f"unknown encoding '{form}' (valid: {', '.join(ENCODINGS)})")
