@@ -30,6 +30,7 @@ from .runner import (
 )
 
 if TYPE_CHECKING:
+    from .conformance.check import RuntimeCheck
     from .kinds import Application, DeploymentConfiguration, Model
     from .report import Resource
 
@@ -46,6 +47,7 @@ __all__ = [
     "Report",
     "Terminated",
     "available_cpus",
+    "check_runtime",
     "encode_contract",
     "encode_sample",
     "lint_paths",
@@ -186,6 +188,24 @@ def encode_sample(
 
     body = sample_request(model, seed=seed, batch=batch, outputs=outputs)
     return encode(body_message(model, body, outputs=outputs), form)
+
+
+def check_runtime(
+    address: str,
+    model: Model,
+    manifest: str | os.PathLike[str],
+    *,
+    requests: int = 20,
+    timeout: float = 5.0,
+    tls: bool = False,
+) -> RuntimeCheck:
+    """Check a running runtime (`host:port`, port 9090 by default) against `model`'s
+    contract: its health service, then `requests` Predict calls, edge cases first, each
+    response against the outputs. Findings are placed in `manifest`, the model's file;
+    the result also holds each call's latency. Needs the `grpc` extra."""
+    from .conformance.check import check_runtime as check
+
+    return check(address, model, os.fspath(manifest), requests=requests, timeout=timeout, tls=tls)
 
 
 def missing_paths(paths: Iterable[str]) -> list[str]:

@@ -95,6 +95,7 @@ _RULE_MODULES = (
     "kinds.deployment.rules",
     "project.rules",
     "requests.rules",
+    "conformance.rules",
 )
 
 

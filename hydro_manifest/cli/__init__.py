@@ -447,6 +447,46 @@ def _with_grpc(work: Callable[[], T]) -> T:
         raise usage_error(str(error)) from None
 
 
+@app.command("runtime-check")
+def runtime_check(
+    address: Annotated[
+        str, typer.Argument(metavar="ADDRESS", help="host:port of the runtime [port: 9090].")
+    ],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="The model's manifest file.")],
+    name: TargetName = None,
+    with_paths: WithPaths = None,
+    requests: Annotated[
+        int, typer.Option("--requests", "-n", min=1, help="How many Predict calls.")
+    ] = 20,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.001, help="Seconds to wait for each answer.")
+    ] = 5.0,
+    tls: Annotated[bool, typer.Option("--tls", help="Connect with TLS.")] = False,
+    formats: Formats = None,
+    output_file: OutputFile = None,
+) -> None:
+    """Check a running runtime against the contract: health, Predict, the responses.
+
+    Sends edge cases (the smallest and largest values of each type, unicode strings, an
+    empty batch) and samples, checks each response's outputs (names, dtype, shape,
+    values) and prints latency percentiles. Exit codes as for validate.
+    """
+    model, _ = _target(path, with_paths, name)
+    report_outputs = outputs_of(formats, output_file)
+    result = _with_grpc(
+        lambda: api.check_runtime(address, model, path, requests=requests, timeout=timeout, tls=tls)
+    )
+    write_reports(result.report, report_outputs, Severity.ERROR)
+    latency = ", ".join(f"{k} {v:.1f} ms" for k, v in result.percentiles().items())
+    answered = len(result.latencies)
+    typer.echo(
+        f"{address}: health {result.health or 'none'}; {answered} of {result.requests} "
+        f"requests answered" + (f"; latency {latency}" if latency else ""),
+        err=True,
+    )
+    raise typer.Exit(result.report.exit_code())
+
+
 @app.command()
 def schema(
     kind: Annotated[

@@ -78,6 +78,36 @@ def sample_request(
     }
 
 
+#: A string of several scripts, combining marks and a character beyond the BMP.
+UNICODE_TEXT = "Ωmega ✓ naïve 日本語 🚀"
+
+
+def edge_request(model: Model, which: str, *, batch: int = 1) -> dict[str, Any]:
+    """A request body of the extreme values of each input's type, `which` is `smallest`
+    (false, the empty string, the least integer, the most negative number) or `largest`
+    (true, a string of many scripts, the greatest integer, the largest finite number)."""
+    largest = which == "largest"
+
+    def leaf(field: ContractField) -> Any:
+        kind = spec.TYPE_SYNONYMS.get(field.type, field.type)
+        if kind == "bool":
+            return largest
+        if kind == "string":
+            return UNICODE_TEXT if largest else ""
+        if kind in INTEGER_RANGES:
+            return INTEGER_RANGES[kind][1 if largest else 0]
+        limit = FLOAT_LIMITS.get(kind, 0.0)
+        return limit if largest else -limit
+
+    def build(field: ContractField, dimensions: list[int]) -> Any:
+        if not dimensions:
+            return leaf(field)
+        return [build(field, dimensions[1:]) for _ in range(dimensions[0])]
+
+    fields = _fields(model, False)
+    return {name: build(field, _dimensions(field, batch)) for name, field in fields.items()}
+
+
 def _fields(model: Model, outputs: bool) -> dict[str, ContractField]:
     if model.contract is None:
         return {}

@@ -174,9 +174,35 @@ def _rename_entries(message: descriptor_pb2.DescriptorProto, package: str) -> No
             field.type_name = f".{package}{field.type_name}"
 
 
+#: grpc.health.v1 (grpc's health.proto): the service runtimes answer besides Predict.
+HEALTH = "grpc.health.v1"
+HEALTH_CHECK = f"/{HEALTH}.Health/Check"
+SERVING_STATUS: dict[str, int] = {
+    "UNKNOWN": 0,
+    "SERVING": 1,
+    "NOT_SERVING": 2,
+    "SERVICE_UNKNOWN": 3,
+}
+
+
+def _health_file() -> descriptor_pb2.FileDescriptorProto:
+    file = descriptor_pb2.FileDescriptorProto(
+        name="hydro_manifest/health.proto", package=HEALTH, syntax="proto3"
+    )
+    request = file.message_type.add(name="HealthCheckRequest")
+    _field(request, "service", 1, "string")
+    response = file.message_type.add(name="HealthCheckResponse")
+    status = response.enum_type.add(name="ServingStatus")
+    for name, number in SERVING_STATUS.items():
+        status.value.add(name=name, number=number)
+    _field(response, "status", 1, f"enum .{HEALTH}.HealthCheckResponse.ServingStatus")
+    return file
+
+
 _POOL = descriptor_pool.DescriptorPool()
 _POOL.Add(_contract_file())
 _POOL.Add(_runtime_file())
+_POOL.Add(_health_file())
 
 
 def message_class(full_name: str) -> Any:
@@ -190,6 +216,8 @@ TensorShape = message_class(f"{CONTRACT}.TensorShape")
 Tensor = message_class(f"{CONTRACT}.Tensor")
 PredictRequest = message_class(f"{RUNTIME}.PredictRequest")
 PredictResponse = message_class(f"{RUNTIME}.PredictResponse")
+HealthCheckRequest = message_class(f"{HEALTH}.HealthCheckRequest")
+HealthCheckResponse = message_class(f"{HEALTH}.HealthCheckResponse")
 
 
 #: How hydro writes a message: protobuf's binary form, its JSON mapping, or its text format.
