@@ -401,3 +401,29 @@ def test_sample_and_check_request_in_the_grpc_forms_through_the_cli(tmp_path: Pa
     assert forced.exit_code == 1 and "HY703" in forced.stdout  # `inputs` is no census field
     bad = runner.invoke(app, ["check-request", str(CENSUS), str(wrong), "--body-format", "x"])
     assert bad.exit_code == 2 and "unknown body format 'x'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "missing", "message"),
+    [
+        (["contract", str(CENSUS), "-f", "text"], "google.protobuf", "this needs protobuf"),
+        (["sample", str(CENSUS), "-f", "grpc-json"], "google.protobuf", "this needs protobuf"),
+        (["runtime-check", "localhost:1", str(CENSUS)], "grpc", "runtime-check needs grpcio"),
+    ],
+)
+def test_without_the_grpc_extra_the_commands_say_what_to_install(
+    command: list[str], missing: str, message: str
+) -> None:
+    script = (
+        "import sys\n"
+        f"sys.modules[{missing!r}] = None  # as if not installed\n"
+        "from hydro_manifest.cli import main\n"
+        f"sys.argv = ['hydro', *{command!r}]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"hydro: error: {message}")
+    assert done.stderr.endswith(": pip install 'hydro-manifest[grpc]'\n")

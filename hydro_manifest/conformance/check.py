@@ -15,7 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import grpc
+from ..wire import EXTRA
+
+try:
+    import grpc
+except ImportError as missing:  # pragma: no cover - the test extra installs it
+    raise ImportError(f"runtime-check needs grpcio: {EXTRA}") from missing
 
 from ..diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic
 from ..reading.loader import load
