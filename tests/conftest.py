@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hydro_manifest import Diagnostic
+from hydro_manifest import Diagnostic, Rule
+from hydro_manifest.conformance import rules as conformance_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -23,6 +24,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: payload and training data, and the model's container (a folder per case).
 WITH_FILES = (FIXTURES / "kinds" / "model" / "files", FIXTURES / "kinds" / "model" / "container")
 EXAMPLES = ROOT / "examples"
+#: The rules of a running runtime (hydro_manifest/conformance/rules.py): test_runtime_check.py.
+RUNTIME_RULES = frozenset(
+    value.id for value in vars(conformance_rules).values() if isinstance(value, Rule)
+)
 SHARED = Path(os.environ.get("HYDRO_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from hydro_manifest import RULES, Options, lint_paths, validate_file
-from tests.conftest import FIXTURES, expectations, fixture_files, observed_in, with_files
+from tests.conftest import (
+    FIXTURES,
+    expectations,
+    fixture_files,
+    observed_in,
+    with_files,
+)
 
 PROJECT = FIXTURES / "project"
 #: Rules whose failing case cannot be a committed file: a crash of hydro, an unreadable

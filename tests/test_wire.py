@@ -360,6 +360,9 @@ def test_a_binary_body_is_checked_with_its_paths() -> None:
     assert ("HY702", "$.inputs.amount") in found
     garbage = check_request(claims(), b"\x0a\xff\xff\xff", form="protobin")
     assert [d.rule for d in garbage.diagnostics] == ["HY711"]
+    not_text = check_request(claims(), b"\x0a\x05\x0a\x03age\xff")  # told apart: not JSON
+    assert [(d.rule, d.line, d.column) for d in not_text.diagnostics] == [("HY711", 1, 1)]
+    assert check_request(claims(), b'{"age": ').diagnostics[0].rule == "HY701"  # text
 
 
 def test_an_empty_batch_is_a_tensor_without_values() -> None:

@@ -50,6 +50,7 @@ from .options import (
     Strict,
     TargetName,
     WithPaths,
+    WrittenFile,
 )
 from .running import (
     STOPPED,
@@ -297,9 +298,7 @@ def sample(
     url: Annotated[
         str | None, typer.Option("--url", help="The cluster, for --format curl.")
     ] = None,
-    output_file: Annotated[
-        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write it to FILE.")
-    ] = None,
+    output_file: WrittenFile = None,
 ) -> None:
     """Print a request body for a Model or an Application, from its contract."""
     import json
@@ -401,9 +400,7 @@ def contract(
             help="The bytes of contract.protobin, or protobuf's JSON or text format.",
         ),
     ] = "protobin",
-    output_file: Annotated[
-        str | None, typer.Option("--output", "-o", metavar="FILE", help="Write it to FILE.")
-    ] = None,
+    output_file: WrittenFile = None,
 ) -> None:
     """Write a Model's contract as its runtime reads it: /model/contract.protobin.
 

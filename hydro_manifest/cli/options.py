@@ -112,6 +112,10 @@ OutputFile = Annotated[
     str | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
 ]
+#: Where `contract` and `sample` write what they make (standard output without it).
+WrittenFile = Annotated[
+    str | None, typer.Option("--output", "-o", metavar="FILE", help="Write it to FILE.")
+]
 MaxFileSize = Annotated[
     float | None,
     typer.Option(

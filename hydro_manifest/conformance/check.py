@@ -55,7 +55,9 @@ class RuntimeCheck:
         if not self.latencies:
             return {}
         ms = sorted(t * 1000 for t in self.latencies)
-        cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
+        if len(ms) == 1:
+            return dict.fromkeys(("p50", "p90", "p99", "max"), ms[0])
+        cuts = statistics.quantiles(ms, n=100, method="inclusive")
         return {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": ms[-1]}
 
 
@@ -202,11 +204,11 @@ def _stop_if_gone(
     tls: bool,
 ) -> None:
     if code is grpc.StatusCode.UNAVAILABLE:
-        other = "plaintext (drop --tls)" if tls else "TLS (add --tls)"
+        other = "in plaintext, drop --tls" if tls else "with TLS, add --tls"
         placer.add(
             RUNTIME_UNREACHABLE,
             f"{call} could not reach the runtime: {_details(error)}",
-            hint=f"is it running and listening on that port? If it serves {other}, say so",
+            hint=f"is it running and listening on that port? If it answers {other}",
         )
         raise _Stop
     if code is grpc.StatusCode.DEADLINE_EXCEEDED:

@@ -216,8 +216,11 @@ def body_form(data: bytes, model: Model, outputs: bool = False) -> str:
     key = "outputs" if outputs else "inputs"
     try:
         value = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return "protobin" if _decodes(data, outputs) else "json"
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        decodes = _decodes(data, outputs)
+        # bytes that are not even text are no JSON body: report them as a broken message
+        not_text = isinstance(error, UnicodeDecodeError) and decodes is not None
+        return "protobin" if decodes or not_text else "json"
     if (
         isinstance(value, dict)
         and list(value) == [key]
@@ -228,14 +231,15 @@ def body_form(data: bytes, model: Model, outputs: bool = False) -> str:
     return "json"
 
 
-def _decodes(data: bytes, outputs: bool) -> bool:
-    """Whether bytes are a non-empty PredictRequest (PredictResponse) in binary."""
+def _decodes(data: bytes, outputs: bool) -> bool | None:
+    """Whether bytes are a non-empty PredictRequest (PredictResponse) in binary; None
+    without the `grpc` extra."""
     try:
         from .grpc import parse
     except ImportError:
-        return False
+        return None
     try:
-        message = parse(data, "protobin", outputs=outputs)
+        message, _ = parse(data, "protobin", outputs=outputs)
     except ValueError:
         return False
     return len(message.outputs if outputs else message.inputs) > 0

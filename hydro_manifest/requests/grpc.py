@@ -40,19 +40,21 @@ if TYPE_CHECKING:
     from ..kinds.model.models import ContractField
 
 
-def parse(data: bytes, form: str, *, outputs: bool = False) -> Any:
-    """The message of a body in `form` (`protobin` or `grpc-json`); ValueError if it is not
-    one."""
+def parse(data: bytes, form: str, *, outputs: bool = False) -> tuple[Any, Any]:
+    """The message of a body in `form` (`protobin` or `grpc-json`), with the JSON value of
+    the latter (None for binary); ValueError if it is not one."""
     message = (messages.PredictResponse if outputs else messages.PredictRequest)()
+    value = None
     try:
         if form == "protobin":
             message.ParseFromString(data)
         else:
-            json_format.Parse(data.decode(), message)
-    except (DecodeError, json_format.ParseError, UnicodeDecodeError) as error:
+            value = json.loads(data)
+            json_format.ParseDict(value, message)
+    except (DecodeError, json_format.ParseError, ValueError) as error:  # JSON's errors too
         # protobuf's JSON errors go on to list every field of the message: keep the reason
         raise ValueError(str(error).split("\n")[0] or "the bytes do not decode") from None
-    return message
+    return message, value
 
 
 def check_message(
@@ -63,7 +65,7 @@ def check_message(
     kind = "PredictResponse" if outputs else "PredictRequest"
     document = DocumentInfo(0, kind, model.name, 1)
     try:
-        message = parse(data, form, outputs=outputs)
+        message, value = parse(data, form, outputs=outputs)
     except ValueError as error:
         encoding = "protobuf's JSON mapping" if form == "grpc-json" else "protobuf's binary form"
         finding = Finding(
@@ -75,7 +77,7 @@ def check_message(
         diagnostics = [file_diagnostic(filename, finding)]
         return Report([FileReport(filename, [document], diagnostics, text)])
     key = "outputs" if outputs else "inputs"
-    written = _written_keys(text) if form == "grpc-json" else {}
+    written = _written_keys(value)
     problems = list(check_tensors(getattr(message, key), _fields(model, outputs), key, written))
     root = None
     if problems and form == "grpc-json":
@@ -197,12 +199,8 @@ def _message(key: str) -> str:
     return "response" if key == "outputs" else "request"
 
 
-def _written_keys(text: str) -> dict[str, dict[str, str]]:
-    """Per tensor, each key as the JSON text spells it, by its protobuf field name."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
+def _written_keys(value: Any) -> dict[str, dict[str, str]]:
+    """Per tensor, each key as the JSON body spells it, by its protobuf field name."""
     mapping: Any = next(iter(value.values()), {}) if isinstance(value, dict) else {}
     if not isinstance(mapping, dict):
         return {}
