@@ -130,8 +130,9 @@ def test_the_requests_start_with_the_edge_cases(tmp_path: Path) -> None:
 def test_runtime_check_through_the_cli(runtime: str) -> None:
     done = runner.invoke(app, ["runtime-check", runtime, str(CENSUS), "-n", "3"])
     assert done.exit_code == 1
-    assert f"{CENSUS}:29:5: error[HY702] the response of {runtime} has no tensor `income`" in (
-        done.stdout
+    assert (
+        f"{CENSUS}:29:5: error[HY702] runtime at {runtime}: the response has no tensor `income`"
+        in done.stdout
     )
     assert f"{runtime}: health SERVING; 3 of 3 requests answered; latency p50 " in done.stderr
 

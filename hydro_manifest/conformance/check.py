@@ -26,7 +26,7 @@ from ..diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic
 from ..reading.loader import load
 from ..reading.positions import locate
 from ..report import DocumentInfo, FileReport, Report
-from ..requests import _fields, edge_request, sample_request
+from ..requests import edge_request, sample_request
 from ..requests.grpc import check_tensors
 from ..rules import Rule
 from ..wire import messages
@@ -81,10 +81,10 @@ def check_runtime(
         address = f"{address}:{DEFAULT_PORT}"
     placer = _Placer(manifest, model, address)
     result = RuntimeCheck(Report([]))
-    credentials = grpc.ssl_channel_credentials() if tls else None
-    channel = (
-        grpc.secure_channel(address, credentials) if credentials else grpc.insecure_channel(address)
-    )
+    if tls:
+        channel = grpc.secure_channel(address, grpc.ssl_channel_credentials())
+    else:
+        channel = grpc.insecure_channel(address)
     with channel:
         try:
             result.health = _health(channel, timeout, placer, tls)
@@ -141,8 +141,7 @@ def _predictions(
         response_deserializer=messages.PredictResponse.FromString,
     )
     failures: Counter[tuple[str, str]] = Counter()
-    problems: dict[tuple[str, Path, str], list[str]] = {}
-    outputs = _fields(model, True)
+    reported: set[tuple[str, Path, str]] = set()  # each problem once, not per request
     for name, body in itertools.islice(bodies(model), count):
         request = body_message(model, body)
         started = time.perf_counter()
@@ -156,10 +155,10 @@ def _predictions(
             continue
         result.latencies.append(time.perf_counter() - started)
         result.requests += 1
-        for problem in check_tensors(response.outputs, outputs, "outputs"):
+        for problem in check_tensors(response.outputs, model.outputs, "outputs"):
             key = (problem.rule.id, problem.path, problem.message)
-            problems.setdefault(key, []).append(name)
-            if len(problems[key]) == 1:
+            if key not in reported:
+                reported.add(key)
                 placer.response(problem.rule, problem.message, problem.path, problem.hint)
     for (code, details), times in failures.items():
         placer.add(
@@ -183,7 +182,7 @@ def bodies(model: Model) -> Iterator[tuple[str, dict[str, Any]]]:
     samples of batches of 1 to 4, without end."""
     yield "the smallest values", edge_request(model, "smallest")
     yield "the largest values", edge_request(model, "largest")
-    if any(_batched(f.shape) for f in _fields(model, False).values()):
+    if any(_batched(f.shape) for f in model.inputs.values()):
         yield "an empty batch", sample_request(model, batch=0)
     seed = 0
     while True:
@@ -251,10 +250,7 @@ class _Placer:
         name = path[1] if len(path) > 1 else None
         outputs = self.model.outputs
         where: Path = ("contract", "outputs", name) if name in outputs else ("contract", "outputs")
-        text = message.replace("the response", f"the response of {self.address}")
-        if not text.startswith("the response"):
-            text = f"runtime at {self.address}: {text}"
-        self._place(rule, text, where, hint, Target.KEY)
+        self._place(rule, f"runtime at {self.address}: {message}", where, hint, Target.KEY)
 
     def _place(
         self, rule: Rule, message: str, path: Path, hint: str | None, target: Target = Target.VALUE

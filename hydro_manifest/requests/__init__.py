@@ -104,14 +104,12 @@ def edge_request(model: Model, which: str, *, batch: int = 1) -> dict[str, Any]:
             return leaf(field)
         return [build(field, dimensions[1:]) for _ in range(dimensions[0])]
 
-    fields = _fields(model, False)
-    return {name: build(field, _dimensions(field, batch)) for name, field in fields.items()}
+    return {name: build(field, _dimensions(field, batch)) for name, field in model.inputs.items()}
 
 
 def _fields(model: Model, outputs: bool) -> dict[str, ContractField]:
-    if model.contract is None:
-        return {}
-    return dict(model.contract.outputs if outputs else model.contract.inputs)
+    """The fields a body has: the model's inputs, or its outputs for a response."""
+    return model.outputs if outputs else model.inputs
 
 
 def _dimensions(field: ContractField, batch: int) -> list[int]:

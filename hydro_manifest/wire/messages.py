@@ -89,13 +89,16 @@ def _field(
         field.oneof_index = oneof
 
 
-def _map(message: descriptor_pb2.DescriptorProto, name: str, number: int, value: str) -> None:
-    """`map<string, value> name = number`: a repeated field of a nested entry message."""
+def _map(
+    message: descriptor_pb2.DescriptorProto, package: str, name: str, number: int, value: str
+) -> None:
+    """`map<string, value> name = number` in a message of `package`: a repeated field of a
+    nested entry message."""
     entry = message.nested_type.add(name=camel(name, upper=True) + "Entry")
     entry.options.map_entry = True
     _field(entry, "key", 1, "string")
     _field(entry, "value", 2, value)
-    _field(message, name, number, f".{message.name}.{entry.name}", repeated=True)
+    _field(message, name, number, f".{package}.{message.name}.{entry.name}", repeated=True)
 
 
 def camel(name: str, *, upper: bool = False) -> str:
@@ -129,8 +132,7 @@ def _contract_file() -> descriptor_pb2.FileDescriptorProto:
         _field(tensor, name, number, kind, repeated=True)
     _field(tensor, "map_val", 27, f".{CONTRACT}.MapTensorData", repeated=True)
     map_data = file.message_type.add(name="MapTensorData")
-    _map(map_data, "subtensors", 1, f".{CONTRACT}.Tensor")
-    _rename_entries(map_data, CONTRACT)
+    _map(map_data, CONTRACT, "subtensors", 1, f".{CONTRACT}.Tensor")
     field = file.message_type.add(name="ModelField")
     field.oneof_decl.add(name="type_or_subfields")
     subfield = field.nested_type.add(name="Subfield")
@@ -156,8 +158,7 @@ def _runtime_file() -> descriptor_pb2.FileDescriptorProto:
     )
     for name, key in (("PredictRequest", "inputs"), ("PredictResponse", "outputs")):
         message = file.message_type.add(name=name)
-        _map(message, key, 1, f".{CONTRACT}.Tensor")
-        _rename_entries(message, RUNTIME)
+        _map(message, RUNTIME, key, 1, f".{CONTRACT}.Tensor")
     service = file.service.add(name="PredictionService")
     service.method.add(
         name="Predict",
@@ -165,13 +166,6 @@ def _runtime_file() -> descriptor_pb2.FileDescriptorProto:
         output_type=f".{RUNTIME}.PredictResponse",
     )
     return file
-
-
-def _rename_entries(message: descriptor_pb2.DescriptorProto, package: str) -> None:
-    """Map fields name their entry type from the file's root: `.package.Message.XEntry`."""
-    for field in message.field:
-        if field.type_name.startswith(f".{message.name}."):
-            field.type_name = f".{package}{field.type_name}"
 
 
 #: grpc.health.v1 (grpc's health.proto): the service runtimes answer besides Predict.
@@ -205,19 +199,18 @@ _POOL.Add(_runtime_file())
 _POOL.Add(_health_file())
 
 
-def message_class(full_name: str) -> Any:
+def _message_class(full_name: str) -> Any:
     """The Python class of a message of these files (`hydrosphere.serving.contract.Tensor`)."""
     return message_factory.GetMessageClass(_POOL.FindMessageTypeByName(full_name))
 
 
-ModelSignature = message_class(f"{CONTRACT}.ModelSignature")
-ModelField = message_class(f"{CONTRACT}.ModelField")
-TensorShape = message_class(f"{CONTRACT}.TensorShape")
-Tensor = message_class(f"{CONTRACT}.Tensor")
-PredictRequest = message_class(f"{RUNTIME}.PredictRequest")
-PredictResponse = message_class(f"{RUNTIME}.PredictResponse")
-HealthCheckRequest = message_class(f"{HEALTH}.HealthCheckRequest")
-HealthCheckResponse = message_class(f"{HEALTH}.HealthCheckResponse")
+ModelSignature = _message_class(f"{CONTRACT}.ModelSignature")
+ModelField = _message_class(f"{CONTRACT}.ModelField")
+Tensor = _message_class(f"{CONTRACT}.Tensor")
+PredictRequest = _message_class(f"{RUNTIME}.PredictRequest")
+PredictResponse = _message_class(f"{RUNTIME}.PredictResponse")
+HealthCheckRequest = _message_class(f"{HEALTH}.HealthCheckRequest")
+HealthCheckResponse = _message_class(f"{HEALTH}.HealthCheckResponse")
 
 
 #: How hydro writes a message: protobuf's binary form, its JSON mapping, or its text format.
