@@ -29,6 +29,7 @@ from .api import (
     check_runtime,
     encode_contract,
     encode_sample,
+    fix_paths,
     lint_paths,
     load_application,
     load_deployment_configuration,
@@ -40,10 +41,10 @@ from .api import (
     validate_paths,
     validate_text,
 )
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Edit, Fix
 from .kinds.model.files import Reference
 from .requests import check_request, sample_request
-from .rules import Layer, Rule, Severity, all_rules, find_rule
+from .rules import FixKind, Layer, Rule, Severity, all_rules, find_rule
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model
@@ -67,7 +68,10 @@ __all__ = [
     "DeploymentConfiguration",
     "Diagnostic",
     "DocumentInfo",
+    "Edit",
     "FileReport",
+    "Fix",
+    "FixKind",
     "Layer",
     "ManifestError",
     "Model",
@@ -83,6 +87,7 @@ __all__ = [
     "encode_contract",
     "encode_sample",
     "find_rule",
+    "fix_paths",
     "lint_paths",
     "load_application",
     "load_deployment_configuration",

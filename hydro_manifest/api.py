@@ -8,15 +8,18 @@ True
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from .config import Config
-from .diagnostics import STDIN
+from .diagnostics import STDIN, Diagnostic
 from .discovery import discover
+from .fixes.engine import FixedFile, Refusal, fix_file, wanted
 from .kinds.model.files import Reference
 from .options import Options
 from .report import ISSUES_URL, DocumentInfo, ExitCode, FileReport, ManifestError, Report
@@ -25,6 +28,7 @@ from .runner import (
     Progress,
     Terminated,
     available_cpus,
+    check_alone,
     run,
     stop_on_sigterm,
 )
@@ -42,6 +46,8 @@ __all__ = [
     "DocumentInfo",
     "ExitCode",
     "FileReport",
+    "FixedFile",
+    "Fixing",
     "ManifestError",
     "Options",
     "Report",
@@ -50,6 +56,7 @@ __all__ = [
     "check_runtime",
     "encode_contract",
     "encode_sample",
+    "fix_paths",
     "lint_paths",
     "list_files",
     "load_application",
@@ -107,8 +114,11 @@ def validate_paths(
     `config` (see `hydro_manifest.config.load`) selects rules and changes severities.
     """
     options = options or Options()
-    jobs = [_input(path, stdin_filename, options) for path in paths]
-    return run(jobs, options, config=config)
+    return run(_validate_jobs(paths, stdin_filename, options), options, config=config)
+
+
+def _validate_jobs(paths: Sequence[str], stdin_filename: str | None, options: Options) -> list[Job]:
+    return [_input(path, stdin_filename, options) for path in paths]
 
 
 def lint_paths(
@@ -132,14 +142,158 @@ def lint_paths(
     """
     config = config or Config()
     options = options or config.options()
+    jobs = _lint_jobs(paths, config, exclude, options, stdin_filename)
+    processes = _processes(processes)
+    return run(jobs, options, config=config, processes=processes, progress=progress)
+
+
+def _lint_jobs(
+    paths: Sequence[str],
+    config: Config,
+    exclude: Iterable[str],
+    options: Options,
+    stdin_filename: str | None,
+) -> list[Job]:
     folders = [p for p in paths if p != STDIN]
     found = discover(folders, [*config.exclude, *exclude])
     files = [p for p in paths if p == STDIN] + found.files
     jobs = [_input(path, stdin_filename, options, lint=True) for path in files]
     jobs += [Job(folder, unreadable=reason) for folder, reason in found.unreadable.items()]
+    return jobs
+
+
+def _processes(wanted: int | None) -> int:
     cpus = available_cpus()
-    processes = min(processes or cpus, cpus)  # more workers than CPUs only cost memory
-    return run(jobs, options, config=config, processes=processes, progress=progress)
+    return min(wanted or cpus, cpus)  # more workers than CPUs only cost memory
+
+
+@dataclass
+class Fixing:
+    """What `fix_paths` did: the report of what remains, and the files it changed."""
+
+    report: Report
+    files: list[FixedFile]
+    #: Files whose fixes could not be written, and why.
+    unwritten: dict[str, str] = field(default_factory=dict)
+    #: Standard input after fixing (as read when nothing was fixed); None when not read.
+    stdin: bytes | None = None
+    #: Fixes not applied because they would break the file or add an error.
+    refused: list[Refusal] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> int:
+        """How many findings were fixed."""
+        return sum(sum(f.fixed.values()) for f in self.files)
+
+    def diff(self) -> str:
+        """The unified diff of every changed file (`patch -p0` applies it)."""
+        return "".join(f.diff() for f in self.files)
+
+
+def fix_paths(
+    paths: Sequence[str],
+    *,
+    lint: bool = False,
+    unsafe: bool = False,
+    write: bool = True,
+    config: Config | None = None,
+    exclude: Iterable[str] = (),
+    options: Options | None = None,
+    stdin_filename: str | None = None,
+    processes: int | None = None,
+) -> Fixing:
+    """Check files as `validate_paths` (or, with `lint`, as `lint_paths`) does, apply the
+    fixes of the findings (safe ones; all with `unsafe`) until none is left, and check
+    again: the report shows what remains. With `write`, changed files are replaced whole
+    (a temporary file renamed over them, mode kept); standard input never is.
+
+    A fix that would leave a file unreadable, or with a new error, is not applied. Only
+    files in UTF-8 are fixed.
+    """
+    config = config or Config()
+    if lint:
+        options = options or config.options()
+        jobs = _lint_jobs(paths, config, exclude, options, stdin_filename)
+    else:
+        options = options or Options()
+        jobs = _validate_jobs(paths, stdin_filename, options)
+    processes = _processes(processes) if lint else 1
+    first = run(jobs, options, config=config, processes=processes)
+    by_name = {job.name: job for job in jobs}
+    changed: dict[str, FixedFile] = {}
+    refused: list[Refusal] = []
+    for file in first.files:
+        job = by_name.get(file.file)
+        if job is None or not wanted(file.diagnostics, file.file, unsafe):
+            continue
+        data = _original(job)
+        if data is None:
+            continue
+
+        def check(text: bytes, job: Job = job) -> list[Diagnostic]:
+            return check_alone(replace(job, text=text), config)
+
+        after, fixed, refusals = fix_file(file.file, data, check, unsafe)
+        refused.extend(refusals)
+        if after != data:
+            changed[file.file] = FixedFile(file.file, data, after, fixed)
+    unwritten = _write(changed, by_name) if write else {}
+    for name in unwritten:
+        del changed[name]
+    stdin = next((_text(j, changed) for j in jobs if j.text is not None), None)
+    if not changed:
+        return Fixing(first, [], unwritten, stdin, refused)
+    again = [replace(j, text=changed[j.name].after) if j.name in changed else j for j in jobs]
+    report = run(again, options, config=config, processes=processes)
+    return Fixing(report, list(changed.values()), unwritten, stdin, refused)
+
+
+def _text(job: Job, changed: dict[str, FixedFile]) -> bytes:
+    """A file given as text (standard input), fixed if it was."""
+    if job.name in changed:
+        return changed[job.name].after
+    if isinstance(job.text, str):
+        return job.text.encode("utf-8", "surrogateescape")
+    return job.text or b""
+
+
+def _original(job: Job) -> bytes | None:
+    """A file's bytes when they are UTF-8 (fixes edit UTF-8 text), else None."""
+    if job.unreadable is not None:
+        return None
+    data = job.text
+    if data is None:
+        try:
+            data = FilePath(job.name).read_bytes()
+        except OSError:
+            return None
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogateescape")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return data
+
+
+def _write_bytes(data: bytes, stream: TextIO) -> None:
+    stream.buffer.write(data)
+
+
+def _write(changed: dict[str, FixedFile], jobs: dict[str, Job]) -> dict[str, str]:
+    """Replace each changed file on disk (through a symbolic link, the file it names);
+    standard input is left alone. Returns the files that could not be written."""
+    from .reporters import write_file
+
+    failed = {}
+    for name, fixed in changed.items():
+        if jobs[name].text is not None:  # standard input: the caller prints it
+            continue
+        try:
+            write_file(os.path.realpath(name), functools.partial(_write_bytes, fixed.after))
+        except OSError as error:
+            failed[name] = error.strerror or str(error)
+    return failed
 
 
 def list_files(

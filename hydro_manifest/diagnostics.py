@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .rules import Layer, Rule, Severity
+
+if TYPE_CHECKING:
+    from .fixes.changes import Change
 
 PathElement = str | int
 Path = tuple[PathElement, ...]
@@ -48,6 +51,40 @@ class Finding:
     #: Another file the finding is in (a payload file: func_main.py, pip.conf, requirements);
     #: `span` is then a position in it.
     file: str | None = None
+    #: What would make the finding go away, when its rule declares a fix (fixes.changes).
+    change: Change | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the bytes [start, end) of the original file by `text`; the same span as
+    1-based line and column (characters), as diagnostics count them."""
+
+    start: int
+    end: int
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": {"line": self.line, "column": self.column, "offset": self.start},
+            "end": {"line": self.end_line, "column": self.end_column, "offset": self.end},
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """The edits that fix one finding, all or none; `safe` keeps the meaning of the file."""
+
+    safe: bool
+    edits: tuple[Edit, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"safe": self.safe, "edits": [edit.to_json() for edit in self.edits]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +103,7 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str | None = None
+    fix: Fix | None = None
 
     @classmethod
     def of(
@@ -77,6 +115,7 @@ class Diagnostic:
         rule: Rule,
         message: str,
         hint: str | None = None,
+        fix: Fix | None = None,
     ) -> Diagnostic:
         """The one way a diagnostic is made: the rule gives its id, layer and severity,
         and message and hint are kept to one line of at most MESSAGE_LIMIT characters."""
@@ -93,6 +132,7 @@ class Diagnostic:
             severity=rule.severity,
             message=_bounded(message),
             hint=None if hint is None else _bounded(hint),
+            fix=fix,
         )
 
     @property
@@ -114,6 +154,7 @@ class Diagnostic:
             "severity": self.severity.value,
             "message": self.message,
             "hint": self.hint,
+            "fix": None if self.fix is None else self.fix.to_json(),
         }
 
 
@@ -160,14 +201,19 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def diagnostic(
-    filename: str, document: int | None, span: Span, path: Any, finding: Finding
+    filename: str,
+    document: int | None,
+    span: Span,
+    path: Any,
+    finding: Finding,
+    fix: Fix | None = None,
 ) -> Diagnostic:
-    """A finding placed in a file."""
+    """A finding placed in a file (with its change made into edits there, if any)."""
     return Diagnostic.of(
-        filename, document, span, path, finding.rule, finding.message, finding.hint
+        filename, document, span, path, finding.rule, finding.message, finding.hint, fix
     )
 
 
-def file_diagnostic(filename: str, finding: Finding) -> Diagnostic:
+def file_diagnostic(filename: str, finding: Finding, fix: Fix | None = None) -> Diagnostic:
     """A finding about a whole file (it has no document or path)."""
-    return diagnostic(filename, None, finding.span or Span(1, 1, 1, 2), None, finding)
+    return diagnostic(filename, None, finding.span or Span(1, 1, 1, 2), None, finding, fix)

@@ -37,7 +37,9 @@ class ExitCode(IntEnum):
 
 #: Raised when the JSON report changes, which keeps every field of earlier versions.
 #: 2: `summary.skipped`, `interrupted`, layers `build` and `runtime`, names escaped.
-JSON_REPORT_VERSION = 2
+#: 3: each diagnostic's `fix`; `summary.fixable`, `summary.baselined`,
+#: `summary.baseline_fixed`.
+JSON_REPORT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,10 @@ class Report:
     signal: int | None = None
     #: What `hydro lint` kept of each manifest for the checks across documents.
     summaries: list[Summary] = field(default_factory=list, repr=False)
+    #: With a baseline (`hydro_manifest.baseline`): the recorded findings left out of
+    #: `files`, and the recorded ones of the checked files that are no longer found.
+    baselined: int = 0
+    baseline_fixed: int = 0
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -146,6 +152,9 @@ class Report:
             "warnings": self.count(Severity.WARNING),
             "notes": self.count(Severity.NOTE),
             "skipped": len(self.skipped),
+            "fixable": sum(d.fix is not None for f in self.files for d in f.diagnostics),
+            "baselined": self.baselined,
+            "baseline_fixed": self.baseline_fixed,
         }
 
     def to_json(self) -> dict[str, Any]:

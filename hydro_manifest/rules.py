@@ -46,7 +46,17 @@ class Layer(str, Enum):
     LINT = "lint"
 
 
+class FixKind(str, Enum):
+    """What applying a rule's fix does to the file's meaning (`hydro --fix`)."""
+
+    #: The file means what it meant, written as it should be (`--fix`).
+    SAFE = "safe"
+    #: The likely intent, which may change the meaning (`--fix --unsafe-fixes`).
+    UNSAFE = "unsafe"
+
+
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
+SAFE, UNSAFE = FixKind.SAFE, FixKind.UNSAFE
 L = Layer
 
 
@@ -69,6 +79,9 @@ class Rule:
     #: Files beside the examples' manifest (path, text): a payload for rules about files.
     bad_files: tuple[tuple[str, str], ...] = ()
     good_files: tuple[tuple[str, str], ...] = ()
+    #: Whether findings of the rule carry edits that fix them (where the edit is
+    #: mechanical: a rename to one close candidate, not a guess among several).
+    fix: FixKind | None = None
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.name})"
@@ -112,6 +125,7 @@ def rule(
     on_requests: bool = False,
     bad_files: dict[str, str] | None = None,
     good_files: dict[str, str] | None = None,
+    fix: FixKind | None = None,
 ) -> Rule:
     """Declare a rule (in the `rules.py` of the folder that raises it)."""
     declared = Rule(
@@ -127,6 +141,7 @@ def rule(
         on_requests,
         tuple((bad_files or {}).items()),
         tuple((good_files or {}).items()),
+        fix,
     )
     if id in RULES or any(r.name == name for r in RULES.values()):
         raise ValueError(f"rule {id} {name} registered twice")

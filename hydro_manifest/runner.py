@@ -8,6 +8,7 @@ documents, and returns the report in the order the files were given.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
 import re
@@ -23,12 +24,13 @@ from typing import TYPE_CHECKING
 
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic, file_diagnostic
+from .fixes.edits import FileText
 from .kinds.model.files import Reference, check_csv, references, resolve_local
 from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
 from .reading.loader import SourceDocument, SourceFile, load
-from .reading.rules import FILE_TOO_LARGE, READ_ERROR
+from .reading.rules import ENCODING, FILE_TOO_LARGE, READ_ERROR
 from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport, Report
 from .rules import INTERNAL_ERROR
@@ -149,6 +151,16 @@ def run(
         file.diagnostics.sort(key=lambda d: d.sort_key)
     _once_in_shared_files(report)
     return report
+
+
+def check_alone(job: Job, config: Config | None = None) -> list[Diagnostic]:
+    """One file's diagnostics as a run reports them (suppressions and the configuration
+    applied), without the checks across documents: what fixing a file checks again."""
+    report = check_file(job).report
+    if report is None:
+        return []
+    kept = suppressions.apply(report.file, report.suppressions, report.diagnostics)
+    return config.apply(kept) if config else kept
 
 
 def _once_in_shared_files(report: Report) -> None:
@@ -289,10 +301,14 @@ def check_file(job: Job) -> _FileResult:
         return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
     if isinstance(data, bytes):
         text, findings = decode(data)
+        bom = data.startswith(codecs.BOM_UTF8)
     else:
         text, findings = strip_bom(data)
+        bom = data.startswith("\ufeff")
+    # Fixes are edits of UTF-8 text: a file in another encoding gets none.
+    placed = None if any(f.rule is ENCODING for f in findings) else FileText(text, bom)
     try:
-        return _check_decoded(job, text, findings)
+        return _check_decoded(job, text, findings, placed)
     except Exception as error:  # a bug in hydro: report it, keep going with other files
         findings.append(_internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [file_diagnostic(job.name, f) for f in findings]
@@ -333,19 +349,24 @@ def _too_large(size: int, limit: int) -> Finding:
     )
 
 
-def _check_decoded(job: Job, text: str, findings: list[Finding]) -> _FileResult:
+def _check_decoded(
+    job: Job, text: str, findings: list[Finding], placed: FileText | None
+) -> _FileResult:
     source = load(text)
     if job.lint and _other_yaml(source, text):
         return _FileResult(None)
-    report = FileReport(job.name, [], [file_diagnostic(job.name, f) for f in findings], text)
-    report.diagnostics.extend(file_diagnostic(job.name, f) for f in source.findings)
-    report.suppressions = suppressions.parse(text, [d.node for d in source.documents])
+    report = FileReport(job.name, [], [], text)
+    report.diagnostics.extend(
+        file_diagnostic(job.name, f, placed.fix_of(f) if placed else None)
+        for f in [*findings, *source.findings]
+    )
+    report.suppressions = suppressions.parse(text, [d.node for d in source.documents], placed)
     result = _FileResult(report)
     for document in source.documents:
         if job.lint and not is_manifest(document.node):
             continue
         try:
-            _check_document(job, document, result)
+            _check_document(job, document, result, placed)
         except Exception as error:  # a bug in hydro: report it, keep going with the others
             line = document.line
             finding = _internal_error(error, Span(line, 1, line, 2))
@@ -364,18 +385,20 @@ def _other_yaml(source: SourceFile, text: str) -> bool:
     return bool(source.documents) or not _MANIFEST_KIND_LINE.search(text)
 
 
-def _check_document(job: Job, document: SourceDocument, result: _FileResult) -> None:
+def _check_document(
+    job: Job, document: SourceDocument, result: _FileResult, placed: FileText | None
+) -> None:
     report = result.report
     assert report is not None
     outcome = validate_document(document)
-    _add(report, document.index, outcome, outcome.findings)
+    _add(report, document.index, outcome, outcome.findings, placed)
     if job.base is not None and isinstance(document.value, dict):
         found = references(document.value, FilePath(job.base))
         resolve_local(document.value, found)
         for reference in found:
             reference.document = document.index
             report.references.append(reference)
-            _add(report, document.index, outcome, reference.findings)
+            _add(report, document.index, outcome, reference.findings, placed)
             if reference.remote:
                 result.pending.append(_pending(document, outcome, reference))
     if outcome.kind == "Model" and isinstance(document.value, dict):
@@ -415,15 +438,21 @@ def _container(job: Job, document: SourceDocument, outcome: DocumentOutcome) -> 
 
 
 def _add(
-    report: FileReport, index: int, outcome: DocumentOutcome, findings: Iterable[Finding]
+    report: FileReport,
+    index: int,
+    outcome: DocumentOutcome,
+    findings: Iterable[Finding],
+    placed: FileText | None = None,
 ) -> None:
-    """Findings of one document, placed in the file (or in the payload file they are in)."""
+    """Findings of one document, placed in the file (or in the payload file they are in),
+    each with its fix when it has one."""
     for finding in findings:
         if finding.file is not None and finding.span is not None:
             report.diagnostics.append(diagnostic(finding.file, None, finding.span, None, finding))
             continue
         span, path = outcome.place(finding)
-        report.diagnostics.append(diagnostic(report.file, index, span, path, finding))
+        fix = placed.fix_of(finding, outcome.node, path) if placed and finding.change else None
+        report.diagnostics.append(diagnostic(report.file, index, span, path, finding, fix))
 
 
 def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Reference) -> _Pending:

@@ -79,6 +79,12 @@ WIRE_TYPES: dict[str, tuple[str, str]] = {
     "complex128": ("DT_COMPLEX128", "dcomplex_val"),
 }
 
+#: The profile a fix fills in for a field that has none: what monitoring suits the type.
+PROFILE_FOR_TYPE: dict[str, str] = {
+    name: "text" if name == "string" else "categorical" if name == "bool" else "numerical"
+    for name in DOCUMENTED_TYPES
+}
+
 #: Common spellings from other ecosystems and what the user most likely meant.
 TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "int": ("int32", "int64"),

@@ -130,6 +130,9 @@ def test_report_json_is_the_published_shape() -> None:
         "warnings": 0,
         "notes": 1,
         "skipped": 0,
+        "fixable": 0,
+        "baselined": 0,
+        "baseline_fixed": 0,
     }
 
 

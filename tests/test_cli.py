@@ -54,7 +54,10 @@ def test_plain_lines_are_file_line_col_severity_rule(tmp_path: Path) -> None:
         f"{path}:8:48: warning[HY314] profile 'NUMERICAL' works, but profiles are written "
         "in lowercase (write 'numerical')"
     )
-    assert lines[-1] == "1 file, 1 document: 1 error, 1 warning, 0 notes"
+    assert lines[-1] == (
+        "1 file, 1 document: 1 error, 1 warning, 0 notes; "
+        "1 fixable with --fix, 1 more with --fix --unsafe-fixes"
+    )
 
 
 def test_thresholds_strict_and_fail_on(tmp_path: Path) -> None:
@@ -74,7 +77,8 @@ def test_json_report_follows_the_published_shape(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--format", "json", str(path)])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["version"] == 2
+    offset = path.read_bytes().index(b"type: float,") + len("type: ")
+    assert report["version"] == 3
     assert report["tool"] == {"name": "hydro", "version": __version__}
     assert report["summary"] == {
         "files": 1,
@@ -83,6 +87,9 @@ def test_json_report_follows_the_published_shape(tmp_path: Path) -> None:
         "warnings": 1,
         "notes": 0,
         "skipped": 0,
+        "fixable": 2,
+        "baselined": 0,
+        "baseline_fixed": 0,
     }
     assert report["interrupted"] is False
     assert report["files"] == [
@@ -105,6 +112,16 @@ def test_json_report_follows_the_published_shape(tmp_path: Path) -> None:
         "severity": "error",
         "message": "unknown type 'float'",
         "hint": first["hint"],
+        "fix": {
+            "safe": False,
+            "edits": [
+                {
+                    "start": {"line": 8, "column": 32, "offset": offset},
+                    "end": {"line": 8, "column": 37, "offset": offset + 5},
+                    "text": "float32",
+                }
+            ],
+        },
     }
     assert first["hint"].startswith("did you mean 'float32'?")
 
@@ -163,7 +180,10 @@ def test_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(broken), str(other)])
     assert f"{broken}:2:1: error[HY001]" in result.output
     assert f"{other}:8:32: error[HY309]" in result.output
-    assert result.output.splitlines()[-1] == "2 files, 1 document: 2 errors, 1 warning, 0 notes"
+    assert result.output.splitlines()[-1] == (
+        "2 files, 1 document: 2 errors, 1 warning, 0 notes; "
+        "1 fixable with --fix, 1 more with --fix --unsafe-fixes"
+    )
 
 
 def test_rules_lists_every_rule_and_explains_one() -> None:

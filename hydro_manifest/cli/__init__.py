@@ -28,9 +28,11 @@ from ..reporters import (
     write_file,
 )
 from ..reporters.progress import ProgressBar
-from ..rules import Rule, Severity, all_rules, find_rule
+from ..rules import FixKind, Rule, Severity, all_rules, find_rule
 from ..suggest import did_you_mean
 from .options import (
+    ApplyFixes,
+    Baseline,
     Color,
     ConfigFile,
     ExitZero,
@@ -46,18 +48,24 @@ from .options import (
     ResolutionFormat,
     S3EndpointUrl,
     Select,
+    ShowDiff,
+    Statistics,
     StdinFilename,
     Strict,
     TargetName,
+    UnsafeFixes,
     WithPaths,
     WrittenFile,
 )
 from .running import (
     STOPPED,
+    after_fixing,
+    baselined,
     check_options,
     configuration,
     existing,
     failing_threshold,
+    fixing_wanted,
     given,
     no_folders,
     outputs_of,
@@ -116,6 +124,11 @@ def validate(
     s3_endpoint_url: S3EndpointUrl = None,
     config_file: ConfigFile = None,
     max_file_size: MaxFileSize = None,
+    fix: ApplyFixes = False,
+    unsafe_fixes: UnsafeFixes = False,
+    diff: ShowDiff = False,
+    statistics: Statistics = False,
+    baseline: Baseline = None,
 ) -> None:
     """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
 
@@ -128,10 +141,24 @@ def validate(
     threshold = failing_threshold(fail_on, strict, config)
     options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = outputs_of(formats, output_file)
-    report = api.validate_paths(
-        paths, stdin_filename=stdin_filename, options=options, config=config
-    )
-    write_reports(report, outputs, threshold, color)
+    stream = sys.stdout
+    if fixing_wanted(fix, unsafe_fixes, diff):
+        fixing = api.fix_paths(
+            paths,
+            unsafe=unsafe_fixes,
+            write=not diff,
+            stdin_filename=stdin_filename,
+            options=options,
+            config=config,
+        )
+        stream = after_fixing(fixing, diff)
+        report = fixing.report
+    else:
+        report = api.validate_paths(
+            paths, stdin_filename=stdin_filename, options=options, config=config
+        )
+    baselined(report, baseline)
+    write_reports(report, outputs, threshold, color, statistics, stream)
     stop(report, threshold, config.exit_zero)
 
 
@@ -204,6 +231,11 @@ def lint(
             help="Show what the application NAME takes and returns, from its stages' models.",
         ),
     ] = None,
+    fix: ApplyFixes = False,
+    unsafe_fixes: UnsafeFixes = False,
+    diff: ShowDiff = False,
+    statistics: Statistics = False,
+    baseline: Baseline = None,
 ) -> None:
     """Lint a repository: every manifest's checks, and the checks across them (references,
     pipeline stages that must fit, duplicate names). Other YAML is skipped.
@@ -223,19 +255,36 @@ def lint(
     cpus = api.available_cpus()
     if jobs is not None and jobs > cpus:
         typer.echo(f"hydro: --jobs {jobs} capped at the {cpus} CPUs available", err=True)
-    with ProgressBar(color) as progress:
-        report = api.lint_paths(
+    stream = sys.stdout
+    if fixing_wanted(fix, unsafe_fixes, diff):
+        fixing = api.fix_paths(
             paths,
+            lint=True,
+            unsafe=unsafe_fixes,
+            write=not diff,
             config=config,
             exclude=exclude or (),
             options=options,
             stdin_filename=stdin_filename,
             processes=jobs,
-            progress=progress,
         )
+        stream = after_fixing(fixing, diff)
+        report = fixing.report
+    else:
+        with ProgressBar(color) as progress:
+            report = api.lint_paths(
+                paths,
+                config=config,
+                exclude=exclude or (),
+                options=options,
+                stdin_filename=stdin_filename,
+                processes=jobs,
+                progress=progress,
+            )
+    baselined(report, baseline)
     if explain_app is not None:
         _explain_app(explain_app, report)
-    write_reports(report, outputs, threshold, color)
+    write_reports(report, outputs, threshold, color, statistics, stream)
     if not report.files and not allow_empty and not report.interrupted:
         skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
         typer.echo(
@@ -245,6 +294,55 @@ def lint(
         )
         raise typer.Exit(0 if config.exit_zero else 1)
     stop(report, threshold, config.exit_zero)
+
+
+@app.command("baseline")
+def baseline_command(
+    paths: LintPaths = None,
+    output_file: Annotated[
+        str,
+        typer.Option("--output", "-o", metavar="FILE", help="The baseline file to write."),
+    ] = "hydro-baseline.json",
+    select: Select = None,
+    ignore: Ignore = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
+    ] = None,
+    no_file_checks: NoFileChecks = False,
+    config_file: ConfigFile = None,
+    max_file_size: MaxFileSize = None,
+) -> None:
+    """Record the findings of a repository (as `hydro lint` finds them) in a baseline file,
+    so that `hydro lint --baseline FILE` reports only new ones.
+
+    Exit codes: 0 written, 2 usage error (or the file cannot be written).
+    """
+    from .. import baseline
+
+    paths = paths or ["."]
+    config = configuration(config_file, paths, select, ignore)
+    options = check_options(config, no_file_checks, False, None, max_file_size)
+    report = api.lint_paths(paths, config=config, exclude=exclude or (), options=options)
+    if report.interrupted:  # a baseline of part of the files would hide nothing of the rest
+        stop(report, Severity.ERROR)
+    text = baseline.record(report, output_file)
+
+    def write(stream: TextIO) -> None:
+        stream.write(text)
+
+    try:
+        write_file(output_file, write)
+    except OSError as error:
+        raise usage_error(
+            f"cannot write {printable(output_file)}: {error.strerror or error}"
+        ) from None
+    found = len(report.diagnostics)
+    typer.echo(
+        f"hydro: recorded {found} finding{'' if found == 1 else 's'} of "
+        f"{len(report.files)} files in {printable(output_file)}",
+        err=True,
+    )
 
 
 def _explain_app(name: str, report: api.Report) -> None:
@@ -518,13 +616,28 @@ def rules(
         str | None,
         typer.Argument(metavar="[RULE]", help="A rule id (HY309) or name (unknown-type)."),
     ] = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="text|json", help="Text, or JSON for tools [default: text]."
+        ),
+    ] = "text",
 ) -> None:
-    """List every rule, or explain one with a failing and a passing example."""
+    """List every rule (its id, name, severity, layer and fix: safe, unsafe or none), or
+    explain one with a failing and a passing example."""
+    import json
+
+    if output not in ("text", "json"):
+        raise usage_error(f"unknown format '{output}' (valid formats: text, json)")
     if rule_id is None:
+        if output == "json":
+            typer.echo(json.dumps([_rule_json(r) for r in all_rules().values()], indent=2))
+            return
         for rule in all_rules().values():
+            fix = rule.fix.value if rule.fix else "-"
             typer.echo(
                 f"{rule.id}  {rule.name:<30} {rule.severity.value:<8} {rule.layer.value:<11} "
-                f"{rule.summary}"
+                f"{fix:<7} {rule.summary}"
             )
         return
     found = find_rule(rule_id)
@@ -533,7 +646,19 @@ def rules(
         names = [r.name for r in rules.values()]
         hint = did_you_mean(rule_id, [*rules, *names])
         raise usage_error(f"no rule '{rule_id}'" + (f"; {hint}" if hint else ""))
-    typer.echo(explain(found))
+    typer.echo(json.dumps(_rule_json(found), indent=2) if output == "json" else explain(found))
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "layer": rule.layer.value,
+        "fix": rule.fix.value if rule.fix else None,
+        "summary": rule.summary,
+        "explanation": rule.explanation,
+    }
 
 
 def explain(rule: Rule) -> str:
@@ -542,9 +667,15 @@ def explain(rule: Rule) -> str:
     def indented(text: str) -> str:
         return "\n".join("    " + line for line in text.rstrip("\n").split("\n"))
 
+    fix = {
+        None: "",
+        FixKind.SAFE: "\nFix: safe, applied by --fix where the hint is mechanical.\n",
+        FixKind.UNSAFE: "\nFix: unsafe (may change the meaning), applied by --fix --unsafe-fixes "
+        "where the hint is mechanical.\n",
+    }[rule.fix]
     return (
         f"{rule.id} {rule.name} ({rule.severity.value}, layer {rule.layer.value})\n"
-        f"{rule.summary}\n\n{rule.explanation}\n\n"
+        f"{rule.summary}\n\n{rule.explanation}\n{fix}\n"
         f"Fails:\n{indented(rule.example(False))}\n\nPasses:\n{indented(rule.example(True))}"
     )
 

@@ -183,3 +183,40 @@ ResolutionFormat = Annotated[
         "--format", "-f", metavar="text|json", parser=_resolution_format, help="Report format."
     ),
 ]
+ApplyFixes = Annotated[
+    bool,
+    typer.Option(
+        "--fix",
+        help="Apply the safe fixes, then report what remains (standard input: the fixed "
+        "text goes to standard output, the report to standard error).",
+    ),
+]
+UnsafeFixes = Annotated[
+    bool,
+    typer.Option(
+        "--unsafe-fixes",
+        help="With --fix or --diff, apply the unsafe fixes too (they may change the meaning).",
+    ),
+]
+ShowDiff = Annotated[
+    bool,
+    typer.Option(
+        "--diff",
+        help="Print the fixes as a unified diff and change nothing; exit 1 when there is one.",
+    ),
+]
+Statistics = Annotated[
+    bool,
+    typer.Option(
+        "--statistics",
+        help="Show how many findings each rule has (and how many are fixable), not each one.",
+    ),
+]
+Baseline = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        metavar="FILE",
+        help="Do not report the findings recorded in FILE (written by `hydro baseline`).",
+    ),
+]

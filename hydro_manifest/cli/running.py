@@ -66,10 +66,18 @@ def write_reports(
     outputs: list[tuple[OutputFormat, str | None]],
     threshold: Severity,
     color: str = "auto",
+    statistics: bool = False,
+    stream: TextIO | None = None,
 ) -> None:
+    """Each report to its file, the one without a file to `stream` (standard output);
+    `statistics` writes counts per rule instead of the findings (text or JSON)."""
     for chosen, path in outputs:
+        if statistics:
+            _write_statistics(report, chosen, path, stream or sys.stdout)
+            continue
         if path is None:
-            reporter_for(chosen, sys.stdout, threshold, color)(report, sys.stdout)
+            shown = stream or sys.stdout
+            reporter_for(chosen, shown, threshold, color)(report, shown)
             continue
         try:  # files get plain text: a terminal's colours and layout do not belong there
             write_file(path, functools.partial(report_to, chosen, report, threshold))
@@ -77,6 +85,84 @@ def write_reports(
             raise usage_error(
                 f"cannot write {printable(path)}: {error.strerror or error}"
             ) from None
+
+
+def _write_statistics(
+    report: api.Report, chosen: OutputFormat, path: str | None, stream: TextIO
+) -> None:
+    from ..reporters.statistics import write_statistics_json, write_statistics_text
+
+    write = write_statistics_json if chosen is OutputFormat.JSON else write_statistics_text
+    if path is None:
+        write(report, stream)
+        return
+    try:
+        write_file(path, functools.partial(write, report))
+    except OSError as error:
+        raise usage_error(f"cannot write {printable(path)}: {error.strerror or error}") from None
+
+
+def fixing_wanted(fix: bool, unsafe_fixes: bool, diff: bool) -> bool:
+    """Whether to fix (or show the fixes), refusing combinations that mean nothing."""
+    if fix and diff:
+        raise usage_error("--fix writes the fixes and --diff only shows them: choose one")
+    if unsafe_fixes and not (fix or diff):
+        raise usage_error("--unsafe-fixes goes with --fix or --diff")
+    return fix or diff
+
+
+def after_fixing(fixing: api.Fixing, diff: bool) -> TextIO:
+    """What fixing says besides the report: with --diff the diff (and the exit: 1 when
+    there is one); with --fix what was fixed, files that could not be written, and fixed
+    standard input on standard output. Returns where the report goes: standard error
+    when standard output carries the fixed text."""
+    files = len(fixing.files)
+    counted = f"{_plural(fixing.fixed, 'finding')} in {_plural(files, 'file')}"
+    if diff:
+        sys.stdout.write(fixing.diff())
+        sys.stdout.flush()
+        typer.echo(f"hydro: would fix {counted}" if files else "hydro: nothing to fix", err=True)
+        raise typer.Exit(ExitCode.FINDINGS if files else ExitCode.CLEAN)
+    for refusal in fixing.refused:
+        found = refusal.diagnostic
+        typer.echo(
+            f"hydro: not fixed: {printable(found.file)}:{found.line}:{found.column}: "
+            f"{found.rule} (the fix would add {', '.join(refusal.new_errors)})",
+            err=True,
+        )
+    for name, reason in fixing.unwritten.items():
+        typer.echo(f"hydro: error: cannot write the fixes of {printable(name)}: {reason}", err=True)
+    if files:
+        typer.echo(f"hydro: fixed {counted}", err=True)
+    if fixing.stdin is None:
+        return sys.stdout
+    sys.stdout.buffer.write(fixing.stdin)
+    sys.stdout.flush()
+    return sys.stderr
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def baselined(report: api.Report, path: str | None) -> None:
+    """Leave out the findings recorded in the baseline file `path`, and say how many of
+    them are gone."""
+    if path is None:
+        return
+    from .. import baseline
+
+    try:
+        recorded = baseline.load(path)
+    except baseline.BaselineError as error:
+        raise usage_error(printable(str(error))) from None
+    baseline.apply(report, recorded)
+    if report.baseline_fixed:
+        typer.echo(
+            f"hydro: {_plural(report.baseline_fixed, 'baselined finding')} fixed; run "
+            f"`hydro baseline -o {printable(path)}` to shrink the file",
+            err=True,
+        )
 
 
 def report_to(

@@ -21,14 +21,19 @@ from pydantic_core import PydanticCustomError
 
 from .. import spec
 from ..diagnostics import Finding, Path, Target
+from ..fixes.changes import Add, Change, rename
 from ..rules import RULES, Rule
-from ..suggest import did_you_mean, transliterate
+from ..suggest import closest, did_you_mean, transliterate
 from .rules import EMPTY_VALUE, METADATA_VALUE, MODEL_REFERENCE
 
 
-def violation(rule: Rule, message: str, hint: str | None = None) -> PydanticCustomError:
-    """A validation error that names its rule (the error's type is the rule id)."""
-    return PydanticCustomError(rule.id, "{message}", {"message": message, "hint": hint})
+def violation(
+    rule: Rule, message: str, hint: str | None = None, change: Change | None = None
+) -> PydanticCustomError:
+    """A validation error that names its rule (the error's type is the rule id), with the
+    change that fixes it when the rule declares a fix."""
+    context = {"message": message, "hint": hint, "change": change}
+    return PydanticCustomError(rule.id, "{message}", context)
 
 
 def to_kebab(name: str) -> str:
@@ -142,13 +147,22 @@ def _not_blank(value: str) -> str:
 HS_REQUIRED = "x-hs-required"
 
 
-def hs_required(rule: Rule, message: str, hint: str) -> dict[str, Any]:
+def hs_required(
+    rule: Rule,
+    message: str,
+    hint: str,
+    fill: tuple[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
     """The one declaration of a field `hs apply` 3.0.3 requires although the docs or the
     platform could do without it (`json_schema_extra=`): the document stage reports it
     missing with `rule` (`missing_hs_fields`), and the JSON Schema lists it as required.
     Message and hint may name `{key}`, the missing key, and `{owner}`, the key of the
-    object that lacks it."""
-    return {HS_REQUIRED: {"rule": rule.id, "message": message, "hint": hint}}
+    object that lacks it. `fill` is where a fix finds the value to write: a sibling key,
+    and the value for each of its values (None: no fix)."""
+    declared: dict[str, Any] = {"rule": rule.id, "message": message, "hint": hint}
+    if fill is not None:
+        declared["fill"] = {"from": fill[0], "values": fill[1]}
+    return {HS_REQUIRED: declared}
 
 
 def missing_hs_fields(model: type[BaseModel], value: Any, path: Path = ()) -> Iterator[Finding]:
@@ -161,7 +175,11 @@ def missing_hs_fields(model: type[BaseModel], value: Any, path: Path = ()) -> It
         if declared is not None and child is None:
             owner = str(path[-1]) if path else ""
             message, hint = (str(declared[part]).format(key=key, owner=owner) for part in _TEXTS)
-            yield Finding(RULES[str(declared["rule"])], message, (*path, key), hint, Target.PARENT)
+            fill = declared.get("fill")
+            written = fill["values"].get(str(value.get(fill["from"]))) if fill else None
+            change = Add(key, written) if written else None
+            rule = RULES[str(declared["rule"])]
+            yield Finding(rule, message, (*path, key), hint, Target.PARENT, change=change)
         elif child is not None and below is not None:
             yield from _missing_below(below, child, (*path, key))
 
@@ -282,10 +300,12 @@ def one_of(rule: Rule, choices: tuple[str, ...], what: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if value not in choices:
+            matches = closest(value, choices)
             raise violation(
                 rule,
                 f"unknown {what} '{value}'",
-                did_you_mean(value, choices, listing=f"valid {what}s"),
+                did_you_mean(value, choices, listing=f"valid {what}s", matches=matches),
+                rename(matches),
             )
         return value
 

@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .. import spec
 from ..diagnostics import Finding, Path, Span, Target
+from ..fixes.changes import Remove, Replace, quoted, rename
 from ..kinds import KINDS, NAMES
 from ..kinds.base import canonical_keys, keys_of, missing_hs_fields, model_at
 from ..kinds.rules import EMPTY_VALUE
@@ -214,6 +215,7 @@ def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
                 f"kind '{text}' belongs to an older release; `hs apply` 3.x rejects it",
                 ("kind",),
                 f"did you mean '{replacement}'?",
+                change=Replace(replacement),
             )
         )
         return replacement if text == "DeploymentConfig" else None
@@ -224,6 +226,7 @@ def _resolve_kind(value: dict[str, Any], findings: list[Finding]) -> str | None:
             f"unknown kind '{text}'",
             ("kind",),
             did_you_mean(text, NAMES, listing="valid kinds", matches=matches),
+            change=rename(matches),
         )
     )
     return matches[0] if matches else None
@@ -270,9 +273,8 @@ class _Translator:
         rule = RULES.get(kind)
         if rule is not None:
             context = error.get("ctx") or {}
-            return Finding(
-                rule, context.get("message", error["msg"]), loc, context.get("hint"), target
-            )
+            message, hint = context.get("message", error["msg"]), context.get("hint")
+            return Finding(rule, message, loc, hint, target, change=context.get("change"))
         if kind == "missing":
             return self.missing(loc)
         if kind == "extra_forbidden":
@@ -316,17 +318,20 @@ class _Translator:
         legacy = spec.LEGACY_KEYS.get(owner.__name__, {}).get(key)
         if legacy is not None:
             del self._container(parent_loc)[key]
-            self._repair(Finding(LEGACY_KEY, f"legacy key '{key}'", loc, legacy, Target.KEY))
+            message = f"legacy key '{key}'"
+            self._repair(Finding(LEGACY_KEY, message, loc, legacy, Target.KEY, change=Remove()))
             return None
         old = spec.OLD_DIALECT_KEYS.get(owner.__name__, {}).get(key)
         valid = canonical_keys(owner)
-        hint = old or did_you_mean(key, valid, listing="valid keys here")
+        matches = closest(key, valid)
+        hint = old or did_you_mean(key, valid, listing="valid keys here", matches=matches)
         return Finding(
             UNKNOWN_KEY,
             f"unknown key '{key}': the platform ignores it",
             loc,
             hint,
             Target.KEY,
+            change=None if old else rename(matches),
         )
 
     def rename(self, parent_loc: Path, key: str, canonical: str) -> None:
@@ -355,6 +360,7 @@ class _Translator:
                 (*parent_loc, canonical),
                 f"write '{canonical}'",
                 Target.KEY,
+                change=Replace(canonical),
             )
         )
 
@@ -373,10 +379,12 @@ class _Translator:
                 loc,
                 "write the value, or remove the key",
             )
-        hint = None
+        hint, change = None, None
         if isinstance(given, str) and kind in ("int_type", "float_type"):
             hint = "remove the quotes" if _is_number(given) else None
-        return Finding(WRONG_TYPE, f"expected {expected}, found {_describe(given)}", loc, hint)
+            change = _unquoted(given, int if kind == "int_type" else (int, float))
+        message = f"expected {expected}, found {_describe(given)}"
+        return Finding(WRONG_TYPE, message, loc, hint, change=change)
 
     def yaml11_text(self, loc: Path, node: ScalarNode, given: Any) -> bool:
         """Replace a YAML 1.1 number, boolean or date by its text; report a changed text."""
@@ -392,9 +400,9 @@ class _Translator:
                 f"`{text}` is read by YAML 1.1 as a boolean: the docs allow booleans in "
                 f"metadata, but it arrives as the text '{given}'"
             )
-            self._repair(
-                Finding(METADATA_BOOLEAN, message, loc, f"quote it if the text matters: '{text}'")
-            )
+            hint = f"quote it if the text matters: '{text}'"
+            change = Replace(quoted(text))
+            self._repair(Finding(METADATA_BOOLEAN, message, loc, hint, change=change))
             return True
         if node.tag == TIMESTAMP:
             message = (
@@ -405,8 +413,22 @@ class _Translator:
                 f"`{text}` is read by YAML 1.1 as {yaml_type_word(node)} and would reach the "
                 f"platform as '{given}'"
             )
-        self._repair(Finding(QUOTE_IT, message, loc, f"quote it: '{text}'"))
+        hint = f"quote it: '{text}'"
+        self._repair(Finding(QUOTE_IT, message, loc, hint, change=Replace(quoted(text))))
         return True
+
+
+def _unquoted(text: str, wanted: type | tuple[type, ...]) -> Replace | None:
+    """The number without its quotes, when YAML 1.1 reads it back as a number of the type
+    the field wants (`"3"` as 3; not `"1e3"`, which YAML 1.1 reads as text)."""
+    import yaml
+
+    try:
+        read = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    fits = isinstance(read, wanted) and not isinstance(read, bool)
+    return Replace(text.strip()) if fits else None
 
 
 def _is_number(text: str) -> bool:

@@ -22,6 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Finding, Path, PathElement, Span, Target
+from ..fixes.changes import Edits, Replace, quoted
 from .positions import span_of
 from .rules import (
     ALIAS_EXPANSION,
@@ -147,7 +148,9 @@ def text_survives(value: Any, text: str) -> bool:
 def load(text: str) -> SourceFile:
     """Compose every document of `text` and build its value; never raises on bad YAML."""
     documents: list[SourceDocument] = []
+    decoded = text
     text, findings = readable(text)
+    same_offsets = len(text) == len(decoded)  # no byte-order mark was left out
     too_deep = _find_too_deep(text) if _nesting_bound(text) > _COMPOSE_SAFE_DEPTH else None
     may_hold_nul = _NUL_ESCAPE.search(text) is not None
     loader = _Loader(text)
@@ -158,7 +161,7 @@ def load(text: str) -> SourceFile:
                 findings.append(_too_deep_finding(too_deep[1]))
                 break
             node = loader.get_node()
-            documents.append(_document(index, node, text, may_hold_nul))
+            documents.append(_document(index, node, text, may_hold_nul, same_offsets))
             index += 1
     except yaml.YAMLError as error:
         findings.append(syntax_finding(error, text))
@@ -176,10 +179,13 @@ def load(text: str) -> SourceFile:
     return SourceFile(text, documents, findings)
 
 
-def _document(index: int, node: Node, text: str, may_hold_nul: bool = False) -> SourceDocument:
+def _document(
+    index: int, node: Node, text: str, may_hold_nul: bool = False, same_offsets: bool = True
+) -> SourceDocument:
     line = node.start_mark.line + 1
     if isinstance(node, ScalarNode) and node.tag == NULL and node.value == "" and is_plain(node):
         marker = _document_marker_line(text, node.start_mark.line)
+        change = _line_removal(text, marker) if same_offsets else None
         return SourceDocument(
             index,
             node,
@@ -191,6 +197,7 @@ def _document(index: int, node: Node, text: str, may_hold_nul: bool = False) -> 
                     "empty document: this `---` starts a document with no content",
                     hint="remove the extra `---` (hs apply crashes on empty documents)",
                     span=Span(marker + 1, 1, marker + 1, 4),
+                    change=change,
                 )
             ],
         )
@@ -256,6 +263,15 @@ def scalars(root: Node) -> Iterator[tuple[Path, ScalarNode, Target]]:
                     if isinstance(key, ScalarNode):
                         yield (*path, key.value), key, Target.KEY
                         stack.append(((*path, key.value), value))
+
+
+def _line_removal(text: str, line: int) -> Edits | None:
+    """Removing a 0-based line that holds only `---` (a comment after it stays)."""
+    lines = text.split("\n")
+    if line >= len(lines) or lines[line].strip() != "---":
+        return None
+    start = sum(len(before) + 1 for before in lines[:line])
+    return Edits(((start, min(start + len(lines[line]) + 1, len(text)), ""),))
 
 
 def _document_marker_line(text: str, line: int) -> int:
@@ -358,6 +374,7 @@ class _Builder:
                     path=tuple(self.path),
                     hint=f"quote it: '{node.value}'",
                     span=span_of(node),
+                    change=Replace(quoted(node.value)) if is_plain(node) else None,
                 )
             )
             return node.value
@@ -442,6 +459,7 @@ class _Builder:
                             hint=f"quote it: '{node.value}':",
                             target=Target.KEY,
                             span=span_of(node),
+                            change=Replace(quoted(node.value)),
                         )
                     )
                 return str(node.value)

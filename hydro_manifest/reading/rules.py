@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from ..rules import (
     APPLICATION_EXAMPLE,
+    CONFIGURATION_EXAMPLE,
     ERROR,
     MODEL_EXAMPLE,
+    SAFE,
+    UNSAFE,
     WARNING,
     L,
     rule,
@@ -48,6 +51,7 @@ so `hs apply` works. Save the file as UTF-8 without BOM.
 """,
     bad="\ufeff" + APPLICATION_EXAMPLE,
     good=APPLICATION_EXAMPLE,
+    fix=SAFE,
 )
 NOT_A_MAPPING = rule(
     "HY004", "not-a-mapping", L.YAML, ERROR,
@@ -70,6 +74,7 @@ makes an empty document, and `hs apply` crashes on it with
 """,
     bad=APPLICATION_EXAMPLE + "---\n",
     good=APPLICATION_EXAMPLE,
+    fix=SAFE,
 )
 NO_DOCUMENTS = rule(
     "HY006", "no-documents", L.YAML, ERROR,
@@ -154,6 +159,7 @@ text survives unchanged (`cpu: 2`, `PORT: 8080`, `name: 123`) is accepted as tha
 """,
     bad=APPLICATION_EXAMPLE.replace("name: census-app", "name: census-app\nmetadata:\n  release: 1.10"),
     good=APPLICATION_EXAMPLE.replace("name: census-app", "name: census-app\nmetadata:\n  release: '1.10'"),
+    fix=SAFE,
 )
 READ_ERROR = rule(
     "HY013", "read-error", L.YAML, ERROR,
@@ -189,6 +195,7 @@ would change (`0.940` becomes `0.94`) stay errors (HY012).
 """,
     bad=APPLICATION_EXAMPLE.replace("name: census-app", "name: census-app\nmetadata:\n  approved: yes"),
     good=APPLICATION_EXAMPLE.replace("name: census-app", "name: census-app\nmetadata:\n  approved: 'yes'"),
+    fix=UNSAFE,
 )
 INNER_BYTE_ORDER_MARK = rule(
     "HY017", "inner-byte-order-mark", L.HS_CLI, ERROR,
@@ -202,6 +209,7 @@ as if it were not there.
 """,
     bad=APPLICATION_EXAMPLE + "---\n\ufeff" + APPLICATION_EXAMPLE.replace("census-app", "census-app-2"),
     good=APPLICATION_EXAMPLE + "---\n" + APPLICATION_EXAMPLE.replace("census-app", "census-app-2"),
+    fix=SAFE,
 )
 UNICODE_SPACE_INDENT = rule(
     "HY018", "unicode-space-indent", L.HS_CLI, ERROR,
@@ -214,6 +222,7 @@ hydro names the character and its column, and reads the line as it was meant.
 """,
     bad=APPLICATION_EXAMPLE.replace("  model: census:1", "\u00a0\u00a0model: census:1"),
     good=APPLICATION_EXAMPLE,
+    fix=SAFE,
 )
 NUL_CHARACTER = rule(
     "HY016", "nul-character", L.HS_CLI, ERROR,
@@ -250,6 +259,7 @@ When the intended kind is clear, hydro checks the document as that kind as well.
 """,
     bad=MODEL_EXAMPLE.replace("kind: Model", "kind: Modle"),
     good=MODEL_EXAMPLE,
+    fix=UNSAFE,
 )
 MISSING_FIELD = rule(
     "HY103", "missing-field", L.MANAGER, ERROR,
@@ -274,6 +284,7 @@ Model and Application keys are kebab-case; DeploymentConfiguration keys are came
 """,
     bad=MODEL_EXAMPLE.replace("payload:", "install-comand: pip install -r requirements.txt\npayload:"),
     good=MODEL_EXAMPLE.replace("payload:", "install-command: pip install -r requirements.txt\npayload:"),
+    fix=UNSAFE,
 )
 NON_CANONICAL_KEY = rule(
     "HY105", "non-canonical-key", L.LINT, WARNING,
@@ -285,6 +296,7 @@ documented spelling is what readers, the docs and other tools expect.
 """,
     bad=MODEL_EXAMPLE.replace("payload:", "install_command: pip install -r requirements.txt\npayload:"),
     good=MODEL_EXAMPLE.replace("payload:", "install-command: pip install -r requirements.txt\npayload:"),
+    fix=SAFE,
 )
 LEGACY_KEY = rule(
     "HY106", "legacy-key", L.LINT, WARNING,
@@ -295,6 +307,7 @@ Keys such as `version` and `model-type` belonged to 1.x and 2.x manifests. `hs a
 """,
     bad="version: 2\n" + MODEL_EXAMPLE,
     good=MODEL_EXAMPLE,
+    fix=UNSAFE,
 )
 WRONG_TYPE = rule(
     "HY107", "wrong-type", L.MANAGER, ERROR,
@@ -304,8 +317,9 @@ The value has the wrong YAML type for its place: a list where a mapping is expec
 mapping where text is expected, text where a number is expected. Integers must be
 written without a fraction (`weight: 80.5` would be cut to 80).
 """,
-    bad=MODEL_EXAMPLE.replace("payload: [src/, requirements.txt]", "payload: src/"),
-    good=MODEL_EXAMPLE,
+    bad=CONFIGURATION_EXAMPLE.replace("maxReplicas: 4", 'maxReplicas: "4"'),
+    good=CONFIGURATION_EXAMPLE,
+    fix=SAFE,
 )
 UNUSED_SUPPRESSION = rule(
     "HY609", "unused-suppression", L.LINT, WARNING,
@@ -316,4 +330,5 @@ file) is stale: remove it, so that it cannot hide a future problem.
 """,
     bad=APPLICATION_EXAMPLE.replace("model: census:1", "model: census:1  # hydro: ignore[HY401] old tag"),
     good=APPLICATION_EXAMPLE.replace("model: census:1", "model: census  # hydro: ignore[HY401] pinned later"),
+    fix=SAFE,
 )

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
-from ..diagnostics import Diagnostic, Finding, Span, file_diagnostic
-from ..rules import all_rules, find_rule
+from ..diagnostics import Diagnostic, Finding, Fix, Span, file_diagnostic
+from ..fixes.changes import Edits
+from ..fixes.edits import FileText
+from ..rules import FixKind, all_rules, find_rule
 from ..suggest import did_you_mean
 from .loader import scalars
 from .rules import UNUSED_SUPPRESSION
@@ -30,13 +32,18 @@ class Suppression:
     rule_id: str | None  # None: no such rule
     lines: frozenset[int] | None  # None: the whole file
     span: Span
+    #: Takes this rule out of the comment (the comment, when it is the only one named).
+    fix: Fix | None = None
     used: bool = field(default=False)
 
 
-def parse(source: str, documents: Iterable[Node] = ()) -> list[Suppression]:
+def parse(
+    source: str, documents: Iterable[Node] = (), placed: FileText | None = None
+) -> list[Suppression]:
     """The suppressions of a file (read while its text is at hand). Only YAML comments
     count: a directive inside a text of the documents (a block scalar such as an
-    `install-command: |`, a quoted value) is text and silences nothing."""
+    `install-command: |`, a quoted value) is text and silences nothing. `placed` is the
+    file's text, to make each suppression's removal a fix."""
     if "hydro:" not in source:
         return []
     texts = [
@@ -47,7 +54,7 @@ def parse(source: str, documents: Iterable[Node] = ()) -> list[Suppression]:
     ]
     return [
         s
-        for s in _parse(source)
+        for s in _parse(source, placed)
         if not any(
             (start_line, start_column)
             <= (s.span.line - 1, s.span.column - 1)
@@ -60,7 +67,8 @@ def parse(source: str, documents: Iterable[Node] = ()) -> list[Suppression]:
 def apply(
     file: str, suppressions: list[Suppression], diagnostics: list[Diagnostic]
 ) -> list[Diagnostic]:
-    """The diagnostics that no comment silences, plus one for each unused suppression."""
+    """The diagnostics that no comment silences, plus one for each unused suppression,
+    with its removal as a fix."""
     if not suppressions:
         return diagnostics
     kept = []
@@ -76,7 +84,7 @@ def apply(
             kept.append(diagnostic)
     for suppression in suppressions:
         if not suppression.used:
-            kept.append(file_diagnostic(file, _unused(suppression)))
+            kept.append(file_diagnostic(file, _unused(suppression), suppression.fix))
     return kept
 
 
@@ -98,10 +106,12 @@ def _unused(suppression: Suppression) -> Finding:
     )
 
 
-def _parse(source: str) -> list[Suppression]:
+def _parse(source: str, placed: FileText | None) -> list[Suppression]:
     lines = source.split("\n")
     found = []
+    offset = 0
     for number, line in enumerate(lines, start=1):
+        line_offset, offset = offset, offset + len(line) + 1
         match = _DIRECTIVE.search(line)
         if match is None:
             continue
@@ -113,11 +123,31 @@ def _parse(source: str) -> list[Suppression]:
             targets = frozenset({number})
         else:
             targets = frozenset({_next_content_line(lines, number)})
-        for name in (n.strip() for n in match["rules"].split(",")):
-            if name:
-                rule = find_rule(name)
-                found.append(Suppression(name, rule.id if rule else None, targets, span))
+        names = [n.strip() for n in match["rules"].split(",") if n.strip()]
+        for name in names:
+            rule = find_rule(name)
+            fix = None
+            if placed is not None:
+                removal = _removal(line, line_offset, match, names, name, len(source))
+                fix = placed.fix(removal, UNUSED_SUPPRESSION.fix is FixKind.SAFE)
+            found.append(Suppression(name, rule.id if rule else None, targets, span, fix))
     return found
+
+
+def _removal(
+    line: str, offset: int, match: re.Match[str], names: list[str], name: str, size: int
+) -> Edits:
+    """The edit that removes `name` from a directive: the name from its list, or the whole
+    comment (and its line, when nothing else is on it)."""
+    if len(names) > 1:
+        rest = ", ".join(n for n in names if n != name)
+        return Edits(((offset + match.start("rules"), offset + match.end("rules"), rest),))
+    start = match.start() + len(match.group()) - len(match.group().lstrip())  # the `#`
+    end = len(line) - 1 if line.endswith("\r") else len(line)
+    if not line[:start].strip():  # a comment line of its own: the line goes
+        return Edits(((offset, min(offset + len(line) + 1, size), ""),))
+    start = len(line[:start].rstrip())
+    return Edits(((offset + start, offset + end, ""),))
 
 
 def _next_content_line(lines: list[str], number: int) -> int:

@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from ..diagnostics import Finding, Span
+from ..fixes.changes import Edits
 from .positions import point
 from .rules import BYTE_ORDER_MARK, ENCODING, INNER_BYTE_ORDER_MARK, UNICODE_SPACE_INDENT
 
@@ -88,6 +89,7 @@ def _bom_finding() -> Finding:
         "the file starts with a UTF-8 byte-order mark",
         hint="save the file as UTF-8 without BOM",
         span=Span(1, 1, 1, 2),
+        change=Edits(((-1, 0, ""),)),
     )
 
 
@@ -97,12 +99,12 @@ def readable(text: str) -> tuple[str, list[Finding]]:
     becomes plain spaces, so that the document is read as it was meant and each is
     reported once, where it is."""
     findings: list[Finding] = []
+    if not text.isascii() and _ODD_INDENT.search(text):  # first: spaces keep the offsets
+        findings.extend(_odd_indents(text))
+        text = _ODD_INDENT.sub(lambda m: " " * len(m.group()), text)
     if "\ufeff" in text:
         findings.extend(_inner_byte_order_marks(text))
         text = text.replace("\ufeff", "")
-    if not text.isascii() and _ODD_INDENT.search(text):
-        findings.extend(_odd_indents(text))
-        text = _ODD_INDENT.sub(lambda m: " " * len(m.group()), text)
     return text, findings
 
 
@@ -128,6 +130,7 @@ def _odd_indents(text: str) -> list[Finding]:
                 "it as part of the key",
                 hint="replace the indentation with plain spaces",
                 span=span,
+                change=Edits(((match.start(), match.end(), " " * len(match.group())),)),
             )
         )
     return found
@@ -141,6 +144,7 @@ def _inner_byte_order_marks(text: str) -> list[Finding]:
             "with `cat`: `hs apply` reads the key after it as another key (`\\ufeffkind`)",
             hint="delete it; save each file as UTF-8 without BOM before joining them",
             span=point(text, found.start()),
+            change=Edits(((found.start(), found.end(), ""),)),
         )
         for found in re.finditer("\ufeff", text)
     ]

@@ -20,6 +20,7 @@ class OutputFormat(str, Enum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITHUB = "github"
+    GITLAB = "gitlab"
 
 
 def default_format() -> OutputFormat:
@@ -62,6 +63,10 @@ def reporter_for(
         from .github import write_github
 
         return write_github
+    if output is OutputFormat.GITLAB:
+        from .gitlab import write_gitlab
+
+        return write_gitlab
     if wants_rich(stream, color):
         from .rich_text import write_rich
 
@@ -121,6 +126,15 @@ def summary_line(report: Report) -> str:
     )
     if report.skipped:
         line += f" ({plural(len(report.skipped), 'other YAML file')} skipped)"
+    if report.baselined:
+        line += f" ({plural(report.baselined, 'baselined finding')} not shown)"
+    fixes = [d.fix for f in report.files for d in f.diagnostics if d.fix is not None]
+    safe = sum(fix.safe for fix in fixes)
+    if safe:
+        line += f"; {safe} fixable with --fix"
+    if len(fixes) > safe:
+        more = "more " if safe else ""
+        line += f"{', ' if safe else '; '}{len(fixes) - safe} {more}with --fix --unsafe-fixes"
     if report.interrupted:
         line += " (interrupted: the other files were not checked)"
     return line

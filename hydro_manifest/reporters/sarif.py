@@ -140,4 +140,35 @@ def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
     }
     if d.path is not None:
         result["properties"] = {"path": list(d.path), "layer": d.layer.value}
+    if d.fix is not None:
+        result["fixes"] = [_fix(d, root)]
     return result
+
+
+def _fix(d: Diagnostic, root: Path) -> dict[str, Any]:
+    """The fix as SARIF's artifact changes: each edit a replacement of a region given
+    both by lines and columns and by bytes (`byteOffset`, `byteLength`)."""
+    assert d.fix is not None
+    kind = "safe" if d.fix.safe else "unsafe: may change the meaning"
+    return {
+        "description": {"text": f"{d.hint or 'fix'} ({kind})"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _location(d.file, root),
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": edit.line,
+                            "startColumn": edit.column,
+                            "endLine": edit.end_line,
+                            "endColumn": edit.end_column,
+                            "byteOffset": edit.start,
+                            "byteLength": edit.end - edit.start,
+                        },
+                        "insertedContent": {"text": edit.text},
+                    }
+                    for edit in d.fix.edits
+                ],
+            }
+        ],
+    }

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from ... import spec
 from ...diagnostics import Finding, Path, Target
+from ...fixes.changes import Add, Replace
 from ...suggest import did_you_mean
 from ..values import Check, Document, is_integer, mapping, sequence
 from . import kubernetes as k8s
@@ -122,6 +123,7 @@ def resources(doc: Document) -> Iterator[Finding]:
                     "thousandths, not mega",
                     amount.path,
                     f"did you mean {number}Mi or {number}M?",
+                    change=Replace(f"{number}Mi"),
                 )
             if k8s.is_extended_resource(amount.name) and not k8s.is_whole(amount.value):
                 yield Finding(
@@ -191,6 +193,11 @@ def _toleration(toleration: dict[str, Any], path: Path) -> Iterator[Finding]:
             (*path, "effect") if effect else (*path, "tolerationSeconds"),
             "use `effect: NoExecute`, or remove `tolerationSeconds`",
             Target.VALUE if effect else Target.KEY,
+            change=Replace(k8s.EVICTING_EFFECT)
+            if effect
+            else Add("effect", k8s.EVICTING_EFFECT)
+            if "effect" not in toleration
+            else None,
         )
     missing = [name for name in ("key", "tolerationSeconds") if name not in toleration]
     if operator in (None, "Equal") and "value" not in toleration:

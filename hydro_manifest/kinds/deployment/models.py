@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from ... import spec
+from ...fixes.changes import PairsToMapping, rename
 from ...rules import Rule
-from ...suggest import did_you_mean
+from ...suggest import closest, did_you_mean
 from ..base import CamelModel, Integer, at_least, hs_required, one_of, violation
 from ..rules import EMPTY_VALUE, MISSING_HS_FIELD
 from . import kubernetes as k8s
@@ -140,6 +141,7 @@ def _env_mapping(value: Any) -> Any:
             "DeploymentConfiguration takes a mapping of names to values, and `hs` silently "
             "mangles the list",
             f"write it as a mapping: `env: {example}`",
+            PairsToMapping("name", "value"),
         )
     return value
 
@@ -180,10 +182,12 @@ def _toleration_key_problem(key: str) -> str | None:
 
 def _effect(effect: str) -> str:
     if effect and effect not in k8s.TOLERATION_EFFECTS:
+        matches = closest(effect, k8s.TOLERATION_EFFECTS)
         raise violation(
             TOLERATION_EFFECT,
             f"unknown toleration effect '{effect}'",
-            did_you_mean(effect, k8s.TOLERATION_EFFECTS, listing="valid effects"),
+            did_you_mean(effect, k8s.TOLERATION_EFFECTS, listing="valid effects", matches=matches),
+            rename(matches),
         )
     return effect
 

@@ -6,7 +6,7 @@ Each rule is declared here, beside the code of this folder that raises it.
 
 from __future__ import annotations
 
-from ...rules import CONFIGURATION_EXAMPLE, ERROR, NOTE, WARNING, L, rule
+from ...rules import CONFIGURATION_EXAMPLE, ERROR, NOTE, SAFE, UNSAFE, WARNING, L, rule
 
 _RESOURCES = """\
 kind: DeploymentConfiguration
@@ -176,6 +176,7 @@ it and the container cannot start, or is killed at once. Memory is written `512M
 """,
     bad=_RESOURCES.replace("memory: 1Gi", "memory: 512m"),
     good=_RESOURCES.replace("memory: 1Gi", "memory: 512Mi"),
+    fix=UNSAFE,
 )
 REQUEST_ABOVE_LIMIT = rule(
     "HY509", "request-above-limit", L.KUBERNETES, ERROR,
@@ -208,6 +209,7 @@ The manager reads tolerations with skuber, which knows only the operators `Equal
 """,
     bad=_TOLERATION.replace("operator: Equal", "operator: equals"),
     good=_TOLERATION,
+    fix=UNSAFE,
 )
 TOLERATION_EFFECT = rule(
     "HY512", "toleration-effect", L.MANAGER, ERROR,
@@ -218,6 +220,7 @@ and `NoExecute`, or absent for all of them. The manager rejects any other value 
 """,
     bad=_TOLERATION.replace("effect: NoExecute", "effect: NoExec"),
     good=_TOLERATION,
+    fix=UNSAFE,
 )
 TOLERATION_SECONDS = rule(
     "HY513", "toleration-seconds", L.KUBERNETES, ERROR,
@@ -230,6 +233,7 @@ stores it, and the servable fails when it is created.
 """,
     bad=_TOLERATION.replace("effect: NoExecute", "effect: PreferNoSchedule"),
     good=_TOLERATION,
+    fix=UNSAFE,
 )
 TOLERATION_EXISTS_VALUE = rule(
     "HY514", "toleration-exists-value", L.KUBERNETES, ERROR,
@@ -274,6 +278,7 @@ The manager rejects any other operator (DC-8).
 """,
     bad=_NODE_AFFINITY.replace("operator: In", "operator: in"),
     good=_NODE_AFFINITY,
+    fix=UNSAFE,
 )
 SELECTOR_VALUES = rule(
     "HY518", "selector-values", L.KUBERNETES, ERROR,
@@ -361,6 +366,7 @@ silently (DC-5), so the variables never reach the container.
         "  env:\n    - name: LOG_LEVEL\n      value: debug\n",
     ),
     good=_ENV,
+    fix=SAFE,
 )
 ENV_MANAGER_OVERRIDE = rule(
     "HY526", "env-manager-override", L.MANAGER, ERROR,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ... import spec
 from ...diagnostics import Finding, Target
+from ...fixes.changes import Replace
 from ..values import Check, Document, mapping, sequence
 from .models import SAFE_NAME_LENGTH, servable_name_overflow, split_image_reference
 from .rules import (
@@ -154,6 +155,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
                 "`shape: []` means a scalar",
                 (*path, "shape"),
                 "write `shape: scalar`",
+                change=Replace(spec.SCALAR_SHAPE),
             )
         profile = field.get("profile")
         if (
@@ -166,6 +168,7 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
                 f"profile '{profile}' works, but profiles are written in lowercase",
                 (*path, "profile"),
                 f"write '{profile.lower()}'",
+                change=Replace(profile.lower()),
             )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ... import spec
 from ...diagnostics import Finding, Path, Target, undecodable_escaped
+from ...fixes.changes import Change, Remove
 from ...rules import Rule
 from ...suggest import closest
 from ..values import mapping, sequence
@@ -116,8 +117,14 @@ def _stat(reference: Reference) -> os.stat_result | None:
     return status
 
 
-def _report(reference: Reference, rule: Rule, message: str, hint: str | None = None) -> None:
-    reference.findings.append(Finding(rule, message, reference.path, hint))
+def _report(
+    reference: Reference,
+    rule: Rule,
+    message: str,
+    hint: str | None = None,
+    change: Change | None = None,
+) -> None:
+    reference.findings.append(Finding(rule, message, reference.path, hint, change=change))
 
 
 def _dvc_hint(location: str) -> str | None:
@@ -193,6 +200,7 @@ def _duplicates(payload: list[Reference]) -> None:
                     f"payload entry '{reference.entry}' {how} entry '{earlier.entry}'; "
                     "it is packed twice",
                     "remove one of them",
+                    Remove(),
                 )
                 break
 

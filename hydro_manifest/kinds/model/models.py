@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, PlainValidator
 
 from ... import spec
+from ...fixes.changes import Replace, plain_or_quoted, rename
 from ...suggest import closest, did_you_mean, spoken
 from ..base import (
     Integer,
@@ -60,6 +61,7 @@ def _model_name(name: str) -> str:
             MODEL_NAME,
             f"model name '{name}' may only contain lowercase letters, digits, '-' and '_'",
             f"did you mean '{suggest_model_name(name)}'?",
+            Replace(plain_or_quoted(suggest_model_name(name))),
         )
     if not spec.DOCKER_PATH_COMPONENT_RE.fullmatch(name):
         raise violation(
@@ -326,6 +328,7 @@ def _data_type(name: str) -> str:
         UNKNOWN_TYPE,
         f"unknown type '{name}'",
         did_you_mean(name, spec.DOCUMENTED_TYPES, listing="valid types", matches=matches),
+        rename([m for m in matches if m in spec.DOCUMENTED_TYPES]) if len(matches) == 1 else None,
     )
 
 
@@ -357,10 +360,12 @@ def _profile(name: str) -> str:
             f"profile '{name}' is accepted by `hs` 3.0.3 but not documented",
             did_you_mean(lower, spec.DOCUMENTED_PROFILES, listing="documented profiles"),
         )
+    matches = closest(lower, spec.DOCUMENTED_PROFILES)
     raise violation(
         UNKNOWN_PROFILE,
         f"unknown profile '{name}'",
-        did_you_mean(lower, spec.DOCUMENTED_PROFILES, listing="valid profiles"),
+        did_you_mean(lower, spec.DOCUMENTED_PROFILES, listing="valid profiles", matches=matches),
+        rename(matches),
     )
 
 
@@ -430,6 +435,7 @@ class ContractField(KebabModel):
             MISSING_PROFILE,
             "field '{owner}' has no `{key}`; `hs apply` 3.0.3 requires it (the docs say optional)",
             f"add a profile: {_DOCUMENTED_PROFILES}",
+            fill=("type", spec.PROFILE_FOR_TYPE),
         ),
     )
 
@@ -462,6 +468,7 @@ def _metric_operator(operator: str) -> str:
         METRIC_OPERATOR,
         f"unknown metric operator '{operator}'",
         did_you_mean(operator, spec.METRIC_OPERATORS, listing="valid operators", matches=matches),
+        Replace(symbol) if symbol else None,  # a 2.x symbol means one operator; a typo, a guess
     )
 
 

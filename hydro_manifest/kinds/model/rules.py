@@ -6,7 +6,7 @@ Each rule is declared here, beside the code of this folder that raises it.
 
 from __future__ import annotations
 
-from ...rules import ERROR, MODEL_EXAMPLE, NOTE, WARNING, L, rule
+from ...rules import ERROR, MODEL_EXAMPLE, NOTE, SAFE, UNSAFE, WARNING, L, rule
 
 MODEL_NAME = rule(
     "HY110", "model-name", L.MANAGER, ERROR,
@@ -18,6 +18,7 @@ characters` after the payload has been packed and uploaded.
 """,
     bad=MODEL_EXAMPLE.replace("name: census", "name: Census.v2"),
     good=MODEL_EXAMPLE,
+    fix=UNSAFE,
 )
 MODEL_NAME_LENGTH = rule(
     "HY111", "model-name-length", L.KUBERNETES, WARNING,
@@ -201,6 +202,7 @@ passes them through and the manager rejects them after the model was uploaded.
     "      threshold: 0.5\n      operator: '<='\n",
     good=MODEL_EXAMPLE + "monitoring:\n  - name: drift\n    config:\n      monitoring-model: census_drift:1\n"
     "      threshold: 0.5\n      operator: LessEq\n",
+    fix=SAFE,
 )
 BATCH_SIZE = rule(
     "HY215", "batch-size", L.LINT, ERROR,
@@ -244,6 +246,7 @@ listed, is packed twice. It is harmless but usually a leftover of an edit.
 """,
     bad=MODEL_EXAMPLE.replace("payload: [src/, requirements.txt]", "payload: [src/, src/func_main.py]"),
     good=MODEL_EXAMPLE.replace("payload: [src/, requirements.txt]", "payload: [src/]"),
+    fix=SAFE,
 )
 TRAINING_DATA_NOT_FOUND = rule(
     "HY219", "training-data-not-found", L.HS_CLI, ERROR,
@@ -383,6 +386,7 @@ readers do not take it for an unfinished list.
 """,
     bad=MODEL_EXAMPLE.replace("age: {shape: scalar", "age: {shape: []"),
     good=MODEL_EXAMPLE,
+    fix=SAFE,
 )
 UNKNOWN_TYPE = rule(
     "HY309", "unknown-type", L.HS_CLI, ERROR,
@@ -393,8 +397,9 @@ half, float16, float32, double, float64, uint8, uint16, uint32, uint64, int8, in
 int64, qint8, quint8, qint16, quint16, complex64, complex128 (CON-6). `int`, `float` and
 `str` are not among them.
 """,
-    bad=MODEL_EXAMPLE.replace("type: int64", "type: int"),
+    bad=MODEL_EXAMPLE.replace("type: int64", "type: float"),
     good=MODEL_EXAMPLE,
+    fix=UNSAFE,
 )
 UNDOCUMENTED_TYPE = rule(
     "HY310", "undocumented-type", L.DOCS, ERROR,
@@ -416,6 +421,7 @@ The docs call `profile` optional, but `hs apply` 3.0.3 requires it on every fiel
 """,
     bad=MODEL_EXAMPLE.replace(", profile: numerical}", "}"),
     good=MODEL_EXAMPLE,
+    fix=UNSAFE,
 )
 UNKNOWN_PROFILE = rule(
     "HY312", "unknown-profile", L.HS_CLI, ERROR,
@@ -426,6 +432,7 @@ The documented profiles are `text`, `image`, `numerical` and `categorical` (CON-
 """,
     bad=MODEL_EXAMPLE.replace("profile: numerical", "profile: numeric"),
     good=MODEL_EXAMPLE,
+    fix=UNSAFE,
 )
 UNDOCUMENTED_PROFILE = rule(
     "HY313", "undocumented-profile", L.DOCS, ERROR,
@@ -447,6 +454,7 @@ PROFILE_CASE = rule(
 """,
     bad=MODEL_EXAMPLE.replace("profile: numerical", "profile: NUMERICAL"),
     good=MODEL_EXAMPLE,
+    fix=SAFE,
 )
 FIELD_NAME = rule(
     "HY315", "field-name", L.LINT, WARNING,
