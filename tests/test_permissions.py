@@ -79,3 +79,18 @@ def test_lint_of_a_folder_it_cannot_read_is_a_finding_not_a_crash(
         "HY013",
         "cannot read the folder: Permission denied",
     )
+
+
+def test_fixes_that_cannot_be_written_are_said(unprivileged: Unprivileged) -> None:
+    folder = unprivileged.folder / "locked"
+    folder.mkdir()
+    path = folder / "app.yaml"
+    text = "kind: Application\nname: app\nmetadata: {v: 1.10}\nsingular:\n  model: m:1\n"
+    path.write_text(text)
+    path.chmod(0o666)
+    folder.chmod(0o555)  # the file could be written in place, but not replaced whole
+    with unprivileged.user():
+        result = runner.invoke(app, ["validate", "--fix", str(path)])
+    assert f"hydro: error: cannot write the fixes of {path}: Permission denied" in result.stderr
+    assert "error[HY012]" in result.stdout and result.exit_code == 1
+    assert path.read_text() == text
