@@ -205,7 +205,13 @@ def _remove(parent: Node, key: Node | None, value: Node, text: str) -> list[Text
         return None
     if not _rest_is_blank(text, end):
         return None
-    return [(_line_start(text, start), _line_end(text, end), "")]
+    line_end = _line_end(text, end)
+    comment = text[end:line_end].strip()
+    if comment and _line_start(text, start) == _line_start(text, end):
+        # a pair on one line with a comment after it: the comment stays, on its own line
+        indent = " " * (start - _line_start(text, start))
+        return [(_line_start(text, start), line_end, f"{indent}{comment}{_newline(text, end)}")]
+    return [(_line_start(text, start), line_end, "")]
 
 
 def _without_comma(start: int, end: int, text: str) -> TextEdit:

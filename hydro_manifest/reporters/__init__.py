@@ -133,8 +133,8 @@ def summary_line(report: Report) -> str:
     if safe:
         line += f"; {safe} fixable with --fix"
     if len(fixes) > safe:
-        more = "more " if safe else ""
-        line += f"{', ' if safe else '; '}{len(fixes) - safe} {more}with --fix --unsafe-fixes"
+        more = ", {} more" if safe else "; {} fixable"
+        line += more.format(len(fixes) - safe) + " with --fix --unsafe-fixes"
     if report.interrupted:
         line += " (interrupted: the other files were not checked)"
     return line
