@@ -136,16 +136,19 @@ def load(path: str) -> Baseline:
 def apply(report: Report, baseline: Baseline) -> None:
     """Take the recorded findings out of `report`, and count them: `report.baselined`
     (hidden) and `report.baseline_fixed` (recorded, no longer found)."""
-    checked = {_relative(f.file, baseline.folder) for f in report.files}
-    remaining = Counter(
-        {p: n for p, n in baseline.counts.items() if baseline.files.get(p) in checked}
-    )
+    remaining = Counter(baseline.counts)
     hidden: set[int] = set()
-    for diagnostic, print_ in fingerprints(report, baseline.folder):
+    found = fingerprints(report, baseline.folder)
+    for diagnostic, print_ in found:
         if remaining[print_] > 0:
             remaining[print_] -= 1
             hidden.add(id(diagnostic))
     for file in report.files:
         file.diagnostics = [d for d in file.diagnostics if id(d) not in hidden]
     report.baselined = len(hidden)
-    report.baseline_fixed = sum(remaining.values()) if not report.interrupted else 0
+    # Fixed: recorded in a file this run checked (a manifest, or a payload file it read);
+    # the baseline may cover more of the repository than was linted.
+    checked = {_relative(f.file, baseline.folder) for f in report.files}
+    checked.update(_relative(d.file, baseline.folder) for d, _ in found)
+    gone = [p for p, n in remaining.items() if n and baseline.files.get(p) in checked]
+    report.baseline_fixed = 0 if report.interrupted else sum(remaining[p] for p in gone)
