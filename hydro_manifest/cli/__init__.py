@@ -5,6 +5,7 @@ with them (configuration, thresholds, reports, exit codes)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -59,13 +60,12 @@ from .options import (
 )
 from .running import (
     STOPPED,
-    after_fixing,
     baselined,
     check_options,
+    checked_or_fixed,
     configuration,
     existing,
     failing_threshold,
-    fixing_wanted,
     given,
     no_folders,
     outputs_of,
@@ -141,22 +141,17 @@ def validate(
     threshold = failing_threshold(fail_on, strict, config)
     options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = outputs_of(formats, output_file)
-    stream = sys.stdout
-    if fixing_wanted(fix, unsafe_fixes, diff):
-        fixing = api.fix_paths(
-            paths,
-            unsafe=unsafe_fixes,
-            write=not diff,
-            stdin_filename=stdin_filename,
-            options=options,
-            config=config,
-        )
-        stream = after_fixing(fixing, diff)
-        report = fixing.report
-    else:
-        report = api.validate_paths(
-            paths, stdin_filename=stdin_filename, options=options, config=config
-        )
+    report, stream = checked_or_fixed(
+        functools.partial(
+            api.validate_paths, paths, stdin_filename=stdin_filename, options=options, config=config
+        ),
+        functools.partial(
+            api.fix_paths, paths, stdin_filename=stdin_filename, options=options, config=config
+        ),
+        fix,
+        unsafe_fixes,
+        diff,
+    )
     baselined(report, baseline)
     write_reports(report, outputs, threshold, color, statistics, stream)
     stop(report, threshold, config.exit_zero)
@@ -255,24 +250,10 @@ def lint(
     cpus = api.available_cpus()
     if jobs is not None and jobs > cpus:
         typer.echo(f"hydro: --jobs {jobs} capped at the {cpus} CPUs available", err=True)
-    stream = sys.stdout
-    if fixing_wanted(fix, unsafe_fixes, diff):
-        fixing = api.fix_paths(
-            paths,
-            lint=True,
-            unsafe=unsafe_fixes,
-            write=not diff,
-            config=config,
-            exclude=exclude or (),
-            options=options,
-            stdin_filename=stdin_filename,
-            processes=jobs,
-        )
-        stream = after_fixing(fixing, diff)
-        report = fixing.report
-    else:
+
+    def check() -> api.Report:
         with ProgressBar(color) as progress:
-            report = api.lint_paths(
+            return api.lint_paths(
                 paths,
                 config=config,
                 exclude=exclude or (),
@@ -281,6 +262,18 @@ def lint(
                 processes=jobs,
                 progress=progress,
             )
+
+    fixes = functools.partial(
+        api.fix_paths,
+        paths,
+        lint=True,
+        config=config,
+        exclude=exclude or (),
+        options=options,
+        stdin_filename=stdin_filename,
+        processes=jobs,
+    )
+    report, stream = checked_or_fixed(check, fixes, fix, unsafe_fixes, diff)
     baselined(report, baseline)
     if explain_app is not None:
         _explain_app(explain_app, report)

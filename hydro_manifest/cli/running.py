@@ -7,6 +7,7 @@ import functools
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 import typer
@@ -102,16 +103,26 @@ def _write_statistics(
         raise usage_error(f"cannot write {printable(path)}: {error.strerror or error}") from None
 
 
-def fixing_wanted(fix: bool, unsafe_fixes: bool, diff: bool) -> bool:
-    """Whether to fix (or show the fixes), refusing combinations that mean nothing."""
+def checked_or_fixed(
+    check: Callable[[], api.Report],
+    fixes: Callable[..., api.Fixing],
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+) -> tuple[api.Report, TextIO]:
+    """The report of `check`, or with --fix or --diff that of `fixes` (after what fixing
+    says, see `_after_fixing`); and where the report goes."""
     if fix and diff:
         raise usage_error("--fix writes the fixes and --diff only shows them: choose one")
     if unsafe_fixes and not (fix or diff):
         raise usage_error("--unsafe-fixes goes with --fix or --diff")
-    return fix or diff
+    if not (fix or diff):
+        return check(), sys.stdout
+    fixing = fixes(unsafe=unsafe_fixes, write=not diff)
+    return fixing.report, _after_fixing(fixing, diff)
 
 
-def after_fixing(fixing: api.Fixing, diff: bool) -> TextIO:
+def _after_fixing(fixing: api.Fixing, diff: bool) -> TextIO:
     """What fixing says besides the report: with --diff the diff (and the exit: 1 when
     there is one); with --fix what was fixed, files that could not be written, and fixed
     standard input on standard output. Returns where the report goes: standard error
