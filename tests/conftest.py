@@ -8,6 +8,7 @@ import json
 import os
 import pwd
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ RUNTIME_RULES = frozenset(
     value.id for value in vars(conformance_rules).values() if isinstance(value, Rule)
 )
 SHARED = Path(os.environ.get("HYDRO_SHARED", ROOT.parent / "shared"))
+
+#: hydro keeps bashlex's parse tables in the user's cache folder; the tests keep theirs
+#: in a folder of their own, made anew for each run.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hydro-test-cache-")
 CORPUS = SHARED / "corpus"
 
 _EXPECT = re.compile(

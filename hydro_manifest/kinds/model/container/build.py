@@ -118,8 +118,9 @@ def install_command(
 def _parse(command: str) -> list[Any] | Exception:
     """The command's syntax trees (bashlex), or why `/bin/sh` would not parse it. A tree
     of models mostly repeats a few commands, and the walk only reads the trees."""
-    import bashlex  # its import builds the shell grammar's tables: ~0.15 s, paid when needed
+    from .shell import bashlex as imported
 
+    bashlex = imported()  # its grammar's tables come from hydro's cache after the first run
     try:
         return list(bashlex.parse(command))
     except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
