@@ -8,8 +8,9 @@
 
     model = hydro_manifest.load_file("serving.yaml")[0]   # typed pydantic models
 
-The pydantic models (`Model`, `Application`, `DeploymentConfiguration`) are imported on
-first use, so that a validation run builds only the models its documents need.
+Every name is imported on first use: the pydantic models (`Model`, `Application`,
+`DeploymentConfiguration`) are built only when a document needs them, and `hydro`'s
+start-up pays only for what its command uses.
 """
 
 from __future__ import annotations
@@ -19,46 +20,66 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .api import (
-    Config,
-    DocumentInfo,
-    FileReport,
-    ManifestError,
-    Options,
-    Report,
-    check_runtime,
-    encode_contract,
-    encode_sample,
-    fix_paths,
-    lint_paths,
-    load_application,
-    load_deployment_configuration,
-    load_file,
-    load_model,
-    load_text,
-    resolve_file,
-    validate_file,
-    validate_paths,
-    validate_text,
-)
-from .diagnostics import Diagnostic, Edit, Fix
-from .kinds.model.files import Reference
-from .requests import check_request, sample_request
-from .rules import FixKind, Layer, Rule, Severity, all_rules, find_rule
-
 if TYPE_CHECKING:
+    from .api import (
+        Config,
+        DocumentInfo,
+        FileReport,
+        ManifestError,
+        Options,
+        Report,
+        check_runtime,
+        encode_contract,
+        encode_sample,
+        fix_paths,
+        lint_paths,
+        load_application,
+        load_deployment_configuration,
+        load_file,
+        load_model,
+        load_text,
+        resolve_file,
+        validate_file,
+        validate_paths,
+        validate_text,
+    )
+    from .diagnostics import Diagnostic, Edit, Fix
     from .kinds import Application, DeploymentConfiguration, Model
-    from .rules import RULES
+    from .kinds.model.files import Reference
+    from .requests import check_request, sample_request
+    from .rules import RULES, FixKind, Layer, Rule, Severity, all_rules, find_rule
 
-_MODELS = ("Model", "Application", "DeploymentConfiguration")
+_API = (
+    "Config", "DocumentInfo", "FileReport", "ManifestError", "Options", "Report",
+    "check_runtime", "encode_contract", "encode_sample", "fix_paths", "lint_paths",
+    "load_application", "load_deployment_configuration", "load_file", "load_model",
+    "load_text", "resolve_file", "validate_file", "validate_paths", "validate_text",
+)  # fmt: skip
+#: Where each name of the package is defined: imported on first use, so that `import
+#: hydro_manifest` (and `hydro`'s start-up) costs only what the run uses.
+_HOMES = {
+    **dict.fromkeys(_API, "api"),
+    **dict.fromkeys(("Diagnostic", "Edit", "Fix"), "diagnostics"),
+    **dict.fromkeys(("Application", "DeploymentConfiguration", "Model"), "kinds"),
+    "Reference": "kinds.model.files",
+    **dict.fromkeys(("check_request", "sample_request"), "requests"),
+    **dict.fromkeys(("FixKind", "Layer", "Rule", "Severity", "all_rules", "find_rule"), "rules"),
+}
 
 
 def __getattr__(name: str) -> Any:
     if name == "RULES":  # every rule, declared on first use (see hydro_manifest.rules)
-        return all_rules()
-    if name in _MODELS:
-        return getattr(importlib.import_module(f"{__name__}.kinds"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return importlib.import_module(f"{__name__}.rules").all_rules()
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [

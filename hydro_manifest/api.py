@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from .config import Config
 from .diagnostics import STDIN, Diagnostic
 from .discovery import discover
-from .fixes.engine import FixedFile, Refusal, fix_file, wanted
 from .kinds.model.files import Reference
 from .options import Options
 from .report import ISSUES_URL, DocumentInfo, ExitCode, FileReport, ManifestError, Report
@@ -35,6 +34,7 @@ from .runner import (
 
 if TYPE_CHECKING:
     from .conformance.check import RuntimeCheck
+    from .fixes.engine import FixedFile, Refusal
     from .kinds import Application, DeploymentConfiguration, Model
     from .report import Resource
 
@@ -210,6 +210,8 @@ def fix_paths(
     A fix that would leave a file unreadable, or with a new error, is not applied. Only
     files in UTF-8 are fixed.
     """
+    from .fixes.engine import FixedFile, fix_file, wanted
+
     config = config or Config()
     if lint:
         options = options or config.options()

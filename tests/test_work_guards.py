@@ -7,6 +7,7 @@ for a plain run, documents kept in memory by a lint.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -16,7 +17,7 @@ import pytest
 
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
-from tests.conftest import EXAMPLES, model_manifest
+from tests.conftest import EXAMPLES, model_manifest, ship_func_main
 
 
 def modules_after(code: str) -> set[str]:
@@ -57,17 +58,66 @@ def test_validating_a_model_builds_only_the_model_models() -> None:
     assert "boto3" not in loaded
 
 
-def test_validate_imports_neither_protobuf_nor_grpc() -> None:
-    loaded = modules_after(
-        "from hydro_manifest.cli import app\n"
-        "try:\n"
-        f"    app(['validate', {str(EXAMPLES / 'census' / 'serving.yaml')!r}])\n"
-        "except SystemExit:\n"
-        "    pass"
+#: What `hydro validate` must not import for a manifest (issue 17): the standard library's
+#: mail and network stack (pydantic's plugin lookup through importlib.metadata pulled them
+#: in), S3, terminal progress, the gRPC extra, the language server. `hashlib` is not on the
+#: list: pydantic's own `BaseModel` imports it (pydantic.types imports `secrets`).
+DENIED = (
+    "email",
+    "socket",
+    "importlib.metadata",
+    "urllib.request",
+    "http.client",
+    "ssl",
+    "boto3",
+    "botocore",
+    "rich.progress",
+    "google.protobuf",
+    "grpc",
+    "pygls",
+    "hydro_manifest.wire",
+    "hydro_manifest.requests",
+    "concurrent.futures.process",
+)
+VALIDATE = """
+import json, sys
+sys.argv = ["hydro", "validate", *{arguments!r}]
+from hydro_manifest.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+import hydro_manifest.rules
+print(json.dumps({{"modules": sorted(sys.modules), "texts": hydro_manifest.rules._all_declared}}))
+"""
+
+
+def _validate_run(tmp_path: Path, *arguments: str) -> tuple[set[str], bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", VALIDATE.format(arguments=list(arguments))],
+        capture_output=True, text=True, check=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    found = json.loads(done.stdout.splitlines()[-1])
+    return set(found["modules"]), found["texts"]
+
+
+@pytest.mark.parametrize("file_checks", [False, True])
+def test_validate_imports_nothing_from_the_deny_list(tmp_path: Path, file_checks: bool) -> None:
+    """A Model with an install command and a func_main.py (no requirements file: its
+    parser imports urllib.request, see the README), with and without the file checks."""
+    ship_func_main(tmp_path)
+    (tmp_path / "serving.yaml").write_text(
+        model_manifest(payload="[src/]").replace(
+            "payload:", "install-command: pip install numpy==1.26.4\npayload:"
+        )
     )
+    arguments = ["serving.yaml"] if file_checks else ["--no-file-checks", "serving.yaml"]
+    loaded, texts_built = _validate_run(tmp_path, *arguments)
     assert "hydro_manifest.kinds.model.models" in loaded  # the run did validate
-    assert not {m for m in loaded if m.startswith(("google.protobuf", "grpc"))}
-    assert "hydro_manifest.wire" not in loaded
+    assert ("bashlex" in loaded) is file_checks  # the install command was read
+    denied = {m for m in loaded if m in DENIED or m.startswith(tuple(f"{d}." for d in DENIED))}
+    assert denied == set()
+    assert texts_built is False  # every rule's texts are declared only when listed
 
 
 @pytest.mark.parametrize(

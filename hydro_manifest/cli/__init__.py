@@ -6,15 +6,15 @@ with them (configuration, thresholds, reports, exit codes)."""
 from __future__ import annotations
 
 import functools
-import os
 import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any, TextIO, TypeVar
 
-# hydro uses no pydantic plugins; looking for them reads every installed package's metadata.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+from . import plugins  # noqa: F401 - first: pydantic's plugins, settled before any model
+
+# isort: split
 
 import typer
 
