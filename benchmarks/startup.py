@@ -1,6 +1,6 @@
 """Start-up: `hydro validate` of one file, paired with yamllint and with the stack's floor.
 
-    python benchmarks/startup.py [--runs 15] [--profiles 5] [FILE]
+    python benchmarks/startup.py [--runs 15] [--profiles 5] [--no-file-checks] [FILE]
 
 What pre-commit and CI run most is one short process per commit: its time is mostly
 start-up. Each run times, in turn, so that the machine's drift touches all alike:
@@ -8,7 +8,10 @@ start-up. Each run times, in turn, so that the machine's drift touches all alike
 - hydro: `hydro validate FILE` (the file checks on: its payload, install command,
   requirements and func_main.py are read);
 - yamllint: `yamllint FILE`, a peer that also loads PyYAML (skipped when not installed);
-- floor: `python -c "import yaml, pydantic"`, the stack hydro is built on.
+- floor: `python -c "import yaml, pydantic"`, the stack hydro is built on (pydantic
+  imports its parts lazily: this is its package alone);
+- floor+models: `python -c "import yaml; from pydantic import BaseModel"`, the stack with
+  what any model class needs.
 
 FILE defaults to examples/census/serving.yaml. Prints each command's min, median and max
 and the medians of the pair-by-pair ratios; then `python -X importtime` of the hydro
@@ -75,6 +78,7 @@ def main() -> None:
     parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE))
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--profiles", type=int, default=5)
+    parser.add_argument("--no-file-checks", action="store_true", help="the manifest alone")
     args = parser.parse_args()
     env = environment()
     subprocess.run(
@@ -82,8 +86,13 @@ def main() -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    hydro = [sys.executable, "-m", "hydro_manifest", "validate", args.file]
-    commands = {"hydro": hydro, "floor": [sys.executable, "-c", "import yaml, pydantic"]}
+    checks = ["--no-file-checks"] if args.no_file_checks else []
+    hydro = [sys.executable, "-m", "hydro_manifest", "validate", *checks, args.file]
+    commands = {
+        "hydro": hydro,
+        "floor": [sys.executable, "-c", "import yaml, pydantic"],
+        "floor+models": [sys.executable, "-c", "import yaml; from pydantic import BaseModel"],
+    }
     yamllint = shutil.which("yamllint") or shutil.which(
         "yamllint", path=str(Path(sys.executable).parent)
     )
@@ -97,11 +106,11 @@ def main() -> None:
             times[name].append(timed(command, env))
     print(f"{args.runs} runs of each, in turn; ms (min, median, max)")
     for name, values in times.items():
-        print(f"  {name:<9} {spread(values)}")
-    for other in ("yamllint", "floor"):
+        print(f"  {name:<13} {spread(values)}")
+    for other in ("yamllint", "floor", "floor+models"):
         if other in times:
             ratios = [a / b for a, b in zip(times["hydro"], times[other], strict=True)]
-            print(f"  hydro / {other:<8} {statistics.median(ratios):.2f}x (median of pairs)")
+            print(f"  hydro / {other:<13} {statistics.median(ratios):.2f}x (median of pairs)")
     profiles = [import_profile(hydro[1:], env) for _ in range(args.profiles)]
     packages = set().union(*profiles)
     medians = {p: statistics.median(profile.get(p, 0.0) for profile in profiles) for p in packages}
