@@ -176,3 +176,48 @@ def test_lint_keeps_summaries_not_documents(tmp_path: Path) -> None:
     assert all(d.resource is None for d in report.documents)
     assert all(f.source == "" for f in report.files)  # clean files: text let go
     assert len(report.summaries) == 5
+
+
+BUILT_COMMANDS = """
+import json, sys
+import typer.main
+built = []
+original = typer.main.get_command_from_info
+
+
+def counted(*args, **kwargs):
+    info = kwargs.get("command_info") or args[0]
+    built.append(info.name or info.callback.__name__)
+    return original(*args, **kwargs)
+
+
+typer.main.get_command_from_info = counted
+sys.argv = ["hydro", *{arguments!r}]
+from hydro_manifest.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(built))
+"""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["validate", "--no-file-checks", "serving.yaml"], ["validate"]),
+        (["rules", "HY001"], ["rules"]),
+        (["--help"], None),  # every command, to list them
+        (["valdate", "serving.yaml"], None),  # every command, to suggest the right one
+    ],
+)
+def test_a_run_builds_only_the_command_it_runs(
+    tmp_path: Path, arguments: list[str], expected: list[str] | None
+) -> None:
+    (tmp_path / "serving.yaml").write_text(model_manifest())
+    done = subprocess.run(
+        [sys.executable, "-c", BUILT_COMMANDS.format(arguments=arguments)],
+        capture_output=True, text=True, check=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    built = json.loads(done.stdout.splitlines()[-1])
+    assert built == expected if expected is not None else len(built) >= 10

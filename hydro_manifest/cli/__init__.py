@@ -80,15 +80,16 @@ typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ign
 
 T = TypeVar("T")
 
-app = typer.Typer(
-    name="hydro",
-    help="Validate Hydrosphere resource definitions (Model, Application, "
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "hydro",
+    "help": "Validate Hydrosphere resource definitions (Model, Application, "
     "DeploymentConfiguration) before `hs apply` does.",
-    add_completion=True,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+    "add_completion": True,
+    "no_args_is_help": True,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+}
+app = typer.Typer(**_APP_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -673,13 +674,32 @@ def explain(rule: Rule) -> str:
     )
 
 
+def _app_for(arguments: list[str]) -> typer.Typer:
+    """The app with only the command the arguments name: typer turns every command it
+    holds into a click command (reading each function's parameters) before it parses any
+    argument, and a run needs one. Without a command name (`hydro`, `hydro --help`, a
+    misspelt one), the whole app, which lists and suggests them all."""
+    name = arguments[0] if arguments else ""
+    chosen = [c for c in app.registered_commands if _command_name(c) == name]
+    if not chosen:
+        return app
+    one = typer.Typer(**_APP_SETTINGS)
+    one.registered_callback = app.registered_callback
+    one.registered_commands = chosen
+    return one
+
+
+def _command_name(command: Any) -> str:
+    return str(command.name or command.callback.__name__.replace("_", "-"))
+
+
 def main() -> None:
     """Entry point: any exception that escapes is a bug, reported with exit code 3.
 
     SIGTERM stops a run as Ctrl-C does (its worker processes end too), with 143."""
     api.stop_on_sigterm()
     try:
-        app()
+        _app_for(sys.argv[1:])()
     except SystemExit:
         raise
     except KeyboardInterrupt as stop:

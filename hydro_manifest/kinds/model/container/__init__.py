@@ -14,8 +14,6 @@ from pathlib import Path
 
 from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
-from .build import Installed, install_command, requirements
-from .layout import Container
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
@@ -80,6 +78,10 @@ def _check(
     runtime = doc.get("runtime")
     if base is None:
         return list(field_names(doc)) if is_python_runtime(runtime) else []
+    # Imported here: a run without the file checks reads no payload file.
+    from .build import Installed, install_command, requirements
+    from .layout import Container
+
     container = Container(doc.get("payload"), base)
 
     def shown(host: Path) -> str:
