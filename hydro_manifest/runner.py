@@ -410,7 +410,7 @@ def _check_document(
             report.layouts.append(container.layout(document.index, outcome.name, job.name))
     from .project import summarize
 
-    summary = summarize(job.name, document, outcome)
+    summary = summarize(job.name, document, outcome, on_disk=job.text is None)
     if summary is not None:
         result.summaries.append(summary)
     resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents

@@ -178,6 +178,66 @@ def test_lint_keeps_summaries_not_documents(tmp_path: Path) -> None:
     assert len(report.summaries) == 5
 
 
+PIPELINE = """\
+kind: Application
+name: scoring
+pipeline:
+  - - model: model-0:1
+  - - model: model-1:1
+      weight: 50
+    - model: model-2:1
+      weight: 50
+"""
+
+
+def test_lint_reads_contract_fields_only_of_models_it_compares(tmp_path: Path) -> None:
+    """A repository's contract fields are many and few are compared: a Model keeps where
+    its contract is, and only the models of a pipeline or of a stage of variants are
+    read again, each file once."""
+    for n in range(5):
+        (tmp_path / f"model-{n}.yaml").write_text(model_manifest(f"model-{n}"))
+    (tmp_path / "app.yaml").write_text(PIPELINE)
+    opened: Counter[str] = Counter()
+    real_open = open
+
+    def counting_open(file: object, *args: object, **kwargs: object) -> object:
+        opened[Path(str(file)).name] += 1
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    import builtins
+
+    builtins.open = counting_open  # type: ignore[assignment]
+    try:
+        report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
+    finally:
+        builtins.open = real_open
+    fields = {s.name: s.signature for s in report.summaries if s.kind == "Model"}
+    assert {name for name, signature in fields.items() if signature} == {
+        "model-0", "model-1", "model-2"
+    }  # fmt: skip
+    left = {s.name for s in report.summaries if s.contract_at is not None}
+    assert left == {"model-3", "model-4"}  # never compared, never read again
+    assert {name: opened[name] for name in opened if name.startswith("model-")} == {
+        "model-0.yaml": 1, "model-1.yaml": 1, "model-2.yaml": 1
+    }  # fmt: skip  # read again once each; the others were read as bytes, by path
+    assert {d.rule for d in report.diagnostics} == {"HY603"}  # the fields were compared
+
+
+def test_a_model_file_gone_before_its_fields_are_read_is_no_crash(tmp_path: Path) -> None:
+    from hydro_manifest.project import check
+
+    for n in range(3):
+        (tmp_path / f"model-{n}.yaml").write_text(model_manifest(f"model-{n}"))
+    (tmp_path / "app.yaml").write_text(PIPELINE)
+    report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
+    for summary in report.summaries:  # as a lint leaves them before its last checks
+        if summary.kind == "Model":
+            summary.signature, summary.contract_at = None, (summary.place.file, 0)
+    (tmp_path / "model-1.yaml").unlink()
+    found = check(report.summaries)  # the stage of model-1 and model-2 fits model-0 or not:
+    assert [d.message.split(" (stage")[0] for d in found] == ["'model-2'"]  # model-1 unknown
+
+
 BUILT_COMMANDS = """
 import json, sys
 import typer.main

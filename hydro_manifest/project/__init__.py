@@ -1,8 +1,10 @@
 """Checks across documents, for `hydro lint`: references, pipeline fit, duplicate names.
 
 Each document is reduced, where it is read, to a small `Summary`: its name, the model and
-configuration names it refers to, and its contract's fields, each with the place it was
-written. Only these cross process boundaries and stay in memory for the whole run.
+configuration names it refers to, each with the place it was written. Only these cross
+process boundaries and stay in memory for the whole run. A Model's contract fields are
+read again only if a check compares them (a pipeline, the variants of a stage,
+`--explain-app`): a repository has thousands of fields, and few models in pipelines.
 """
 
 from __future__ import annotations
@@ -93,13 +95,19 @@ class Summary:
     signature: Signature | None = None
     stages: list[list[Variant]] = field(default_factory=list)
     monitoring: list[Named] = field(default_factory=list)
+    #: A Model's file and document index, where its signature is read when a check needs
+    #: it (`signatures`); None once read, or when it was read with the document.
+    contract_at: tuple[str, int] | None = None
 
 
 # ------------------------------------------------------------------ reading documents
 
 
-def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> Summary | None:
-    """The summary of a document of one of the three kinds (its value is canonical)."""
+def summarize(
+    file: str, document: SourceDocument, outcome: DocumentOutcome, on_disk: bool = False
+) -> Summary | None:
+    """The summary of a document of one of the three kinds (its value is canonical). A
+    Model of a file `on_disk` keeps where its contract is instead of its fields."""
     value = document.value
     if outcome.kind not in KINDS or not isinstance(value, dict):
         return None
@@ -117,7 +125,10 @@ def summarize(file: str, document: SourceDocument, outcome: DocumentOutcome) -> 
     if summary.name is not None:
         summary.place = place(("name",))
     if outcome.kind == "Model":
-        summary.signature = _signature(value)
+        if on_disk and isinstance(value.get("contract"), dict):
+            summary.contract_at = (file, document.index)
+        else:
+            summary.signature = _signature(value)
         for index, metric in enumerate(sequence(value.get("monitoring"))):
             ref = mapping(mapping(metric).get("config")).get("monitoring-model")
             model = _model_name(ref) if isinstance(ref, str) else None
@@ -230,6 +241,42 @@ def shapes_fit(a: Shape | None, b: Shape | None) -> bool:
 # ------------------------------------------------------------------ checking the set
 
 
+def signatures(models: Iterable[Summary]) -> None:
+    """Read the signatures of these Models that were left on disk, each file once."""
+    from ..reading.document import validate_document
+    from ..reading.loader import load
+    from ..reading.text import decode
+
+    by_file: dict[str, dict[int, Summary]] = defaultdict(dict)
+    for model in models:  # a model may be asked for twice (in two stages)
+        if model.contract_at is not None:
+            by_file[model.contract_at[0]][id(model)] = model
+    for file, asked in by_file.items():
+        waiting = list(asked.values())
+        try:
+            with open(file, "rb") as stream:
+                documents = load(decode(stream.read())[0]).documents
+        except OSError:  # gone since it was checked: the fields are unknown
+            documents = []
+        for model in waiting:
+            assert model.contract_at is not None
+            index = model.contract_at[1]
+            if index < len(documents):
+                document = documents[index]
+                validate_document(document)  # the contract as the checks read it: canonical
+                if isinstance(document.value, dict):
+                    model.signature = _signature(document.value)
+            model.contract_at = None
+
+
+def _compared(summaries: list[Summary], models: dict[str, Summary]) -> Iterator[Summary]:
+    """The Models whose fields a check compares: in a pipeline, or a stage of variants."""
+    for summary in summaries:
+        for stage in summary.stages:
+            if len(summary.stages) > 1 or len(stage) > 1:
+                yield from (models[v.model.name] for v in stage if v.model.name in models)
+
+
 def check(summaries: Iterable[Summary]) -> list[Diagnostic]:
     """Every finding across documents, in a stable order."""
     summaries = list(summaries)
@@ -245,6 +292,7 @@ def check(summaries: Iterable[Summary]) -> list[Diagnostic]:
             configurations[summary.name].append(summary)
         else:
             applications[summary.name].append(summary)
+    signatures(_compared(summaries, models))
     found = [
         *_duplicates(configurations, DUPLICATE_CONFIGURATION),
         *_duplicates(applications, DUPLICATE_APPLICATION),
@@ -399,6 +447,8 @@ def interface(name: str, summaries: Iterable[Summary]) -> Interface | None:
     application = next((s for s in summaries if s.kind == "Application" and s.name == name), None)
     if application is None:
         return None
+    ends = [application.stages[0], application.stages[-1]] if application.stages else []
+    signatures(models[v.model.name] for stage in ends for v in stage if v.model.name in models)
     first = _resolved(application.stages[0], models) if application.stages else []
     last = _resolved(application.stages[-1], models) if application.stages else []
     unresolved = tuple(  # each once, in the order of the stages
