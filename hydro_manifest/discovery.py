@@ -82,17 +82,20 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Discovered:
 def _walk(root: str, excluded: GitIgnoreSpec, unreadable: dict[str, str]) -> Iterator[str]:
     visited: set[tuple[int, int]] = set()
     ignores = _parent_ignores(root)
-    yield from _walk_folder(root, root, excluded, ignores, visited, unreadable)
+    patterns = excluded if len(excluded) else None  # most runs exclude nothing
+    yield from _walk_folder(root, "", patterns, ignores, visited, unreadable)
 
 
 def _walk_folder(
     folder: str,
-    root: str,
-    excluded: GitIgnoreSpec,
+    relative_folder: str,
+    excluded: GitIgnoreSpec | None,
     ignores: list[_Ignore],
     visited: set[tuple[int, int]],
     unreadable: dict[str, str],
 ) -> Iterator[str]:
+    """The manifests under `folder`, which is `relative_folder` (with `/`, "" for the
+    root) below the folder the walk started from."""
     try:
         status = os.stat(folder)
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -105,18 +108,19 @@ def _walk_folder(
     if identity in visited:
         return  # a symbolic link back into the tree
     visited.add(identity)
-    local = _read_gitignore(folder)
-    ignores = [*ignores, local] if local else ignores
+    if any(entry.name == ".gitignore" for entry in entries):
+        local = _read_gitignore(folder)
+        ignores = [*ignores, local] if local else ignores
     for entry in entries:
         try:
             is_dir = entry.is_dir()
         except OSError:  # a symbolic link loop: reading it will say so
             is_dir = False
-        relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
+        relative = f"{relative_folder}/{entry.name}" if relative_folder else entry.name
         if _skipped(entry, relative, is_dir, excluded, ignores):
             continue
         if is_dir:
-            yield from _walk_folder(entry.path, root, excluded, ignores, visited, unreadable)
+            yield from _walk_folder(entry.path, relative, excluded, ignores, visited, unreadable)
         elif entry.name.endswith(MANIFEST_SUFFIXES):
             yield os.path.normpath(entry.path)
 
@@ -125,12 +129,12 @@ def _skipped(
     entry: os.DirEntry[str],
     relative: str,
     is_dir: bool,
-    excluded: GitIgnoreSpec,
+    excluded: GitIgnoreSpec | None,
     ignores: list[_Ignore],
 ) -> bool:
     if is_dir and (entry.name in SKIPPED_FOLDERS or _is_virtualenv(entry.path)):
         return True
-    if excluded.match_file(relative + "/" if is_dir else relative):
+    if excluded is not None and excluded.match_file(relative + "/" if is_dir else relative):
         return True
     return any(ignore.matches(entry.path, is_dir) for ignore in ignores)
 

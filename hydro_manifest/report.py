@@ -42,7 +42,7 @@ class ExitCode(IntEnum):
 JSON_REPORT_VERSION = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentInfo:
     """One document of a file: where it starts, what it is, and its typed model if valid."""
 
@@ -56,7 +56,7 @@ class DocumentInfo:
         return {"index": self.index, "kind": self.kind, "name": self.name, "line": self.line}
 
 
-@dataclass
+@dataclass(slots=True)
 class FileReport:
     """The documents and diagnostics of one file (`source` keeps its text for display)."""
 

@@ -121,10 +121,10 @@ def run(
     results: list[_FileResult] = []
     stopped_by: signal.Signals | None = None
     try:
-        if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
-            _in_pool(jobs, processes, results, progress)
-        else:
-            with _without_cyclic_gc():
+        with _without_cyclic_gc():  # in a pool's parent too: it unpacks the results
+            if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
+                _in_pool(jobs, processes, results, progress)
+            else:
                 for job in jobs:
                     results.append(check_file(job))
                     if progress is not None:

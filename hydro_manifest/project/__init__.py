@@ -35,7 +35,7 @@ from .rules import (
 Shape = tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """Where something was written: enough to report a finding there."""
 
@@ -56,7 +56,7 @@ class Place:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     name: str
     type: str | None
@@ -64,14 +64,14 @@ class Field:
     profile: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     name: str
     inputs: tuple[Field, ...]
     outputs: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Named:
     """A model (from `name:version`) or configuration named by a document, and where."""
 
@@ -79,13 +79,13 @@ class Named:
     place: Place
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     model: Named
     configuration: Named | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Summary:
     """What the checks across documents need to know of one document."""
 
