@@ -48,7 +48,7 @@ _MANIFEST_KIND_LINE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     """One file: its name in the report, its text (or None: read `name`), and the folder
     its references resolve from (None: file checks off)."""
@@ -64,7 +64,7 @@ class Job:
     layout: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """An `s3://` reference waiting for S3, with the places its findings go."""
 
@@ -74,7 +74,7 @@ class _Pending:
     places: dict[Path, tuple[Span, Path]]
 
 
-@dataclass
+@dataclass(slots=True)
 class _FileResult:
     report: FileReport | None  # None: `hydro lint` found no manifest in the file
     summaries: list[Summary] = field(default_factory=list)
