@@ -213,7 +213,7 @@ class Config:
             if not self.enabled(diagnostic.rule) or self._ignored_at(diagnostic):
                 continue
             severity = self.settings.severity.get(diagnostic.rule)
-            kept.append(replace(diagnostic, severity=severity) if severity else diagnostic)
+            kept.append(diagnostic._replace(severity=severity) if severity else diagnostic)
         return kept
 
     def _ignored_at(self, diagnostic: Diagnostic) -> bool:

@@ -357,7 +357,7 @@ def _check_decoded(
         return _FileResult(None)
     report = FileReport(job.name, [], [], text)
     report.diagnostics.extend(
-        file_diagnostic(job.name, f, placed.fix_of(f) if placed else None)
+        file_diagnostic(job.name, f, placed.fix_of(f) if placed is not None else None)
         for f in [*findings, *source.findings]
     )
     report.suppressions = suppressions.parse(text, [d.node for d in source.documents], placed)
@@ -451,7 +451,9 @@ def _add(
             report.diagnostics.append(diagnostic(finding.file, None, finding.span, None, finding))
             continue
         span, path = outcome.place(finding)
-        fix = placed.fix_of(finding, outcome.node, path) if placed and finding.change else None
+        fix = None
+        if placed is not None and finding.change is not None:
+            fix = placed.fix_of(finding, outcome.node, path)
         report.diagnostics.append(diagnostic(report.file, index, span, path, finding, fix))
 
 

@@ -8,31 +8,28 @@ written (`quoted` makes a single-quoted scalar).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Replace:
+class Replace(NamedTuple):
     """The scalar at the finding's path (its key, for a finding on a key) becomes `text`."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Remove:
-    """The entry at the finding's path goes: a key with its value, or a list item."""
+class Remove(NamedTuple):
+    """The entry at the finding's path goes: a key with its value, or a list item. (An
+    empty tuple: test a finding's change with `is None`, never by its truth.)"""
 
 
-@dataclass(frozen=True, slots=True)
-class Add:
+class Add(NamedTuple):
     """`key: text` is added to the mapping that holds the finding's path (a missing key)."""
 
     key: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class PairsToMapping:
+class PairsToMapping(NamedTuple):
     """A list of `{key: NAME, value: VALUE}` mappings at the finding's path becomes a
     mapping of NAME to VALUE (a Kubernetes-style `env` list)."""
 
@@ -40,8 +37,7 @@ class PairsToMapping:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Edits:
+class Edits(NamedTuple):
     """Edits at character offsets of the file's text as decoded (after a leading byte-order
     mark, which offset -1 names): for findings about the text rather than a value."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import spec
 from ..diagnostics import Diagnostic, Path, Span, Target
@@ -35,8 +35,7 @@ from .rules import (
 Shape = tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where something was written: enough to report a finding there."""
 
     file: str
@@ -56,31 +55,27 @@ class Place:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     name: str
     type: str | None
     shape: Shape | None  # () for scalar; None when not readable
     profile: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
+class Signature(NamedTuple):
     name: str
     inputs: tuple[Field, ...]
     outputs: tuple[Field, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
+class Named(NamedTuple):
     """A model (from `name:version`) or configuration named by a document, and where."""
 
     name: str
     place: Place
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+class Variant(NamedTuple):
     model: Named
     configuration: Named | None
 

@@ -8,7 +8,6 @@ Hydrosphere's Python runtimes reads `func_main.py` (`runtime`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,7 +61,7 @@ def check_container(
     model = f"Model '{name}'" if isinstance(name, str) and name else "the Model"
     model += f" of {manifest}" if manifest != STDIN else ""
     return [
-        dataclasses.replace(f, message=f"{model}: {f.message}")
+        f._replace(message=f"{model}: {f.message}")
         if f.file is not None and f.rule in _OF_THE_MODEL
         else f
         for f in _check(doc, base, manifest, locate_text)
