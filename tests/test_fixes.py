@@ -326,6 +326,14 @@ def test_standard_input_is_fixed_to_standard_output() -> None:
     assert json.loads(unchanged.stderr)["summary"]["errors"] > 0
 
 
+def test_diff_exits_zero_with_exit_zero(tmp_path: Path) -> None:
+    path = tmp_path / "app.yaml"
+    path.write_text("kind: Application\nname: app\nmetadata: {v: 1.10}\nsingular:\n  model: m:1\n")
+    shown = runner.invoke(app, ["validate", "--diff", "--exit-zero", str(path)])
+    assert shown.exit_code == 0 and "+metadata: {v: '1.10'}" in shown.stdout
+    assert runner.invoke(app, ["validate", "--diff", str(path)]).exit_code == 1
+
+
 def test_fix_and_diff_together_are_a_usage_error() -> None:
     assert runner.invoke(app, ["validate", "--fix", "--diff", "x.yaml"]).exit_code == 2
     alone = runner.invoke(app, ["validate", "--unsafe-fixes", "x.yaml"])

@@ -152,6 +152,7 @@ def validate(
         fix,
         unsafe_fixes,
         diff,
+        config.exit_zero,
     )
     baselined(report, baseline)
     write_reports(report, outputs, threshold, color, statistics, stream)
@@ -274,7 +275,7 @@ def lint(
         stdin_filename=stdin_filename,
         processes=jobs,
     )
-    report, stream = checked_or_fixed(check, fixes, fix, unsafe_fixes, diff)
+    report, stream = checked_or_fixed(check, fixes, fix, unsafe_fixes, diff, config.exit_zero)
     baselined(report, baseline)
     if explain_app is not None:
         _explain_app(explain_app, report)

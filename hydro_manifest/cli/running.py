@@ -109,6 +109,7 @@ def checked_or_fixed(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    exit_zero: bool = False,
 ) -> tuple[api.Report, TextIO]:
     """The report of `check`, or with --fix or --diff that of `fixes` (after what fixing
     says, see `_after_fixing`); and where the report goes."""
@@ -119,21 +120,21 @@ def checked_or_fixed(
     if not (fix or diff):
         return check(), sys.stdout
     fixing = fixes(unsafe=unsafe_fixes, write=not diff)
-    return fixing.report, _after_fixing(fixing, diff)
+    return fixing.report, _after_fixing(fixing, diff, exit_zero)
 
 
-def _after_fixing(fixing: api.Fixing, diff: bool) -> TextIO:
+def _after_fixing(fixing: api.Fixing, diff: bool, exit_zero: bool) -> TextIO:
     """What fixing says besides the report: with --diff the diff (and the exit: 1 when
-    there is one); with --fix what was fixed, files that could not be written, and fixed
-    standard input on standard output. Returns where the report goes: standard error
-    when standard output carries the fixed text."""
+    there is one, unless --exit-zero); with --fix what was fixed, files that could not be
+    written, and fixed standard input on standard output. Returns where the report goes:
+    standard error when standard output carries the fixed text."""
     files = len(fixing.files)
     counted = f"{_plural(fixing.fixed, 'finding')} in {_plural(files, 'file')}"
     if diff:
         sys.stdout.write(fixing.diff())
         sys.stdout.flush()
         typer.echo(f"hydro: would fix {counted}" if files else "hydro: nothing to fix", err=True)
-        raise typer.Exit(ExitCode.FINDINGS if files else ExitCode.CLEAN)
+        raise typer.Exit(ExitCode.FINDINGS if files and not exit_zero else ExitCode.CLEAN)
     for refusal in fixing.refused:
         found = refusal.diagnostic
         typer.echo(
