@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import STDIN, Diagnostic
-from .report import FileReport, Report
+from .report import Report, read_lines
 
 VERSION = 1
 
@@ -79,7 +79,7 @@ def fingerprints(report: Report, folder: str = ".") -> list[tuple[Diagnostic, st
         texts: dict[str, list[str]] = {file.file: file.lines()}
         for diagnostic in file.diagnostics:
             if diagnostic.file not in texts:  # a payload file: func_main.py, pip.conf
-                texts[diagnostic.file] = FileReport(diagnostic.file, [], []).lines()
+                texts[diagnostic.file] = read_lines(diagnostic.file)
             found.append((diagnostic, fingerprint(diagnostic, texts[diagnostic.file], folder)))
     return found
 

@@ -73,12 +73,20 @@ class FileReport:
     def lines(self) -> list[str]:
         """The file's lines, to show where findings are (re-read if the text was let go)."""
         if not self.source:
-            try:
-                with open(self.file, encoding="utf-8", errors="replace") as stream:
-                    self.source = stream.read().lstrip("\ufeff")
-            except OSError:
-                return []
+            lines = read_lines(self.file)
+            self.source = "\n".join(lines)
+            return lines
         return self.source.split("\n")
+
+
+def read_lines(path: str) -> list[str]:
+    """The lines of a file a finding is in (a manifest, or a payload file such as
+    func_main.py), as reports show them; [] when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read().lstrip("\ufeff").split("\n")
+    except OSError:
+        return []
 
 
 @dataclass

@@ -146,8 +146,7 @@ def run(
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
     for file in report.files:
-        kept = suppressions.apply(file.file, file.suppressions, file.diagnostics)
-        file.diagnostics = config.apply(kept) if config else kept
+        file.diagnostics = _selected(file, config)
         file.diagnostics.sort(key=lambda d: d.sort_key)
     _once_in_shared_files(report)
     return report
@@ -157,9 +156,12 @@ def check_alone(job: Job, config: Config | None = None) -> list[Diagnostic]:
     """One file's diagnostics as a run reports them (suppressions and the configuration
     applied), without the checks across documents: what fixing a file checks again."""
     report = check_file(job).report
-    if report is None:
-        return []
-    kept = suppressions.apply(report.file, report.suppressions, report.diagnostics)
+    return [] if report is None else _selected(report, config)
+
+
+def _selected(file: FileReport, config: Config | None) -> list[Diagnostic]:
+    """A file's diagnostics that its comments do not silence and the configuration keeps."""
+    kept = suppressions.apply(file.file, file.suppressions, file.diagnostics)
     return config.apply(kept) if config else kept
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..diagnostics import Diagnostic, printable
-from ..report import Report
+from ..report import Report, read_lines
 from ..rules import Severity
 from . import summary_line
 
@@ -29,19 +29,11 @@ def write_rich(report: Report, stream: TextIO) -> None:
         shown = {file.file: file.lines()}
         for diagnostic in file.diagnostics:
             if diagnostic.file not in shown:  # a payload file: func_main.py, pip.conf
-                shown[diagnostic.file] = _read_lines(diagnostic.file)
+                shown[diagnostic.file] = read_lines(diagnostic.file)
             console.print(_render(diagnostic, shown[diagnostic.file]))
     counts = report.summary()
     style = "bold red" if counts["errors"] else "bold yellow" if counts["warnings"] else "green"
     console.print(Text(summary_line(report), style=style))
-
-
-def _read_lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            return stream.read().split("\n")
-    except OSError:
-        return []
 
 
 def _render(d: Diagnostic, lines: list[str]) -> Text:
