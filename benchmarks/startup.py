@@ -10,8 +10,10 @@ start-up. Each run times, in turn, so that the machine's drift touches all alike
 - yamllint: `yamllint FILE`, a peer that also loads PyYAML (skipped when not installed);
 - floor: `python -c "import yaml, pydantic"`, the stack hydro is built on (pydantic
   imports its parts lazily: this is its package alone);
-- floor+models: `python -c "import yaml; from pydantic import BaseModel"`, the stack with
-  what any model class needs.
+- floor+models: `import yaml` and a pydantic model of one field, the stack with what any
+  model class needs;
+- floor+cli: the same and `import typer`, the stack with its command-line library: what
+  any command built on it pays before it reads a byte.
 
 FILE defaults to examples/census/serving.yaml. Prints each command's min, median and max
 and the medians of the pair-by-pair ratios; then `python -X importtime` of the hydro
@@ -36,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "examples" / "census" / "serving.yaml"
+#: The least a pydantic model costs: a class of one field (pydantic imports its field and
+#: type machinery, with annotated_types and hashlib, only when a class is built).
+_ONE_MODEL = "from pydantic import BaseModel\nclass One(BaseModel):\n    x: int"
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|\s*(\S+)")
 
 
@@ -91,7 +96,8 @@ def main() -> None:
     commands = {
         "hydro": hydro,
         "floor": [sys.executable, "-c", "import yaml, pydantic"],
-        "floor+models": [sys.executable, "-c", "import yaml; from pydantic import BaseModel"],
+        "floor+models": [sys.executable, "-c", f"import yaml\n{_ONE_MODEL}"],
+        "floor+cli": [sys.executable, "-c", f"import yaml, typer\n{_ONE_MODEL}"],
     }
     yamllint = shutil.which("yamllint") or shutil.which(
         "yamllint", path=str(Path(sys.executable).parent)
@@ -107,10 +113,14 @@ def main() -> None:
     print(f"{args.runs} runs of each, in turn; ms (min, median, max)")
     for name, values in times.items():
         print(f"  {name:<13} {spread(values)}")
-    for other in ("yamllint", "floor", "floor+models"):
+    for other in ("yamllint", "floor", "floor+models", "floor+cli"):
         if other in times:
             ratios = [a / b for a, b in zip(times["hydro"], times[other], strict=True)]
             print(f"  hydro / {other:<13} {statistics.median(ratios):.2f}x (median of pairs)")
+    if "yamllint" in times:  # what the stack alone costs, before hydro does anything
+        for floor in ("floor", "floor+models", "floor+cli"):
+            ratios = [a / b for a, b in zip(times[floor], times["yamllint"], strict=True)]
+            print(f"  {floor} / yamllint{'':<{13 - len(floor)}} {statistics.median(ratios):.2f}x")
     profiles = [import_profile(hydro[1:], env) for _ in range(args.profiles)]
     packages = set().union(*profiles)
     medians = {p: statistics.median(profile.get(p, 0.0) for profile in profiles) for p in packages}

@@ -8,7 +8,7 @@ models, and `hydro rules` builds none.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,9 @@ class Kind:
 
     def module(self, part: str) -> ModuleType:
         """The kind's `rules`, `models` or `checks` module."""
-        return importlib.import_module(f"{__name__}.{self.package}.{part}")
+        # __import__ rather than importlib.import_module: `python -X importtime` sees it
+        __import__(f"{__name__}.{self.package}.{part}")
+        return sys.modules[f"{__name__}.{self.package}.{part}"]
 
     @property
     def model(self) -> type[BaseModel]:
