@@ -16,7 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict
 from pydantic.alias_generators import to_camel
-from pydantic.fields import FieldInfo
+from pydantic.fields import Field, FieldInfo
 from pydantic_core import PydanticCustomError
 
 from .. import spec
@@ -286,7 +286,19 @@ def _model_reference(reference: str) -> str:
     return reference
 
 
-ModelReference = Annotated[str, _checked(_model_reference)]
+#: The key, in a field's JSON Schema, of the kind of document its value names: what an
+#: editor completes there and jumps to (the language server reads it).
+REFERS_TO = "x-hydro-refers-to"
+
+
+def refers_to(kind: str) -> dict[str, Any]:
+    """`json_schema_extra=` of a field whose value is the name of a document of `kind`."""
+    return {REFERS_TO: kind}
+
+
+ModelReference = Annotated[
+    str, _checked(_model_reference), Field(json_schema_extra=refers_to("Model"))
+]
 
 
 def suggest_model_name(name: str) -> str:

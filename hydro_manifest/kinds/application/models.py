@@ -9,7 +9,16 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from ... import spec
 from ...suggest import transliterate
-from ..base import Integer, KebabModel, Metadata, ModelReference, Text, at_least, violation
+from ..base import (
+    Integer,
+    KebabModel,
+    Metadata,
+    ModelReference,
+    Text,
+    at_least,
+    refers_to,
+    violation,
+)
 from ..rules import EMPTY_VALUE
 from .rules import APPLICATION_NAME, EMPTY_STAGE, PIPELINE_STAGE, VARIANT_WEIGHT
 
@@ -41,7 +50,9 @@ class ModelVariant(KebabModel):
         description="percent of the stage's traffic; the weights of a stage add up to 100",
     )
     deployment_config: Text | None = Field(
-        None, description="the DeploymentConfiguration to deploy this variant with"
+        None,
+        description="the DeploymentConfiguration to deploy this variant with",
+        json_schema_extra=refers_to("DeploymentConfiguration"),
     )
 
 
@@ -50,7 +61,9 @@ class Singular(KebabModel):
 
     model: ModelReference = Field(description="the model version, as name:version")
     deployment_config: Text | None = Field(
-        None, description="the DeploymentConfiguration to deploy the model with"
+        None,
+        description="the DeploymentConfiguration to deploy the model with",
+        json_schema_extra=refers_to("DeploymentConfiguration"),
     )
 
 
