@@ -146,7 +146,7 @@ def run(
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
     for file in report.files:
-        file.diagnostics = _selected(file, config)
+        file.diagnostics = selected(file, config)
         file.diagnostics.sort(key=lambda d: d.sort_key)
     _once_in_shared_files(report)
     return report
@@ -156,10 +156,10 @@ def check_alone(job: Job, config: Config | None = None) -> list[Diagnostic]:
     """One file's diagnostics as a run reports them (suppressions and the configuration
     applied), without the checks across documents: what fixing a file checks again."""
     report = check_file(job).report
-    return [] if report is None else _selected(report, config)
+    return [] if report is None else selected(report, config)
 
 
-def _selected(file: FileReport, config: Config | None) -> list[Diagnostic]:
+def selected(file: FileReport, config: Config | None) -> list[Diagnostic]:
     """A file's diagnostics that its comments do not silence and the configuration keeps."""
     kept = suppressions.apply(file.file, file.suppressions, file.diagnostics)
     return config.apply(kept) if config else kept
@@ -312,7 +312,7 @@ def check_file(job: Job) -> _FileResult:
     try:
         return _check_decoded(job, text, findings, placed)
     except Exception as error:  # a bug in hydro: report it, keep going with other files
-        findings.append(_internal_error(error, Span(1, 1, 1, 2)))
+        findings.append(internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [file_diagnostic(job.name, f) for f in findings]
         return _FileResult(FileReport(job.name, [], diagnostics, text))
 
@@ -371,7 +371,7 @@ def _check_decoded(
             _check_document(job, document, result, placed)
         except Exception as error:  # a bug in hydro: report it, keep going with the others
             line = document.line
-            finding = _internal_error(error, Span(line, 1, line, 2))
+            finding = internal_error(error, Span(line, 1, line, 2))
             report.diagnostics.append(file_diagnostic(job.name, finding))
             report.documents.append(DocumentInfo(document.index, None, None, document.line))
     if job.text is None and not report.diagnostics:
@@ -476,7 +476,7 @@ def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Refe
     return _Pending(document.index, reference, names, places)
 
 
-def _internal_error(error: Exception, span: Span) -> Finding:
+def internal_error(error: Exception, span: Span) -> Finding:
     return Finding(
         INTERNAL_ERROR,
         f"hydro failed on this document ({type(error).__name__}: {error}); this is a bug",

@@ -26,6 +26,11 @@ import yaml
 from hydro_manifest.config import load
 from tests.conftest import EXAMPLES, ROOT
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 README = ROOT / "README.md"
 BIN = Path(sys.executable).parent
 
@@ -177,14 +182,50 @@ def _run_python(block: Block, folder: Path, tmp_path: Path) -> None:
     assert typed.returncode == 0, typed.stdout
 
 
+def _serves_lsp(command: list[str]) -> None:
+    """The command an editor is told to start answers an LSP session: initialize (with
+    the capabilities hydro offers), shutdown and exit, over standard input and output."""
+    messages = [
+        {"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None,
+                                                     "capabilities": {}}},
+        {"method": "initialized", "params": {}},
+        {"id": 2, "method": "shutdown"},
+        {"method": "exit"},
+    ]  # fmt: skip
+    framed = b""
+    for message in messages:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        framed += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    done = subprocess.run(
+        [str(BIN / command[0]), *command[1:]], input=framed, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    for capability in (b"hoverProvider", b"completionProvider", b"codeActionProvider"):
+        assert capability in done.stdout, done.stdout[:500]
+
+
+def _run_lua(block: Block) -> None:
+    """The Neovim snippet: the `cmd` it starts serves LSP."""
+    command = re.search(r"cmd = \{([^}]*)\}", block.text)
+    assert command is not None, block.text
+    _serves_lsp(re.findall(r'"([^"]*)"', command[1]))
+
+
 def _run_toml(block: Block, tmp_path: Path) -> None:
+    if "[language-server." in block.text:  # Helix's languages.toml
+        servers = tomllib.loads(block.text)["language-server"]
+        _serves_lsp([servers["hydro"]["command"], *servers["hydro"]["args"]])
+        return
     (tmp_path / "pyproject.toml").write_text(block.text)
     config = load(start=str(tmp_path))
     assert config.source == tmp_path / "pyproject.toml"
 
 
 def _run_json(block: Block) -> None:
-    assert isinstance(json.loads(block.text), dict)
+    settings = json.loads(block.text)
+    assert isinstance(settings, dict)
+    if "glspc.server.command" in settings:  # VS Code's generic LSP client
+        _serves_lsp([settings["glspc.server.command"], *settings["glspc.server.commandArguments"]])
 
 
 def _run_yaml(block: Block, folder: Path, tmp_path: Path) -> None:
@@ -235,10 +276,12 @@ def test_readme_block_runs_as_written(block: Block, folder: Path, tmp_path: Path
         _run_json(block)
     elif block.language == "yaml":
         _run_yaml(block, folder, tmp_path)
+    elif block.language == "lua":
+        _run_lua(block)
     else:
         pytest.fail(f"README line {block.line}: no way to run a `{block.language}` block")
 
 
 def test_the_readme_has_its_blocks() -> None:
     languages = {b.language for b in blocks()}
-    assert {"sh", "console", "python", "toml", "yaml", "json"} <= languages
+    assert {"sh", "console", "python", "toml", "yaml", "json", "lua"} <= languages

@@ -578,6 +578,21 @@ def runtime_check(
 
 
 @app.command()
+def lsp() -> None:
+    """Serve editors as a language server over standard input and output: diagnostics as
+    you type, fixes, hover, completion and go to definition. Needs the lsp extra: pip
+    install 'hydro-manifest[lsp]'."""
+    from ..lsp import EXTRA
+
+    try:
+        from ..lsp.server import serve
+    except ImportError as error:
+        message = f"the language server needs pygls and lsprotocol: {EXTRA} ({error})"
+        raise usage_error(message) from None
+    serve()
+
+
+@app.command()
 def schema(
     kind: Annotated[
         str | None,

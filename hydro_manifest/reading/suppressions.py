@@ -88,6 +88,15 @@ def apply(
     return kept
 
 
+def ignore_on_line(line: str, rule: str) -> tuple[int, str]:
+    """Where to insert what, in `line`, to silence `rule` on it: the rule added to the
+    line's `# hydro: ignore[...]`, or that comment added at the end of the line."""
+    found = _DIRECTIVE.search(line)
+    if found is not None and found.group("scope") == "ignore":
+        return found.end("rules"), f", {rule}"
+    return len(line.rstrip()), f"  # hydro: ignore[{rule}]"
+
+
 def _unused(suppression: Suppression) -> Finding:
     if suppression.rule_id is None:
         return Finding(
