@@ -39,6 +39,15 @@ class Span(NamedTuple):
     end_column: int
 
 
+class Related(NamedTuple):
+    """Another place a finding is about (the first of two duplicate keys, the stage before
+    in a pipeline): shown beside it by editors. `file` None is the finding's own file."""
+
+    file: str | None
+    span: Span
+    message: str
+
+
 class Finding(NamedTuple):
     """A problem found inside one document, located by path (or directly by span)."""
 
@@ -53,6 +62,7 @@ class Finding(NamedTuple):
     file: str | None = None
     #: What would make the finding go away, when its rule declares a fix (fixes.changes).
     change: Change | None = None
+    related: tuple[Related, ...] = ()
 
 
 class Edit(NamedTuple):
@@ -101,6 +111,8 @@ class Diagnostic(NamedTuple):
     message: str
     hint: str | None = None
     fix: Fix | None = None
+    #: Other places the finding is about, each in a named file (not in the JSON report).
+    related: tuple[Related, ...] = ()
 
     @classmethod
     def of(
@@ -113,6 +125,7 @@ class Diagnostic(NamedTuple):
         message: str,
         hint: str | None = None,
         fix: Fix | None = None,
+        related: tuple[Related, ...] = (),
     ) -> Diagnostic:
         """The one way a diagnostic is made: the rule gives its id, layer and severity,
         and message and hint are kept to one line of at most MESSAGE_LIMIT characters."""
@@ -130,7 +143,14 @@ class Diagnostic(NamedTuple):
             message=_bounded(message),
             hint=None if hint is None else _bounded(hint),
             fix=fix,
+            related=tuple(
+                r._replace(file=r.file or file, message=_bounded(r.message)) for r in related
+            ),
         )
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.end_line, self.end_column)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -207,7 +227,15 @@ def diagnostic(
 ) -> Diagnostic:
     """A finding placed in a file (with its change made into edits there, if any)."""
     return Diagnostic.of(
-        filename, document, span, path, finding.rule, finding.message, finding.hint, fix
+        filename,
+        document,
+        span,
+        path,
+        finding.rule,
+        finding.message,
+        finding.hint,
+        fix,
+        finding.related,
     )
 
 

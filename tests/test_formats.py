@@ -186,6 +186,27 @@ def test_lint_takes_the_same_formats(tmp_path: Path) -> None:
     assert {"HY603", "HY604"} <= rules
 
 
+def test_sarif_related_locations_point_at_the_other_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = FIXTURES / "project" / "pipeline"
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, ["lint", "--no-file-checks", "-f", "sarif", "."])
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    missing = next(r for r in results if r["ruleId"] == "HY603")
+    related = [
+        (
+            r["physicalLocation"]["artifactLocation"]["uri"],
+            r["physicalLocation"]["region"]["startLine"],
+            r["physicalLocation"]["region"]["startColumn"],
+            r["message"]["text"],
+        )
+        for r in missing["relatedLocations"]
+    ]
+    assert related == [
+        ("app.yaml", 9, 14, "stage 2: 'scorer'"),
+        ("models/scorer.yaml", 3, 7, "Model 'scorer' is defined here"),
+    ]
+
+
 # ------------------------------------------------------------------ names no format may break
 
 #: A name with a newline that reads as a forged finding, and one that is not UTF-8.

@@ -245,6 +245,36 @@ async def test_workspace_is_checked_across_documents_without_opening_it(client: 
     assert list(await published(client, app, lambda d: not d)) == []
 
 
+async def test_related_places_of_a_duplicate_key_and_a_pipeline_mismatch(
+    client: LanguageClient,
+):
+    path = root_of(client) / "models" / "scorer" / "serving.yaml"
+    uri = open_buffer(client, path, SCORER.replace("name: scorer", "name: scorer\nname: again"))
+    found = await published(client, uri, lambda d: len(d) == 3)
+    duplicate = next(d for d in found if "duplicate key `name`" in d.message)
+    assert duplicate.range.start.line == 2
+    assert list(duplicate.related_information or ()) == [
+        lsp.DiagnosticRelatedInformation(
+            lsp.Location(uri, span(1, 0, 1, 4)), "`name` first set here"
+        )
+    ]
+
+    await indexed(client)
+    model = root_of(client) / "models" / "missing.yaml"
+    open_buffer(client, model, SCORER.replace("name: scorer", "name: missing"))
+    app = (root_of(client) / "apps" / "scoring.yaml").as_uri()
+    found = await published(client, app, lambda d: rules(d) == ["HY603"])
+    census = (root_of(client) / "models" / "census" / "serving.yaml").as_uri()
+    assert list(found[0].related_information or ()) == [
+        lsp.DiagnosticRelatedInformation(
+            lsp.Location(app, span(3, 13, 3, 21)), "stage 1: 'census'"
+        ),
+        lsp.DiagnosticRelatedInformation(
+            lsp.Location(census, span(2, 6, 2, 12)), "Model 'census' is defined here"
+        ),
+    ]
+
+
 async def test_payload_file_findings_go_to_that_file(client: LanguageClient):
     func_main = root_of(client) / "models" / "scorer" / "src" / "func_main.py"
     func_main.write_text("def predict(age, extra):\n    return {'score': age}\n")
@@ -368,6 +398,13 @@ async def test_completion_of_keys_values_and_model_names(client: LanguageClient)
     app = open_buffer(client, root_of(client) / "apps" / "scoring.yaml", unfinished)
     assert await labels(3, 13, app) == ["census:", "scorer:"]  # the Models of the workspace
 
+    toleration = (
+        "kind: DeploymentConfiguration\nname: t\npod:\n  tolerations:\n"
+        "    - key: gpu\n      operator: \n      effect: \n"
+    )
+    config = open_buffer(client, root_of(client) / "configs" / "t.yaml", toleration)
+    assert await labels(5, 16, config) == ["Equal", "Exists"]
+    assert await labels(6, 14, config) == ["NoSchedule", "PreferNoSchedule", "NoExecute"]
     singular = "kind: Application\nname: x\nsingular:\n  model: census:1\n  \n"
     other = open_buffer(client, root_of(client) / "apps" / "other.yaml", singular)
     assert await labels(4, 2, other) == ["deployment-config"]

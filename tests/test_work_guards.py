@@ -75,6 +75,8 @@ DENIED = (
     "google.protobuf",
     "grpc",
     "pygls",
+    "lsprotocol",
+    "hydro_manifest.lsp",
     "hydro_manifest.wire",
     "hydro_manifest.requests",
     "concurrent.futures.process",

@@ -8,6 +8,7 @@ validator maps them to positions. Cross-field rules, warnings and notes live in
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import types
@@ -307,8 +308,30 @@ def suggest_model_name(name: str) -> str:
     return re.sub(other, "-", transliterate(name).lower()).strip("-") or "model"
 
 
+@dataclasses.dataclass(frozen=True)
+class Choices:
+    """The values a text takes, listed in the JSON Schema (`enum`): what `hydro schema`
+    tells editors, and what the language server completes."""
+
+    values: tuple[str, ...]
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: Any) -> Any:
+        schema = handler(core)
+        schema["enum"] = list(self.values)
+        return schema
+
+
+@dataclasses.dataclass(frozen=True)
+class _OneOf(AfterValidator):
+    choices: Choices = Choices(())
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: Any) -> Any:
+        return self.choices.__get_pydantic_json_schema__(core, handler)
+
+
 def one_of(rule: Rule, choices: tuple[str, ...], what: str) -> AfterValidator:
-    """A text that must be one of `choices`, with a suggestion when it is not."""
+    """A text that must be one of `choices`, with a suggestion when it is not (and the
+    choices in the JSON Schema)."""
 
     def check(value: str) -> str:
         if value not in choices:
@@ -321,7 +344,7 @@ def one_of(rule: Rule, choices: tuple[str, ...], what: str) -> AfterValidator:
             )
         return value
 
-    return AfterValidator(check)
+    return _OneOf(check, Choices(choices))
 
 
 def at_least(rule: Rule, minimum: int, what: str) -> AfterValidator:

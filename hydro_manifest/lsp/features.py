@@ -179,7 +179,7 @@ def _values(schemas: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     for schema in schemas:
         meanings = schema.get("enumDescriptions", [])
         for index, value in enumerate(schema.get("enum", ())):
-            if isinstance(value, str | bool | int):
+            if isinstance(value, str | bool | int) and value != "":  # "" is no choice to offer
                 text = _scalar_text(value)
                 found.setdefault(text, meanings[index] if index < len(meanings) else None)
         if "const" in schema and isinstance(schema["const"], str | bool | int):

@@ -23,7 +23,7 @@ from pygls.workspace import TextDocument
 
 from .. import __version__
 from ..config import CONFIG_FILES
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Related
 from ..discovery import MANIFEST_SUFFIXES
 from ..reading.suppressions import ignore_on_line
 from ..report import read_lines
@@ -176,13 +176,21 @@ class HydroServer(LanguageServer):
                 ],
             }
         return lsp.Diagnostic(
-            self.range(lines, found.line, found.column, found.end_line, found.end_column),
+            self.range(lines, *found.span),
             found.message if not found.hint else f"{found.message} ({found.hint})",
             severity=_SEVERITY[found.severity],
             code=found.rule,
             code_description=lsp.CodeDescription(RULES_URL),
             source="hydro",
+            related_information=[self.related(r) for r in found.related] or None,
             data=data,
+        )
+
+    def related(self, place: Related) -> lsp.DiagnosticRelatedInformation:
+        file = place.file or ""
+        uri = from_fs_path(os.path.abspath(file)) or file
+        return lsp.DiagnosticRelatedInformation(
+            lsp.Location(uri, self.range(self.lines_of(file), *place.span)), place.message
         )
 
     def unstructured(self, value: Any) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .. import spec
-from ..diagnostics import Diagnostic, Path, Span, Target
+from ..diagnostics import Diagnostic, Path, Related, Span, Target
 from ..kinds import KINDS
 from ..kinds.values import is_integer, mapping, sequence
 from ..reading.document import DocumentOutcome
@@ -46,9 +46,24 @@ class Place(NamedTuple):
     end_column: int
     path: Path
 
-    def diagnostic(self, rule: Rule, message: str, hint: str | None = None) -> Diagnostic:
-        span = Span(self.line, self.column, self.end_line, self.end_column)
-        return Diagnostic.of(self.file, self.document, span, self.path, rule, message, hint)
+    def diagnostic(
+        self,
+        rule: Rule,
+        message: str,
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> Diagnostic:
+        return Diagnostic.of(
+            self.file, self.document, self.span, self.path, rule, message, hint, None, related
+        )
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.end_line, self.end_column)
+
+    def related(self, message: str) -> Related:
+        """This place, as another place a finding elsewhere is about."""
+        return Related(self.file, self.span, message)
 
     @property
     def where(self) -> str:
@@ -315,6 +330,7 @@ def _duplicates(by_name: dict[str, list[Summary]], rule: Rule) -> Iterator[Diagn
                 rule,
                 f"{what} '{name}' is also defined at {first.place.where}; {consequence}",
                 "rename one of them, or remove the copy",
+                (first.place.related(f"{what} '{name}' first defined here"),),
             )
 
 
@@ -367,6 +383,7 @@ def _variants_merge(
                 f"'{model}' has the signature '{signature.name}' and '{other}' (the first "
                 f"variant of stage {index + 1}) has '{base.name}'",
                 "give the variants of a stage the same contract name",
+                _beside(first, models, f"the first variant of stage {index + 1}"),
             )
             continue
         for side, mine, theirs in (
@@ -384,7 +401,17 @@ def _variants_merge(
                         f"in '{other}'; the manager cannot merge the variants of stage "
                         f"{index + 1}",
                         "give the field the same type and a compatible shape in both models",
+                        _beside(first, models, f"the first variant of stage {index + 1}"),
                     )
+
+
+def _beside(variant: Variant, models: dict[str, Summary], what: str) -> tuple[Related, ...]:
+    """The other side of a mismatch: the variant's reference, and its Model's definition."""
+    name = variant.model.name
+    found = [variant.model.place.related(f"{what}: '{name}'")]
+    if name in models:
+        found.append(models[name].place.related(f"Model '{name}' is defined here"))
+    return tuple(found)
 
 
 def _stages_fit(
@@ -404,6 +431,7 @@ def _stages_fit(
                         f"'{model}' (stage {index + 2}) needs the input '{wanted.name}', which "
                         f"'{source}' (stage {index + 1}) does not produce",
                         f"outputs of '{source}': {listing}",
+                        _beside(before, models, f"stage {index + 1}"),
                     )
                 elif got.type != wanted.type or not shapes_fit(got.shape, wanted.shape):
                     yield variant.model.place.diagnostic(
@@ -412,6 +440,7 @@ def _stages_fit(
                         f"{shape_text(wanted.shape)}, but '{source}' (stage {index + 1}) produces "
                         f"{got.type} {shape_text(got.shape)}",
                         "make the output and the input the same type and a compatible shape",
+                        _beside(before, models, f"stage {index + 1}"),
                     )
 
 

@@ -21,7 +21,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..diagnostics import Finding, Path, PathElement, Span, Target
+from ..diagnostics import Finding, Path, PathElement, Related, Span, Target
 from ..fixes.changes import Edits, Replace, quoted
 from .positions import span_of
 from .rules import (
@@ -488,6 +488,7 @@ class _Builder:
                 hint="rename or remove one of them",
                 target=Target.KEY,
                 span=span_of(second),
+                related=(Related(None, span_of(first), f"`{key}` first set here"),),
             )
         )
 

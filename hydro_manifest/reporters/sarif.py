@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..diagnostics import STDIN, Diagnostic
+from ..diagnostics import STDIN, Diagnostic, Span
 from ..report import ISSUES_URL, Report
 from ..rules import Rule, Severity, all_rules
 
@@ -117,6 +117,18 @@ def _location(file: str, root: Path) -> dict[str, Any]:
     return {"uri": quote(os.fsencode(relative)), "uriBaseId": "%SRCROOT%"}
 
 
+def _physical(file: str, span: Span, root: Path) -> dict[str, Any]:
+    return {
+        "artifactLocation": _location(file, root),
+        "region": {
+            "startLine": span.line,
+            "startColumn": span.column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        },
+    }
+
+
 def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
     message = d.message + (f" ({d.hint})" if d.hint else "")
     result: dict[str, Any] = {
@@ -124,20 +136,17 @@ def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
         "ruleIndex": index[d.rule],
         "level": _LEVEL[d.severity],
         "message": {"text": message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": _location(d.file, root),
-                    "region": {
-                        "startLine": d.line,
-                        "startColumn": d.column,
-                        "endLine": d.end_line,
-                        "endColumn": d.end_column,
-                    },
-                }
-            }
-        ],
+        "locations": [{"physicalLocation": _physical(d.file, d.span, root)}],
     }
+    if d.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": _physical(r.file or d.file, r.span, root),
+                "message": {"text": r.message},
+            }
+            for number, r in enumerate(d.related)
+        ]
     if d.path is not None:
         result["properties"] = {"path": list(d.path), "layer": d.layer.value}
     if d.fix is not None:

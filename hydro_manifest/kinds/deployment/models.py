@@ -16,7 +16,7 @@ from ... import spec
 from ...fixes.changes import PairsToMapping, rename
 from ...rules import Rule
 from ...suggest import closest, did_you_mean
-from ..base import CamelModel, Integer, at_least, hs_required, one_of, violation
+from ..base import CamelModel, Choices, Integer, at_least, hs_required, one_of, violation
 from ..rules import EMPTY_VALUE, MISSING_HS_FIELD
 from . import kubernetes as k8s
 from .rules import (
@@ -236,9 +236,9 @@ class Toleration(CamelModel):
         ),
     )
     value: LabelValue | None = Field(None, description="the taint value, for Equal")
-    effect: Annotated[str, AfterValidator(_effect)] | None = Field(
-        None, description="NoSchedule, PreferNoSchedule or NoExecute; empty for all"
-    )
+    effect: (
+        Annotated[str, AfterValidator(_effect), Choices((*k8s.TOLERATION_EFFECTS, ""))] | None
+    ) = Field(None, description="NoSchedule, PreferNoSchedule or NoExecute; empty for all")
     toleration_seconds: Integer | None = Field(
         None, description="how long a NoExecute taint is tolerated"
     )
