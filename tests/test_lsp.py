@@ -82,6 +82,13 @@ def make_workspace(root: Path) -> Path:
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
     root = make_workspace(request.getfixturevalue("tmp_path"))
     lsp_client.workspace_root = root  # type: ignore[attr-defined]
+    registered: list[lsp.Registration] = []
+    lsp_client.registered = registered  # type: ignore[attr-defined]
+
+    @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params: lsp.RegistrationParams) -> None:  # as editors do: accepted
+        registered.extend(params.registrations)
+
     await lsp_client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -273,6 +280,29 @@ async def test_related_places_of_a_duplicate_key_and_a_pipeline_mismatch(
             lsp.Location(census, span(2, 6, 2, 12)), "Model 'census' is defined here"
         ),
     ]
+
+
+async def test_files_changed_outside_the_editor_are_checked_again(client: LanguageClient):
+    await indexed(client)
+    (watching,) = client.registered  # type: ignore[attr-defined]
+    assert watching.method == "workspace/didChangeWatchedFiles"
+    created = root_of(client) / "apps" / "pulled.yaml"
+    created.write_text("kind: Application\nname: pulled\nsingular:\n  model: nowhere:1\n")
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(created.as_uri(), lsp.FileChangeType.Created)]
+        )
+    )
+    found = await published(client, created.as_uri(), lambda d: bool(d))
+    assert rules(found) == ["HY601"]
+
+    created.unlink()
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(created.as_uri(), lsp.FileChangeType.Deleted)]
+        )
+    )
+    assert list(await published(client, created.as_uri(), lambda d: not d)) == []
 
 
 async def test_payload_file_findings_go_to_that_file(client: LanguageClient):

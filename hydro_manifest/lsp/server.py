@@ -249,6 +249,21 @@ async def initialized(ls: HydroServer, params: lsp.InitializedParams) -> None:
         roots = [os.path.abspath(ls.workspace.root_path)]
     ls.index.roots = roots
     ls.in_background(_index(ls))
+    watching = ls.client_capabilities.workspace
+    if (
+        watching is not None
+        and watching.did_change_watched_files is not None
+        and watching.did_change_watched_files.dynamic_registration
+    ):  # files changed outside the editor (a checkout, a pull) are checked again
+        watchers = [
+            lsp.FileSystemWatcher(glob_pattern=f"**/{name}")
+            for name in ("*.yaml", "*.yml", *CONFIG_FILES)
+        ]
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+        registration = lsp.Registration(
+            "hydro-watched-files", lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, options
+        )
+        ls.client_register_capability(lsp.RegistrationParams([registration]))
 
 
 async def _index(ls: HydroServer) -> None:
@@ -330,6 +345,25 @@ async def did_close(ls: HydroServer, params: lsp.DidCloseTextDocumentParams) -> 
         return ls.index.changed_diagnostics()
 
     ls.publish(await ls.in_check_thread(work))
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def watched_files_changed(ls: HydroServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+    """Files changed on disk, not in the editor: a manifest is checked again (or forgotten
+    when deleted), a configuration file makes every file be checked again."""
+    changed: list[str] = []
+    for change in params.changes:
+        path = _path(change.uri)
+        if path is None or ls.document(path) is not None:  # an open buffer is what counts
+            continue
+        if os.path.basename(path) in CONFIG_FILES:
+            ls.index.forget_configs()
+            changed.extend(ls.index.checked_files())
+        elif change.type == lsp.FileChangeType.Deleted:
+            ls.index.remove(path)
+        elif _is_manifest_name(path) and ls.index.under_roots(path):
+            changed.append(path)
+    await ls.check_and_publish(list(dict.fromkeys(changed)))
 
 
 # ------------------------------------------------------------------ requests

@@ -111,9 +111,10 @@ class Workspace:
 
     def _is_indexed(self, path: str) -> bool:
         """A file the workspace keeps when not open: a manifest under a root."""
-        return path.endswith(MANIFEST_SUFFIXES) and any(
-            path.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots
-        )
+        return path.endswith(MANIFEST_SUFFIXES) and self.under_roots(path)
+
+    def under_roots(self, path: str) -> bool:
+        return any(path.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots)
 
     def _job(self, path: str, text: str | bytes | None) -> Job:
         options = self.config(path).options()
