@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -377,19 +377,34 @@ def _buffer(ls: HydroServer, uri: str) -> tuple[str, TextDocument] | None:
     return path, document
 
 
-@server.feature(lsp.TEXT_DOCUMENT_HOVER)
-@_answers(None)
-async def hover(ls: HydroServer, params: lsp.HoverParams) -> lsp.Hover | None:
+class _Cursor(NamedTuple):
+    """Where a request asks about: the buffer, its text now, and the position in it (a
+    0-based line and column in characters)."""
+
+    path: str
+    text: str
+    line: int
+    column: int
+
+
+def _cursor(
+    ls: HydroServer, params: lsp.HoverParams | lsp.CompletionParams | lsp.DefinitionParams
+) -> _Cursor | None:
     found = _buffer(ls, params.text_document.uri)
     if found is None:
         return None
     path, document = found
-    line, column = ls.at(document, params.position)
-    text = document.source
-    diagnostics = ls.index.diagnostics_of(path)
-    markdown = await _off_loop(
-        lambda: features.hover(path, text, line, column, ls.index, diagnostics)
-    )
+    return _Cursor(path, document.source, *ls.at(document, params.position))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+@_answers(None)
+async def hover(ls: HydroServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    at = _cursor(ls, params)
+    if at is None:
+        return None
+    diagnostics = ls.index.diagnostics_of(at.path)
+    markdown = await _off_loop(lambda: features.hover(*at, ls.index, diagnostics))
     if markdown is None:
         return None
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, markdown))
@@ -400,13 +415,10 @@ async def hover(ls: HydroServer, params: lsp.HoverParams) -> lsp.Hover | None:
 )
 @_answers(None)
 async def completion(ls: HydroServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    found = _buffer(ls, params.text_document.uri)
-    if found is None:
+    at = _cursor(ls, params)
+    if at is None:
         return None
-    _, document = found
-    line, column = ls.at(document, params.position)
-    text = document.source
-    choices = await _off_loop(lambda: features.completion(text, line, column, ls.index))
+    choices = await _off_loop(lambda: features.completion(*at[1:], ls.index))
     items = [
         lsp.CompletionItem(
             choice.label,
@@ -427,13 +439,10 @@ async def completion(ls: HydroServer, params: lsp.CompletionParams) -> lsp.Compl
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 @_answers(None)
 async def definition(ls: HydroServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-    found = _buffer(ls, params.text_document.uri)
-    if found is None:
+    at = _cursor(ls, params)
+    if at is None:
         return None
-    path, document = found
-    line, column = ls.at(document, params.position)
-    text = document.source
-    place = await _off_loop(lambda: features.definition(path, text, line, column, ls.index))
+    place = await _off_loop(lambda: features.definition(*at, ls.index))
     if place is None:
         return None
     uri = from_fs_path(place.file)
