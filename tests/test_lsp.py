@@ -201,6 +201,17 @@ async def test_diagnostics_on_open_and_as_the_buffer_changes(client: LanguageCli
     assert list(await published(client, uri, lambda d: not d)) == []
 
 
+async def test_positions_are_in_the_editors_units(client: LanguageClient):
+    """UTF-16 code units by default: a character beyond the BMP counts twice."""
+    path = root_of(client) / "models" / "scorer" / "serving.yaml"
+    line = 'metadata: {note: "\U0001f642", team: yes}'
+    uri = open_buffer(client, path, SCORER.replace("flaot32", "float32") + line + "\n")
+    found = await published(client, uri, lambda d: "HY015" in rules(d))
+    boolean = next(d for d in found if d.code == "HY015")
+    characters = line.index("yes")
+    assert boolean.range == span(19, characters + 1, 19, characters + 4)
+
+
 async def test_broken_yaml_is_a_finding_and_the_server_keeps_serving(client: LanguageClient):
     path = root_of(client) / "models" / "scorer" / "serving.yaml"
     uri = open_buffer(client, path, "kind: Model\nname: [unclosed\n")
@@ -227,7 +238,11 @@ async def test_a_file_too_large_is_a_finding(client: LanguageClient):
     symbols = await client.text_document_document_symbol_async(
         lsp.DocumentSymbolParams(lsp.TextDocumentIdentifier(uri))
     )
-    assert symbols is not None  # still answering
+    assert symbols == []  # not parsed: still answering, with nothing
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(0, 1))
+    )
+    assert hover is None
 
 
 async def test_workspace_is_checked_across_documents_without_opening_it(client: LanguageClient):

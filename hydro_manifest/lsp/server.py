@@ -370,9 +370,13 @@ async def watched_files_changed(ls: HydroServer, params: lsp.DidChangeWatchedFil
 
 
 def _buffer(ls: HydroServer, uri: str) -> tuple[str, TextDocument] | None:
+    """The open manifest a request is about; None for another file, or one larger than
+    hydro reads (its diagnostics say so): parsing it could outlast any request."""
     path = _path(uri)
     document = ls.workspace.text_documents.get(uri)
     if path is None or document is None or not _is_manifest_name(path):
+        return None
+    if len(document.source) > ls.index.config(path).max_file_size:
         return None
     return path, document
 
