@@ -320,6 +320,23 @@ async def test_files_changed_outside_the_editor_are_checked_again(client: Langua
     assert list(await published(client, created.as_uri(), lambda d: not d)) == []
 
 
+async def test_workspace_folders_added_and_removed(client: LanguageClient, tmp_path_factory):
+    await indexed(client)
+    other = tmp_path_factory.mktemp("other")
+    (other / "app.yaml").write_text(APPLICATION.replace("name: scoring", "name: second"))
+    folder = lsp.WorkspaceFolder(other.as_uri(), "other")
+    client.workspace_did_change_workspace_folders(
+        lsp.DidChangeWorkspaceFoldersParams(lsp.WorkspaceFoldersChangeEvent([folder], []))
+    )
+    found = await published(client, (other / "app.yaml").as_uri(), lambda d: bool(d))
+    assert rules(found) == ["HY601"]  # census:1 is found in the first folder
+
+    client.workspace_did_change_workspace_folders(
+        lsp.DidChangeWorkspaceFoldersParams(lsp.WorkspaceFoldersChangeEvent([], [folder]))
+    )
+    assert list(await published(client, (other / "app.yaml").as_uri(), lambda d: not d)) == []
+
+
 async def test_payload_file_findings_go_to_that_file(client: LanguageClient):
     func_main = root_of(client) / "models" / "scorer" / "src" / "func_main.py"
     func_main.write_text("def predict(age, extra):\n    return {'score': age}\n")

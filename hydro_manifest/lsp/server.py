@@ -266,12 +266,14 @@ async def initialized(ls: HydroServer, params: lsp.InitializedParams) -> None:
         ls.client_register_capability(lsp.RegistrationParams([registration]))
 
 
-async def _index(ls: HydroServer) -> None:
-    """Check every manifest of the workspace in the background, in a thread of its own
-    (the buffers' checks and the requests go on meanwhile), then publish the findings."""
+async def _index(ls: HydroServer, roots: list[str] | None = None) -> None:
+    """Check every manifest of the workspace (or of the folders `roots`) in the
+    background, in a thread of its own (the buffers' checks and the requests go on
+    meanwhile), then publish the findings."""
 
     def work() -> int:
-        paths = ls.index.manifests()
+        ls.index.complete = False
+        paths = ls.index.manifests(roots)
         for path in paths:
             if ls.index.text(path) is None:  # an open buffer is checked from its text
                 ls.index.check(path)
@@ -290,6 +292,18 @@ async def _index(ls: HydroServer) -> None:
     )
     for problem in ls.index.config_problems.values():
         ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"hydro: {problem}"))
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+async def folders_changed(ls: HydroServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+    """Folders added to the workspace are indexed; the files of removed ones forgotten."""
+    added = [p for f in params.event.added if (p := _path(f.uri))]
+    removed = [p for f in params.event.removed if (p := _path(f.uri))]
+    for root in removed:
+        ls.index.forget_under(root)
+    ls.index.roots = [r for r in ls.index.roots if r not in removed]
+    ls.index.roots += [a for a in added if a not in ls.index.roots]
+    ls.in_background(_index(ls, added))
 
 
 # ------------------------------------------------------------------ buffers

@@ -55,13 +55,20 @@ class Workspace:
 
     # -- reading files
 
-    def manifests(self) -> list[str]:
+    def manifests(self, roots: list[str] | None = None) -> list[str]:
         """The files `hydro lint` would check under the roots (its discovery and the
         configuration's `exclude`)."""
         found: list[str] = []
-        for root in self.roots:
+        for root in self.roots if roots is None else roots:
             found.extend(discover([root], self.config(root).exclude).files)
         return found
+
+    def forget_under(self, root: str) -> None:
+        """A workspace folder is gone: its files count no more (but open buffers)."""
+        with self._lock:
+            for path in [p for p in self._files if p.startswith(root.rstrip(os.sep) + os.sep)]:
+                if path not in self._open:
+                    del self._files[path]
 
     def config(self, path: str) -> Config:
         """The configuration nearest above `path`; the defaults when it cannot be read
