@@ -524,3 +524,19 @@ def test_completion_in_a_document_that_does_not_compose_is_empty() -> None:
 
     text = "kind: Model\ncontract:\n  inputs: [unclosed\n  \n"
     assert completion(text, 3, 2, Workspace([])) == []
+
+
+def test_without_the_lsp_extra_the_command_says_what_to_install() -> None:
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "sys.modules['pygls'] = None  # as if the lsp extra were not installed\n"
+        "sys.argv = ['hydro', 'lsp']\n"
+        "from hydro_manifest.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'hydro-manifest[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr
