@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         Options,
         Report,
         check_runtime,
+        draw_applications,
         encode_contract,
         encode_sample,
         fix_paths,
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
 
 _API = (
     "Config", "DocumentInfo", "FileReport", "ManifestError", "Options", "Report",
-    "check_runtime", "encode_contract", "encode_sample", "fix_paths", "lint_paths",
+    "check_runtime", "draw_applications", "encode_contract", "encode_sample", "fix_paths",
+    "lint_paths",
     "load_application", "load_deployment_configuration", "load_file", "load_model",
     "load_text", "resolve_file", "validate_file", "validate_paths", "validate_text",
 )  # fmt: skip
@@ -105,6 +107,7 @@ __all__ = [
     "all_rules",
     "check_request",
     "check_runtime",
+    "draw_applications",
     "encode_contract",
     "encode_sample",
     "find_rule",

@@ -54,6 +54,7 @@ __all__ = [
     "Terminated",
     "available_cpus",
     "check_runtime",
+    "draw_applications",
     "encode_contract",
     "encode_sample",
     "fix_paths",
@@ -296,6 +297,31 @@ def _write(changed: dict[str, FixedFile], jobs: dict[str, Job]) -> dict[str, str
         except OSError as error:
             failed[name] = error.strerror or str(error)
     return failed
+
+
+#: The drawings `draw_applications` makes.
+DIAGRAM_FORMATS = ("mermaid", "dot")
+
+
+def draw_applications(report: Report, form: str = "mermaid", application: str | None = None) -> str:
+    """The Applications of a lint's report (`lint_paths`) as a diagram: Mermaid (a
+    `flowchart LR`) or Graphviz DOT; only `application` when named. Stages, variants, the
+    fields passed between stages and the findings at each variant are drawn. LookupError
+    when `application` is not among them; ValueError for another `form`."""
+    from .project.graph import graphs
+
+    if form not in DIAGRAM_FORMATS:
+        raise ValueError(f"unknown diagram format '{form}' (valid: {', '.join(DIAGRAM_FORMATS)})")
+    drawn = graphs(report.summaries, report.diagnostics, application)
+    if application is not None and not drawn:
+        raise LookupError(f"no Application '{application}' among the linted files")
+    if form == "dot":
+        from .reporters.dot import dot
+
+        return dot(drawn)
+    from .reporters.mermaid import mermaid
+
+    return mermaid(drawn)
 
 
 def list_files(

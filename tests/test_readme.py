@@ -204,6 +204,16 @@ def _serves_lsp(command: list[str]) -> None:
         assert capability in done.stdout, done.stdout[:500]
 
 
+def _run_mermaid(block: Block) -> None:
+    """A drawing: what the `hydro graph` command named just above it prints, exactly."""
+    above = README.read_text(encoding="utf-8").split("\n")[block.line - 4 : block.line - 1]
+    commands = re.findall(r"`(hydro graph [^`]*)`", "\n".join(above))
+    assert commands, f"README line {block.line}: name the command that draws this"
+    done = _bash(commands[-1], ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == block.text
+
+
 def _run_lua(block: Block) -> None:
     """The Neovim snippet: the `cmd` it starts serves LSP."""
     command = re.search(r"cmd = \{([^}]*)\}", block.text)
@@ -278,10 +288,12 @@ def test_readme_block_runs_as_written(block: Block, folder: Path, tmp_path: Path
         _run_yaml(block, folder, tmp_path)
     elif block.language == "lua":
         _run_lua(block)
+    elif block.language == "mermaid":
+        _run_mermaid(block)
     else:
         pytest.fail(f"README line {block.line}: no way to run a `{block.language}` block")
 
 
 def test_the_readme_has_its_blocks() -> None:
     languages = {b.language for b in blocks()}
-    assert {"sh", "console", "python", "toml", "yaml", "json", "lua"} <= languages
+    assert {"sh", "console", "python", "toml", "yaml", "json", "lua", "mermaid"} <= languages

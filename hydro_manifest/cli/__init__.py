@@ -291,6 +291,57 @@ def lint(
     stop(report, threshold, config.exit_zero)
 
 
+@app.command()
+def graph(
+    paths: LintPaths = None,
+    application: Annotated[
+        str | None,
+        typer.Option("--app", metavar="NAME", help="Draw only the Application NAME."),
+    ] = None,
+    form: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="mermaid|dot",
+            help="Mermaid or Graphviz DOT [default: mermaid].",
+        ),
+    ] = "mermaid",
+    output_file: WrittenFile = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
+    ] = None,
+    no_file_checks: NoFileChecks = False,
+    config_file: ConfigFile = None,
+) -> None:
+    """Draw each Application as a diagram: its stages, the variants with their weights,
+    signatures and deployment configurations, the fields each stage passes to the next,
+    and the problems where they are (in red, with the rule). The files are linted as
+    `hydro lint` lints them; the drawing is the same for the same files."""
+    if form not in api.DIAGRAM_FORMATS:
+        raise usage_error(
+            f"unknown format '{form}' (valid formats: {', '.join(api.DIAGRAM_FORMATS)})"
+        )
+    paths = paths or ["."]
+    config = configuration(config_file, paths, None, None, False)
+    options = check_options(config, no_file_checks, False, None, None)
+    report = api.lint_paths(paths, config=config, exclude=exclude or (), options=options)
+    try:
+        drawn = api.draw_applications(report, form, application)
+    except LookupError as error:
+        names = [s.name for s in report.summaries if s.kind == "Application" and s.name]
+        hint = did_you_mean(application or "", names)
+        raise usage_error(str(error) + (f"; {hint}" if hint else "")) from None
+    if output_file is None:
+        typer.echo(drawn, nl=False)
+        return
+    try:
+        write_file(output_file, lambda stream: print(drawn, end="", file=stream))
+    except OSError as error:
+        raise usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
+
+
 @app.command("baseline")
 def baseline_command(
     paths: LintPaths = None,

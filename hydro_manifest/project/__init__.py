@@ -93,6 +93,9 @@ class Named(NamedTuple):
 class Variant(NamedTuple):
     model: Named
     configuration: Named | None
+    #: The reference as written (`census:7`), and the share of the stage's traffic.
+    reference: str = ""
+    weight: int | None = None
 
 
 @dataclass(slots=True)
@@ -171,7 +174,13 @@ def _stages(value: dict[str, Any], place: Any) -> Iterator[list[Variant]]:
             if isinstance(configuration, str)
             else None
         )
-        return Variant(Named(model, place((*path, "model"))), config)
+        weight = item.get("weight", spec.DEFAULT_VARIANT_WEIGHT)
+        return Variant(
+            Named(model, place((*path, "model"))),
+            config,
+            reference,
+            weight if isinstance(weight, int) and not isinstance(weight, bool) else None,
+        )
 
     singular = value.get("singular")
     if isinstance(singular, dict):

@@ -1,0 +1,187 @@
+"""An Application as a graph: the request, its stages of variants, the fields each stage
+passes to the next, the response, and the problems where they are.
+
+Built from what a lint keeps (the summaries, the Models' contracts read where a stage is
+compared) and the run's diagnostics; drawn by `reporters.mermaid` and `reporters.dot`.
+Everything is in the order of the manifest, so that the same files draw the same picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic
+from ..rules import find_rule
+from . import Field, Signature, Summary, Variant, shape_text, shapes_fit, signatures
+
+
+@dataclass(frozen=True)
+class Node:
+    """A variant of a stage: the model version and what it is deployed with."""
+
+    id: str
+    reference: str
+    weight: int | None
+    signature: str | None
+    configuration: str | None
+    #: "HY603 pipeline-field-missing", one for each finding at the variant's reference.
+    problems: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        """What a drawing writes in the node, line by line."""
+        shown = [self.reference]
+        if self.weight is not None:
+            shown.append(f"weight {self.weight}")
+        if self.signature:
+            shown.append(f"signature {self.signature}")
+        if self.configuration:
+            shown.append(f"config {self.configuration}")
+        return [*shown, *self.problems]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Fields passed from one node to the next ("name: type shape"), and whether any of
+    them does not fit (missing, another type or shape)."""
+
+    source: str
+    target: str
+    fields: tuple[str, ...]
+    broken: bool
+
+
+@dataclass(frozen=True)
+class Graph:
+    """One Application: its nodes by stage, the edges between them, from the request node
+    to the response node."""
+
+    id: str
+    application: str
+    file: str
+    line: int
+    request: str
+    response: str
+    stages: tuple[tuple[Node, ...], ...]
+    edges: tuple[Edge, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Application {self.application} ({self.file}:{self.line})"
+
+
+def graphs(
+    summaries: Iterable[Summary], diagnostics: Iterable[Diagnostic], name: str | None = None
+) -> list[Graph]:
+    """The graph of each Application of the run (or only the one named `name`)."""
+    summaries = list(summaries)
+    models = {s.name: s for s in summaries if s.kind == "Model" and s.name}
+    at: dict[tuple[str, int, int], list[str]] = {}
+    for found in diagnostics:
+        rule = find_rule(found.rule)
+        label = f"{found.rule} {rule.name}" if rule else found.rule
+        at.setdefault((found.file, found.line, found.column), []).append(label)
+    applications = [
+        s for s in summaries if s.kind == "Application" and (name is None or s.name == name)
+    ]
+    signatures(models[v.model.name] for a in applications for s in a.stages for v in s
+               if v.model.name in models)  # fmt: skip
+    return [
+        _graph(f"a{number}", application, models, at)
+        for number, application in enumerate(applications, 1)
+    ]
+
+
+def _graph(
+    prefix: str,
+    application: Summary,
+    models: dict[str, Summary],
+    at: dict[tuple[str, int, int], list[str]],
+) -> Graph:
+    def signature_of(variant: Variant) -> Signature | None:
+        model = models.get(variant.model.name)
+        return model.signature if model is not None else None
+
+    stages = tuple(
+        tuple(
+            _node(f"{prefix}_s{index}_v{number}", variant, signature_of(variant), at, len(stage))
+            for number, variant in enumerate(stage, 1)
+        )
+        for index, stage in enumerate(application.stages, 1)
+    )
+    request, response = f"{prefix}_request", f"{prefix}_response"
+    edges: list[Edge] = []
+    variants = application.stages
+    if variants and variants[0]:
+        for node, variant in zip(stages[0], variants[0], strict=True):
+            signature = signature_of(variant)
+            fields = signature.inputs if signature else None
+            edges.append(Edge(request, node.id, _described(fields), False))
+    for index in range(len(variants) - 1):
+        for source, before in zip(stages[index], variants[index], strict=True):
+            for target, after in zip(stages[index + 1], variants[index + 1], strict=True):
+                edges.append(_edge(source, target, signature_of(before), signature_of(after)))
+    if variants and variants[-1]:
+        for node, variant in zip(stages[-1], variants[-1], strict=True):
+            signature = signature_of(variant)
+            fields = signature.outputs if signature else None
+            edges.append(Edge(node.id, response, _described(fields), False))
+    place = application.place
+    return Graph(
+        prefix,
+        application.name or "(no name)",
+        place.file,
+        place.line,
+        request,
+        response,
+        stages,
+        tuple(edges),
+    )
+
+
+def _node(
+    id: str,
+    variant: Variant,
+    signature: Signature | None,
+    at: dict[tuple[str, int, int], list[str]],
+    variants: int,
+) -> Node:
+    """A variant; its weight only where the stage splits traffic."""
+    place = variant.model.place
+    return Node(
+        id,
+        variant.reference or variant.model.name,
+        variant.weight if variants > 1 else None,
+        signature.name if signature else None,
+        variant.configuration.name if variant.configuration else None,
+        tuple(dict.fromkeys(at.get((place.file, place.line, place.column), ()))),
+    )
+
+
+def _described(fields: tuple[Field, ...] | None) -> tuple[str, ...]:
+    if fields is None:
+        return ("?",)  # the model is not among the files: its fields are unknown
+    return tuple(f"{f.name}: {f.type} {shape_text(f.shape)}" for f in fields)
+
+
+def _edge(source: Node, target: Node, before: Signature | None, after: Signature | None) -> Edge:
+    """What the target needs of what the source produces, each field marked where they
+    differ (as HY603 and HY604 check it)."""
+    if before is None or after is None:
+        return Edge(source.id, target.id, ("?",), False)
+    produced = {f.name: f for f in before.outputs}
+    fields, broken = [], False
+    for wanted in after.inputs:
+        got = produced.get(wanted.name)
+        if got is None:
+            fields.append(f"{wanted.name}: missing")
+            broken = True
+        elif got.type != wanted.type or not shapes_fit(got.shape, wanted.shape):
+            fields.append(
+                f"{wanted.name}: {got.type} {shape_text(got.shape)} → "
+                f"{wanted.type} {shape_text(wanted.shape)}"
+            )
+            broken = True
+        else:
+            fields.append(f"{wanted.name}: {wanted.type} {shape_text(wanted.shape)}")
+    return Edge(source.id, target.id, tuple(fields), broken)

@@ -1,0 +1,184 @@
+"""`hydro graph`: Applications drawn as Mermaid and DOT.
+
+Goldens for the bundled examples and a pipeline with each kind of problem (rewrite them
+with HYDRO_WRITE_GOLDEN=1 and read the diff); DOT read back by pydot, a real DOT parser;
+Mermaid checked for its structure (every node declared, every edge between declared nodes,
+ids and labels escaped), with names chosen to break a careless writer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hydro_manifest import draw_applications, lint_paths
+from hydro_manifest.cli import app
+from tests.conftest import EXAMPLES, FIXTURES, ROOT
+
+pydot = pytest.importorskip("pydot")
+#: pydot's parser still calls pyparsing's old names; that is its business, not ours.
+pytestmark = pytest.mark.filterwarnings("ignore:'setParseAction' deprecated")
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+WRITE = bool(os.environ.get("HYDRO_WRITE_GOLDEN"))
+PIPELINE = FIXTURES / "project" / "pipeline"
+runner = CliRunner()
+
+#: Every kind of problem a pipeline can show: a missing input, a type and shape mismatch,
+#: variants whose signatures differ, an unresolved model; and names that quote, bracket,
+#: pipe and comment.
+PROBLEMS = {
+    "models.yaml": """\
+kind: Model
+name: first
+runtime: r:1
+payload: [src/]
+contract:
+  inputs: {x: {shape: scalar, type: int64, profile: numerical}}
+  outputs: {y: {shape: [-1, 2], type: double, profile: numerical}}
+---
+kind: Model
+name: second
+runtime: r:1
+payload: [src/]
+contract:
+  inputs:
+    y: {shape: [-1, 3], type: float32, profile: numerical}
+    z: {shape: scalar, type: string, profile: text}
+  outputs: {out: {shape: scalar, type: string, profile: text}}
+---
+kind: Model
+name: other
+runtime: r:1
+payload: [src/]
+contract:
+  name: infer
+  inputs: {y: {shape: [-1, 2], type: double, profile: numerical}}
+  outputs: {out: {shape: scalar, type: string, profile: text}}
+""",
+    "app.yaml": """\
+kind: Application
+name: 'a "quoted" [app] | #1 <x>'
+pipeline:
+  - - model: first:1
+  - - model: second:1
+      weight: 70
+      deployment-config: 'gpu "big" | {x}'
+    - model: other:2
+      weight: 30
+  - - model: nowhere:1
+""",
+}
+
+
+def problems(folder: Path) -> Path:
+    for name, text in PROBLEMS.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def drawn(folder: Path, form: str) -> str:
+    return draw_applications(lint_paths([str(folder)]), form)
+
+
+@pytest.mark.parametrize("form", ["mermaid", "dot"])
+@pytest.mark.parametrize("case", ["examples", "pipeline"])
+def test_goldens(case: str, form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # file names as the checkout names them
+    folder = EXAMPLES if case == "examples" else PIPELINE
+    produced = drawn(folder.relative_to(ROOT), form)
+    golden = GOLDEN / f"graph-{case}.{'mmd' if form == 'mermaid' else 'dot'}"
+    if WRITE:
+        golden.write_text(produced, encoding="utf-8")
+    assert golden.read_text(encoding="utf-8") == produced
+
+
+def test_the_pipeline_shows_each_problem_where_it_is(tmp_path: Path) -> None:
+    text = drawn(problems(tmp_path), "mermaid")
+    nodes = dict(re.findall(r'^\s+(a1_s\d_v\d)\["(.*)"\]$', text, re.MULTILINE))
+    assert nodes["a1_s1_v1"] == "first:1<br/>signature predict"
+    assert "HY604 pipeline-field-mismatch" in nodes["a1_s2_v1"]
+    assert "HY603 pipeline-field-missing" in nodes["a1_s2_v1"]
+    assert (
+        "weight 70" in nodes["a1_s2_v1"]
+        and "config gpu #quot;big#quot; #124; #123;x#125;" in nodes["a1_s2_v1"]
+    )
+    assert "HY605 variant-signature" in nodes["a1_s2_v2"]
+    assert "HY601 unresolved-model" in nodes["a1_s3_v1"]
+    edge = re.search(r'a1_s1_v1 -->\|"(.*)"\| a1_s2_v1', text)
+    assert edge is not None
+    assert edge[1] == "y: float64 #91;-1, 2#93; → float32 #91;-1, 3#93;<br/>z: missing"
+    assert 'a1_s2_v1 -->|"?"| a1_s3_v1' in text  # nowhere:1's fields are unknown
+    assert re.search(r"^  class (\S+) problem$", text, re.MULTILINE)[1].split(",") == [  # type: ignore[index]
+        "a1_s2_v1",
+        "a1_s2_v2",
+        "a1_s3_v1",
+    ]
+
+
+def test_mermaid_structure_holds_whatever_the_names(tmp_path: Path) -> None:
+    text = drawn(problems(tmp_path), "mermaid")
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    declared = set(re.findall(r'^\s+([A-Za-z0-9_]+)(?:\["|\(\[")', text, re.MULTILINE))
+    edges = re.findall(r'^  ([A-Za-z0-9_]+) -->\|"([^"]*)"\| ([A-Za-z0-9_]+)$', text, re.MULTILINE)
+    assert len(edges) == text.count("-->")  # every edge read whole: no label broke out
+    for source, _, target in edges:
+        assert source in declared and target in declared
+    for label in re.findall(r'"([^"]*)"', text):
+        assert not set(label) & set('"[]{}|<>`') - {"<", ">"} or "<br/>" in label
+        assert all(c not in label for c in '"|`[]{}')
+    opened = sum(line.strip().startswith("subgraph ") for line in lines)
+    assert opened == sum(line.strip() == "end" for line in lines)
+    linked = re.search(r"^  linkStyle ([\d,]+) ", text, re.MULTILINE)
+    assert linked is not None
+    assert all(int(n) < len(edges) for n in linked[1].split(","))
+
+
+def test_dot_reads_back_with_a_real_parser(tmp_path: Path) -> None:
+    text = drawn(problems(tmp_path), "dot")
+    (graph,) = pydot.graph_from_dot_data(text)
+    nodes: dict[str, str] = {}
+    edges: list[tuple[str, str, str]] = []
+
+    def walk(holder: object) -> None:
+        for node in holder.get_nodes():  # type: ignore[attr-defined]
+            label = node.get("label")
+            if label is not None:
+                nodes[node.get_name()] = label
+        for edge in holder.get_edges():  # type: ignore[attr-defined]
+            edges.append((edge.get_source(), edge.get_destination(), edge.get("label")))
+        for sub in holder.get_subgraphs():  # type: ignore[attr-defined]
+            walk(sub)
+
+    walk(graph)
+    assert nodes["a1_s2_v1"].startswith(
+        '"second:1\\nweight 70\\nsignature predict\\nconfig gpu \\"big\\" | {x}'
+    )
+    assert all(source in nodes and target in nodes for source, target, _ in edges)
+    assert len(edges) == 6  # the request, 1→2 twice, 2→3 twice, the response
+    title = next(s for s in graph.get_subgraphs()).get("label")
+    assert (
+        title
+        == '"Application a \\"quoted\\" [app] | #1 <x> (' + str(tmp_path / "app.yaml") + ':2)"'
+    )
+
+
+def test_the_command(tmp_path: Path) -> None:
+    folder = problems(tmp_path)
+    result = runner.invoke(
+        app, ["graph", str(folder), "--format", "dot", "-o", str(tmp_path / "g.dot")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "g.dot").read_text() == drawn(folder, "dot")
+    unknown = runner.invoke(app, ["graph", str(folder), "--app", "a quoted app"])
+    assert unknown.exit_code == 2
+    assert "no Application 'a quoted app' among the linted files" in unknown.output
+    wrong = runner.invoke(app, ["graph", str(folder), "--format", "png"])
+    assert wrong.exit_code == 2 and "unknown format 'png'" in wrong.output
+    again = runner.invoke(app, ["graph", str(folder)])
+    assert again.exit_code == 0 and again.stdout == drawn(folder, "mermaid")  # deterministic
