@@ -53,6 +53,7 @@ from .options import (
     Statistics,
     StdinFilename,
     Strict,
+    Summary,
     TargetName,
     UnsafeFixes,
     WithPaths,
@@ -72,6 +73,7 @@ from .running import (
     stop,
     usage_error,
     write_reports,
+    write_summary,
 )
 
 # typer 0.29 labels each argument with its Python type in --help (`PATH <list[str]>`);
@@ -130,6 +132,7 @@ def validate(
     diff: ShowDiff = False,
     statistics: Statistics = False,
     baseline: Baseline = None,
+    summary: Summary = None,
 ) -> None:
     """Check manifest files: everything hs apply, the manager or Kubernetes would reject.
 
@@ -156,6 +159,7 @@ def validate(
     )
     baselined(report, baseline)
     write_reports(report, outputs, threshold, color, statistics, stream)
+    write_summary(report, "validate", summary)
     stop(report, threshold, config.exit_zero)
 
 
@@ -233,6 +237,7 @@ def lint(
     diff: ShowDiff = False,
     statistics: Statistics = False,
     baseline: Baseline = None,
+    summary: Summary = None,
 ) -> None:
     """Lint a repository: every manifest's checks, and the checks across them (references,
     pipeline stages that must fit, duplicate names). Other YAML is skipped.
@@ -280,6 +285,7 @@ def lint(
     if explain_app is not None:
         _explain_app(explain_app, report)
     write_reports(report, outputs, threshold, color, statistics, stream)
+    write_summary(report, "lint", summary)
     if not report.files and not allow_empty and not report.interrupted:
         skipped = f" ({len(report.skipped)} other YAML files skipped)" if report.skipped else ""
         typer.echo(

@@ -220,3 +220,13 @@ Baseline = Annotated[
         help="Do not report the findings recorded in FILE (written by `hydro baseline`).",
     ),
 ]
+
+Summary = Annotated[
+    str | None,
+    typer.Option(
+        "--summary",
+        metavar="FILE",
+        help="Also write a Markdown summary (totals, findings per rule, errors, diagrams of "
+        "broken pipelines) to FILE; inside GitHub Actions it goes to the job's summary too.",
+    ),
+]

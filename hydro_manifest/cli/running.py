@@ -88,6 +88,32 @@ def write_reports(
             ) from None
 
 
+def write_summary(report: api.Report, command: str, path: str | None) -> None:
+    """The Markdown summary to `path`, and appended to GitHub Actions' step summary when
+    the run is a step of a workflow (GITHUB_STEP_SUMMARY names its file)."""
+    step = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path is None and not step:
+        return
+    from ..reporters.markdown import summary_markdown
+
+    text = summary_markdown(report, command)
+    if path is not None:
+        try:
+            write_file(path, lambda stream: print(text, end="", file=stream))
+        except OSError as error:
+            raise usage_error(
+                f"cannot write {printable(path)}: {error.strerror or error}"
+            ) from None
+    if step:
+        try:
+            with open(step, "a", encoding="utf-8") as stream:
+                stream.write(text + "\n")
+        except OSError as error:
+            typer.echo(
+                f"hydro: cannot add to the step summary: {error.strerror or error}", err=True
+            )
+
+
 def _write_statistics(
     report: api.Report, chosen: OutputFormat, path: str | None, stream: TextIO
 ) -> None:
