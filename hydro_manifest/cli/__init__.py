@@ -36,6 +36,7 @@ from .options import (
     Baseline,
     Color,
     ConfigFile,
+    Exclude,
     ExitZero,
     FailOn,
     Formats,
@@ -65,6 +66,7 @@ from .running import (
     check_options,
     checked_or_fixed,
     configuration,
+    echo_or_write,
     existing,
     failing_threshold,
     given,
@@ -202,10 +204,7 @@ def lint(
     ignore: Ignore = None,
     exit_zero: ExitZero = False,
     color: Color = "auto",
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
-    ] = None,
+    exclude: Exclude = None,
     list_files: Annotated[
         bool, typer.Option("--list-files", help="Print the files that would be linted, and stop.")
     ] = False,
@@ -314,10 +313,7 @@ def graph(
         ),
     ] = "mermaid",
     output_file: WrittenFile = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
-    ] = None,
+    exclude: Exclude = None,
     no_file_checks: NoFileChecks = False,
     config_file: ConfigFile = None,
 ) -> None:
@@ -339,13 +335,7 @@ def graph(
         names = [s.name for s in report.summaries if s.kind == "Application" and s.name]
         hint = did_you_mean(application or "", names)
         raise usage_error(str(error) + (f"; {hint}" if hint else "")) from None
-    if output_file is None:
-        typer.echo(drawn, nl=False)
-        return
-    try:
-        write_file(output_file, lambda stream: print(drawn, end="", file=stream))
-    except OSError as error:
-        raise usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
+    echo_or_write(drawn, output_file)
 
 
 @app.command("baseline")
@@ -357,10 +347,7 @@ def baseline_command(
     ] = "hydro-baseline.json",
     select: Select = None,
     ignore: Ignore = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
-    ] = None,
+    exclude: Exclude = None,
     no_file_checks: NoFileChecks = False,
     config_file: ConfigFile = None,
     max_file_size: MaxFileSize = None,
@@ -667,14 +654,7 @@ def schema(
     if kind is not None and kind not in KINDS:
         hint = did_you_mean(kind, KINDS, listing="valid kinds")
         raise usage_error(f"unknown kind '{kind}'" + (f"; {hint}" if hint else ""))
-    text = json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
-    if output_file is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        write_file(output_file, lambda stream: print(text, end="", file=stream))
-    except OSError as error:
-        raise usage_error(f"cannot write {output_file}: {error.strerror or error}") from None
+    echo_or_write(json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n", output_file)
 
 
 @app.command()

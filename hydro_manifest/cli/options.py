@@ -230,3 +230,7 @@ Summary = Annotated[
         "broken pipelines) to FILE; inside GitHub Actions it goes to the job's summary too.",
     ),
 ]
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="GLOB", help="Skip matching paths (gitignore style)."),
+]

@@ -88,6 +88,17 @@ def write_reports(
             ) from None
 
 
+def echo_or_write(text: str, path: str | None) -> None:
+    """`text` to standard output, or written whole to `path` (a usage error if it cannot)."""
+    if path is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_file(path, lambda stream: print(text, end="", file=stream))
+    except OSError as error:
+        raise usage_error(f"cannot write {printable(path)}: {error.strerror or error}") from None
+
+
 def write_summary(report: api.Report, command: str, path: str | None) -> None:
     """The Markdown summary to `path`, and appended to GitHub Actions' step summary when
     the run is a step of a workflow (GITHUB_STEP_SUMMARY names its file)."""
@@ -98,12 +109,7 @@ def write_summary(report: api.Report, command: str, path: str | None) -> None:
 
     text = summary_markdown(report, command)
     if path is not None:
-        try:
-            write_file(path, lambda stream: print(text, end="", file=stream))
-        except OSError as error:
-            raise usage_error(
-                f"cannot write {printable(path)}: {error.strerror or error}"
-            ) from None
+        echo_or_write(text, path)
     if step:
         try:
             with open(step, "a", encoding="utf-8") as stream:
