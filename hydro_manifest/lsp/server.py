@@ -273,12 +273,14 @@ async def _index(ls: HydroServer, roots: list[str] | None = None) -> None:
 
     def work() -> int:
         ls.index.complete = False
-        paths = ls.index.manifests(roots)
-        for path in paths:
-            if ls.index.text(path) is None:  # an open buffer is checked from its text
-                ls.index.check(path)
-        ls.index.complete = True
-        return len(paths)
+        try:
+            paths = ls.index.manifests(roots)
+            for path in paths:
+                if ls.index.text(path) is None:  # an open buffer is checked from its text
+                    ls.index.check(path)
+            return len(paths)
+        finally:  # whatever happened, the checks across documents run over what is known
+            ls.index.complete = True
 
     started = time.perf_counter()
     count = await asyncio.get_running_loop().run_in_executor(None, work)
