@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, Path
 from ..kinds import KINDS
 from ..kinds.base import REFERS_TO
 from ..project import Named, Place, Summary, shape_text, signatures
-from ..reading.loader import SourceDocument, load, scalars
+from ..reading.loader import SourceDocument, SourceFile, load, scalars
 from ..rules import find_rule
 from .workspace import Workspace
 
@@ -64,9 +64,16 @@ class Symbol:
 # ------------------------------------------------------------------ where the cursor is
 
 
+@functools.lru_cache(maxsize=8)
+def _composed(text: str) -> SourceFile:
+    """A buffer's documents: hover, definition, the outline and code actions ask about
+    the same text again and again (a str's hash is computed once, so the key is cheap)."""
+    return load(text)
+
+
 def at(text: str, line: int, column: int) -> At | None:
     """The innermost node at a position, None outside every document."""
-    for document in load(text).documents:
+    for document in _composed(text).documents:
         if _contains(document.node, line, column):
             path, on_key, node = _descend(document.node, line, column, ())
             return At(document, path, on_key, node)
@@ -110,7 +117,7 @@ def in_multiline_text(text: str, line: int) -> bool:
     """Whether `line` (0-based) continues a text begun on a line above (a block scalar
     such as `install-command: |`, or a quoted text of several lines): a comment written
     there would be part of the text."""
-    for document in load(text).documents:
+    for document in _composed(text).documents:
         for _, node, _ in scalars(document.node):
             start, end = node.start_mark, node.end_mark
             if start.line < line and (line < end.line or (line == end.line and end.column)):
@@ -318,7 +325,7 @@ def definition(path: str, text: str, line: int, column: int, workspace: Workspac
 def symbols(text: str) -> list[Symbol]:
     """One symbol per manifest of the file: `Model census`, where it is and its name."""
     found = []
-    for document in load(text).documents:
+    for document in _composed(text).documents:
         node = document.node
         if not isinstance(node, MappingNode):
             continue
