@@ -182,3 +182,18 @@ def test_the_command(tmp_path: Path) -> None:
     assert wrong.exit_code == 2 and "unknown format 'png'" in wrong.output
     again = runner.invoke(app, ["graph", str(folder)])
     assert again.exit_code == 0 and again.stdout == drawn(folder, "mermaid")  # deterministic
+    assert "hydro: the files have 7 errors; `hydro lint` shows them all" in again.output
+
+
+def test_nothing_to_draw_is_said(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["graph", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
+    assert f"no such file: {tmp_path / 'nowhere'}" in missing.output
+    empty = runner.invoke(app, ["graph", str(tmp_path)])
+    assert empty.exit_code == 1
+    assert empty.stdout == ""
+    assert f"hydro: no Application found in {tmp_path}" in empty.output
+    (tmp_path / "broken.yaml").write_text("kind: Application\nname: [unclosed\n")
+    broken = runner.invoke(app, ["graph", str(tmp_path)])
+    assert broken.exit_code == 1
+    assert "the files have 1 error; `hydro lint` shows them all" in broken.output

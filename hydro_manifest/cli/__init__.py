@@ -328,14 +328,31 @@ def graph(
     paths = paths or ["."]
     config = configuration(config_file, paths, None, None, False)
     options = check_options(config, no_file_checks, False, None, None)
+    existing([p for p in paths if p != api.STDIN])
     report = api.lint_paths(paths, config=config, exclude=exclude or (), options=options)
+    names = [s.name for s in report.summaries if s.kind == "Application" and s.name]
+    if not names:
+        typer.echo(f"hydro: no Application found in {printable(', '.join(paths))}", err=True)
+        _undrawn_errors(report)
+        raise typer.Exit(1)
     try:
         drawn = api.draw_applications(report, form, application)
     except LookupError as error:
-        names = [s.name for s in report.summaries if s.kind == "Application" and s.name]
         hint = did_you_mean(application or "", names)
         raise usage_error(str(error) + (f"; {hint}" if hint else "")) from None
     echo_or_write(drawn, output_file)
+    _undrawn_errors(report)
+
+
+def _undrawn_errors(report: api.Report) -> None:
+    """A drawing shows the findings at model references only: say that there are others."""
+    errors = report.count(Severity.ERROR)
+    if errors:
+        typer.echo(
+            f"hydro: the files have {errors} error{'s' if errors != 1 else ''}; "
+            "`hydro lint` shows them all",
+            err=True,
+        )
 
 
 @app.command("baseline")
@@ -365,17 +382,7 @@ def baseline_command(
     report = api.lint_paths(paths, config=config, exclude=exclude or (), options=options)
     if report.interrupted:  # a baseline of part of the files would hide nothing of the rest
         stop(report, Severity.ERROR)
-    text = baseline.record(report, output_file)
-
-    def write(stream: TextIO) -> None:
-        stream.write(text)
-
-    try:
-        write_file(output_file, write)
-    except OSError as error:
-        raise usage_error(
-            f"cannot write {printable(output_file)}: {error.strerror or error}"
-        ) from None
+    echo_or_write(baseline.record(report, output_file), output_file)
     found = len(report.diagnostics)
     typer.echo(
         f"hydro: recorded {found} finding{'' if found == 1 else 's'} of "
