@@ -438,6 +438,22 @@ async def test_hover_on_a_key_a_value_and_a_model_reference(client: LanguageClie
     assert "| out | `income` | string | scalar | categorical |" in reference
 
 
+async def test_the_configuration_applies_to_diagnostics_and_hover(client: LanguageClient):
+    quiet = root_of(client) / "quiet"
+    quiet.mkdir()
+    config = "severity:\n  HY309: warning\nignore: [HY308]\nfile-checks: false\n"
+    (quiet / ".hydro.yaml").write_text(config)
+    uri = open_buffer(client, quiet / "serving.yaml", SCORER)
+    found = await published(client, uri, lambda d: "HY309" in rules(d))
+    assert rules(found) == ["HY309"]  # HY308 ignored
+    assert found[0].severity == lsp.DiagnosticSeverity.Warning
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(12, 14))
+    )
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert "**HY309 unknown-type** (warning)" in hover.contents.value
+
+
 async def test_completion_of_keys_values_and_model_names(client: LanguageClient):
     path = root_of(client) / "models" / "scorer" / "serving.yaml"
     text = SCORER.replace("      profile: numerical\n  outputs", "      pro\n  outputs", 1)

@@ -219,7 +219,8 @@ def hover(
 ) -> str | None:
     """Markdown about the position: the rules of the diagnostics there, what the key means
     (or the value chosen), and the contract of the model a reference names."""
-    parts = [_rule_text(d) for d in diagnostics if _diagnostic_at(d, line, column)]
+    here = {d.rule: d for d in diagnostics if _diagnostic_at(d, line, column)}  # each once
+    parts = [_rule_text(d) for d in here.values()]
     found = at(text, line, column)
     if found is not None:
         kind = _kind(found.document)
@@ -247,9 +248,8 @@ def _rule_text(diagnostic: Diagnostic) -> str:
     rule = find_rule(diagnostic.rule)
     if rule is None:
         return f"**{diagnostic.rule}**: {diagnostic.message}"
-    return (
-        f"**{rule.id} {rule.name}** ({rule.severity.value}): {rule.summary}\n\n{rule.explanation}"
-    )
+    severity = diagnostic.severity.value  # as the configuration sets it
+    return f"**{rule.id} {rule.name}** ({severity}): {rule.summary}\n\n{rule.explanation}"
 
 
 def _allowed(schemas: list[dict[str, Any]]) -> str:

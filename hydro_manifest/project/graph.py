@@ -84,8 +84,8 @@ def graphs(
     applications = [
         s for s in summaries if s.kind == "Application" and (name is None or s.name == name)
     ]
-    signatures(models[v.model.name] for a in applications for s in a.stages for v in s
-               if v.model.name in models)  # fmt: skip
+    drawn = {v.model.name for a in applications for stage in a.stages for v in stage}
+    signatures(models[name] for name in sorted(drawn) if name in models)
     return [
         _graph(f"a{number}", application, models, at)
         for number, application in enumerate(applications, 1)
