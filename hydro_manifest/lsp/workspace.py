@@ -215,7 +215,7 @@ class Workspace:
         some and has none now maps to []), after the checks across documents."""
         with self._lock:
             files = dict(self._files)
-            summaries = [s for checked in files.values() for s in checked.summaries]
+            summaries = self.summaries()
             across: dict[str, list[Diagnostic]] = defaultdict(list)
             for found in check(summaries) if self.complete else ():
                 across[found.file].append(found)
