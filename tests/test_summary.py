@@ -93,3 +93,16 @@ def test_a_summary_past_the_limit_says_what_was_left_out() -> None:
     assert whole.startswith(kept)
     left = int(cut.rsplit("stops here: ", 1)[1].split(" ", 1)[0])
     assert left >= 1
+
+
+def test_a_broken_file_is_summarised_with_its_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: Model\nname: [unclosed\n")
+    written = tmp_path / "summary.md"
+    result = runner.invoke(app, ["validate", "--summary", str(written), str(broken)])
+    assert result.exit_code == 1
+    text = written.read_text()
+    assert text.startswith(
+        "### hydro validate\n\n**1 error**, 0 warnings, 0 notes in 1 file (0 documents).\n"
+    )
+    assert f"- `{broken}:3`: " in text and "(HY001)\n" in text

@@ -60,7 +60,10 @@ def _many(count: int, what: str) -> str:
 def _verdict(counts: dict[str, int]) -> str:
     if not (counts["errors"] or counts["warnings"] or counts["notes"]):
         return "No findings"
-    return f"**{counts['errors']} errors**, {counts['warnings']} warnings, {counts['notes']} notes"
+    return (
+        f"**{_many(counts['errors'], 'error')}**, {_many(counts['warnings'], 'warning')}, "
+        f"{_many(counts['notes'], 'note')}"
+    )
 
 
 def _link(found: Diagnostic) -> str:
