@@ -22,6 +22,7 @@ from .discovery import discover
 from .kinds.model.files import Reference
 from .options import Options
 from .report import ISSUES_URL, DocumentInfo, ExitCode, FileReport, ManifestError, Report
+from .root import root_of
 from .runner import (
     Job,
     Progress,
@@ -156,10 +157,14 @@ def _lint_jobs(
     stdin_filename: str | None,
 ) -> list[Job]:
     folders = [p for p in paths if p != STDIN]
-    found = discover(folders, [*config.exclude, *exclude])
+    found = discover(folders, [*config.exclude, *exclude], options.root)
     files = [p for p in paths if p == STDIN] + found.files
-    jobs = [_input(path, stdin_filename, options, lint=True) for path in files]
+    jobs = [
+        _input(path, stdin_filename, options, lint=True, root=found.roots.get(path))
+        for path in files
+    ]
     jobs += [Job(folder, unreadable=reason) for folder, reason in found.unreadable.items()]
+    jobs += [Job(link, refused=finding) for link, finding in found.refused.items()]
     return jobs
 
 
@@ -325,10 +330,14 @@ def draw_applications(report: Report, form: str = "mermaid", application: str | 
 
 
 def list_files(
-    paths: Sequence[str] = (".",), *, config: Config | None = None, exclude: Iterable[str] = ()
+    paths: Sequence[str] = (".",),
+    *,
+    config: Config | None = None,
+    exclude: Iterable[str] = (),
+    root: str | None = None,
 ) -> list[str]:
     """The files `lint_paths` would read."""
-    return discover(paths, [*(config.exclude if config else ()), *exclude]).files
+    return discover(paths, [*(config.exclude if config else ()), *exclude], root).files
 
 
 def resolve_file(
@@ -446,21 +455,31 @@ def _job(
     text: str | bytes | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     lint: bool = False,
+    root: str | None = None,
 ) -> Job:
-    """A file to check; its references resolve from its folder (stdin: the working one)."""
-    if not options.file_checks:
-        base = None
-    elif base_dir is not None:
-        base = str(FilePath(base_dir).absolute())
+    """A file to check; its references resolve from its folder (stdin: the working one),
+    and nothing outside its root is opened (`root`, else `options.root`, else the nearest
+    folder above it holding `.git`, else its own folder)."""
+    if base_dir is not None:
+        folder = str(FilePath(base_dir).absolute())
     elif filename == STDIN:
-        base = os.getcwd()
+        folder = os.getcwd()
     else:
-        base = str(FilePath(filename).absolute().parent)
-    return Job(filename, text, base, lint, options.max_file_size, layout=options.layout)
+        folder = str(FilePath(filename).absolute().parent)
+    root = root or root_of(folder, folder, options.root)
+    base = folder if options.file_checks else None
+    return Job(filename, text, base, root, lint, options.max_file_size, layout=options.layout)
 
 
-def _input(path: str, stdin_filename: str | None, options: Options, *, lint: bool = False) -> Job:
+def _input(
+    path: str,
+    stdin_filename: str | None,
+    options: Options,
+    *,
+    lint: bool = False,
+    root: str | None = None,
+) -> Job:
     if path == STDIN:
         data = sys.stdin.buffer.read(options.max_file_size + 1)  # enough to know it is too big
-        return _job(stdin_filename or STDIN, options, text=data, lint=lint)
-    return _job(path, options, lint=lint)
+        return _job(stdin_filename or STDIN, options, text=data, lint=lint, root=root)
+    return _job(path, options, lint=lint, root=root)

@@ -16,6 +16,7 @@ like a manifest: an unknown key or a bad value is a `ConfigError` with its line 
     s3-endpoint-url = "http://localhost:9000"
     exclude = ["vendor/**"]
     max-file-size = 10                 # MiB
+    root = "."                         # the repository root, from this file's folder
     [tool.hydro.per-path-ignores]
     "legacy/**" = ["HY106"]
     [tool.hydro.severity]
@@ -36,6 +37,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .options import DEFAULT_MAX_FILE_SIZE, Options
+from .root import at, root_of
 from .rules import Layer, Severity, all_rules, find_rule
 from .suggest import did_you_mean
 
@@ -82,6 +84,7 @@ class Settings:
     s3_endpoint_url: str | None = None
     exclude: tuple[str, ...] = ()
     max_file_size: float | None = None  # MiB
+    root: str | None = None  # relative to the configuration's folder
 
 
 @functools.cache
@@ -108,6 +111,7 @@ def _settings_model() -> type[Any]:
         s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
         exclude: list[str] = Field(default_factory=list)
         max_file_size: float | None = Field(None, alias="max-file-size", gt=0)
+        root: str | None = None
 
         @field_validator("select", "ignore")
         @classmethod
@@ -196,8 +200,20 @@ class Config:
             changes["exit_zero"] = exit_zero
         return replace(self, settings=replace(self.settings, **changes)) if changes else self
 
+    @property
+    def repository_root(self) -> str | None:
+        """The `root` the file sets (no file outside it is opened), as an absolute path."""
+        given = self.settings.root
+        return None if given is None else os.path.normpath(os.path.join(self.root, given))
+
     def options(self) -> Options:
-        return Options(self.file_checks, self.remote, self.s3_endpoint_url, self.max_file_size)
+        return Options(
+            self.file_checks,
+            self.remote,
+            self.s3_endpoint_url,
+            self.max_file_size,
+            root=self.repository_root,
+        )
 
     def enabled(self, rule_id: str) -> bool:
         """Whether the rule is selected and not ignored."""
@@ -258,25 +274,40 @@ class _Source:
     text: str
 
 
-def find(start: str) -> Path | None:
-    """The configuration file nearest above `start` (a file or folder)."""
-    found = _find(start)
+def find(start: str, root: str | None = None) -> Path | None:
+    """The configuration file nearest above `start` (a file or folder), not above the
+    repository root (`root`, else the nearest folder holding `.git`)."""
+    found = _find(start, root)
     return found.path if found else None
 
 
-def _find(start: str) -> _Source | None:
+def _find(start: str, root: str | None) -> _Source | None:
     folder = Path(start).absolute()
     if not _is(folder, stat.S_ISDIR):
         folder = folder.parent
+    top = root_of(str(folder), "/", root)
     for candidate in (folder, *folder.parents):
         for name in CONFIG_FILES:
             path = candidate / name
             if not _is(path, stat.S_ISREG):
                 continue
-            source = _read(path)
+            source = _read(_inside(path, top))
             if name != "pyproject.toml" or source.options is not None:
                 return source
+        if str(candidate) == top:
+            break
     return None
+
+
+def _inside(path: Path, top: str) -> Path:
+    """`path`, unless it lies in the repository root `top` but leads out of it (a symbolic
+    link): its text would be quoted in the errors, so it is not read."""
+    lexically = os.path.normpath(path.absolute())
+    if lexically.startswith(top.rstrip(os.sep) + os.sep) and not at(top).contains(path):
+        raise ConfigError(
+            f"{path}: a symbolic link that leads outside the repository root ({top}): not read"
+        )
+    return path
 
 
 def _is(path: Path, kind: Callable[[int], bool]) -> bool:
@@ -288,14 +319,19 @@ def _is(path: Path, kind: Callable[[int], bool]) -> bool:
         return False
 
 
-def load(path: str | os.PathLike[str] | None = None, *, start: str = ".") -> Config:
-    """The configuration at `path`, or the one found from `start`, or the defaults."""
+def load(
+    path: str | os.PathLike[str] | None = None, *, start: str = ".", root: str | None = None
+) -> Config:
+    """The configuration at `path`, or the one found from `start` (up to the repository
+    root: `root`, else the nearest folder holding `.git`), or the defaults. A file that is
+    a link out of the root is a ConfigError: it is not read."""
     if path is None:
-        source = _find(start)
+        source = _find(start, root)
     elif not Path(path).is_file():
         raise ConfigError(f"{path}: no such configuration file")
     else:
-        source = _read(Path(path))
+        folder = os.path.dirname(os.path.abspath(path))
+        source = _read(_inside(Path(path), root_of(folder, "/", root)))
     if source is None:
         return Config()
     from pydantic import ValidationError

@@ -15,7 +15,10 @@ class Options:
     `file_checks`: payload entries and local training data, relative to the manifest's
     folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`).
     `max_file_size`: larger files are reported (HY014), not read. `layout`: also record
-    each Model's container as its payload fills it (what `hydro resolve` shows).
+    each Model's container as its payload fills it (what `hydro resolve` shows). `root`:
+    the repository root, outside of which no file is opened (by default the nearest folder
+    above each manifest that holds `.git`, else the folder given to lint or the manifest's
+    own folder; `hydro_manifest.root`).
     """
 
     file_checks: bool = True
@@ -23,3 +26,4 @@ class Options:
     s3_endpoint_url: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     layout: bool = False
+    root: str | None = None

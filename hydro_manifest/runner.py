@@ -30,9 +30,11 @@ from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
 from .reading.loader import SourceDocument, SourceFile, load
-from .reading.rules import ENCODING, FILE_TOO_LARGE, READ_ERROR
+from .reading.rules import ENCODING, FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport, Report
+from .root import Root
+from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
@@ -50,16 +52,20 @@ _MANIFEST_KIND_LINE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One file: its name in the report, its text (or None: read `name`), and the folder
-    its references resolve from (None: file checks off)."""
+    """One file: its name in the report, its text (or None: read `name`), the folder its
+    references resolve from (None: file checks off), and the repository root no file
+    outside of which is opened (None: the file's own folder)."""
 
     name: str
     text: str | bytes | None = None
     base: str | None = None
+    root: str | None = None
     lint: bool = False
     max_size: int = DEFAULT_MAX_FILE_SIZE
     #: A folder `hydro lint` could not search, and why: reported in place of its files.
     unreadable: str | None = None
+    #: A path `hydro lint` did not walk (a link out of the root, a loop): the finding.
+    refused: Finding | None = None
     #: Record each Model's container layout (Options.layout).
     layout: bool = False
 
@@ -320,11 +326,16 @@ def check_file(job: Job) -> _FileResult:
 def _read(job: Job) -> str | bytes | Finding:
     """The file's content, or why it is not read: a FIFO or device would block, a huge file
     would exhaust memory, and a file may vanish between discovery and reading."""
+    if job.refused is not None:
+        return job.refused
     if job.unreadable is not None:
         return _read_error(f"cannot read the folder: {job.unreadable}")
     if job.text is not None:
         size = len(job.text)
         return _too_large(size, job.max_size) if size > job.max_size else job.text
+    root = job_root(job)
+    if not root.contains(job.name):
+        return outside_root_file(root)
     try:
         status = os.stat(job.name)
         if not stat.S_ISREG(status.st_mode):
@@ -335,6 +346,25 @@ def _read(job: Job) -> str | bytes | Finding:
         return FilePath(job.name).read_bytes()
     except OSError as error:
         return _read_error(f"cannot read the file: {error.strerror or error}")
+
+
+def job_root(job: Job) -> Root:
+    """The folder the job's files may be read in (its own folder unless a root is set)."""
+    if job.root is not None:
+        return root_at(job.root)
+    folder = job.base or os.path.dirname(os.path.abspath(job.name))
+    return root_at(folder)
+
+
+def outside_root_file(root: Root) -> Finding:
+    """A manifest (or a folder) whose real location leaves the root: not read."""
+    return Finding(
+        OUTSIDE_ROOT,
+        "the real location of this path (symbolic links followed) lies outside the repository "
+        "root: hydro does not read it",
+        hint=f"the root is {root.folder}; set another with --root",
+        span=Span(1, 1, 1, 2),
+    )
 
 
 def _read_error(message: str) -> Finding:
@@ -396,7 +426,7 @@ def _check_document(
     _add(report, document.index, outcome, outcome.findings, placed)
     if job.base is not None and isinstance(document.value, dict):
         found = references(document.value, FilePath(job.base))
-        resolve_local(document.value, found)
+        resolve_local(document.value, found, job_root(job))
         for reference in found:
             reference.document = document.index
             report.references.append(reference)
@@ -408,7 +438,8 @@ def _check_document(
         if job.layout and job.base is not None:
             from .kinds.model.container.layout import Container
 
-            container = Container(document.value.get("payload"), FilePath(job.base))
+            payload = document.value.get("payload")
+            container = Container(payload, FilePath(job.base), job_root(job))
             report.layouts.append(container.layout(document.index, outcome.name, job.name))
     from .project import summarize
 
@@ -436,7 +467,7 @@ def _container(job: Job, document: SourceDocument, outcome: DocumentOutcome) -> 
         return text_span(find_node(document.node, outcome.source_path(path))[1], start, end)
 
     base = FilePath(job.base) if job.base is not None else None
-    return check_container(document.value, base, job.name, locate_text)
+    return check_container(document.value, base, job_root(job), job.name, locate_text)
 
 
 def _add(

@@ -381,6 +381,7 @@ def test_a_hostile_func_main_is_a_located_finding(
 
 def _layout_case(tmp_path: Path) -> Path:
     manifest = _case(tmp_path, "census")
+    (tmp_path / ".git").mkdir()  # the repository root: ../shared.pkl lies inside it
     folder = manifest.parent
     (folder / ".env").write_text("TOKEN=x\n")
     (folder / "src" / ".cache").write_text("x\n")
@@ -434,7 +435,7 @@ def test_resolve_shows_the_container_as_the_payload_fills_it(tmp_path: Path) -> 
 def test_resolve_json_lists_each_models_container(tmp_path: Path) -> None:
     manifest = _layout_case(tmp_path)
     data = json.loads(runner.invoke(app, ["resolve", "-f", "json", str(manifest)]).output)
-    assert data["version"] == 2
+    assert data["version"] == 3
     (container,) = data["files"][0]["containers"]
     assert (container["document"], container["model"]) == (0, "census")
     assert container["truncated"] is False

@@ -137,7 +137,9 @@ def test_resolve_json() -> None:
         "type": "file",
         "size": (FILES / "data" / "renamed.csv").stat().st_size,
         "columns": ["age", "work_class", "income"],
+        "outside_root": False,
     }
+    assert data["version"] == 3
     assert [d["rule"] for d in data["diagnostics"]] == ["HY221"]
 
 

@@ -48,6 +48,7 @@ from .options import (
     Paths,
     Remote,
     ResolutionFormat,
+    RootFolder,
     S3EndpointUrl,
     Select,
     ShowDiff,
@@ -128,6 +129,7 @@ def validate(
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
     config_file: ConfigFile = None,
+    root: RootFolder = None,
     max_file_size: MaxFileSize = None,
     fix: ApplyFixes = False,
     unsafe_fixes: UnsafeFixes = False,
@@ -143,9 +145,9 @@ def validate(
     """
     paths = given(paths)
     no_folders(paths)
-    config = configuration(config_file, paths, select, ignore, exit_zero)
+    config = configuration(config_file, paths, select, ignore, exit_zero, root)
     threshold = failing_threshold(fail_on, strict, config)
-    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
+    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size, root)
     outputs = outputs_of(formats, output_file)
     report, stream = checked_or_fixed(
         functools.partial(
@@ -173,6 +175,7 @@ def resolve(
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
     config_file: ConfigFile = None,
+    root: RootFolder = None,
 ) -> None:
     """Show what each payload entry and training data resolves to: path, kind, size, columns.
 
@@ -180,8 +183,8 @@ def resolve(
     """
     paths = given(paths)
     no_folders(paths)
-    config = configuration(config_file, paths)
-    checks = check_options(config, False, remote, s3_endpoint_url, None)
+    config = configuration(config_file, paths, root=root)
+    checks = check_options(config, False, remote, s3_endpoint_url, None, root)
     options = replace(checks, file_checks=True, layout=True)
     report = api.validate_paths(
         paths, stdin_filename=stdin_filename, options=options, config=config
@@ -222,6 +225,7 @@ def lint(
         ),
     ] = None,
     config_file: ConfigFile = None,
+    root: RootFolder = None,
     max_file_size: MaxFileSize = None,
     explain_app: Annotated[
         str | None,
@@ -245,13 +249,14 @@ def lint(
     2 usage error, 3 internal error.
     """
     paths = paths or ["."]
-    config = configuration(config_file, paths, select, ignore, exit_zero)
+    config = configuration(config_file, paths, select, ignore, exit_zero, root)
+    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size, root)
     if list_files:
-        for file in api.list_files(paths, config=config, exclude=exclude or ()):
+        listed = api.list_files(paths, config=config, exclude=exclude or (), root=options.root)
+        for file in listed:
             typer.echo(file)
         return
     threshold = failing_threshold(fail_on, strict, config)
-    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size)
     outputs = outputs_of(formats, output_file)
     cpus = api.available_cpus()
     if jobs is not None and jobs > cpus:
@@ -367,6 +372,7 @@ def baseline_command(
     exclude: Exclude = None,
     no_file_checks: NoFileChecks = False,
     config_file: ConfigFile = None,
+    root: RootFolder = None,
     max_file_size: MaxFileSize = None,
 ) -> None:
     """Record the findings of a repository (as `hydro lint` finds them) in a baseline file,
@@ -377,8 +383,8 @@ def baseline_command(
     from .. import baseline
 
     paths = paths or ["."]
-    config = configuration(config_file, paths, select, ignore)
-    options = check_options(config, no_file_checks, False, None, max_file_size)
+    config = configuration(config_file, paths, select, ignore, root=root)
+    options = check_options(config, no_file_checks, False, None, max_file_size, root)
     report = api.lint_paths(paths, config=config, exclude=exclude or (), options=options)
     if report.interrupted:  # a baseline of part of the files would hide nothing of the rest
         stop(report, Severity.ERROR)

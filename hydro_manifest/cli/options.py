@@ -125,6 +125,15 @@ MaxFileSize = Annotated[
         help="Report larger files instead of reading them [default: 10].",
     ),
 ]
+RootFolder = Annotated[
+    str | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="The repository root: no file outside it is opened [default: the nearest folder "
+        "above each manifest that holds .git].",
+    ),
+]
 ConfigFile = Annotated[
     str | None,
     typer.Option(

@@ -221,12 +221,13 @@ def configuration(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     exit_zero: bool = False,
+    root: str | None = None,
 ) -> Config:
-    """The named configuration file, or the one found above the first path, with what the
-    command line says over it."""
+    """The named configuration file, or the one found above the first path (not above the
+    repository root), with what the command line says over it."""
     start = next((p for p in paths if p != api.STDIN), ".")
     try:
-        config = load_config(path, start=start)
+        config = load_config(path, start=start, root=root)
     except ConfigError as error:
         for problem in error.problems[:-1]:
             typer.echo(f"hydro: error: {printable(problem)}", err=True)
@@ -260,13 +261,17 @@ def check_options(
     remote: bool,
     s3_endpoint_url: str | None,
     max_file_size: float | None,
+    root: str | None = None,
 ) -> api.Options:
     """Options from the command line, where given, over the configuration's."""
+    if root is not None and not os.path.isdir(root):
+        raise usage_error(f"--root {printable(root)} is not a folder")
     return api.Options(
         file_checks=config.file_checks and not no_file_checks,
         remote=remote or config.remote,
         s3_endpoint_url=s3_endpoint_url or config.s3_endpoint_url,
         max_file_size=(int(max_file_size * 1024 * 1024) if max_file_size else config.max_file_size),
+        root=os.path.abspath(root) if root is not None else config.repository_root,
     )
 
 

@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic, Span, file_diagnostic
 from ..discovery import MANIFEST_SUFFIXES, discover
 from ..project import Summary, check
 from ..report import FileReport
+from ..root import root_of
 from ..runner import Job, check_alone, check_file, internal_error, selected
 
 
@@ -60,7 +61,8 @@ class Workspace:
         configuration's `exclude`)."""
         found: list[str] = []
         for root in self.roots if roots is None else roots:
-            found.extend(discover([root], self.config(root).exclude).files)
+            config = self.config(root)
+            found.extend(discover([root], config.exclude, config.repository_root).files)
         return found
 
     def forget_under(self, root: str) -> None:
@@ -125,10 +127,15 @@ class Workspace:
 
     def _job(self, path: str, text: str | bytes | None) -> Job:
         options = self.config(path).options()
+        folder = os.path.dirname(path)
+        workspace = next(
+            (r for r in self.roots if path.startswith(r.rstrip(os.sep) + os.sep)), None
+        )
         return Job(
             path,
             text,
-            os.path.dirname(path) if options.file_checks else None,
+            folder if options.file_checks else None,
+            root_of(folder, workspace or folder, options.root),
             lint=True,  # YAML that is not a manifest (a workflow, a chart) is left alone
             max_size=options.max_file_size,
         )

@@ -224,6 +224,33 @@ hydro names the character and its column, and reads the line as it was meant.
     good=APPLICATION_EXAMPLE,
     fix=SAFE,
 )
+OUTSIDE_ROOT = rule(
+    "HY019", "outside-root", L.LINT, WARNING,
+    "a path whose real location leaves the repository root, which hydro does not open",
+    """
+hydro runs on pull requests anyone can write, and its reports are read by more people
+than the repository's secrets. So it opens no file whose real location (symbolic links
+resolved) lies outside the repository root: the nearest folder above the manifest that
+holds `.git`, else the folder given to `hydro lint` or the manifest's own folder (`--root`
+or `root` in the configuration set it). A payload entry, training data, a `-r` or
+`PIP_CONFIG_FILE` path, a manifest or a folder that leads out is reported instead of read,
+so hydro cannot say more about it. Whether `hs apply` on your machine would pack it is
+HY208's question; a checkout of the repository alone does not have it.
+""",
+    bad=MODEL_EXAMPLE.replace("[src/, requirements.txt]", "[src/, ../model.joblib]"),
+    good=MODEL_EXAMPLE,
+)
+SYMLINK_LOOP = rule(
+    "HY020", "symlink-loop", L.LINT, WARNING,
+    "a symbolic link to a folder that holds it: the walk would never end",
+    """
+`hydro lint` walks the folders it is given. A symbolic link that leads back to a folder
+above it (`loop -> ..`) would make the walk endless; it is reported and not followed. A
+link to a folder that lies outside the repository root is not followed either (HY019).
+""",
+    bad="# (a folder holding `loop -> ..`)\n",
+    good=APPLICATION_EXAMPLE,
+)
 NUL_CHARACTER = rule(
     "HY016", "nul-character", L.HS_CLI, ERROR,
     "a NUL character, written as an escape in a double-quoted scalar",

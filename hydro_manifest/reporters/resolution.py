@@ -18,8 +18,8 @@ from ..report import Report
 from ..rules import Severity
 from .plain import format_line
 
-#: The findings about references: HY216 ... HY223.
-_REFERENCE_RULES = frozenset(f"HY{n}" for n in range(216, 224))
+#: The findings about references: HY216 ... HY223, and paths outside the root (HY019).
+_REFERENCE_RULES = frozenset({*(f"HY{n}" for n in range(216, 224)), "HY019"})
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 
 
@@ -34,6 +34,8 @@ def _size(size: int | None) -> str:
 
 
 def _exists(reference: Reference) -> str:
+    if reference.outside:
+        return "outside the repository, not read"
     return {True: "yes", False: "no", None: "not checked"}[reference.exists]
 
 
@@ -80,11 +82,14 @@ def _aligned(rows: list[list[str]], headers: list[str], indent: str) -> str:
 def _summary(report: Report) -> str:
     found = report.references
     missing = sum(r.exists is False for r in found)
-    unchecked = sum(r.exists is None for r in found)
+    unchecked = sum(r.exists is None and not r.outside for r in found)
+    outside = sum(r.outside for r in found)
     return (
         f"{len(report.files)} file{'s' * (len(report.files) != 1)}, "
         f"{len(found)} reference{'s' * (len(found) != 1)}: {missing} missing, "
-        f"{unchecked} not checked, {len(problems(report))} findings"
+        f"{unchecked} not checked, "
+        + (f"{outside} outside the repository, " if outside else "")
+        + f"{len(problems(report))} findings"
     )
 
 
@@ -152,7 +157,8 @@ def _row_style(reference: Reference) -> str | None:
 
 def write_json(report: Report, stream: TextIO) -> None:
     data = {
-        "version": 2,  # 2: "containers", each Model's container layout
+        # 2: "containers", each Model's container layout; 3: references' "outside_root"
+        "version": 3,
         "tool": {"name": "hydro", "version": __version__},
         "files": [
             {

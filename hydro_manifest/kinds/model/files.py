@@ -16,6 +16,8 @@ from typing import Any
 from ... import spec
 from ...diagnostics import Finding, Path, Target, undecodable_escaped
 from ...fixes.changes import Change, Remove
+from ...reading.rules import OUTSIDE_ROOT
+from ...root import NAME_MAX, Kind, Probe, Root
 from ...rules import Rule
 from ...suggest import closest
 from ..values import mapping, sequence
@@ -34,6 +36,7 @@ HEADER_BYTES = 64 * 1024
 _FOLDER_SCAN_LIMIT = 10_000
 
 PAYLOAD, TRAINING_DATA = "payload", "training-data"
+_ROLE_NAMES = {PAYLOAD: "payload entry", TRAINING_DATA: "training data"}
 
 
 @dataclass
@@ -49,6 +52,8 @@ class Reference:
     size: int | None = None
     columns: list[str] | None = None
     document: int = 0
+    #: Its real location leaves the repository root: not looked at (HY019).
+    outside: bool = False
     findings: list[Finding] = field(default_factory=list, repr=False)
 
     @property
@@ -66,6 +71,7 @@ class Reference:
             "type": self.type,
             "size": self.size,
             "columns": self.columns,
+            "outside_root": self.outside,
         }
 
 
@@ -93,28 +99,36 @@ def references(doc: dict[str, Any], base: FilePath) -> list[Reference]:
     return found
 
 
-def resolve_local(doc: dict[str, Any], found: list[Reference]) -> None:
-    """Look every local reference up on disk, recording findings on the references."""
+def resolve_local(doc: dict[str, Any], found: list[Reference], root: Root) -> None:
+    """Look every local reference up on disk, recording findings on the references.
+    Nothing outside `root` is looked at: such a reference is reported as outside."""
     for reference in found:
         if reference.remote:
             continue
         if reference.role == PAYLOAD:
-            _payload_entry(reference)
+            _payload_entry(reference, root)
         else:
-            _training_data(doc, reference)
+            _training_data(doc, reference, root)
     _duplicates([r for r in found if r.role == PAYLOAD and r.exists])
 
 
-def _stat(reference: Reference) -> os.stat_result | None:
-    try:
-        status = os.stat(reference.location)
-    except OSError:
-        reference.exists = False
-        return None
-    reference.exists = True
-    reference.type = "dir" if os.path.isdir(reference.location) else "file"
-    reference.size = status.st_size if reference.type == "file" else None
-    return status
+def _probe(reference: Reference, root: Root) -> Probe:
+    found = root.probe(reference.location)
+    if found.kind is Kind.OUTSIDE:
+        reference.outside = True
+        _report(
+            reference,
+            OUTSIDE_ROOT,
+            f"{_ROLE_NAMES[reference.role]} '{reference.entry}' leads outside the repository "
+            "root: hydro does not read it",
+            f"the root is {root.folder}; keep the model's files in the repository",
+        )
+        return found
+    reference.exists = found.exists
+    if found.exists:
+        reference.type = "dir" if found.kind is Kind.FOLDER else "file"
+        reference.size = found.size if reference.type == "file" else None
+    return found
 
 
 def _report(
@@ -127,22 +141,23 @@ def _report(
     reference.findings.append(Finding(rule, message, reference.path, hint, change=change))
 
 
-def _dvc_hint(location: str) -> str | None:
+def _dvc_hint(location: str, root: Root) -> str | None:
     """The Hydrosphere examples track models with DVC: `NAME.dvc` beside a missing or empty
     NAME means the data was never pulled."""
     tracked = location.rstrip("/" + os.sep) + ".dvc"
-    if os.path.isfile(tracked):
+    if root.probe(tracked).kind is Kind.FILE:
         return f"run `dvc pull` first: DVC tracks it, {os.path.basename(tracked)} is beside it"
     return None
 
 
-def _not_found(reference: Reference, rule: Rule, what: str) -> None:
+def _not_found(reference: Reference, rule: Rule, what: str, found: Probe, root: Root) -> None:
+    if found.kind in _NOT_A_NAME:
+        problem, hint = _NOT_A_NAME[found.kind]
+        _report(reference, rule, f"{what} '{reference.entry}' {problem}", hint)
+        return
     folder, name = os.path.split(reference.location)
-    try:
-        near = closest(name, os.listdir(folder), limit=1)
-    except OSError:
-        near = []
-    dvc = _dvc_hint(reference.location)
+    near = closest(name, [n for n in root.listdir(folder) if n != name], limit=1)
+    dvc = _dvc_hint(reference.location, root)
     if any(c in reference.entry for c in "*?["):
         hint = "`hs apply` 3.x looks for this exact name: it does not expand globs"
     elif dvc:
@@ -150,16 +165,32 @@ def _not_found(reference: Reference, rule: Rule, what: str) -> None:
     elif near:
         shown = os.path.join(os.path.dirname(reference.entry.rstrip("/")), near[0])
         hint = f"did you mean '{shown}'?"
-    elif not os.path.isdir(folder):
+    elif root.probe(folder).kind is not Kind.FOLDER:
         hint = f"the folder {folder} does not exist either; paths are relative to the manifest"
     else:
         hint = "paths are relative to the manifest's folder"
     _report(reference, rule, f"{what} '{reference.entry}' not found: {reference.location}", hint)
 
 
-def _payload_entry(reference: Reference) -> None:
-    if _stat(reference) is None:
-        _not_found(reference, PAYLOAD_NOT_FOUND, "payload entry")
+#: Paths that name nothing for another reason than a missing file: what to say instead.
+_NOT_A_NAME = {
+    Kind.LOOP: (
+        "is a symbolic link loop: it names no file",
+        "point the link at a file or folder, or remove it",
+    ),
+    Kind.TOO_LONG: (
+        f"has a name longer than {NAME_MAX} bytes, which no Linux file system allows",
+        "shorten the name",
+    ),
+}
+
+
+def _payload_entry(reference: Reference, root: Root) -> None:
+    found = _probe(reference, root)
+    if reference.outside:
+        return
+    if not found.exists:
+        _not_found(reference, PAYLOAD_NOT_FOUND, "payload entry", found, root)
     elif reference.type == "file" and reference.entry.endswith("/"):
         _report(
             reference,
@@ -167,19 +198,20 @@ def _payload_entry(reference: Reference) -> None:
             f"payload entry '{reference.entry}' ends in '/' but is a file",
             f"write '{reference.entry.rstrip('/')}'",
         )
-    elif reference.type == "dir" and not _has_files(reference.location):
+    elif reference.type == "dir" and not _has_files(reference.location, root):
         _report(
             reference,
             PAYLOAD_FOLDER,
             f"payload folder '{reference.entry}' has no files (hidden ones are skipped): "
             f"{reference.location}",
-            _dvc_hint(reference.location) or "put the model's files in it, or remove the entry",
+            _dvc_hint(reference.location, root)
+            or "put the model's files in it, or remove the entry",
         )
 
 
-def _has_files(folder: str) -> bool:
+def _has_files(folder: str, root: Root) -> bool:
     """Whether a folder holds a file the manager unpacks (it skips hidden ones)."""
-    for seen, (_, folders, files) in enumerate(os.walk(folder)):
+    for seen, (_, folders, files) in enumerate(root.walk(folder)):
         folders[:] = [f for f in folders if not f.startswith(".")]
         if any(not f.startswith(".") for f in files) or seen > _FOLDER_SCAN_LIMIT:
             return True  # (a huge tree of folders is not worth walking to the end)
@@ -205,9 +237,12 @@ def _duplicates(payload: list[Reference]) -> None:
                 break
 
 
-def _training_data(doc: dict[str, Any], reference: Reference) -> None:
-    if _stat(reference) is None:
-        _not_found(reference, TRAINING_DATA_NOT_FOUND, "training data")
+def _training_data(doc: dict[str, Any], reference: Reference, root: Root) -> None:
+    found = _probe(reference, root)
+    if reference.outside:
+        return
+    if not found.exists:
+        _not_found(reference, TRAINING_DATA_NOT_FOUND, "training data", found, root)
         return
     if reference.type == "dir":
         _report(
@@ -217,15 +252,13 @@ def _training_data(doc: dict[str, Any], reference: Reference) -> None:
             "name the CSV file in it",
         )
         return
-    try:
-        with open(reference.location, "rb") as stream:
-            head = stream.read(HEADER_BYTES)
-    except OSError as error:
-        reason = error.strerror or str(error)
+    head = root.read(reference.location, HEADER_BYTES, head=True)
+    if isinstance(head, Probe):
         _report(
             reference,
             TRAINING_DATA_NOT_FOUND,
-            f"training data '{reference.entry}' cannot be read ({reason}): {reference.location}",
+            f"training data '{reference.entry}' cannot be read ({head.reason or head.kind.value})"
+            f": {reference.location}",
         )
         return
     check_csv(doc, reference, head)

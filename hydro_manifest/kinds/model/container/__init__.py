@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
+from ....root import Root
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
@@ -23,10 +24,12 @@ from .rules import (
     SIGNATURE_PARAMETERS,
 )
 from .runtime import (
+    CANDIDATES,
     SEARCH,
     check_code,
     field_names,
     find_func_main,
+    func_main_outside,
     is_hydrosphere_runtime,
     is_python_runtime,
     missing_func_main,
@@ -51,12 +54,14 @@ _OF_THE_MODEL = {
 def check_container(
     doc: dict[str, object],
     base: Path | None,
+    root: Root,
     manifest: str,
     locate_text: LocateText,
 ) -> list[Finding]:
     """Everything the Model's container would fail on. `base` is the manifest's folder
-    (None: file checks off, and only the field-name guess is left); `manifest` is the
-    manifest as the report names it, and the files of its payload are named alike."""
+    (None: file checks off, and only the field-name guess is left); nothing outside `root`
+    is read; `manifest` is the manifest as the report names it, and the files of its
+    payload are named alike."""
     name = doc.get("name")
     model = f"Model '{name}'" if isinstance(name, str) and name else "the Model"
     model += f" of {manifest}" if manifest != STDIN else ""
@@ -64,13 +69,14 @@ def check_container(
         f._replace(message=f"{model}: {f.message}")
         if f.file is not None and f.rule in _OF_THE_MODEL
         else f
-        for f in _check(doc, base, manifest, locate_text)
+        for f in _check(doc, base, root, manifest, locate_text)
     ]
 
 
 def _check(
     doc: dict[str, object],
     base: Path | None,
+    root: Root,
     manifest: str,
     locate_text: LocateText,
 ) -> list[Finding]:
@@ -81,7 +87,7 @@ def _check(
     from .build import Installed, install_command, requirements
     from .layout import Container
 
-    container = Container(doc.get("payload"), base)
+    container = Container(doc.get("payload"), base, root)
 
     def shown(host: Path) -> str:
         return container.named(host, manifest)
@@ -105,13 +111,18 @@ def _check(
     if not is_python_runtime(runtime):
         return findings
     module = find_func_main(container)
+    through = next(filter(None, map(container.leaves_root, CANDIDATES)), None)
+    if module is None and through is not None:
+        if not root.contains(through.host):
+            return findings  # the entry itself leads out: HY019 at the entry
+        return [*findings, func_main_outside(root, ("payload", through.index))]
     if module is None and any(container.unresolved_around(folder) for folder in SEARCH):
         return findings  # an entry that may hold it is missing (HY216)
     if module is None:
         payload: DocumentPath = ("payload",) if "payload" in doc else ()
         return [*findings, missing_func_main(container, payload)]
     _, host = module
-    code = parse(host, shown(host))
+    code = parse(host, shown(host), root)
     if isinstance(code, Finding):
         return [*findings, code]
     return [

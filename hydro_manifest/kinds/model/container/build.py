@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ....diagnostics import Finding, Span
+from ....reading.rules import FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
+from ....root import NAME_MAX, Probe, too_long
 from ....suggest import did_you_mean
 from .layout import FILES, Container, resolve
 from .rules import (
@@ -273,7 +275,14 @@ class _Walker:
         if not path.startswith(FILES.rsplit("/", 1)[0] + "/") and word.startswith("/"):
             return None  # a file of the runtime image (/usr/..., /etc/...)
         found = self.container.find(path)
-        if found is None and not self.container.is_folder(path):
+        if found is None and self.container.leaves_root(path):
+            self.installed.complete = False
+            self.findings.append(
+                _outside(
+                    self.container, f"{what} `{word}`", ("install-command",), self.place(start, end)
+                )
+            )
+        elif found is None and not self.container.is_folder(path):
             self.findings.append(_missing(self.container, path, word, what, self.place(start, end)))
         return found
 
@@ -288,6 +297,15 @@ def _is_local(word: str) -> bool:
 
 
 def _missing(container: Container, path: str, word: str, what: str, span: Span) -> Finding:
+    if too_long(path):
+        return Finding(
+            INSTALL_FILE_MISSING,
+            f"the install command needs {what} `{_shortened(word)}`, whose name is longer than "
+            f"{NAME_MAX} bytes: no file system holds it",
+            ("install-command",),
+            "shorten the name",
+            span=span,
+        )
     return Finding(
         INSTALL_FILE_MISSING,
         f"the install command needs {what} `{word}`, which is not in the container ({path})",
@@ -295,6 +313,30 @@ def _missing(container: Container, path: str, word: str, what: str, span: Span) 
         _add_hint(container, path, "fix the name (paths are read from /model/files)"),
         span=span,
     )
+
+
+def _outside(
+    container: Container,
+    what: str,
+    path: tuple[str, ...] = (),
+    span: Span | None = None,
+    file: str | None = None,
+) -> Finding:
+    """A file the build needs that comes from outside the repository root: not read."""
+    return Finding(
+        OUTSIDE_ROOT,
+        f"{what} leads outside the repository root (an entry or a symbolic link that leaves "
+        "it): hydro does not read it",
+        path,
+        f"the root is {container.root.folder}; keep the model's files in the repository",
+        span=span,
+        file=file,
+    )
+
+
+def _shortened(text: str, keep: int = 40) -> str:
+    """A long name as a message shows it: its start and its length."""
+    return text if len(text) <= keep else f"{text[:keep]}… ({len(text)} characters)"
 
 
 # ------------------------------------------------------------------ requirements
@@ -311,13 +353,18 @@ def requirements(
         path, host, installs, depth = queue.pop(0)
         if host in seen:
             continue
-        if depth > INCLUDE_DEPTH or host.stat().st_size > READ_LIMIT:
+        if depth > INCLUDE_DEPTH:
             installed.complete = False  # not read: what it installs is unknown
             continue
         seen.add(host)
         name = shown(host)
+        data = container.root.read(host, READ_LIMIT)
+        if isinstance(data, Probe):
+            installed.complete = False
+            findings.append(_unread(data, name, "requirements file"))
+            continue
         try:
-            parsed, lines = _parse_requirements(host)
+            parsed, lines = _parse_requirements(host, data)
         except (OSError, UnicodeDecodeError, ValueError) as error:
             installed.complete = False
             findings.append(_at(REQUIREMENTS_LINE, name, 1, f"pip cannot read the file: {error}"))
@@ -341,7 +388,13 @@ def requirements(
                     target = resolve(nested, folder)
                     found = container.find(target)
                     nested_installs = installs and key == "requirements"
-                    if found is None:
+                    if found is None and container.leaves_root(target):
+                        installed.complete &= not nested_installs
+                        where = _start(lines, option.line_number)
+                        findings.append(
+                            _outside(container, f"`{nested}`", span=_span(where), file=name)
+                        )
+                    elif found is None:
                         installed.complete &= not nested_installs
                         findings.append(
                             _at(
@@ -391,9 +444,10 @@ _PARSED: dict[str, Any] = {}
 _PARSED_LIMIT = 256
 
 
-def _parse_requirements(host: Path) -> tuple[Any, list[str]]:
-    """A requirements file as pip reads it (pip-requirements-parser), and its lines."""
-    text = host.read_text(encoding="utf-8")
+def _parse_requirements(host: Path, data: bytes) -> tuple[Any, list[str]]:
+    """A requirements file as pip reads it (pip-requirements-parser), and its lines; `data`
+    is its content, read through the root (the parser reads the file again by its name)."""
+    text = data.decode("utf-8")
     parsed = _PARSED.get(text)
     if parsed is None:
         from pip_requirements_parser import RequirementsFile
@@ -430,9 +484,27 @@ def _at(
     width: int = 1,
 ) -> Finding:
     """A finding in a payload file, at a line (its first character) or a line and column."""
+    return Finding(rule, message, hint=hint, span=_span(where, width), file=file)
+
+
+def _span(where: int | tuple[int, int], width: int = 1) -> Span:
     line, column = where if isinstance(where, tuple) else (where, 1)
-    return Finding(
-        rule, message, hint=hint, span=Span(line, column, line, column + width), file=file
+    return Span(line, column, line, column + width)
+
+
+def _unread(found: Probe, name: str, what: str) -> Finding:
+    """A payload file that was found but is not read: too large, or unreadable."""
+    if found.size is not None:
+        return _at(
+            FILE_TOO_LARGE,
+            name,
+            1,
+            f"this {what} is {found.size / 1024 / 1024:.1f} MiB; hydro reads such files up to "
+            f"{READ_LIMIT // 1024 // 1024} MiB, so it is not checked",
+            "is it generated? a file this large is not what pip is meant to read",
+        )
+    return _at(
+        READ_ERROR, name, 1, f"this {what} cannot be read ({found.reason or found.kind.value})"
     )
 
 
@@ -463,9 +535,10 @@ _KEYS = ("index-url", "extra-index-url", "trusted-host", "find-links", "no-index
 
 def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
     """The findings of a pip configuration file, as pip would read it."""
-    if host.stat().st_size > READ_LIMIT:
-        return []
-    text = host.read_bytes().decode("utf-8", "replace")
+    data = container.root.read(host, READ_LIMIT)
+    if isinstance(data, Probe):
+        return [_unread(data, name, "pip configuration")]
+    text = data.decode("utf-8", "replace")
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(text, source=name)
@@ -527,7 +600,10 @@ def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
                 findings.extend(_insecure(value, trusted, name, lines, line))
             elif canonical in ("cert", "client-cert"):
                 target = resolve(value.strip(), FILES)
-                if container.find(target) is None:
+                if container.find(target) is None and container.leaves_root(target):
+                    what = f"`{key}` ({value.strip()})"
+                    findings.append(_outside(container, what, span=_span(line), file=name))
+                elif container.find(target) is None:
                     findings.append(
                         _at(
                             PIP_CONFIG_FILE,

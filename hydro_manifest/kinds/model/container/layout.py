@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from ....diagnostics import STDIN
+from ....root import Kind, Root
 from ...values import sequence
 
 #: Where the manager unpacks the payload, and where the image build runs.
@@ -37,44 +39,53 @@ class Shipped:
     host: Path
     container: str
 
-    @property
-    def is_dir(self) -> bool:
-        return self.host.is_dir()
-
 
 class Container:
-    """The container of one Model, as its payload fills it."""
+    """The container of one Model, as its payload fills it. Only files inside `root` are
+    looked at (`hydro_manifest.root`)."""
 
-    def __init__(self, payload: object, base: Path) -> None:
+    def __init__(self, payload: object, base: Path, root: Root) -> None:
         self.base = base
+        self.root = root
         self.shipped = [
             Shipped(index, entry, base / entry, in_container(entry))
             for index, entry in enumerate(sequence(payload))
             if isinstance(entry, str) and entry.strip() and "\x00" not in entry
         ]
 
-    def find(self, path: str) -> Path | None:
-        """The file on disk that lands at `path` in the container, if one does."""
+    def _hosts(self, path: str) -> Iterator[tuple[Shipped, Path]]:
+        """Where `path` in the container would be on disk, by each entry that may hold it,
+        the last entry first (it wins when unpacking)."""
         path = posixpath.normpath(path)
         for shipped in reversed(self.shipped):
             if path == shipped.container:
-                host = shipped.host
+                yield shipped, shipped.host
             elif path.startswith(shipped.container.rstrip("/") + "/"):
-                host = shipped.host / path[len(shipped.container) :].lstrip("/")
-            else:
-                continue
-            if host.is_file() and not host.name.startswith("."):
+                yield shipped, shipped.host / path[len(shipped.container) :].lstrip("/")
+
+    def find(self, path: str) -> Path | None:
+        """The file on disk that lands at `path` in the container, if one does (and lies
+        inside the root: what lies outside is not looked at, see `leaves_root`)."""
+        for _, host in self._hosts(path):
+            if not host.name.startswith(".") and self.root.probe(host).kind is Kind.FILE:
                 return host
+        return None
+
+    def leaves_root(self, path: str) -> Shipped | None:
+        """The entry through which what lands at `path` would come from outside the root
+        (the entry itself or a link inside it leads out), where hydro does not look: not
+        found, but not missing either. None when it does not."""
+        for shipped, host in self._hosts(path):
+            kind = self.root.probe(host).kind
+            if kind is Kind.OUTSIDE:
+                return shipped
+            if kind in (Kind.FILE, Kind.FOLDER):
+                return None
         return None
 
     def is_folder(self, path: str) -> bool:
         """Whether `path` is a folder the payload ships (an entry's folder, or one inside)."""
-        path = posixpath.normpath(path)
-        return any(
-            (shipped.host / path[len(shipped.container) :].lstrip("/")).is_dir()
-            for shipped in self.shipped
-            if path == shipped.container or path.startswith(shipped.container.rstrip("/") + "/")
-        )
+        return any(self.root.probe(host).kind is Kind.FOLDER for _, host in self._hosts(path))
 
     def has_module(self, name: str, folders: tuple[str, ...]) -> bool:
         """Whether a module `name` (`name.py` or a package `name/`) is in one of `folders`."""
@@ -87,7 +98,7 @@ class Container:
         """Whether an entry that would hold `folder` or sit inside it is missing on disk:
         then what the folder holds is unknown (the missing entry is reported itself)."""
         return any(
-            not shipped.host.exists()
+            not self.root.probe(shipped.host).exists
             and (
                 folder == shipped.container
                 or folder.startswith(shipped.container.rstrip("/") + "/")
@@ -102,7 +113,7 @@ class Container:
         if not path.startswith(FILES + "/"):
             return None
         host = self.base / path[len(FILES) + 1 :]
-        return host if host.exists() else None
+        return host if self.root.probe(host).exists else None
 
     def named(self, host: Path, manifest: str) -> str:
         """A file on disk as the report names files: beside the manifest's own name."""
@@ -114,16 +125,38 @@ class Container:
         picture `hydro resolve` shows. `manifest` names the manifest as the report does."""
         placed: list[Placed] = []
         for shipped in self.shipped:
-            if not shipped.host.exists():
+            found = self.root.probe(shipped.host)
+            if not found.exists:
                 source = self.named(shipped.host, manifest)
-                placed.append(Placed("", shipped.entry, source, Fate.MISSING))
-            for host, path in _files(shipped):
+                fate = Fate.OUTSIDE_ROOT if found.kind is Kind.OUTSIDE else Fate.MISSING
+                placed.append(Placed("", shipped.entry, source, fate))
+                continue
+            for host, path in self._files(shipped):
                 source = self.named(host, manifest)
-                placed.append(Placed(path, shipped.entry, source, _fate(host, path)))
+                placed.append(Placed(path or "", shipped.entry, source, _fate(host, path)))
             if len(placed) >= TREE_LIMIT:
                 return Layout(document, model, placed[:TREE_LIMIT], truncated=True)
         placed.sort(key=lambda p: (p.fate is not Fate.LANDS, p.path or p.source))
         return Layout(document, model, placed)
+
+    def _files(self, shipped: Shipped) -> list[tuple[Path, str | None]]:
+        """The files an entry packs, hidden ones included, with where each would land (None:
+        a link inside the entry that leads out of the root, not followed)."""
+        host = shipped.host
+        if self.root.probe(host).kind is Kind.FILE:
+            return [(host, shipped.container)]
+        found: list[tuple[Path, str | None]] = []
+        for folder, folders, files in self.root.walk(host):
+            folders.sort()
+            relative = os.path.relpath(folder, host).replace(os.sep, "/")
+            for name in sorted(files):
+                inside = name if relative == "." else f"{relative}/{name}"
+                file = Path(folder) / name
+                lands = self.root.contains(file)
+                found.append((file, f"{shipped.container}/{inside}" if lands else None))
+                if len(found) >= TREE_LIMIT:
+                    return found
+        return found
 
 
 class Fate(str, Enum):
@@ -133,6 +166,7 @@ class Fate(str, Enum):
     OUTSIDE = "outside /model/files"  # an entry with `../` or a path that climbs out
     DROPPED = "dropped: hidden name"  # the manager skips names that start with `.`
     MISSING = "missing on disk"  # the entry names nothing (HY216)
+    OUTSIDE_ROOT = "outside the repository, not read"  # its real location leaves the root
 
 
 @dataclass(frozen=True)
@@ -167,7 +201,9 @@ class Layout:
         }
 
 
-def _fate(host: Path, path: str) -> Fate:
+def _fate(host: Path, path: str | None) -> Fate:
+    if path is None:
+        return Fate.OUTSIDE_ROOT
     if host.name.startswith("."):
         return Fate.DROPPED
     return Fate.LANDS if path.startswith(FILES + "/") else Fate.OUTSIDE
@@ -182,20 +218,3 @@ def in_container(entry: str) -> str:
 def resolve(word: str, folder: str) -> str:
     """A path as a command in the container reads it, from `folder`."""
     return posixpath.normpath(posixpath.join(folder, word))
-
-
-def _files(shipped: Shipped) -> list[tuple[Path, str]]:
-    """The files an entry packs, hidden ones included, with where each would land."""
-    host = shipped.host
-    if host.is_file():
-        return [(host, shipped.container)]
-    found = []
-    for folder, folders, files in os.walk(host):
-        folders.sort()
-        relative = os.path.relpath(folder, host).replace(os.sep, "/")
-        for name in sorted(files):
-            inside = name if relative == "." else f"{relative}/{name}"
-            found.append((Path(folder) / name, f"{shipped.container}/{inside}"))
-            if len(found) >= TREE_LIMIT:
-                return found
-    return found

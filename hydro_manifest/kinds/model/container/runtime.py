@@ -19,7 +19,8 @@ from pathlib import Path
 from .... import spec
 from ....diagnostics import Finding, Span, Target
 from ....diagnostics import Path as DocumentPath
-from ....rules import find_rule
+from ....reading.rules import FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
+from ....root import Probe, Root
 from ....suggest import closest, did_you_mean
 from ...values import mapping
 from ..rules import FIELD_NAME
@@ -37,6 +38,8 @@ from .rules import (
 #: The module the runtime imports, and the folders it finds it in, in `sys.path` order.
 MODULE = "func_main"
 SEARCH = (MODEL, f"{FILES}/src", f"{FILES}/src/lib")
+#: Where the module may be, in the order the runtime's import looks.
+CANDIDATES = tuple(p for f in SEARCH for p in (f"{f}/{MODULE}.py", f"{f}/{MODULE}/__init__.py"))
 #: A func_main.py larger than this is reported, not parsed.
 READ_LIMIT = 2 * 1024 * 1024
 #: Packages the Python runtime image installs itself (hydro-serving-python pyproject.toml).
@@ -117,11 +120,10 @@ def field_names(doc: dict[str, object]) -> Iterator[Finding]:
 
 def find_func_main(container: Container) -> tuple[str, Path] | None:
     """The module the runtime would import: its place in the container and on disk."""
-    for folder in SEARCH:
-        for candidate in (f"{folder}/{MODULE}.py", f"{folder}/{MODULE}/__init__.py"):
-            found = container.find(candidate)
-            if found is not None:
-                return candidate, found
+    for candidate in CANDIDATES:
+        found = container.find(candidate)
+        if found is not None:
+            return candidate, found
     return None
 
 
@@ -141,6 +143,17 @@ def missing_func_main(container: Container, payload_path: DocumentPath) -> Findi
     )
 
 
+def func_main_outside(root: Root, entry: DocumentPath) -> Finding:
+    """func_main.py is a link out of the root, in the payload `entry`: not read."""
+    return Finding(
+        OUTSIDE_ROOT,
+        "func_main.py in this entry is a symbolic link that leads outside the repository "
+        "root: hydro does not read it",
+        entry,
+        f"the root is {root.folder}; keep the model's code in the repository",
+    )
+
+
 @dataclass
 class Code:
     """func_main.py parsed, and how findings name it."""
@@ -149,19 +162,26 @@ class Code:
     name: str  # the file as the report names it
 
 
-def parse(host: Path, name: str) -> Code | Finding:
+def parse(host: Path, name: str, root: Root) -> Code | Finding:
     """The module's syntax tree, or why there is none: Python cannot parse it (the runtime's
     import fails alike), or it is larger than hydro parses (file-too-large, HY014)."""
-    if host.stat().st_size > READ_LIMIT:
+    source = root.read(host, READ_LIMIT)
+    if isinstance(source, Probe) and source.size is not None:
         return Finding(
-            find_rule("file-too-large"),  # type: ignore[arg-type]  # declared by reading/
-            f"func_main.py is {host.stat().st_size // 1024} KiB; hydro parses modules up to "
+            FILE_TOO_LARGE,
+            f"func_main.py is {source.size // 1024} KiB; hydro parses modules up to "
             f"{READ_LIMIT // 1024 // 1024} MiB, so its code is not checked",
             hint="is the model's data inlined in the code? ship it as a file in `payload`",
             span=Span(1, 1, 1, 2),
             file=name,
         )
-    source = host.read_bytes()
+    if isinstance(source, Probe):
+        return Finding(
+            READ_ERROR,
+            f"func_main.py cannot be read ({source.reason or source.kind.value})",
+            span=Span(1, 1, 1, 2),
+            file=name,
+        )
     try:
         tree = ast.parse(source, filename=name)
     except SyntaxError as error:

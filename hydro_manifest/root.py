@@ -1,0 +1,211 @@
+"""The repository root: the one folder whose files hydro opens.
+
+hydro runs on pull requests that anyone can write, and its reports land where more people
+read them than the repository's secrets. So every file hydro opens because a manifest, a
+requirements file, a pip configuration or a folder walk names it goes through a `Root`:
+its real path (symbolic links resolved) must lie inside the root, or it is not opened,
+not listed, not sized and nothing of it is quoted. The root is the nearest folder above
+the manifest that holds `.git` (every CI checkout does); without one, the folder given to
+`hydro lint` or the manifest's own folder; `--root` or the configuration's `root` set it.
+
+Probing a path never raises: a name longer than any file system allows, a symbolic link
+loop, a folder that may not be searched are answers like "missing".
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import stat
+from collections.abc import Iterator
+from enum import Enum
+from typing import NamedTuple
+
+#: What marks a repository's top folder.
+GIT = ".git"
+#: The longest name of one file (Linux's NAME_MAX, in bytes) and of a whole path.
+NAME_MAX = 255
+PATH_MAX = 4096
+#: Real paths of folders a Root keeps before it forgets them all.
+_FOLDERS_KEPT = 4096
+
+
+class Kind(str, Enum):
+    """What a path is, as far as hydro may know."""
+
+    FILE = "file"
+    FOLDER = "folder"
+    OTHER = "not a regular file"  # a FIFO, a device, a socket: reading it could block
+    MISSING = "missing"
+    OUTSIDE = "outside the repository"
+    LOOP = "a symbolic link loop"
+    TOO_LONG = "a name too long"
+    UNREADABLE = "unreadable"
+
+
+class Probe(NamedTuple):
+    """What a path is, its size when it is a file, and why it cannot be read (UNREADABLE)."""
+
+    kind: Kind
+    size: int | None = None
+    reason: str | None = None
+
+    @property
+    def exists(self) -> bool:
+        return self.kind in (Kind.FILE, Kind.FOLDER, Kind.OTHER)
+
+
+class Root:
+    """The folder hydro may read in (`folder` as given, `real` with links resolved)."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = os.path.abspath(folder)
+        self.real = os.path.realpath(self.folder)
+        self._prefix = self.real.rstrip(os.sep) + os.sep
+        self._folders: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"Root({self.folder!r})"
+
+    def contains(self, path: str | os.PathLike[str]) -> bool:
+        """Whether the real location of `path` lies inside the root."""
+        return self.probe(path).kind is not Kind.OUTSIDE
+
+    def probe(self, path: str | os.PathLike[str]) -> Probe:
+        """What `path` is, asking the file system only when it lies inside the root."""
+        path = os.fspath(path)
+        if too_long(path):
+            return Probe(Kind.TOO_LONG)
+        try:
+            real, status = self._resolve(path)
+        except ValueError:  # an embedded NUL byte
+            return Probe(Kind.MISSING)
+        if not self._inside(real):
+            return Probe(Kind.OUTSIDE)
+        if status is None or stat.S_ISLNK(status.st_mode):
+            try:
+                status = os.stat(real)
+            except OSError as error:
+                return _failed(error)
+        if stat.S_ISDIR(status.st_mode):
+            return Probe(Kind.FOLDER)
+        if stat.S_ISREG(status.st_mode):
+            return Probe(Kind.FILE, status.st_size)
+        return Probe(Kind.OTHER)
+
+    def _inside(self, real: str) -> bool:
+        return real == self.real or real.startswith(self._prefix)
+
+    def _resolve(self, path: str) -> tuple[str, os.stat_result | None]:
+        """The real location of `path`, and its `lstat` when that was needed to tell.
+
+        The folders' real paths are kept (a run asks about many files in a few folders), so
+        a file that is not a link costs one `lstat`; a path with `..` or a link in its last
+        part is resolved whole, as the system would (a link's `..` is its target's parent).
+        """
+        absolute = os.path.join(os.getcwd(), path) if not os.path.isabs(path) else path
+        folder, name = os.path.split(absolute)
+        if ".." in absolute.split(os.sep) or name in ("", "."):
+            return os.path.realpath(absolute), None
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            if len(self._folders) > _FOLDERS_KEPT:
+                self._folders.clear()
+            real_folder = self._folders[folder] = os.path.realpath(folder)
+        candidate = os.path.join(real_folder, name)
+        try:
+            status = os.lstat(candidate)
+        except OSError:
+            return candidate, None  # nothing there: where it would be is where it is
+        if stat.S_ISLNK(status.st_mode):
+            return os.path.realpath(candidate), status
+        return candidate, status
+
+    def read(
+        self, path: str | os.PathLike[str], limit: int, *, head: bool = False
+    ) -> bytes | Probe:
+        """The bytes of a regular file inside the root, or what it is instead. A file over
+        `limit` bytes is answered with its probe, unread; with `head`, its first `limit`
+        bytes are read instead."""
+        found = self.probe(path)
+        if found.kind is not Kind.FILE or (not head and (found.size or 0) > limit):
+            return found
+        try:
+            with open(os.fspath(path), "rb") as stream:
+                return stream.read(limit)
+        except OSError as error:
+            return _failed(error)
+
+    def listdir(self, folder: str | os.PathLike[str]) -> list[str]:
+        """The names in a folder inside the root (none elsewhere, or when unreadable)."""
+        if self.probe(folder).kind is not Kind.FOLDER:
+            return []
+        try:
+            return os.listdir(folder)
+        except OSError:
+            return []
+
+    def walk(self, folder: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+        """`os.walk` of a folder inside the root; links to folders are not followed (they
+        are listed among the files), so the walk cannot leave the root or loop."""
+        if self.probe(folder).kind is Kind.FOLDER:
+            yield from os.walk(folder)
+
+
+def too_long(path: str) -> bool:
+    """Whether a path has a name no Linux file system holds (or is longer than a path)."""
+    encoded = os.fsencode(path)
+    return len(encoded) >= PATH_MAX or any(len(part) > NAME_MAX for part in encoded.split(b"/"))
+
+
+def _failed(error: OSError) -> Probe:
+    if error.errno == errno.ELOOP:
+        return Probe(Kind.LOOP)
+    if error.errno == errno.ENAMETOOLONG:
+        return Probe(Kind.TOO_LONG)
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return Probe(Kind.MISSING)
+    return Probe(Kind.UNREADABLE, reason=error.strerror or str(error))
+
+
+@functools.lru_cache(maxsize=64)
+def at(folder: str) -> Root:
+    """The root at `folder` (one object per folder a run names)."""
+    return Root(folder)
+
+
+_REPOSITORIES: dict[str, str | None] = {}
+
+
+def repository_of(folder: str) -> str | None:
+    """The nearest folder at or above `folder` (absolute) that holds `.git`."""
+    climbed = []
+    found: str | None = None
+    current = folder
+    while True:
+        if current in _REPOSITORIES:
+            found = _REPOSITORIES[current]
+            break
+        climbed.append(current)
+        if os.path.lexists(os.path.join(current, GIT)):
+            found = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for folder_climbed in climbed:
+        _REPOSITORIES[folder_climbed] = found
+    return found
+
+
+def root_of(path: str, fallback: str, given: str | None = None) -> str:
+    """The root for a file or folder: `given` (`--root`, the configuration's `root`), else
+    the repository holding it, else `fallback` (the folder given to `lint`, or the
+    manifest's own folder)."""
+    if given is not None:
+        return os.path.abspath(given)
+    absolute = os.path.abspath(path)
+    folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+    return repository_of(folder) or os.path.abspath(fallback)
