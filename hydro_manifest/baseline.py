@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import STDIN, Diagnostic
+from .redaction import redact
 from .report import Report, read_lines
 
 VERSION = 1
@@ -52,12 +53,13 @@ def fingerprint(diagnostic: Diagnostic, lines: list[str], folder: str = ".") -> 
 
 def _shown(diagnostic: Diagnostic, lines: list[str]) -> str:
     """The text a finding points at (its first line, from its column), without spaces
-    around it: what stays the same when the line moves or is re-indented."""
+    around it: what stays the same when the line moves or is re-indented. A password in
+    it is hidden, so that the baseline does not depend on it (nor hold a hash of it)."""
     if not 0 < diagnostic.line <= len(lines):
         return ""
     line = lines[diagnostic.line - 1].rstrip("\r")
     end = diagnostic.end_column if diagnostic.end_line == diagnostic.line else len(line) + 1
-    return line[diagnostic.column - 1 : end - 1].strip()
+    return redact(line[diagnostic.column - 1 : end - 1].strip())
 
 
 def _path(diagnostic: Diagnostic) -> str:

@@ -6,6 +6,7 @@ import re
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .redaction import redact
 from .rules import Layer, Rule, Severity
 
 # The records below are named tuples: immutable, compact, and about eight times cheaper to
@@ -91,6 +92,12 @@ class Fix(NamedTuple):
     safe: bool
     edits: tuple[Edit, ...]
 
+    @property
+    def printable(self) -> bool:
+        """Whether the edits may be printed: none of them writes a password (a URL's
+        credentials moved by the fix). `--fix` applies the others, reports leave them out."""
+        return all(redact(edit.text) == edit.text for edit in self.edits)
+
     def to_json(self) -> dict[str, Any]:
         return {"safe": self.safe, "edits": [edit.to_json() for edit in self.edits]}
 
@@ -171,7 +178,7 @@ class Diagnostic(NamedTuple):
             "severity": self.severity.value,
             "message": self.message,
             "hint": self.hint,
-            "fix": None if self.fix is None else self.fix.to_json(),
+            "fix": None if self.fix is None or not self.fix.printable else self.fix.to_json(),
         }
 
 
@@ -192,8 +199,10 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0"}
 
 
 def printable(text: str) -> str:
-    """`text` with what cannot be shown on one line escaped: controls as `\\n`, `\\t`,
-    `\\x1b`, and each byte of a file name that is not UTF-8 as `\\xNN`."""
+    """`text` as hydro shows it: credentials in URLs hidden (`redaction`), and what cannot
+    be shown on one line escaped: controls as `\\n`, `\\t`, `\\x1b`, and each byte of a
+    file name that is not UTF-8 as `\\xNN`."""
+    text = redact(text)
     if not _UNPRINTABLE.search(text):
         return text
     return _UNPRINTABLE.sub(_escape, text)

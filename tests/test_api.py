@@ -201,7 +201,8 @@ _TOLERATION = "kind: DeploymentConfiguration\nname: d\npod:\n  tolerations:\n   
                     "`env` is written as a list of name/value pairs, as in a Kubernetes pod "
                     "spec; a DeploymentConfiguration takes a mapping of names to values, and "
                     "`hs` silently mangles the list",
-                    'write it as a mapping: `env: {LOG_LEVEL: "debug", WORKERS: "4"}`',
+                    "write it as a mapping of each name to its value: "
+                    "`env: {LOG_LEVEL: ..., WORKERS: ...}`",
                 )
             ],
         ),

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..diagnostics import Diagnostic, printable
+from ..redaction import moved, redacted
 from ..report import Report, read_lines
 from ..rules import Severity
 from . import summary_line
@@ -46,14 +47,15 @@ def _render(d: Diagnostic, lines: list[str]) -> Text:
     text.append(f"{gutter}--> ", style="blue")
     text.append(f"{printable(d.file)}:{d.line}:{d.column}\n")
     if 0 < d.line <= len(lines):
-        source = lines[d.line - 1].expandtabs(1)
+        source, shifts = redacted(lines[d.line - 1].expandtabs(1))
         end = d.end_column if d.end_line == d.line else len(source) + 1
-        width = max(1, min(end, len(source) + 1) - d.column)
+        column, end = moved(d.column, shifts), moved(end, shifts)
+        width = max(1, min(end, len(source) + 1) - column)
         text.append(f"{gutter} |\n", style="blue")
         text.append(f"{d.line} | ", style="blue")
         text.append(source + "\n")
         text.append(f"{gutter} | ", style="blue")
-        text.append(" " * (d.column - 1) + "^" * width + "\n", style=style)
+        text.append(" " * (column - 1) + "^" * width + "\n", style=style)
     if d.hint:
         text.append(f"{gutter} = ", style="blue")
         text.append("hint: ", style="bold")

@@ -149,7 +149,7 @@ def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
         ]
     if d.path is not None:
         result["properties"] = {"path": list(d.path), "layer": d.layer.value}
-    if d.fix is not None:
+    if d.fix is not None and d.fix.printable:
         result["fixes"] = [_fix(d, root)]
     return result
 

@@ -6,7 +6,6 @@ hydrosdk 3.0.3 sends (catalog DC-1 … DC-8); keys are camelCase.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -129,18 +128,20 @@ def _grammar(
 
 def _env_mapping(value: Any) -> Any:
     if isinstance(value, list):
-        pairs = [
-            f"{item['name']}: {json.dumps(str(item.get('value', '')), ensure_ascii=False)}"
+        # Values may be secrets, and reports are read more widely than the repository:
+        # the hint names the keys only.
+        names = [
+            item["name"]
             for item in value
             if isinstance(item, dict) and isinstance(item.get("name"), str)
         ]
-        example = "{" + ", ".join(pairs) + "}" if pairs else '{NAME: "value"}'
+        example = "{" + ", ".join(f"{n}: ..." for n in names) + "}" if names else "{NAME: ...}"
         raise violation(
             ENV_LIST,
             "`env` is written as a list of name/value pairs, as in a Kubernetes pod spec; a "
             "DeploymentConfiguration takes a mapping of names to values, and `hs` silently "
             "mangles the list",
-            f"write it as a mapping: `env: {example}`",
+            f"write it as a mapping of each name to its value: `env: {example}`",
             PairsToMapping("name", "value"),
         )
     return value

@@ -17,6 +17,7 @@ from ... import spec
 from ...diagnostics import Finding, Path, Target, undecodable_escaped
 from ...fixes.changes import Change, Remove
 from ...reading.rules import OUTSIDE_ROOT
+from ...redaction import redact
 from ...root import NAME_MAX, Kind, Probe, Root
 from ...rules import Rule
 from ...suggest import closest
@@ -64,9 +65,9 @@ class Reference:
         return {
             "document": self.document,
             "role": self.role,
-            "entry": undecodable_escaped(self.entry),
+            "entry": redact(undecodable_escaped(self.entry)),
             "path": list(self.path),
-            "location": undecodable_escaped(self.location),
+            "location": redact(undecodable_escaped(self.location)),
             "exists": self.exists,
             "type": self.type,
             "size": self.size,

@@ -22,13 +22,13 @@ from ....diagnostics import Finding, Span
 from ....reading.rules import FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from ....root import NAME_MAX, Probe, too_long
 from ....suggest import did_you_mean
+from .index import index_problem, trusted_hosts
 from .layout import FILES, Container, resolve
 from .rules import (
     INSTALL_COMMAND_SYNTAX,
     INSTALL_FILE_MISSING,
     PIP_CONFIG_FILE,
     PIP_CONFIG_KEY,
-    PIP_INSECURE_INDEX,
     REQUIREMENT_UNPINNED,
     REQUIREMENTS_FILE,
     REQUIREMENTS_LINE,
@@ -60,6 +60,9 @@ _FILE_OPTIONS = {
 }
 #: pip's options that pass `KEY=VALUE` to the build backend, where VALUE may be a path.
 _SETTINGS_OPTIONS = {"-C", "--config-settings"}
+#: pip's options that name an index, and the variables that do.
+_INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url"}
+_INDEX_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 #: pip's options that take a value which is not a file to check.
 _VALUE_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links",
                   "--trusted-host", "--target", "-t", "--prefix", "--root", "--src",
@@ -79,6 +82,8 @@ class Installed:
     #: False when it also installs what hydro cannot follow: a script, conda, a variable,
     #: a requirements file that is missing or unreadable.
     complete: bool = True
+    #: The hosts pip is told to trust (`--trusted-host`, PIP_TRUSTED_HOST, pip.conf).
+    trusted: set[str] = field(default_factory=set)
 
     @property
     def known(self) -> set[str] | None:
@@ -145,6 +150,8 @@ class _Walker:
         self.installed = installed
         self.folder = FILES
         self.environment: dict[str, tuple[str, int, int]] = {}
+        #: The environment of the command being read (exports and its own assignments).
+        self.command_environment: dict[str, tuple[str, int, int]] = {}
         self.findings: list[Finding] = []
 
     def visit(self, node: Any) -> None:
@@ -183,6 +190,9 @@ class _Walker:
         if "PIP_CONFIG_FILE" in environment and self._is_pip(words):
             self.pip_config(*environment["PIP_CONFIG_FILE"])
         if self._is_pip(words):
+            if "PIP_TRUSTED_HOST" in environment:
+                self.installed.trusted |= trusted_hosts(environment["PIP_TRUSTED_HOST"][0])
+            self.command_environment = environment
             self.pip(words[self._pip_arguments(words) :])
         elif (_PYTHON.fullmatch(name) and len(words) > 1 and not words[1][0].startswith("-")) or (
             name in _SHELLS and len(words) > 1
@@ -209,6 +219,9 @@ class _Walker:
         return first + 1 if len(words) > first and words[first][0] == "install" else len(words)
 
     def pip(self, words: list[tuple[str, int, int]]) -> None:
+        indexes: list[tuple[str, int, int]] = [
+            found for name in _INDEX_VARIABLES if (found := self.environment_value(name))
+        ]
         index = 0
         while index < len(words):
             word, start, end = words[index]
@@ -229,16 +242,55 @@ class _Walker:
                 elif equals:
                     word, start = attached, start + len(option) + 1
                 self.setting(word, start, end)
+            elif option in _INDEX_OPTIONS or option == "--trusted-host":
+                if equals:
+                    value = (attached, start + len(option) + 1, end)
+                elif index + 1 < len(words):
+                    index += 1
+                    value = words[index]
+                else:
+                    break
+                if option == "--trusted-host":
+                    self.installed.trusted |= trusted_hosts(value[0])
+                else:
+                    indexes.append(value)
             elif option in _VALUE_OPTIONS and not equals:
                 index += 1
+            elif not word.startswith("-") and "://" in word:
+                self.requirement(word)  # a URL (or `name @ URL`): pip fetches it
             elif not word.startswith("-") and _is_local(word):
                 self.needs(word, start, end, "the package it installs")
             elif not word.startswith("-"):
                 self.requirement(word)
             index += 1
+        for url, start, end in indexes:
+            self.index(url, start, end)
+
+    def index(self, url: str, start: int, end: int) -> None:
+        """An index the command gives pip (`-i`, `PIP_INDEX_URL`): can the build use it?"""
+        for part in url.split():  # PIP_EXTRA_INDEX_URL lists several
+            offset = start + url.find(part)
+            problem = index_problem(part, self.installed.trusted, "--trusted-host ")
+            if problem is not None:
+                self.findings.append(
+                    Finding(
+                        problem.rule,
+                        problem.message,
+                        ("install-command",),
+                        problem.hint,
+                        span=self.place(offset, offset + len(part)),
+                    )
+                )
+
+    def environment_value(self, name: str) -> tuple[str, int, int] | None:
+        """A variable's value for the command, with where it is written (None: unset, or
+        built at run time)."""
+        found = self.command_environment.get(name)
+        return None if found is None or "$" in found[0] else found
 
     def requirement(self, word: str) -> None:
-        """A requirement written on the command line (`pip install numpy==1.21.6`)."""
+        """A requirement written on the command line (`pip install numpy==1.21.6`, or a
+        URL pip downloads, `name @ https://…`): its name, when it says one."""
         from packaging.requirements import InvalidRequirement, Requirement
 
         try:
@@ -254,8 +306,8 @@ class _Walker:
             self.needs(value, start + len(key) + 1, end, "the build setting's file")
 
     def option(self, what: str, word: str, start: int, end: int) -> None:
-        if what == "editable" and not _is_local(word):
-            self.installed.complete = False  # a VCS URL: its name is not known here
+        if "://" in word or (what == "editable" and not _is_local(word)):
+            self.installed.complete = False  # a URL pip downloads: not read here
             return
         found = self.needs(
             word, start, end, f"the {what} file" if what != "editable" else "the package"
@@ -289,7 +341,9 @@ class _Walker:
     def pip_config(self, word: str, start: int, end: int) -> None:
         found = self.needs(word, start, end, "the pip configuration")
         if found is not None:
-            self.findings.extend(pip_config(found, self.shown(found), self.container))
+            findings, trusted = pip_config(found, self.shown(found), self.container)
+            self.findings.extend(findings)
+            self.installed.trusted |= trusted
 
 
 def _is_local(word: str) -> bool:
@@ -382,9 +436,19 @@ def requirements(
                 )
             )
         folder = path.rsplit("/", 1)[0]
+        trusted = installed.trusted | {
+            host for option in parsed.options for host in option.options.get("trusted_hosts", [])
+        }
         for option in parsed.options:
+            at = _start(lines, option.line_number)
+            urls = [option.options.get("index_url"), *option.options.get("extra_index_urls", [])]
+            for url in filter(None, urls):
+                findings.extend(_insecure(url, trusted, name, lines, at, "--trusted-host "))
             for key in ("requirements", "constraints"):
                 for nested in option.options.get(key, []):
+                    if "://" in nested:  # pip downloads it: not a file of the container
+                        installed.complete &= not (installs and key == "requirements")
+                        continue
                     target = resolve(nested, folder)
                     found = container.find(target)
                     nested_installs = installs and key == "requirements"
@@ -409,7 +473,11 @@ def requirements(
                         queue.append((target, found, nested_installs, depth + 1))
         for requirement in parsed.requirements if installs else ():
             link = requirement.link
-            if requirement.is_local_path and link is not None:
+            if requirement.is_url and not str(link).startswith("file:"):
+                installed.complete &= requirement.name is not None
+                if requirement.name:
+                    installed.distributions.add(requirement.name)  # `name @ URL`, `#egg=`
+            elif requirement.is_local_path and link is not None:
                 installed.complete = False  # a local package: its name is not read here
                 target = resolve(str(link.url if hasattr(link, "url") else link), FILES)
                 if container.find(target) is None and not container.is_folder(target):
@@ -533,11 +601,12 @@ _KEYS = ("index-url", "extra-index-url", "trusted-host", "find-links", "no-index
          "format", "format-control", "global-option", "config-settings")  # fmt: skip
 
 
-def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
-    """The findings of a pip configuration file, as pip would read it."""
+def pip_config(host: Path, name: str, container: Container) -> tuple[list[Finding], set[str]]:
+    """The findings of a pip configuration file, as pip would read it, and the hosts it
+    trusts."""
     data = container.root.read(host, READ_LIMIT)
     if isinstance(data, Probe):
-        return [_unread(data, name, "pip configuration")]
+        return [_unread(data, name, "pip configuration")], set()
     text = data.decode("utf-8", "replace")
     parser = configparser.RawConfigParser()
     try:
@@ -560,14 +629,13 @@ def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
                 f"pip cannot read this configuration: {_config_problem(error, message)}",
                 "start with a section, `[global]`, and write `key = value` lines, each key once",
             )
-        ]
+        ], set()
     findings: list[Finding] = []
     lines = text.split("\n")
     trusted = {
-        host.strip()
+        host
         for section in parser.sections()
-        for host in re.split(r"[\s,]+", parser.get(section, "trusted-host", fallback=""))
-        if host.strip()
+        for host in trusted_hosts(parser.get(section, "trusted-host", fallback=""))
     }
     for section in parser.sections():
         if section not in _SECTIONS:
@@ -613,26 +681,24 @@ def pip_config(host: Path, name: str, container: Container) -> list[Finding]:
                             _add_hint(container, target),
                         )
                     )
-    return findings
+    return findings, trusted
 
 
 def _insecure(
-    value: str, trusted: set[str], name: str, lines: list[str], key_at: tuple[int, int]
+    value: str,
+    trusted: set[str],
+    name: str,
+    lines: list[str],
+    key_at: tuple[int, int],
+    where: str = "trusted-host = ",
 ) -> Iterator[Finding]:
-    from urllib.parse import urlsplit
-
+    """Each index of a value (several for `extra-index-url`) that the build cannot use,
+    found on the key's line or below it."""
     for url in value.split():
-        parts = urlsplit(url)
-        if parts.scheme == "http" and parts.hostname not in trusted and parts.netloc not in trusted:
-            yield _at(
-                PIP_INSECURE_INDEX,
-                name,
-                _text_at(lines, url, key_at),
-                f"pip ignores the index {url}: it is plain http and {parts.hostname} is not a "
-                "trusted host",
-                f"use https, or add `trusted-host = {parts.hostname}`",
-                len(url),
-            )
+        problem = index_problem(url, trusted, where)
+        if problem is not None:
+            at = _text_at(lines, url, key_at)
+            yield _at(problem.rule, name, at, problem.message, problem.hint, len(url))
 
 
 def _text_at(lines: list[str], text: str, start: tuple[int, int]) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 
 from ....diagnostics import STDIN
+from ....redaction import redact
 from ....root import Kind, Root
 from ...values import sequence
 
@@ -84,7 +85,12 @@ class Container:
         return None
 
     def is_folder(self, path: str) -> bool:
-        """Whether `path` is a folder the payload ships (an entry's folder, or one inside)."""
+        """Whether `path` is a folder of the container: the working folder /model/files, a
+        folder unpacking makes to hold an entry, or a folder the payload ships (an entry's
+        folder, or one inside)."""
+        path = posixpath.normpath(path)
+        if path == FILES or any(s.container.startswith(path + "/") for s in self.shipped):
+            return True
         return any(self.root.probe(host).kind is Kind.FOLDER for _, host in self._hosts(path))
 
     def has_module(self, name: str, folders: tuple[str, ...]) -> bool:
@@ -180,7 +186,12 @@ class Placed:
     fate: Fate
 
     def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "entry": self.entry, "source": self.source, "fate": self.fate}
+        return {
+            "path": redact(self.path),
+            "entry": redact(self.entry),
+            "source": redact(self.source),
+            "fate": self.fate,
+        }
 
 
 @dataclass(frozen=True)

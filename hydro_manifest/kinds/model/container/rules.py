@@ -73,6 +73,21 @@ http://pypi.python.org/simple/` alone) has this problem.
         "trusted-host = pypi.example.com\n",
     },
 )
+PIP_LOOPBACK_INDEX = rule(
+    "HY817", "pip-loopback-index", L.BUILD, WARNING,
+    "a package index on the loopback address, where the image build finds none",
+    """
+pip trusts `localhost`, `127.0.0.0/8` and `::1` even over plain http (`SECURE_ORIGINS`),
+but the model's image is built by the manager's Docker daemon (`BuildScript.scala`), and a
+build step runs in a container of its own: its loopback address is that container, where
+nothing serves packages. An index that works on your machine may then fail the build. Name
+the index by an address the Docker daemon's network reaches.
+""",
+    bad=_PIP_CONF,
+    good=_PIP_CONF,
+    bad_files={**_PINNED, "pip.conf": "[global]\nindex-url = http://127.0.0.1:8080/simple/\n"},
+    good_files={**_PINNED, "pip.conf": _SECURE_INDEX},
+)
 PIP_CONFIG_KEY = rule(
     "HY804", "pip-config-key", L.BUILD, WARNING,
     "a pip.conf section or key that pip does not know",

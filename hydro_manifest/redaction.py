@@ -1,0 +1,61 @@
+"""Credentials in URLs, hidden before anything is printed, as pip hides them.
+
+pip shows `https://user:****@host` for a user and password, and `https://****@host` for a
+token alone (`pip._internal.utils.misc.redact_netloc`). hydro's reports go to CI logs,
+SARIF uploads and job summaries, so every text it shows (messages, hints, code frames,
+file names, baselines' fingerprints) passes through `redact`.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Where a URL starts in free text: its scheme (`https://`, `git+https://`, `s3://`).
+_SCHEME = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://")
+#: What ends a URL's authority (`user:password@host:port`) in free text.
+_AUTHORITY_END = frozenset("/?#\\ \t\r\n\"'`<>()[]{},;|")
+HIDDEN = "****"
+
+
+def redact(text: str) -> str:
+    """`text` with the password (or a lone token) of every URL in it replaced by `****`."""
+    return redacted(text)[0]
+
+
+def redacted(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """`text` redacted, and for each replacement where it ended in `text` (a 0-based
+    offset) and how many characters it removed (negative: added), so that a column after
+    it can be moved (`moved`)."""
+    if "://" not in text:
+        return text, []
+    parts: list[str] = []
+    shifts: list[tuple[int, int]] = []
+    done = 0
+    for match in _SCHEME.finditer(text):
+        start = match.end()
+        if start < done:
+            continue
+        end = start
+        while end < len(text) and text[end] not in _AUTHORITY_END:
+            end += 1
+        authority = text[start:end]
+        if "@" not in authority:
+            continue
+        userinfo = authority.rsplit("@", 1)[0]
+        user, colon, password = userinfo.partition(":")
+        shown = f"{user}:{HIDDEN}" if colon else HIDDEN
+        if (password if colon else user) == HIDDEN:
+            continue  # already hidden
+        parts.append(text[done:start])
+        parts.append(shown)
+        done = start + len(userinfo)
+        shifts.append((done, len(userinfo) - len(shown)))
+    if not shifts:
+        return text, []
+    parts.append(text[done:])
+    return "".join(parts), shifts
+
+
+def moved(column: int, shifts: list[tuple[int, int]]) -> int:
+    """A 1-based column of the original text, in the redacted text."""
+    return column - sum(removed for end, removed in shifts if end < column)

@@ -1,0 +1,185 @@
+"""No credential reaches a report: passwords in URLs are hidden as pip hides them.
+
+URLs with a password sit in pip.conf, in requirements lines of every form pip accepts, in
+the install command's words and environment, and in an S3 endpoint; every output format
+is searched for the password. URL requirements are remote sources, not missing files, and
+an index given anywhere pip reads one is checked like one in pip.conf.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hydro_manifest import validate_paths
+from hydro_manifest.baseline import fingerprints
+from hydro_manifest.redaction import moved, redact, redacted
+from tests.conftest import observed_in
+
+SECRET = "S3CR3T-pl4nted"
+HYDRO = [sys.executable, "-m", "hydro_manifest"]
+
+REQUIREMENTS = f"""\
+tfish @ https://u:{SECRET}@h.example/tfish-2.0-py3-none-any.whl
+https://u:{SECRET}@h.example/y-1.0-py3-none-any.whl
+git+https://u:{SECRET}@github.com/o/r.git#egg=r
+-r https://u:{SECRET}@h.example/more.txt
+--index-url http://u:{SECRET}@h.example/simple
+--extra-index-url http://127.0.0.1:8080/simple
+numpy==1.21.6
+"""
+INSTALL = (
+    f"PIP_CONFIG_FILE=pip.conf PIP_INDEX_URL=https://u:{SECRET}@idx.example/simple "
+    "PIP_EXTRA_INDEX_URL=http://idx2.example/simple "
+    f'pip install "https://u:{SECRET}@h.example/x-1.0-py3-none-any.whl" -r requirements.txt '
+    f"-i http://{SECRET}@h3.example/simple -r https://u:{SECRET}@h.example/r.txt "
+    "&& pip install -e . && pip install ."
+)
+MANIFEST = f"""\
+kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.3
+install-command: {INSTALL}
+payload: [src/, requirements.txt, pip.conf, setup.py]
+contract:
+  name: predict
+  inputs:
+    age: {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
+---
+kind: DeploymentConfiguration
+name: secrets
+container:
+  env:
+    - name: DATABASE_URL
+      value: "postgres://app:{SECRET}@db.example/models"
+    - name: API_KEY
+      value: "plain-value-never-echoed"
+"""
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "func_main.py").write_text(
+        "def predict(age):\n    return {'income': age}\n"
+    )
+    (tmp_path / "requirements.txt").write_text(REQUIREMENTS)
+    (tmp_path / "pip.conf").write_text(
+        f"[global]\nindex-url = http://user:{SECRET}@pypi.example/simple\n"
+    )
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(name='m')\n")
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(MANIFEST)
+    return manifest
+
+
+def test_every_index_is_checked_and_no_url_is_a_missing_file(model: Path) -> None:
+    report = validate_paths([str(model)])
+    assert observed_in(model, report.diagnostics) == [
+        ("HY525", "", 17, 5, "$.container.env"),
+        ("HY803", "", 4, 121, "$.install-command"),  # PIP_EXTRA_INDEX_URL
+        ("HY803", "", 4, 243, "$.install-command"),  # -i http://…@h3.example
+        ("HY803", "pip.conf", 2, 13, "null"),
+        ("HY803", "requirements.txt", 5, 13, "null"),  # --index-url in requirements
+        ("HY817", "requirements.txt", 6, 19, "null"),  # the loopback index
+    ]
+    hint = next(d.hint for d in report.diagnostics if d.rule == "HY525")
+    assert hint == (
+        "write it as a mapping of each name to its value: `env: {DATABASE_URL: ..., API_KEY: ...}`"
+    )
+
+
+_FORMATS = ["text", "json", "sarif", "junit", "github", "gitlab"]
+
+
+def _run(args: list[str], cwd: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*HYDRO, *args],
+        cwd=cwd,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "lint"])
+def test_no_output_format_shows_a_password(model: Path, command: str, tmp_path: Path) -> None:
+    folder = model.parent
+    out = tmp_path / "out"
+    out.mkdir()
+    written = [a for form in _FORMATS for a in ("-f", f"{form}={out / form}")]
+    target = model.name if command == "validate" else "."
+    done = _run([command, target, *written, "--summary", str(out / "summary.md")], folder)
+    rich = _run([command, target, "--color", "always"], folder)
+    resolved = _run(["resolve", "-f", "json", model.name], folder)
+    baseline = _run(["baseline", "-o", str(out / "baseline.json"), "."], folder)
+    assert done.returncode == rich.returncode == 1, done.stderr
+    texts = [done.stdout, done.stderr, rich.stdout, resolved.stdout, baseline.stderr]
+    texts += [path.read_text() for path in out.iterdir()]
+    assert len(texts) == 5 + len(_FORMATS) + 2
+    assert [text for text in texts if SECRET in text] == []
+    assert "http://user:****@pypi.example/simple" in rich.stdout  # the code frame, redacted
+    assert "http://u:****@h.example/simple" in (out / "sarif").read_text()
+
+
+def test_a_fingerprint_does_not_depend_on_the_password(model: Path) -> None:
+    first = {p for _, p in fingerprints(validate_paths([str(model)]))}
+    model.parent.joinpath("pip.conf").write_text(
+        "[global]\nindex-url = http://user:another@pypi.example/simple\n"
+    )
+    assert {p for _, p in fingerprints(validate_paths([str(model)]))} == first
+
+
+def test_an_s3_endpoint_with_a_password_is_not_repeated(model: Path, tmp_path: Path) -> None:
+    data = tmp_path / "s3.yaml"
+    data.write_text(
+        "kind: Model\nname: m\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.3\n"
+        "payload: [src/]\ntraining-data: s3://bucket/train.csv\ncontract:\n  name: predict\n"
+        "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+        "  outputs: {income: {shape: scalar, type: string, profile: categorical}}\n"
+    )
+    endpoint = f"http://user:{SECRET}@127.0.0.1:9"  # the discard port: refused at once
+    done = _run(
+        ["validate", "--remote", "--s3-endpoint-url", endpoint, "-f", "json", data.name],
+        tmp_path,
+        AWS_ACCESS_KEY_ID="x",
+        AWS_SECRET_ACCESS_KEY="y",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+    found = json.loads(done.stdout)["diagnostics"]
+    assert [d["rule"] for d in found] == ["HY223"]
+    assert SECRET not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("https://user:pass@host/simple", "https://user:****@host/simple"),
+        ("git+https://token@github.com/o/r", "git+https://****@github.com/o/r"),
+        ("x @ https://u:p@ss@h/x.whl", "x @ https://u:****@h/x.whl"),  # the last @ ends it
+        ("s3://KEY:SECRET@bucket/key", "s3://KEY:****@bucket/key"),
+        ("'http://u:p@h' and http://v:q@i", "'http://u:****@h' and http://v:****@i"),
+        ("http://host/simple?u=a@b", "http://host/simple?u=a@b"),  # no credentials
+        ("https://u:****@h", "https://u:****@h"),  # already hidden
+        ("plain text", "plain text"),
+    ],
+)
+def test_redaction_as_pip_does_it(text: str, shown: str) -> None:
+    assert redact(text) == shown
+
+
+def test_a_column_after_a_redaction_moves_with_it() -> None:
+    line = "-i https://u:LONGSECRET@h/simple numpy"
+    shown, shifts = redacted(line)
+    column = line.index("numpy") + 1
+    assert shown[moved(column, shifts) - 1 :] == "numpy"
+    assert moved(1, shifts) == 1
