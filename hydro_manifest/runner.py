@@ -40,6 +40,7 @@ from .rules import INTERNAL_ERROR
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from .kinds.model.container import ShellBudget
     from .project import Summary
 
 #: Below this many files a process pool costs more than it saves.
@@ -85,6 +86,8 @@ class _FileResult:
     report: FileReport | None  # None: `hydro lint` found no manifest in the file
     summaries: list[Summary] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
+    #: What the file's install commands may still take of the shell grammar's time.
+    shell: ShellBudget | None = None
 
 
 #: Told (files done, files in all) as the files are checked.
@@ -434,7 +437,7 @@ def _check_document(
             if reference.remote:
                 result.pending.append(_pending(document, outcome, reference))
     if outcome.kind == "Model" and isinstance(document.value, dict):
-        _add(report, document.index, outcome, _container(job, document, outcome))
+        _add(report, document.index, outcome, _container(job, document, outcome, result))
         if job.layout and job.base is not None:
             from .kinds.model.container.layout import Container
 
@@ -458,16 +461,21 @@ def _check_document(
     )
 
 
-def _container(job: Job, document: SourceDocument, outcome: DocumentOutcome) -> list[Finding]:
-    """What the Model's image build and runtime would fail on (kinds.model.container)."""
-    from .kinds.model.container import check_container
+def _container(
+    job: Job, document: SourceDocument, outcome: DocumentOutcome, result: _FileResult
+) -> list[Finding]:
+    """What the Model's image build and runtime would fail on (kinds.model.container); the
+    file's Models share one budget of the shell grammar's time (`result.shell`)."""
+    from .kinds.model.container import ShellBudget, check_container
     from .reading.positions import find_node, text_span
 
     def locate_text(path: Path, start: int, end: int) -> Span:
         return text_span(find_node(document.node, outcome.source_path(path))[1], start, end)
 
     base = FilePath(job.base) if job.base is not None else None
-    return check_container(document.value, base, job_root(job), job.name, locate_text)
+    if result.shell is None:
+        result.shell = ShellBudget()
+    return check_container(document.value, base, job_root(job), job.name, locate_text, result.shell)
 
 
 def _add(

@@ -26,10 +26,11 @@ from tests.conftest import (
 PROJECT = FIXTURES / "project"
 #: Rules whose failing case cannot be a committed file: a crash of hydro, an unreadable
 #: file, a file over the size limit, a path out of the repository or a link loop (symbolic
-#: links are made by the test), S3's answers and a running runtime's (test_api.py,
-#: test_hostile.py, test_root.py, test_s3.py, test_runtime_check.py).
+#: links are made by the test), a hundred requirements files or a 128 KiB command, S3's
+#: answers and a running runtime's (test_api.py, test_hostile.py, test_root.py,
+#: test_hostile_container.py, test_s3.py, test_runtime_check.py).
 _TESTED_ELSEWHERE = (
-    {"HY000", "HY013", "HY014", "HY019", "HY020", "HY222", "HY223"}
+    {"HY000", "HY013", "HY014", "HY019", "HY020", "HY222", "HY223", "HY819", "HY821"}
     | {
         rule.id
         for rule in RULES.values()

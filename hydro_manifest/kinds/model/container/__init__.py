@@ -36,6 +36,20 @@ from .runtime import (
     parse,
 )
 
+#: How much install-command text one file may have read with the shell grammar, whose
+#: time grows faster than the text (`build.SHELL_TEXT_LIMIT` for one command).
+FILE_SHELL_BUDGET = 32 * 1024
+
+
+class ShellBudget:
+    """What one file's install commands may still take of the shell grammar (bytes)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int = FILE_SHELL_BUDGET) -> None:
+        self.left = left
+
+
 #: Where a finding goes in the manifest: characters of a text value at a path.
 LocateText = Callable[[DocumentPath, int, int], Span]
 
@@ -57,11 +71,12 @@ def check_container(
     root: Root,
     manifest: str,
     locate_text: LocateText,
+    budget: ShellBudget,
 ) -> list[Finding]:
     """Everything the Model's container would fail on. `base` is the manifest's folder
     (None: file checks off, and only the field-name guess is left); nothing outside `root`
     is read; `manifest` is the manifest as the report names it, and the files of its
-    payload are named alike."""
+    payload are named alike; `budget` is the shell grammar's share left to the file."""
     name = doc.get("name")
     model = f"Model '{name}'" if isinstance(name, str) and name else "the Model"
     model += f" of {manifest}" if manifest != STDIN else ""
@@ -69,7 +84,7 @@ def check_container(
         f._replace(message=f"{model}: {f.message}")
         if f.file is not None and f.rule in _OF_THE_MODEL
         else f
-        for f in _check(doc, base, root, manifest, locate_text)
+        for f in _check(doc, base, root, manifest, locate_text, budget)
     ]
 
 
@@ -79,6 +94,7 @@ def _check(
     root: Root,
     manifest: str,
     locate_text: LocateText,
+    budget: ShellBudget,
 ) -> list[Finding]:
     runtime = doc.get("runtime")
     if base is None:
@@ -97,7 +113,7 @@ def _check(
     command = doc.get("install-command")
     if isinstance(command, str) and command.strip() and "\x00" not in command:
         place = lambda start, end: locate_text(("install-command",), start, end)  # noqa: E731
-        found, installed = install_command(command, container, place, shown)
+        found, installed = install_command(command, container, place, shown, budget)
         findings += found + requirements(installed, container, shown)
     if isinstance(runtime, str) and not is_hydrosphere_runtime(runtime):
         findings.append(

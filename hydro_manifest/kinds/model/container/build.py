@@ -22,22 +22,33 @@ from ....diagnostics import Finding, Span
 from ....reading.rules import FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from ....root import NAME_MAX, Probe, too_long
 from ....suggest import did_you_mean
+from . import FILE_SHELL_BUDGET, ShellBudget
 from .index import index_problem, trusted_hosts
 from .layout import FILES, Container, resolve
 from .rules import (
     INSTALL_COMMAND_SYNTAX,
+    INSTALL_COMMAND_TOO_LONG,
+    INSTALL_COMMAND_UNCHECKED,
     INSTALL_FILE_MISSING,
     PIP_CONFIG_FILE,
     PIP_CONFIG_KEY,
     REQUIREMENT_UNPINNED,
+    REQUIREMENTS_CYCLE,
+    REQUIREMENTS_DEPTH,
     REQUIREMENTS_FILE,
     REQUIREMENTS_LINE,
 )
 
 #: Files read for these checks stop here: requirements and configuration are kilobytes.
 READ_LIMIT = 1024 * 1024
-#: `-r` inside `-r` is followed this deep.
-INCLUDE_DEPTH = 5
+#: `-r` inside `-r` is followed this deep (each file once).
+INCLUDE_DEPTH = 100
+#: The longest install command read with the shell grammar, whose time grows faster than
+#: the text (16 KiB: a few tenths of a second).
+SHELL_TEXT_LIMIT = 16 * 1024
+#: The longest argument Linux passes to a program (MAX_ARG_STRLEN); `RUN` runs
+#: `/bin/sh -c <command>`, the command one argument.
+ARGUMENT_LIMIT = 128 * 1024
 
 #: Where a finding in the install command goes: the span of characters [start, end) of it.
 Place = Callable[[int, int], Span]
@@ -92,15 +103,41 @@ class Installed:
 
 
 def install_command(
-    command: str, container: Container, place: Place, shown: Callable[[Path], str]
+    command: str,
+    container: Container,
+    place: Place,
+    shown: Callable[[Path], str],
+    budget: ShellBudget,
 ) -> tuple[list[Finding], Installed]:
     """The findings of an install command, and what it installs (for the runtime's imports).
 
     `place` locates characters of the command in the manifest; `shown` names a file of the
-    payload as the report names files (beside the manifest's own name).
+    payload as the report names files (beside the manifest's own name); `budget` is what
+    the file's commands may still take of the shell grammar's time.
     """
     installed = Installed()
+    size = len(command.encode("utf-8", "surrogatepass"))
+    if size > ARGUMENT_LIMIT:
+        installed.complete = False
+        message = (
+            f"the install command is {size // 1024} KiB; `RUN` passes it to `/bin/sh -c` as "
+            f"one argument, and Linux takes none longer than {ARGUMENT_LIMIT // 1024} KiB"
+        )
+        hint = "move the commands into a script shipped with the payload: `sh install.sh`"
+        return [Finding(INSTALL_COMMAND_TOO_LONG, message, ("install-command",), hint)], installed
+    if size > min(SHELL_TEXT_LIMIT, budget.left):
+        installed.complete = False
+        what = (
+            f"is {size // 1024} KiB"
+            if size > SHELL_TEXT_LIMIT
+            else f"brings this file's install commands over {FILE_SHELL_BUDGET // 1024} KiB"
+        )
+        return [_unchecked(f"the install command {what}")], installed
+    budget.left -= size
     parsed = _parse(command)
+    if isinstance(parsed, RecursionError):
+        installed.complete = False
+        return [_unchecked("the install command nests deeper than hydro follows")], installed
     if isinstance(parsed, Exception):
         error = parsed
         installed.complete = False  # what it would install is unknown
@@ -116,9 +153,22 @@ def install_command(
             )
         ], installed
     walker = _Walker(container, place, shown, installed)
-    for tree in parsed:
-        walker.visit(tree)
+    try:
+        for tree in parsed:
+            walker.visit(tree)
+    except RecursionError:
+        installed.complete = False
+        return [_unchecked("the install command nests deeper than hydro follows")], installed
     return walker.findings, installed
+
+
+def _unchecked(why: str) -> Finding:
+    return Finding(
+        INSTALL_COMMAND_UNCHECKED,
+        f"{why}: it is not checked, nor what it installs",
+        ("install-command",),
+        "move the commands into a script shipped with the payload: `sh install.sh`",
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -130,7 +180,7 @@ def _parse(command: str) -> list[Any] | Exception:
     bashlex = imported()  # its grammar's tables come from hydro's cache after the first run
     try:
         return list(bashlex.parse(command))
-    except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, RecursionError) as error:
         return error
 
 
@@ -354,8 +404,9 @@ def _missing(container: Container, path: str, word: str, what: str, span: Span) 
     if too_long(path):
         return Finding(
             INSTALL_FILE_MISSING,
-            f"the install command needs {what} `{_shortened(word)}`, whose name is longer than "
-            f"{NAME_MAX} bytes: no file system holds it",
+            f"the install command needs {what} `{_shortened(word)}`, whose path "
+            f"({_shortened(path)}) has a name longer than {NAME_MAX} bytes: no file system "
+            "holds it",
             ("install-command",),
             "shorten the name",
             span=span,
@@ -399,16 +450,17 @@ def _shortened(text: str, keep: int = 40) -> str:
 def requirements(
     installed: Installed, container: Container, shown: Callable[[Path], str]
 ) -> list[Finding]:
-    """The findings of every requirements file the command installs, nested ones too."""
-    queue = [(path, host, installs, 0) for path, host, installs in installed.requirements]
+    """The findings of every requirements file the command installs, nested ones too. Each
+    file is read once; `chain` is the files that include it, the first named by the
+    command first (a file among them again is a ring that pip never leaves)."""
+    queue: list[tuple[str, Path, bool, tuple[Path, ...]]] = [
+        (path, host, installs, ()) for path, host, installs in installed.requirements
+    ]
     findings: list[Finding] = []
     seen: set[Path] = set()
     while queue:
-        path, host, installs, depth = queue.pop(0)
+        path, host, installs, chain = queue.pop(0)
         if host in seen:
-            continue
-        if depth > INCLUDE_DEPTH:
-            installed.complete = False  # not read: what it installs is unknown
             continue
         seen.add(host)
         name = shown(host)
@@ -469,8 +521,34 @@ def requirements(
                                 _add_hint(container, target),
                             )
                         )
+                    elif found in (*chain, host):
+                        installed.complete &= not nested_installs
+                        files = (*chain, host)
+                        ring = [shown(h) for h in files[files.index(found) :]] + [shown(found)]
+                        findings.append(
+                            _at(
+                                REQUIREMENTS_CYCLE,
+                                name,
+                                _start(lines, option.line_number),
+                                f"`{nested}` closes a ring of includes ({' -> '.join(ring)}): pip "
+                                "follows it until Python stops it with RecursionError",
+                                "remove the include that leads back",
+                            )
+                        )
+                    elif len(chain) + 1 >= INCLUDE_DEPTH:
+                        installed.complete &= not nested_installs
+                        findings.append(
+                            _at(
+                                REQUIREMENTS_DEPTH,
+                                name,
+                                _start(lines, option.line_number),
+                                f"`{nested}` is the {INCLUDE_DEPTH + 1}th level of includes: "
+                                "pip may run out of recursion, and hydro follows no further",
+                                "flatten the chain: name the files from one requirements file",
+                            )
+                        )
                     else:
-                        queue.append((target, found, nested_installs, depth + 1))
+                        queue.append((target, found, nested_installs, (*chain, host)))
         for requirement in parsed.requirements if installs else ():
             link = requirement.link
             if requirement.is_url and not str(link).startswith("file:"):

@@ -265,3 +265,60 @@ says nothing about its code.
     bad=MODEL_EXAMPLE.replace("hydrosphere/serving-runtime-python-3.7:3.0.0", "example.com/scorer:1.0"),
     good=MODEL_EXAMPLE,
 )
+REQUIREMENTS_CYCLE = rule(
+    "HY818", "requirements-cycle", L.BUILD, ERROR,
+    "a requirements file that includes itself, directly or through others",
+    """
+pip follows `-r` and `-c` lines as it meets them and keeps no list of the files it has
+read (`req_file.py`, `RequirementsFileParser._parse_and_recurse`): a file that includes
+itself, or a ring of files that include each other, makes it recurse until Python stops it
+with RecursionError, and the image build fails. hydro names the ring.
+""",
+    bad=_INSTALL,
+    good=_INSTALL,
+    bad_files={"requirements.txt": "numpy==1.21.6\n-r requirements.txt\n"},
+    good_files=_PINNED,
+)
+REQUIREMENTS_DEPTH = rule(
+    "HY819", "requirements-depth", L.BUILD, WARNING,
+    "requirements files that include each other deeper than hydro follows",
+    """
+Each `-r` inside a requirements file is a level of pip's recursion. hydro follows a chain
+100 files deep; a longer one may exhaust pip's recursion in the build as it exhausts
+hydro's patience, and what lies below is not checked. Flatten the chain.
+""",
+    bad="# (requirements files that include each other more than 100 deep)\n",
+    good=_INSTALL,
+    good_files=_PINNED,
+)
+INSTALL_COMMAND_UNCHECKED = rule(
+    "HY820", "install-command-unchecked", L.LINT, WARNING,
+    "an install command too long or nested too deep for hydro to read",
+    """
+hydro reads the install command with a shell grammar whose time grows faster than the
+text. So that every manifest is decided in bounded time, a command longer than 16 KiB
+(or a file whose install commands add up to more than 32 KiB), or one that nests more
+deeply than the grammar follows (`$(`, `(`, `{`, `if`, functions, about a hundred levels),
+is not checked: nothing it installs or names is followed. A command that long belongs in
+a script shipped with the payload.
+""",
+    bad=_INSTALL.replace(
+        "pip install -r requirements.txt", "echo " + "$(" * 200 + "true" + ")" * 200
+    ),
+    good=_INSTALL,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+INSTALL_COMMAND_TOO_LONG = rule(
+    "HY821", "install-command-too-long", L.BUILD, ERROR,
+    "an install command longer than Linux lets one argument be (128 KiB)",
+    """
+The manager writes the install command into the Dockerfile as `RUN <command>`, which
+Docker runs as `/bin/sh -c <command>` (`BuildScript.scala`): the command is one argument,
+and Linux refuses to start a program with an argument longer than 128 KiB
+(`MAX_ARG_STRLEN`, "Argument list too long"). The build fails before the shell starts.
+""",
+    bad="# (an install command of more than 128 KiB)\n",
+    good=_INSTALL,
+    good_files=_PINNED,
+)
