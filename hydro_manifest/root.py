@@ -75,9 +75,7 @@ class Root:
     def probe(self, path: str | os.PathLike[str]) -> Probe:
         """What `path` is, asking the file system only when it lies inside the root."""
         path = os.fspath(path)
-        if too_long(path):
-            return Probe(Kind.TOO_LONG)
-        try:
+        try:  # (a name too long for the system is its answer, ENAMETOOLONG, below)
             real, status = self._resolve(path)
         except ValueError:  # an embedded NUL byte
             return Probe(Kind.MISSING)
@@ -104,16 +102,11 @@ class Root:
         a file that is not a link costs one `lstat`; a path with `..` or a link in its last
         part is resolved whole, as the system would (a link's `..` is its target's parent).
         """
-        absolute = os.path.join(os.getcwd(), path) if not os.path.isabs(path) else path
+        absolute = path if path.startswith(os.sep) else os.path.join(os.getcwd(), path)
         folder, name = os.path.split(absolute)
-        if ".." in absolute.split(os.sep) or name in ("", "."):
+        if name in ("", ".", "..") or "/../" in absolute or "/./" in absolute or "//" in absolute:
             return os.path.realpath(absolute), None
-        real_folder = self._folders.get(folder)
-        if real_folder is None:
-            if len(self._folders) > _FOLDERS_KEPT:
-                self._folders.clear()
-            real_folder = self._folders[folder] = os.path.realpath(folder)
-        candidate = os.path.join(real_folder, name)
+        candidate = os.path.join(self._folders.get(folder) or self._real_folder(folder), name)
         try:
             status = os.lstat(candidate)
         except OSError:
@@ -121,6 +114,29 @@ class Root:
         if stat.S_ISLNK(status.st_mode):
             return os.path.realpath(candidate), status
         return candidate, status
+
+    def _real_folder(self, folder: str) -> str:
+        """The real path of an absolute, normalized folder: its parent's, and its own name
+        unless that is a link (then resolved whole). Each folder costs one `lstat` once."""
+        if len(self._folders) > _FOLDERS_KEPT:
+            self._folders.clear()
+        unknown = []
+        while folder not in self._folders:
+            parent, name = os.path.split(folder)
+            if not name:  # the file system's root
+                self._folders[folder] = folder
+                break
+            unknown.append((folder, name))
+            folder = parent
+        real = self._folders[folder]
+        for folder, name in reversed(unknown):
+            candidate = os.path.join(real, name)
+            try:
+                is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+            except OSError:
+                is_link = False
+            real = self._folders[folder] = os.path.realpath(candidate) if is_link else candidate
+        return real
 
     def read(
         self, path: str | os.PathLike[str], limit: int, *, head: bool = False
@@ -132,8 +148,8 @@ class Root:
         if found.kind is not Kind.FILE or (not head and (found.size or 0) > limit):
             return found
         try:
-            with open(os.fspath(path), "rb") as stream:
-                return stream.read(limit)
+            with open(os.fspath(path), "rb") as stream:  # (a buffer of its size, not the limit's)
+                return stream.read(min(limit, (found.size or 0) + 1))
         except OSError as error:
             return _failed(error)
 
@@ -155,8 +171,12 @@ class Root:
 
 def too_long(path: str) -> bool:
     """Whether a path has a name no Linux file system holds (or is longer than a path)."""
+    if len(path) >= PATH_MAX or max(map(len, path.split("/"))) > NAME_MAX:
+        return True
+    if path.isascii():
+        return False  # a character is a byte
     encoded = os.fsencode(path)
-    return len(encoded) >= PATH_MAX or any(len(part) > NAME_MAX for part in encoded.split(b"/"))
+    return len(encoded) >= PATH_MAX or max(map(len, encoded.split(b"/"))) > NAME_MAX
 
 
 def _failed(error: OSError) -> Probe:

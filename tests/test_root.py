@@ -196,6 +196,27 @@ def test_without_git_the_manifests_folder_is_the_root(tmp_path: Path) -> None:
     ]
 
 
+def test_a_link_loop_in_the_payload_is_named_as_one(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "func_main.py").write_text("def predict(age):\n    return {'income': 1}\n")
+    (tmp_path / "loop1").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop1")
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(
+        MANIFEST.replace(
+            '"requirements.txt", "../../../outside/secret.env", "../../../../../../../../../etc/passwd"',
+            '"loop1"',
+        )
+        .replace("install-command:", "#")
+        .replace("training-data:", "#")
+    )
+    (found,) = validate_paths([str(manifest)]).diagnostics
+    assert (found.rule, found.line, found.column) == ("HY216", 5, 19)
+    assert found.message == "payload entry 'loop1' is a symbolic link loop: it names no file"
+    assert found.hint == "point the link at a file or folder, or remove it"
+
+
 def test_a_root_that_is_not_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     done = _run(["validate", "--root", "nowhere", "x.yaml"], tmp_path)
     assert done.returncode == 2 and "--root nowhere is not a folder" in done.stderr

@@ -321,6 +321,7 @@ def graph(
     exclude: Exclude = None,
     no_file_checks: NoFileChecks = False,
     config_file: ConfigFile = None,
+    root: RootFolder = None,
 ) -> None:
     """Draw each Application as a diagram: its stages, the variants with their weights,
     signatures and deployment configurations, the fields each stage passes to the next,
@@ -331,8 +332,8 @@ def graph(
             f"unknown format '{form}' (valid formats: {', '.join(api.DIAGRAM_FORMATS)})"
         )
     paths = paths or ["."]
-    config = configuration(config_file, paths, None, None, False)
-    options = check_options(config, no_file_checks, False, None, None)
+    config = configuration(config_file, paths, root=root)
+    options = check_options(config, no_file_checks, False, None, None, root)
     existing([p for p in paths if p != api.STDIN])
     report = api.lint_paths(paths, config=config, exclude=exclude or (), options=options)
     names = [s.name for s in report.summaries if s.kind == "Application" and s.name]

@@ -127,8 +127,8 @@ def _check(
     if not is_python_runtime(runtime):
         return findings
     module = find_func_main(container)
-    through = next(filter(None, map(container.leaves_root, CANDIDATES)), None)
-    if module is None and through is not None:
+    through = None if module else next(filter(None, map(container.leaves_root, CANDIDATES)), None)
+    if through is not None:
         if not root.contains(through.host):
             return findings  # the entry itself leads out: HY019 at the entry
         return [*findings, func_main_outside(root, ("payload", through.index))]
