@@ -710,6 +710,48 @@ def rules(
     typer.echo(json.dumps(_rule_json(found), indent=2) if output == "json" else explain(found))
 
 
+@app.command()
+def runtimes(
+    image: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[IMAGE]",
+            help="A runtime (hydrosphere/serving-runtime-python-3.7:3.0.3) or a tag (3.0.3).",
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="text|json", help="Text, or JSON for tools [default: text]."
+        ),
+    ] = "text",
+) -> None:
+    """List the Python runtime images hydro knows (what the build and the start find in
+    each: user, sudo, package lists, tools, pip, the runtime's packages), or one of them
+    with the source of each fact."""
+    import json
+
+    from ..kinds.model.container.images import IMAGES, image_of, named
+    from ..reporters.runtimes import image_json, runtime_text, runtimes_json, runtimes_text
+
+    if output not in ("text", "json"):
+        raise usage_error(f"unknown format '{output}' (valid formats: text, json)")
+    if image is None:
+        text = json.dumps(runtimes_json(), indent=2) if output == "json" else runtimes_text()
+        typer.echo(text.rstrip("\n"))
+        return
+    name = named(image)
+    found = image_of(name.tag if name is not None else image)
+    if found is None:
+        tags = ", ".join(tag for known in IMAGES for tag in known.tags)
+        raise usage_error(f"hydro has no facts of '{printable(image)}' (tags it knows: {tags})")
+    typer.echo(
+        json.dumps(image_json(found), indent=2)
+        if output == "json"
+        else runtime_text(found).rstrip()
+    )
+
+
 def _rule_json(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,

@@ -176,8 +176,8 @@ The command becomes one `RUN` line of the generated Dockerfile (MOD-4); a second
 breaks the build, and the model version ends up `Failed`. Join the commands with `&&` on
 one line, or use a folded scalar (`>-`).
 """,
-    bad=MODEL_EXAMPLE.replace("payload:", "install-command: |\n  apt-get install -y jq\n  pip install -r requirements.txt\npayload:"),
-    good=MODEL_EXAMPLE.replace("payload:", "install-command: >-\n  apt-get install -y jq &&\n  pip install -r requirements.txt\npayload:"),
+    bad=MODEL_EXAMPLE.replace("payload:", "install-command: |\n  pip install --upgrade pip\n  pip install -r requirements.txt\npayload:"),
+    good=MODEL_EXAMPLE.replace("payload:", "install-command: >-\n  pip install --upgrade pip &&\n  pip install -r requirements.txt\npayload:"),
 )
 TRAINING_DATA = rule(
     "HY212", "training-data", L.DOCS, ERROR,

@@ -14,6 +14,7 @@ from pathlib import Path
 from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
 from ....root import Root
+from .image import check_runtime_image
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
@@ -97,10 +98,14 @@ def _check(
     budget: ShellBudget,
 ) -> list[Finding]:
     runtime = doc.get("runtime")
+    command = doc.get("install-command")
+    has_command = isinstance(command, str) and bool(command.strip()) and "\x00" not in command
+    image = check_runtime_image(runtime, has_command and base is not None)
     if base is None:
-        return list(field_names(doc)) if is_python_runtime(runtime) else []
+        return [*image, *field_names(doc)] if is_python_runtime(runtime) else image
     # Imported here: a run without the file checks reads no payload file.
     from .build import Installed, install_command, requirements
+    from .image import check_commands
     from .layout import Container
 
     container = Container(doc.get("payload"), base, root)
@@ -108,13 +113,14 @@ def _check(
     def shown(host: Path) -> str:
         return container.named(host, manifest)
 
-    findings: list[Finding] = []
+    findings: list[Finding] = image
     installed = Installed()
-    command = doc.get("install-command")
-    if isinstance(command, str) and command.strip() and "\x00" not in command:
+    if has_command:
+        assert isinstance(command, str)
         place = lambda start, end: locate_text(("install-command",), start, end)  # noqa: E731
         found, installed = install_command(command, container, place, shown, budget)
-        findings += found + requirements(installed, container, shown)
+        findings += found + check_commands(runtime, installed.commands, place)
+        findings += requirements(installed, container, shown)
     if isinstance(runtime, str) and not is_hydrosphere_runtime(runtime):
         findings.append(
             Finding(

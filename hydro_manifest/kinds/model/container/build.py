@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ....diagnostics import Finding, Span
 from ....reading.rules import FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
@@ -52,6 +52,20 @@ ARGUMENT_LIMIT = 128 * 1024
 
 #: Where a finding in the install command goes: the span of characters [start, end) of it.
 Place = Callable[[int, int], Span]
+#: A word of the command and where it is: its text and its characters [start, end).
+Word = tuple[str, int, int]
+
+
+class Ran(NamedTuple):
+    """A simple command the install command runs, in order: its words (without `sudo`),
+    the `sudo` word when it runs through sudo, whether its input comes from a pipe, and
+    the folder it runs in."""
+
+    words: list[Word]
+    sudo: Word | None
+    piped: bool
+    folder: str
+
 
 _PIP = re.compile(r"pip(3(\.\d+)?)?")
 _PYTHON = re.compile(r"python(3(\.\d+)?)?")
@@ -95,6 +109,8 @@ class Installed:
     complete: bool = True
     #: The hosts pip is told to trust (`--trusted-host`, PIP_TRUSTED_HOST, pip.conf).
     trusted: set[str] = field(default_factory=set)
+    #: The simple commands it runs, in order (what the runtime image is asked to do).
+    commands: list[Ran] = field(default_factory=list)
 
     @property
     def known(self) -> set[str] | None:
@@ -204,18 +220,20 @@ class _Walker:
         self.command_environment: dict[str, tuple[str, int, int]] = {}
         self.findings: list[Finding] = []
 
-    def visit(self, node: Any) -> None:
+    def visit(self, node: Any, piped: bool = False) -> None:
         if node.kind == "command":
-            self.command(node)
+            self.command(node, piped)
+        commands = 0
         for part in getattr(node, "parts", None) or ():
             if node.kind != "command":
-                self.visit(part)
+                self.visit(part, piped or (node.kind == "pipeline" and commands > 0))
+                commands += part.kind == "command"
         for attribute in ("list", "command"):
             inner = getattr(node, attribute, None)
             if inner is not None and node.kind != "command" and hasattr(inner, "kind"):
                 self.visit(inner)
 
-    def command(self, node: Any) -> None:
+    def command(self, node: Any, piped: bool) -> None:
         environment = dict(self.environment)
         words: list[tuple[str, int, int]] = []
         for part in node.parts:
@@ -226,6 +244,10 @@ class _Walker:
                 words.append((part.word, part.pos[0], part.pos[1]))
         if not words:
             self.environment.update(environment)  # `A=b` alone sets it for what follows
+            return
+        sudo, words = _without_sudo(words)
+        self.installed.commands.append(Ran(words, sudo, piped, self.folder))
+        if not words:
             return
         name = words[0][0]
         if name == "export":
@@ -394,6 +416,26 @@ class _Walker:
             findings, trusted = pip_config(found, self.shown(found), self.container)
             self.findings.extend(findings)
             self.installed.trusted |= trusted
+
+
+#: sudo's options that take a value (`sudo -u app cmd`).
+_SUDO_VALUE_OPTIONS = {"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir",
+                       "-h", "--host", "-p", "--prompt", "-r", "--role", "-t", "--type",
+                       "-T", "--command-timeout", "-U", "--other-user"}  # fmt: skip
+
+
+def _without_sudo(words: list[Word]) -> tuple[Word | None, list[Word]]:
+    """A command run through `sudo` (and sudo's own options) as `sudo`'s word and the
+    command it runs; other commands as they are."""
+    if not words or words[0][0] != "sudo":
+        return None, words
+    index = 1
+    while index < len(words) and words[index][0].startswith("-"):
+        option = words[index][0]
+        index += 2 if option in _SUDO_VALUE_OPTIONS else 1
+        if option == "--":
+            break
+    return words[0], words[index:]
 
 
 def _is_local(word: str) -> bool:

@@ -322,3 +322,157 @@ and Linux refuses to start a program with an argument longer than 128 KiB
     good=_INSTALL,
     good_files=_PINNED,
 )
+
+# ---------------------------------------------------------------- the runtime image
+_V303 = "hydrosphere/serving-runtime-python-3.7:3.0.3"
+_ON_303 = _INSTALL.replace("hydrosphere/serving-runtime-python-3.7:3.0.0", _V303)
+
+
+def _installing(command: str, runtime: str = _V303) -> str:
+    """The example Model on `runtime` with `command` before its `pip install`."""
+    return _INSTALL.replace(
+        "install-command: pip install", f"install-command: {command} && pip install"
+    ).replace("hydrosphere/serving-runtime-python-3.7:3.0.0", runtime)
+
+
+RUNTIME_IMAGE_NOT_BUILT = rule(
+    "HY822", "runtime-image-not-built", L.BUILD, WARNING,
+    "a runtime image the runtime's source never built for that tag",
+    """
+hydro-serving-python's Makefile builds `serving-runtime-python-3.7` and
+`serving-runtime-python-3.8.11` for 3.0.1 to 3.0.3 (`Makefile:5,9`), and no `-3.6` since
+3.0.0-alpha.1; the docs still name `-3.6` and `-3.8`. Such an image may not exist, and the
+build's `FROM` then fails to pull it. Docker Hub itself was not checked: someone may have
+pushed it by hand.
+""",
+    bad=_ON_303.replace("python-3.7:3.0.3", "python-3.6:3.0.3"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+RUNTIME_IMAGE_UNKNOWN = rule(
+    "HY823", "runtime-image-unknown", L.LINT, NOTE,
+    "a Python runtime tag hydro has no image facts for: its install command is not checked there",
+    """
+hydro knows what each released `serving-runtime-python` image holds (user, sudo, package
+lists, tools, pip, the runtime's own packages: `hydro runtimes`). For another tag (a newer
+release, `latest`, a build of your own) the install command is checked as a shell command
+only, not against the image.
+""",
+    bad=_INSTALL.replace("python-3.7:3.0.0", "python-3.7:3.1.0"),
+    good=_INSTALL,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+SUDO_MISSING = rule(
+    "HY824", "sudo-missing", L.BUILD, ERROR,
+    "`sudo` in the install command of an image that has none",
+    """
+Only the images of 3.0.0-alpha.2 and 3.0.0 install sudo. On 3.0.1 to 3.0.3 it is installed
+in the Dockerfile's build stage only (hsp@3.0.3:`Dockerfile:13-18`), and 2.x and the early
+3.0.0 pre-releases never had it: the build stops at `/bin/sh: 1: sudo: not found`. The docs'
+own example, `sudo apt install jq && pip install -r requirements.txt`, fails so. On 3.0.1+
+the install command runs as `app`, so no OS package can be installed at all.
+""",
+    bad=_installing("sudo apt install -y jq"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+SUDO_NOT_ALLOWED = rule(
+    "HY825", "sudo-not-allowed", L.BUILD, ERROR,
+    "`sudo` with a command the image's sudoers does not allow",
+    """
+The 3.0.0 and 3.0.0-alpha.2 images overwrite `/etc/sudoers` with the single line `app
+ALL=NOPASSWD: /usr/bin/apt` (hsp@3.0.0:`Dockerfile:41`): `sudo apt` works, `sudo apt-get`,
+`sudo dpkg` or `sudo pip` are refused and the build fails.
+""",
+    bad=_installing("sudo apt-get install -y jq", "hydrosphere/serving-runtime-python-3.7:3.0.0"),
+    good=_installing("sudo apt update && sudo apt install -y jq", "hydrosphere/serving-runtime-python-3.7:3.0.0"),
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+APT_WITHOUT_ROOT = rule(
+    "HY826", "apt-without-root", L.BUILD, WARNING,
+    "`apt`, `apt-get` or `dpkg` run as the image's unprivileged user",
+    """
+From 3.0.0-dev1 on, the runtime images run the install command as `app`
+(hsp@3.0.3:`Dockerfile:37,56`). Installing an OS package needs root: dpkg's lock cannot be
+taken (`E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission
+denied)`). On 3.0.0 `sudo apt` is allowed; on 3.0.1+ nothing is.
+""",
+    bad=_installing("apt-get install -y jq"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+APT_WITHOUT_YES = rule(
+    "HY827", "apt-without-yes", L.BUILD, WARNING,
+    "`apt install` without `-y`, which the build answers with no",
+    """
+When a package needs others, apt asks `Do you want to continue? [Y/n]`. A Docker build's
+`RUN` has no terminal, so apt reads the end of its input and takes it for no: `Abort.`, exit
+1 (apt's `YnPrompt`). `-y` answers yes.
+""",
+    bad=_installing("sudo apt update && sudo apt install jq", "hydrosphere/serving-runtime-python-3.7:3.0.0"),
+    good=_installing("sudo apt update && sudo apt install -y jq", "hydrosphere/serving-runtime-python-3.7:3.0.0"),
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+APT_WITHOUT_UPDATE = rule(
+    "HY828", "apt-without-update", L.BUILD, WARNING,
+    "`apt install` with no `apt update` before it, where the image's lists are stale",
+    """
+The runtime images' package lists date from their build (2.x and 3.0.0 ran `apt-get update`
+and never again); 3.0.1+ have none at all (the base removed them). A package the lists do
+not know, or know at a version the mirror no longer serves, fails with `Unable to locate
+package` or a 404. Run the update in the same install command.
+""",
+    bad=_installing("sudo apt install -y jq", "hydrosphere/serving-runtime-python-3.7:3.0.0"),
+    good=_installing("sudo apt update && sudo apt install -y jq", "hydrosphere/serving-runtime-python-3.7:3.0.0"),
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+TOOL_MISSING = rule(
+    "HY829", "tool-missing", L.BUILD, ERROR,
+    "a tool the runtime image does not have (curl, wget)",
+    """
+The runtime images install `curl` and `wget` only in some releases: 3.0.1 to 3.0.3 install
+them in the Dockerfile's build stage only, so the image the model is built on has neither
+(hsp@3.0.3:`Dockerfile:15-18`); 3.0.0-dev has wget, 3.0.0-alpha.1 to 3.0.0 both. A command
+the image lacks stops the build with `not found` (127). Python can download instead.
+""",
+    bad=_installing("curl -fsSLO https://example.com/model.bin"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+PIP_USER_IN_VENV = rule(
+    "HY830", "pip-user-in-venv", L.BUILD, ERROR,
+    "`pip install --user` where pip runs in the runtime's virtual environment",
+    """
+From 3.0.1 on, the runtime's packages live in the virtual environment /opt/pysetup/.venv,
+whose pip comes first on PATH (hsp@3.0.3:`Dockerfile:11,25,46`). pip refuses `--user` in a
+virtual environment without system site-packages: "Can not perform a '--user' install.
+User site-packages are not visible in this virtualenv." (pip `install.py:637-647`). The
+environment belongs to `app`: install without `--user`.
+""",
+    bad=_ON_303.replace("pip install -r", "pip install --user -r"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+SCRIPT_NOT_EXECUTABLE = rule(
+    "HY831", "script-not-executable", L.BUILD, ERROR,
+    "a payload script run as a program (`./setup.sh`), without its execute bit",
+    """
+The manager unpacks the payload with Java's `FileOutputStream` and restores no mode bits
+(mgr@3.0.3:`TarGzUtils.scala:65-77`), so no file of the payload is executable in the image:
+`./setup.sh` fails with `Permission denied`, exit 126. `sh setup.sh` reads it instead, as
+the official examples do.
+""",
+    bad=_ON_303.replace("pip install -r requirements.txt", "./setup.sh").replace("[src/, requirements.txt]", "[src/, requirements.txt, setup.sh]"),
+    good=_ON_303.replace("pip install -r requirements.txt", "sh setup.sh").replace("[src/, requirements.txt]", "[src/, requirements.txt, setup.sh]"),
+    bad_files={**_PINNED, "setup.sh": "set -e\npip install -r requirements.txt\n"},
+    good_files={**_PINNED, "setup.sh": "set -e\npip install -r requirements.txt\n"},
+)

@@ -1,0 +1,222 @@
+"""Hydrosphere's Python runtime images, per tag: what the model image's build and start
+find there. The one place these facts live; the checks, `hydro runtimes` and `hydro
+resolve` read them from here.
+
+Each fact carries its evidence, as the research behind it grades it: S (a source line says
+it), I (inferred from sources and the documented behaviour of Docker, apt, pip, Debian).
+Sources are cited as `repo@tag:path:line`: hsp = hydro-serving-python, mgr =
+hydro-serving-manager, dlp = docker-library/python, pip = pypa/pip. The model image is
+`FROM <runtime>`, `ADD model /model` (root-owned), `WORKDIR /model/files`, `RUN
+<install-command>` as the runtime's user (mgr@3.0.3:`BuildScript.scala:7-17`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
+
+HYDROSPHERE = "hydrosphere/"
+PYTHON_IMAGE = "serving-runtime-python-"
+
+
+class Evidence(str, Enum):
+    SOURCE = "S"  # a source line says it
+    INFERRED = "I"  # follows from sources and the tools' documented behaviour
+
+
+S, INFERRED = Evidence.SOURCE, Evidence.INFERRED
+
+
+class Fact(NamedTuple):
+    """One fact of an image, with its evidence and where it comes from."""
+
+    value: object
+    evidence: Evidence
+    source: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """The facts shared by the images of some runtime tags."""
+
+    #: The runtime tags these facts hold for.
+    tags: tuple[str, ...]
+    #: Each image built for the tags (the part after `serving-runtime-python-`) and the
+    #: Python it runs (its version).
+    built: Fact
+    python: dict[str, str]
+    #: The user the install command runs as: "root" or "app".
+    user: Fact
+    #: Whether `sudo` is installed, and the one command sudoers lets `app` run (None: any).
+    sudo: Fact
+    sudo_allows: str | None
+    #: Debian's package lists: "absent" (removed by the base) or "stale" (from the build).
+    apt_lists: Fact
+    #: The tools the install command may call that the image has (of curl, wget, git, gcc,
+    #: make, conda).
+    tools: Fact
+    #: The runtime's packages: a virtual environment (its path), or the system site (None).
+    venv: Fact
+    pip: Fact
+    #: `VOLUME /model` is declared: what `RUN` writes under /model is discarded.
+    volume_model: Fact
+    #: The folder the model's code starts in.
+    start_folder: Fact
+    #: The runtime's own packages and their locked versions (None: not locked).
+    packages: Fact
+
+
+#: The tools `tools` facts speak of: what an install command may call beyond the shell.
+TOOLS = ("curl", "wget", "git", "gcc", "make", "conda")
+
+_SLIM = "dlp: python:X-slim purges gcc, make and wget and never has git or conda"
+_LOCK_303 = {
+    "numpy": "1.18.3", "pandas": "1.1.5", "grpcio": "1.41.1", "grpcio-health-checking": "1.28.1",
+    "protobuf": "3.17.3", "hydrosdk": "3.0.3", "hydro-serving-grpc": "3.0.3", "requests": "2.23.0",
+    "pydantic": "1.8.2",
+}  # fmt: skip
+
+IMAGES: tuple[Image, ...] = (
+    Image(
+        tags=("2.1.0", "2.2.0", "2.3.0"),
+        built=Fact(("3.5", "3.6", "3.7"), S, "hsp@2.3.0:jenkinsfile.groovy:2-7"),
+        python={"3.5": "3.5", "3.6": "3.6", "3.7": "3.7"},
+        user=Fact("root", S, "hsp@2.3.0:Dockerfile:1-25 (no USER line)"),
+        sudo=Fact(False, S, "hsp@2.3.0:Dockerfile:6-8 (only libgomp1)"),
+        sudo_allows=None,
+        apt_lists=Fact("stale", S, "hsp@2.3.0:Dockerfile:6-8 (apt-get update, never cleaned)"),
+        tools=Fact(frozenset(), INFERRED, _SLIM),
+        venv=Fact(None, S, "hsp@2.3.0:Dockerfile:10 (pip install as root)"),
+        pip=Fact("19.3-20.1", INFERRED, "dlp PYTHON_PIP_VERSION at the build date"),
+        volume_model=Fact(True, S, "hsp@2.3.0:Dockerfile:19"),
+        start_folder=Fact("/app/src", S, "hsp@2.3.0:start.sh"),
+        packages=Fact(None, S, "hsp@2.3.0:requirements.txt (ranges)"),
+    ),
+    Image(
+        tags=("2.3.1", "2.3.2"),
+        built=Fact(("3.6", "3.7", "3.8"), S, "hsp@2.3.2:jenkinsfile.groovy:2-6"),
+        python={"3.6": "3.6.11", "3.7": "3.7.8", "3.8": "3.8.3"},
+        user=Fact("root", S, "hsp@2.3.2:Dockerfile (no USER line)"),
+        sudo=Fact(False, S, "hsp@2.3.2:Dockerfile (only libgomp1)"),
+        sudo_allows=None,
+        apt_lists=Fact("stale", S, "hsp@2.3.2:Dockerfile (apt-get update, never cleaned)"),
+        tools=Fact(frozenset(), INFERRED, _SLIM),
+        venv=Fact(None, S, "hsp@2.3.2:Dockerfile (pip install as root)"),
+        pip=Fact("20.1.1", INFERRED, "dlp@c072137 PYTHON_PIP_VERSION"),
+        volume_model=Fact(True, S, "hsp@2.3.2:Dockerfile:19"),
+        start_folder=Fact("/app/src", S, "hsp@2.3.2:start.sh"),
+        packages=Fact(None, S, "hsp@2.3.2:requirements.txt (ranges)"),
+    ),
+    Image(
+        tags=("2.4.0", "2.4.1", "2.4.2", "2.4.3"),
+        built=Fact(("3.6", "3.7", "3.8"), S, "hsp@2.4.3:jenkinsfile.groovy:2-8"),
+        python={"3.6": "3.6.12", "3.7": "3.7.9", "3.8": "3.8.6"},
+        user=Fact("root", S, "hsp@2.4.3:Dockerfile:1-23 (no USER line)"),
+        sudo=Fact(False, S, "hsp@2.4.3:Dockerfile:6-8 (only libgomp1)"),
+        sudo_allows=None,
+        apt_lists=Fact("stale", S, "hsp@2.4.3:Dockerfile:6-8 (apt-get update, never cleaned)"),
+        tools=Fact(frozenset(), INFERRED, _SLIM),
+        venv=Fact(None, S, "hsp@2.4.3:Dockerfile (pip install as root)"),
+        pip=Fact("20.2.4", INFERRED, "dlp@3d7b737 PYTHON_PIP_VERSION"),
+        volume_model=Fact(False, S, "hsp@2.4.3:Dockerfile (no VOLUME)"),
+        start_folder=Fact("/app/src", S, "hsp@2.4.3:start.sh:3-7"),
+        packages=Fact(None, S, "hsp@2.4.3:requirements.txt:1-7 (ranges)"),
+    ),
+    Image(
+        tags=("3.0.0-dev1", "3.0.0-dev3", "3.0.0-dev4"),
+        built=Fact(("3.6", "3.7", "3.8"), S, "hsp@3.0.0-dev3:jenkinsfile.groovy:18-22"),
+        python={"3.6": "3.6", "3.7": "3.7", "3.8": "3.8"},
+        user=Fact("app", S, "hsp@3.0.0-dev3:Dockerfile:23-29"),
+        sudo=Fact(False, S, "hsp@3.0.0-dev3:Dockerfile:10-11 (wget libgomp1)"),
+        sudo_allows=None,
+        apt_lists=Fact("stale", S, "hsp@3.0.0-dev3:Dockerfile:10-11"),
+        tools=Fact(frozenset({"wget"}), S, "hsp@3.0.0-dev3:Dockerfile:10-11"),
+        venv=Fact(None, S, "hsp@3.0.0-dev3:Dockerfile:31 (pip install --user)"),
+        pip=Fact("21", INFERRED, "dlp PYTHON_PIP_VERSION at the build date"),
+        volume_model=Fact(True, S, "hsp@3.0.0-dev3:Dockerfile:7"),
+        start_folder=Fact("/app/src", S, "hsp@3.0.0-dev3:start.sh"),
+        packages=Fact(None, S, "hsp@3.0.0-dev3:requirements.txt (ranges)"),
+    ),
+    Image(
+        tags=("3.0.0-alpha.1",),
+        built=Fact(("3.7", "3.8"), S, "hsp@3.0.0-alpha.1:Makefile:5"),
+        python={"3.7": "3.7", "3.8": "3.8"},
+        user=Fact("app", S, "hsp@3.0.0-alpha.1:Dockerfile:35-41"),
+        sudo=Fact(False, S, "hsp@3.0.0-alpha.1:Dockerfile:15-16 (wget libgomp1 curl)"),
+        sudo_allows=None,
+        apt_lists=Fact("stale", S, "hsp@3.0.0-alpha.1:Dockerfile:15-16"),
+        tools=Fact(frozenset({"wget", "curl"}), S, "hsp@3.0.0-alpha.1:Dockerfile:15-16"),
+        venv=Fact(None, INFERRED, "hsp@3.0.0-alpha.1:Dockerfile:8-10,26-28 (poetry, no venv made)"),
+        pip=Fact("21", INFERRED, "dlp PYTHON_PIP_VERSION at the build date"),
+        volume_model=Fact(True, S, "hsp@3.0.0-alpha.1:Dockerfile"),
+        start_folder=Fact("/app/src", S, "hsp@3.0.0-alpha.1:start.sh"),
+        packages=Fact(
+            {
+                **_LOCK_303,
+                "grpcio": "1.38.1",
+                "hydrosdk": "3.0.0a5",
+                "hydro-serving-grpc": "3.0.0.dev3",
+            },
+            S,
+            "hsp@3.0.0-alpha.2:poetry.lock",
+        ),
+    ),
+    Image(
+        tags=("3.0.0-alpha.2", "3.0.0"),
+        built=Fact(("3.7", "3.8"), S, "hsp@3.0.0:Makefile:5"),
+        python={"3.7": "3.7.11", "3.8": "3.8.11"},
+        user=Fact("app", S, "hsp@3.0.0:Dockerfile:35-42"),
+        sudo=Fact(True, S, "hsp@3.0.0:Dockerfile:15-16 (apt-get -y install wget curl sudo)"),
+        sudo_allows="/usr/bin/apt",
+        apt_lists=Fact("stale", S, "hsp@3.0.0:Dockerfile:15-16 (August 2021)"),
+        tools=Fact(frozenset({"wget", "curl"}), S, "hsp@3.0.0:Dockerfile:16"),
+        venv=Fact(None, INFERRED, "hsp@3.0.0:Dockerfile (poetry, no venv made)"),
+        pip=Fact("21.2.4", INFERRED, "dlp@f154e5d PYTHON_PIP_VERSION"),
+        volume_model=Fact(True, S, "hsp@3.0.0:Dockerfile:12"),
+        start_folder=Fact("/app/src", S, "hsp@3.0.0:start.sh:3-4"),
+        packages=Fact(
+            {**_LOCK_303, "grpcio": "1.38.1", "hydrosdk": "3.0.0", "hydro-serving-grpc": "3.0.0"},
+            S,
+            "hsp@3.0.0:poetry.lock",
+        ),
+    ),
+    Image(
+        tags=("3.0.1", "3.0.2", "3.0.3"),
+        built=Fact(("3.7", "3.8.11"), S, "hsp@3.0.3:Makefile:5,9"),
+        python={"3.7": "3.7.12", "3.8.11": "3.8.11"},
+        user=Fact("app", S, "hsp@3.0.3:Dockerfile:37,56"),
+        sudo=Fact(False, S, "hsp@3.0.3:Dockerfile:13-18 (sudo only in the build stage) vs 35-56"),
+        sudo_allows=None,
+        apt_lists=Fact("absent", S, "dlp@a765583:3.7/bullseye/slim/Dockerfile:135-136"),
+        tools=Fact(frozenset(), S, "hsp@3.0.3:Dockerfile:15-18 (curl, wget in the build stage)"),
+        venv=Fact("/opt/pysetup/.venv", S, "hsp@3.0.3:Dockerfile:25,46 (app-owned)"),
+        pip=Fact("21.3.1", INFERRED, "pip 21.3.1 was the latest at the build date"),
+        volume_model=Fact(False, S, "hsp@3.0.3:Dockerfile (no VOLUME)"),
+        start_folder=Fact("/home/app/src", S, "hsp@3.0.3:start.sh:3-4"),
+        packages=Fact(_LOCK_303, S, "hsp@3.0.3:poetry.lock"),
+    ),
+)
+
+
+class Named(NamedTuple):
+    """A runtime reference split: the image's variant (`3.7`, `3.8.11`) and tag."""
+
+    variant: str
+    tag: str
+
+
+def named(runtime: object) -> Named | None:
+    """`hydrosphere/serving-runtime-python-3.7:3.0.3` as (3.7, 3.0.3); None for another
+    image, or one without a tag."""
+    if not isinstance(runtime, str) or not runtime.startswith(HYDROSPHERE + PYTHON_IMAGE):
+        return None
+    name, colon, tag = runtime.partition("@")[0].partition(":")
+    if not colon or not tag:
+        return None
+    return Named(name[len(HYDROSPHERE + PYTHON_IMAGE) :], tag)
+
+
+def image_of(tag: str) -> Image | None:
+    """The facts of a runtime tag, if hydro has them."""
+    return next((image for image in IMAGES if tag in image.tags), None)

@@ -1,0 +1,153 @@
+"""The runtime images as data, `hydro runtimes`, and the install command judged in the image
+its `runtime` names (the fixture folders tests/fixtures/kinds/model/container/image-* hold
+one case a document; here: the data's own consistency, the CLI, and the docs' examples)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hydro_manifest import validate_paths
+from hydro_manifest.cli import app
+from hydro_manifest.kinds.model.container.images import IMAGES, Evidence, image_of, named
+from tests.conftest import SHARED, observed_in
+
+runner = CliRunner()
+PREDICT = "def predict(age):\n    return {'income': age}\n"
+
+
+def test_every_fact_has_its_evidence_and_source() -> None:
+    tags = [tag for image in IMAGES for tag in image.tags]
+    assert len(tags) == len(set(tags))
+    for image in IMAGES:
+        assert set(image.python) == set(image.built.value)  # type: ignore[arg-type]
+        for name in ("built", "user", "sudo", "apt_lists", "tools", "venv", "pip"):
+            fact = getattr(image, name)
+            assert isinstance(fact.evidence, Evidence) and fact.source, (image.tags, name)
+        assert image.user.value in ("root", "app")
+        assert (image.sudo_allows is not None) <= bool(image.sudo.value)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "variant", "tag"),
+    [
+        ("hydrosphere/serving-runtime-python-3.7:3.0.3", "3.7", "3.0.3"),
+        ("hydrosphere/serving-runtime-python-3.8.11:3.0.3@sha256:" + "0" * 64, "3.8.11", "3.0.3"),
+    ],
+)
+def test_a_runtime_is_named_by_its_variant_and_tag(runtime: str, variant: str, tag: str) -> None:
+    assert named(runtime) == (variant, tag)
+
+
+@pytest.mark.parametrize(
+    "runtime",
+    ["hydrosphere/serving-runtime-python-3.7", "example.com/python-3.7:3.0.3", None, 3.7],
+)
+def test_other_images_have_no_facts(runtime: object) -> None:
+    assert named(runtime) is None
+
+
+def test_hydro_runtimes_lists_every_tag() -> None:
+    result = runner.invoke(app, ["runtimes"])
+    assert result.exit_code == 0
+    for image in IMAGES:
+        assert ", ".join(image.tags) in result.stdout
+    data = json.loads(runner.invoke(app, ["runtimes", "-f", "json"]).stdout)
+    assert [i["tags"] for i in data["images"]] == [list(i.tags) for i in IMAGES]
+    facts = data["images"][-1]["facts"]
+    assert facts["sudo"] == {
+        "value": False,
+        "evidence": "S",
+        "source": "hsp@3.0.3:Dockerfile:13-18 (sudo only in the build stage) vs 35-56",
+    }
+    assert facts["venv"]["value"] == "/opt/pysetup/.venv"
+
+
+def test_hydro_runtimes_explains_one_with_its_sources() -> None:
+    result = runner.invoke(app, ["runtimes", "hydrosphere/serving-runtime-python-3.7:3.0.0"])
+    assert result.exit_code == 0
+    assert "sudo: only /usr/bin/apt  [S: hsp@3.0.0:Dockerfile:15-16" in result.stdout
+    assert "apt lists: stale" in result.stdout
+    assert runner.invoke(app, ["runtimes", "3.0.3"]).stdout.startswith("tags 3.0.1, 3.0.2, 3.0.3")
+    missing = runner.invoke(app, ["runtimes", "9.9.9"])
+    assert missing.exit_code == 2 and "hydro has no facts of '9.9.9'" in missing.stderr
+
+
+def test_image_of_knows_the_released_tags() -> None:
+    image = image_of("3.0.3")
+    assert image is not None and image.venv.value == "/opt/pysetup/.venv"
+    assert image_of("latest") is None
+
+
+def _model(tmp_path: Path, runtime: str, command: str) -> Path:
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "src").mkdir(exist_ok=True)
+    (tmp_path / "src" / "func_main.py").write_text(PREDICT)
+    (tmp_path / "requirements.txt").write_text("numpy==1.18.3\n")
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(
+        f"kind: Model\nname: m\nruntime: {runtime}\ninstall-command: {json.dumps(command)}\n"
+        "payload: [src/, requirements.txt]\ncontract:\n  name: predict\n"
+        "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+        "  outputs: {income: {shape: scalar, type: string, profile: categorical}}\n"
+    )
+    return manifest
+
+
+def _seed_command() -> str:
+    seed = SHARED / "seed" / "write-definitions.md"
+    if not seed.is_file():
+        pytest.skip(f"{seed} is absent (../shared beside the checkout)")
+    found = re.search(r'^install-command: "([^"]+)"', seed.read_text(), re.MULTILINE)
+    assert found is not None
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("3.0.3", [("HY824", "", 4, 19, "$.install-command")]),  # sudo: not found
+        ("2.4.3", [("HY824", "", 4, 19, "$.install-command")]),  # 2.x had no sudo either
+        (  # sudo apt is allowed, but without -y apt aborts at its prompt, lists are stale
+            "3.0.0",
+            [("HY827", "", 4, 28, "$.install-command"), ("HY828", "", 4, 28, "$.install-command")],
+        ),
+    ],
+)
+def test_the_docs_own_install_command_on_three_tags(
+    tmp_path: Path, tag: str, expected: list[tuple[str, str, int, int, str]]
+) -> None:
+    command = _seed_command()
+    assert command == "sudo apt install jq && pip install -r requirements.txt"
+    manifest = _model(tmp_path, f"hydrosphere/serving-runtime-python-3.7:{tag}", command)
+    assert observed_in(manifest, validate_paths([str(manifest)]).diagnostics) == expected
+
+
+def test_the_docs_own_runtime_may_not_exist(tmp_path: Path) -> None:
+    manifest = _model(
+        tmp_path, "hydrosphere/serving-runtime-python-3.6:3.0.3", "pip install -r requirements.txt"
+    )
+    (found,) = validate_paths([str(manifest)]).diagnostics
+    assert (found.rule, found.line, found.column) == ("HY822", 3, 10)
+    assert found.hint == "use hydrosphere/serving-runtime-python-3.8.11:3.0.3"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install -r requirements.txt",
+        "python -m pip install -r requirements.txt",
+        "pip install --upgrade pip && pip install -r requirements.txt",
+        "echo ready",
+    ],
+)
+def test_plain_installs_stay_quiet_on_every_known_tag(tmp_path: Path, command: str) -> None:
+    for image in IMAGES:
+        variant = image.built.value[0]  # type: ignore[index]
+        runtime = f"hydrosphere/serving-runtime-python-{variant}:{image.tags[-1]}"
+        manifest = _model(tmp_path, runtime, command)
+        assert validate_paths([str(manifest)]).diagnostics == [], runtime
