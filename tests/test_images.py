@@ -151,3 +151,36 @@ def test_plain_installs_stay_quiet_on_every_known_tag(tmp_path: Path, command: s
         runtime = f"hydrosphere/serving-runtime-python-{variant}:{image.tags[-1]}"
         manifest = _model(tmp_path, runtime, command)
         assert validate_paths([str(manifest)]).diagnostics == [], runtime
+
+
+@pytest.mark.parametrize(
+    ("runtime", "requirement", "rule"),
+    [
+        ("3.7:3.0.3", "protobuf>=3.18", "HY832"),  # pip picks 4+
+        ("3.7:3.0.3", "protobuf>=4", "HY832"),
+        ("3.7:2.4.3", "protobuf>=4", "HY832"),  # 2.x's generated code too
+        ("3.7:3.0.3", "protobuf<3.12", "HY832"),  # no _internal_create_key
+        ("3.7:2.4.3", "protobuf<3.12", None),  # 2.x's code does not call it
+        ("3.7:3.0.3", "protobuf==3.20.3", None),
+        ("3.7:3.0.3", "protobuf", None),  # 3.17.3 satisfies it: left alone
+        ("3.7:3.0.3", "hydrosdk==2.4.1", "HY832"),
+        ("3.7:2.4.3", "hydrosdk==3.0.3", "HY832"),
+        ("3.7:3.0.3", "hydro-serving-grpc>=3.0", None),
+        ("3.7:3.0.3", "numpy<1.15", "HY832"),  # pandas refuses it
+        ("3.7:3.0.3", "numpy>=1.15", None),
+        ("3.7:3.0.3", "numpy>=1.22", "HY833"),  # no release for Python 3.7
+        ("3.8.11:3.0.3", "numpy>=1.22", None),
+        ("3.8.11:3.0.3", "numpy>=1.25", "HY833"),
+        ("3.7:3.0.3", 'numpy>=1.22 ; python_version >= "3.8"', None),  # skipped on 3.7
+        ("3.7:3.0.3", "numpy==1.21.6", None),  # an upgrade within 1.x: pandas keeps working
+    ],
+)
+def test_requirements_against_the_runtime(
+    tmp_path: Path, runtime: str, requirement: str, rule: str | None
+) -> None:
+    manifest = _model(
+        tmp_path, f"hydrosphere/serving-runtime-python-{runtime}", "pip install -r requirements.txt"
+    )
+    (tmp_path / "requirements.txt").write_text(f"{requirement}\n")
+    found = [d.rule for d in validate_paths([str(manifest)]).diagnostics if d.rule != "HY808"]
+    assert found == ([rule] if rule else [])

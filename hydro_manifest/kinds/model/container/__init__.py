@@ -20,6 +20,8 @@ from .rules import (
     IMPORT_MISSING,
     MODEL_FILE_MISSING,
     PIP_CONFIG_FILE,
+    REQUIREMENT_BREAKS_RUNTIME,
+    REQUIREMENT_NEEDS_NEWER_PYTHON,
     REQUIREMENTS_FILE,
     SIGNATURE_OUTPUTS,
     SIGNATURE_PARAMETERS,
@@ -63,6 +65,8 @@ _OF_THE_MODEL = {
     SIGNATURE_OUTPUTS,
     MODEL_FILE_MISSING,
     IMPORT_MISSING,
+    REQUIREMENT_BREAKS_RUNTIME,  # (they depend on the Model's runtime image)
+    REQUIREMENT_NEEDS_NEWER_PYTHON,
 }
 
 
@@ -119,8 +123,8 @@ def _check(
         assert isinstance(command, str)
         place = lambda start, end: locate_text(("install-command",), start, end)  # noqa: E731
         found, installed = install_command(command, container, place, shown, budget)
-        findings += found + check_commands(runtime, installed.commands, place)
-        findings += requirements(installed, container, shown)
+        findings += found + requirements(installed, container, shown)
+        findings += check_commands(runtime, installed, place)
     if isinstance(runtime, str) and not is_hydrosphere_runtime(runtime):
         findings.append(
             Finding(

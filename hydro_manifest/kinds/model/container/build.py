@@ -25,6 +25,7 @@ from ....suggest import did_you_mean
 from . import FILE_SHELL_BUDGET, ShellBudget
 from .index import index_problem, trusted_hosts
 from .layout import FILES, Container, resolve
+from .packages import Wanted
 from .rules import (
     INSTALL_COMMAND_SYNTAX,
     INSTALL_COMMAND_TOO_LONG,
@@ -111,6 +112,8 @@ class Installed:
     trusted: set[str] = field(default_factory=set)
     #: The simple commands it runs, in order (what the runtime image is asked to do).
     commands: list[Ran] = field(default_factory=list)
+    #: The requirements it installs by name, with where each is written.
+    wanted: list[Wanted] = field(default_factory=list)
 
     @property
     def known(self) -> set[str] | None:
@@ -329,11 +332,11 @@ class _Walker:
             elif option in _VALUE_OPTIONS and not equals:
                 index += 1
             elif not word.startswith("-") and "://" in word:
-                self.requirement(word)  # a URL (or `name @ URL`): pip fetches it
+                self.requirement(word, start, end)  # a URL (or `name @ URL`): pip fetches it
             elif not word.startswith("-") and _is_local(word):
                 self.needs(word, start, end, "the package it installs")
             elif not word.startswith("-"):
-                self.requirement(word)
+                self.requirement(word, start, end)
             index += 1
         for url, start, end in indexes:
             self.index(url, start, end)
@@ -360,15 +363,22 @@ class _Walker:
         found = self.command_environment.get(name)
         return None if found is None or "$" in found[0] else found
 
-    def requirement(self, word: str) -> None:
+    def requirement(self, word: str, start: int, end: int) -> None:
         """A requirement written on the command line (`pip install numpy==1.21.6`, or a
         URL pip downloads, `name @ https://…`): its name, when it says one."""
         from packaging.requirements import InvalidRequirement, Requirement
 
         try:
-            self.installed.distributions.add(Requirement(word).name)
+            requirement = Requirement(word)
         except InvalidRequirement:
             self.installed.complete = False  # a URL, a variable: not followed
+            return
+        self.installed.distributions.add(requirement.name)
+        if requirement.url is None:
+            where = (start, end)
+            self.installed.wanted.append(
+                Wanted(requirement.name, requirement.specifier, requirement.marker, None, where)
+            )
 
     def setting(self, word: str, start: int, end: int) -> None:
         """`--config-settings KEY=VALUE` for the build backend: a VALUE that is a path in
@@ -612,6 +622,17 @@ def requirements(
                     )
             elif requirement.name:
                 installed.distributions.add(requirement.name)
+                if requirement.req is not None:
+                    where = _start(lines, requirement.line_number)
+                    installed.wanted.append(
+                        Wanted(
+                            requirement.name,
+                            requirement.req.specifier,
+                            requirement.marker,
+                            name,
+                            where,
+                        )
+                    )
                 if not requirement.is_pinned and not requirement.is_url:
                     findings.append(
                         _at(

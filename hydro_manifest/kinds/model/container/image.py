@@ -24,7 +24,7 @@ from .rules import (
 )
 
 if TYPE_CHECKING:  # the build's reading is imported only with the file checks
-    from .build import Ran
+    from .build import Installed, Ran
 
 Place = Callable[[int, int], Span]
 
@@ -80,12 +80,20 @@ def check_runtime_image(runtime: object, checked: bool) -> list[Finding]:
     return []
 
 
-def check_commands(runtime: object, commands: list[Ran], place: Place) -> list[Finding]:
-    """What the install command's commands fail on in the runtime's image."""
+def check_commands(runtime: object, installed: Installed, place: Place) -> list[Finding]:
+    """What the install command's commands fail on in the runtime's image, and what the
+    requirements it installs do to the runtime's own packages."""
     found = image_facts(runtime)
-    if found is None or found[1] is None:
+    image = None if found is None else found[1]
+    if found is None or image is None:
         return []
-    return list(_Judge(found[0], found[1], place).all(commands))
+    name = found[0]
+    from .packages import judge
+
+    return [
+        *_Judge(name, image, place).all(installed.commands),
+        *judge(installed.wanted, image, name.variant, place),
+    ]
 
 
 class _Judge:

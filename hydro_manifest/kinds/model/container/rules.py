@@ -476,3 +476,36 @@ the official examples do.
     bad_files={**_PINNED, "setup.sh": "set -e\npip install -r requirements.txt\n"},
     good_files={**_PINNED, "setup.sh": "set -e\npip install -r requirements.txt\n"},
 )
+REQUIREMENT_BREAKS_RUNTIME = rule(
+    "HY832", "requirement-breaks-runtime", L.RUNTIME, ERROR,
+    "a requirement that replaces a package the runtime itself needs with one it cannot use",
+    """
+The runtime imports its own packages before `func_main` (hydro_serving_grpc, hydrosdk,
+numpy, pandas: hsp@3.0.3 `grpc_server.py`, `grpc_service.py`). pip installs a requirement
+the installed version does not satisfy and only warns about the conflict (pip 21.3.1
+`install.py:536-588`), so the build succeeds and the runtime stops at start: protobuf 4 or
+newer refuses the generated code (`Descriptors cannot be created directly`); protobuf
+older than 3.12 lacks `_internal_create_key` (3.0.x); hydrosdk or hydro-serving-grpc of
+the other major version lacks the modules the runtime imports; numpy older than 1.15.4 is
+refused by pandas. Leave these packages to the runtime, or keep within what it needs.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "protobuf>=3.18\nnumpy==1.18.3\n"},
+    good_files={"requirements.txt": "protobuf==3.20.3\nnumpy==1.18.3\n"},
+)
+REQUIREMENT_NEEDS_NEWER_PYTHON = rule(
+    "HY833", "requirement-needs-newer-python", L.BUILD, ERROR,
+    "a requirement with no release for the runtime image's Python",
+    """
+pip skips releases whose `Requires-Python` excludes the interpreter, so a requirement that
+allows only newer releases finds none: `No matching distribution found`, and the build
+fails. The images run Python 3.7.12 (`-3.7`) and 3.8.11 (`-3.8.11`) on 3.0.1+; numpy 1.22
+dropped Python 3.7 and 1.25 dropped 3.8 (NumPy's release notes). `hydro runtimes` shows
+each image's Python.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "numpy>=1.22\n"},
+    good_files={"requirements.txt": "numpy==1.21.6\n"},
+)
