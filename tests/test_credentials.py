@@ -90,6 +90,10 @@ def test_every_index_is_checked_and_no_url_is_a_missing_file(model: Path) -> Non
         ("HY803", "pip.conf", 2, 13, "null"),
         ("HY803", "requirements.txt", 5, 13, "null"),  # --index-url in requirements
         ("HY817", "requirements.txt", 6, 19, "null"),  # the loopback index
+        # `pip install -e .` and `pip install .`: `.` is the working folder (no missing
+        # file), where 3.0.3's `app` may not build (the runtime image's business)
+        ("HY834", "", 4, 345, "$.install-command"),
+        ("HY834", "", 4, 362, "$.install-command"),
     ]
     hint = next(d.hint for d in report.diagnostics if d.rule == "HY525")
     assert hint == (

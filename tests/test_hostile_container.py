@@ -107,7 +107,11 @@ def test_many_long_commands_in_one_file_share_one_budget(tmp_path: Path) -> None
     ("install", "code", "expected"),
     [
         (f"pip install -r {LONG}", None, [("HY802", "serving.yaml", 4, 34)]),
-        (f"pip install ./{LONG}", None, [("HY802", "serving.yaml", 4, 31)]),
+        (
+            f"pip install ./{LONG}",
+            None,
+            [("HY802", "serving.yaml", 4, 31), ("HY834", "serving.yaml", 4, 31)],
+        ),
         (
             f"cd {LONG} && pip install -r requirements.txt",
             None,

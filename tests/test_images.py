@@ -184,3 +184,62 @@ def test_requirements_against_the_runtime(
     (tmp_path / "requirements.txt").write_text(f"{requirement}\n")
     found = [d.rule for d in validate_paths([str(manifest)]).diagnostics if d.rule != "HY808"]
     assert found == ([rule] if rule else [])
+
+
+_WRITES = [
+    ("pip install -r requirements.txt -t src/lib", "src/lib"),
+    ("pip install --target=lib -r requirements.txt", "lib"),
+    ("pip download -d . numpy", "."),
+    ("pip download numpy", "download"),
+    ("pip install -e .", "."),
+    ("pip install .", "."),  # pip 21.3 builds in place (3.0.1+)
+    ("python setup.py build", "setup.py"),
+    ("unzip model.zip", "unzip"),
+    ("tar xzf model.tgz", "tar"),
+    ("echo ready > state.txt", "state.txt"),
+    ("mkdir data", "data"),
+    ("cp /tmp/a.bin model.bin", "model.bin"),
+    ("wget https://example.com/model.bin", "wget"),
+    ("cd src && touch ready", "ready"),
+]
+
+
+@pytest.mark.parametrize(("command", "word"), _WRITES, ids=[w for _, w in _WRITES])
+def test_writes_into_the_model_folder(tmp_path: Path, command: str, word: str) -> None:
+    """As `app` (3.0.3) each is refused; as root under `VOLUME /model` (2.3.2) each is
+    discarded; as root without the volume (2.4.3) each works."""
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(name='m')\n")
+    for tag, rule in (("3.0.3", "HY834"), ("2.3.2", "HY835"), ("2.4.3", None)):
+        manifest = _model(tmp_path, f"hydrosphere/serving-runtime-python-3.7:{tag}", command)
+        text = manifest.read_text().replace(
+            "[src/, requirements.txt]", "[src/, requirements.txt, setup.py]"
+        )
+        manifest.write_text(text)
+        found = [
+            (d.rule, d.column)
+            for d in validate_paths([str(manifest)]).diagnostics
+            if d.rule in ("HY834", "HY835")
+        ]
+        column = 'install-command: "'.__len__() + command.index(word) + 1
+        if command.startswith("wget") and tag == "3.0.3":
+            expected = []  # 3.0.3 has no wget at all (HY829)
+        elif command == "pip install .":
+            expected = [(rule, column)] if rule == "HY834" else []  # pip 20.x builds elsewhere
+        else:
+            expected = [(rule, column)] if rule else []
+        assert found == expected, (tag, command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install -r requirements.txt -t /tmp/lib",
+        "tar -C /tmp -xzf /tmp/model.tgz",
+        "echo ready > /tmp/state.txt 2>&1",
+        "wget -O /tmp/model.bin https://example.com/model.bin",
+        "pip download -d /tmp/wheels numpy",
+    ],
+)
+def test_writes_elsewhere_are_fine(tmp_path: Path, command: str) -> None:
+    manifest = _model(tmp_path, "hydrosphere/serving-runtime-python-3.7:3.0.0", command)
+    assert validate_paths([str(manifest)]).diagnostics == []

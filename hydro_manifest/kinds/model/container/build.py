@@ -59,13 +59,14 @@ Word = tuple[str, int, int]
 
 class Ran(NamedTuple):
     """A simple command the install command runs, in order: its words (without `sudo`),
-    the `sudo` word when it runs through sudo, whether its input comes from a pipe, and
-    the folder it runs in."""
+    the `sudo` word when it runs through sudo, whether its input comes from a pipe, the
+    folder it runs in, and the files its output is redirected to."""
 
     words: list[Word]
     sudo: Word | None
     piped: bool
     folder: str
+    redirected: list[Word]
 
 
 _PIP = re.compile(r"pip(3(\.\d+)?)?")
@@ -239,17 +240,21 @@ class _Walker:
     def command(self, node: Any, piped: bool) -> None:
         environment = dict(self.environment)
         words: list[tuple[str, int, int]] = []
+        writes: list[Word] = []
         for part in node.parts:
             if part.kind == "assignment" and not words:
                 name, _, value = part.word.partition("=")
                 environment[name] = (value, part.pos[0] + len(name) + 1, part.pos[1])
             elif part.kind == "word":
                 words.append((part.word, part.pos[0], part.pos[1]))
+            elif part.kind == "redirect" and part.type in _WRITING and hasattr(part.output, "word"):
+                output = part.output
+                writes.append((output.word, output.pos[0], output.pos[1]))
         if not words:
             self.environment.update(environment)  # `A=b` alone sets it for what follows
             return
         sudo, words = _without_sudo(words)
-        self.installed.commands.append(Ran(words, sudo, piped, self.folder))
+        self.installed.commands.append(Ran(words, sudo, piped, self.folder, writes))
         if not words:
             return
         name = words[0][0]
@@ -428,6 +433,8 @@ class _Walker:
             self.installed.trusted |= trusted
 
 
+#: Redirections that write their target (`>`, `>>`, `>|`, `&>`).
+_WRITING = (">", ">>", ">|", "&>", "&>>")
 #: sudo's options that take a value (`sudo -u app cmd`).
 _SUDO_VALUE_OPTIONS = {"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir",
                        "-h", "--host", "-p", "--prompt", "-r", "--role", "-t", "--type",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ....diagnostics import Finding, Span
 from .images import HYDROSPHERE, IMAGES, PYTHON_IMAGE, Evidence, Image, Named, image_of, named
+from .layout import MODEL, resolve
 from .rules import (
     APT_WITHOUT_ROOT,
     APT_WITHOUT_UPDATE,
@@ -21,10 +22,12 @@ from .rules import (
     SUDO_MISSING,
     SUDO_NOT_ALLOWED,
     TOOL_MISSING,
+    WRITE_DISCARDED,
+    WRITE_INTO_MODEL,
 )
 
 if TYPE_CHECKING:  # the build's reading is imported only with the file checks
-    from .build import Installed, Ran
+    from .build import Installed, Ran, Word
 
 Place = Callable[[int, int], Span]
 
@@ -150,9 +153,13 @@ class _Judge:
                         self._os_packages_hint(),
                     )
                     continue
+            missing = program in _CHECKED_TOOLS and self._lacks(program)
+            written = None if missing else next(self._writes(ran, program), None)
+            if written is not None:
+                yield from self._written(written)
             if program in _APT:
                 yield from self._apt(ran, program)
-            elif program in _CHECKED_TOOLS and self._lacks(program):
+            elif missing:
                 yield self.at(
                     ran.words[0],
                     TOOL_MISSING,
@@ -181,6 +188,77 @@ class _Judge:
                     "denied`, exit 126",
                     f"run it with the shell: `sh {ran.words[0][0][2:]}`",
                 )
+
+    def _writes(self, ran: Ran, program: str) -> Iterator[tuple[Word, str]]:
+        """The places under /model a command writes (the word, and what writes there)."""
+        words = ran.words
+        found: list[tuple[Word, str]] = [(target, "the redirection") for target in ran.redirected]
+        if _is_pip(ran):
+            found += self._pip_writes(words)
+        elif program.startswith("python") and len(words) > 1 and words[1][0].endswith("setup.py"):
+            found.append((words[1], "setup.py (it builds in its folder)"))
+        elif program == "unzip":
+            found += _values(words, ("-d",), "unzip") or [(words[0], "unzip (here)")]
+        elif program == "tar" and len(words) > 1 and _extracts(words):
+            found += _values(words, ("-C", "--directory"), "tar") or [(words[0], "tar (here)")]
+        elif program in ("mkdir", "touch"):
+            found += [(w, program) for w in words[1:] if not w[0].startswith("-")]
+        elif program in ("cp", "mv") and len(words) > 2:
+            found.append((words[-1], program))
+        elif program == "wget" and not _values(words, ("-O", "--output-document"), ""):
+            found.append((words[0], "wget (into the working folder)"))
+        elif program in ("git", "dvc") and len(words) > 1 and words[1][0] in ("clone", "pull"):
+            found.append((words[1], f"{program} {words[1][0]}"))
+        for word, what in found:
+            path = resolve(word[0], ran.folder)
+            if "$" not in word[0] and (path == MODEL or path.startswith(MODEL + "/")):
+                yield word, what
+
+    def _pip_writes(self, words: list[Word]) -> list[tuple[Word, str]]:
+        """Where pip writes: --target, download and wheel folders (the working folder by
+        default), and the folders of local packages it builds in place."""
+        first = 3 if words[0][0].startswith("python") else 1
+        action = next((w for w in words[first:] if not w[0].startswith("-")), None)
+        kind = action[0] if action is not None else ""
+        found = _values(words, ("-t", "--target"), "pip's --target")
+        if kind in ("download", "wheel") and action is not None:
+            names = ("-d", "--dest") if kind == "download" else ("-w", "--wheel-dir")
+            here = [(action, f"pip {kind} (into the working folder)")]
+            found += _values(words, names, f"pip {kind}") or here
+        if kind == "install":
+            editable = _values(words, ("-e", "--editable"), "`pip install -e`, building in place,")
+            found += [(w, what) for w, what in editable if _local(w[0])]
+            pip = str(self.image.pip.value)
+            if pip.startswith("21.3"):  # in-tree builds by default
+                found += [
+                    (w, f"pip {pip}, building the local package in place,")
+                    for w in words[first + 1 :]
+                    if _local(w[0])
+                    and not w[0].endswith((".whl", ".tar.gz", ".zip"))
+                    and not _follows_option(words, w)
+                ]
+        return found
+
+    def _written(self, written: tuple[Word, str]) -> Iterator[Finding]:
+        word, what = written
+        if self.image.user.value != "root":
+            yield self.at(
+                word,
+                WRITE_INTO_MODEL,
+                f"{what} writes under /model, which `ADD model /model` leaves to root "
+                f"(BuildScript.scala:12, no --chown), while {self.runtime} builds as `app`: "
+                "Permission denied",
+                "write elsewhere: /tmp, or the home folder (`$HOME`), and point to it",
+            )
+        elif self.image.volume_model.value:
+            yield self.at(
+                word,
+                WRITE_DISCARDED,
+                f"{what} writes under /model, which {self.runtime} declares a VOLUME "
+                f"({self.image.volume_model.source}): what a build step writes there is "
+                "discarded from the image, and the model may miss it at start",
+                "ship the file in the payload, or write it outside /model",
+            )
 
     def _lacks(self, tool: str) -> bool:
         """Whether the image lacks a tool, by a source line (not inferred)."""
@@ -244,6 +322,40 @@ class _Judge:
             "(a pip package, Python code), put a static binary in the venv's bin/, or build a "
             "custom runtime FROM this image with `USER root`"
         )
+
+
+def _values(words: list[Word], names: tuple[str, ...], what: str) -> list[tuple[Word, str]]:
+    """The values of an option (`-t DIR`, `--target=DIR`, `-tDIR`), as words, each with
+    `what` writes there."""
+    found = []
+    for index, (word, start, end) in enumerate(words):
+        for name in names:
+            if word == name and index + 1 < len(words):
+                found.append((words[index + 1], what))
+            elif name.startswith("--") and word.startswith(name + "="):
+                found.append(((word[len(name) + 1 :], start + len(name) + 1, end), what))
+            elif not name.startswith("--") and word.startswith(name) and len(word) > len(name):
+                found.append(((word[len(name) :], start + len(name), end), what))
+    return found
+
+
+def _follows_option(words: list[Word], word: Word) -> bool:
+    """Whether a word is the value of the option before it (`-r requirements.txt`)."""
+    index = words.index(word)
+    return index > 0 and words[index - 1][0].startswith("-") and "=" not in words[index - 1][0]
+
+
+def _local(word: str) -> bool:
+    return word == "." or word.startswith(("./", "../", "/model"))
+
+
+def _extracts(words: list[Word]) -> bool:
+    first = words[1][0]
+    return (
+        any(w[0] in ("-x", "--extract", "--get") for w in words)
+        or (not first.startswith("-") and "x" in first)
+        or (first.startswith("-") and not first.startswith("--") and "x" in first)
+    )
 
 
 def _is_pip(ran: Ran) -> bool:

@@ -509,3 +509,35 @@ each image's Python.
     bad_files={"requirements.txt": "numpy>=1.22\n"},
     good_files={"requirements.txt": "numpy==1.21.6\n"},
 )
+WRITE_INTO_MODEL = rule(
+    "HY834", "write-into-model", L.BUILD, ERROR,
+    "an install command that writes under /model, which the build's user may not",
+    """
+`ADD model /model` gives every file and folder of the payload to root (Docker: "All new
+files and directories are created with a UID and GID of 0"; BuildScript.scala has no
+`--chown`), and from 3.0.0-dev1 on the install command runs as `app`. So writing in the
+working folder /model/files fails with `Permission denied`: `pip install -t src/lib`, `pip
+download` and `pip wheel` into it, `pip install -e .` and, with pip 21.3 (3.0.1+), `pip
+install .` (both build in the package's folder), `python setup.py`, `unzip`, `tar x`, `>`
+redirections, `mkdir`, `cp`, `wget`, `git clone`, `dvc pull`. Write to /tmp or `$HOME`, or
+ship the result in the payload.
+""",
+    bad=_ON_303.replace("pip install -r requirements.txt", "pip install -r requirements.txt -t src/lib"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+WRITE_DISCARDED = rule(
+    "HY835", "write-discarded", L.BUILD, WARNING,
+    "an install command that writes under /model where the image declares `VOLUME /model`",
+    """
+The 2.1 to 2.3.2 runtime images declare `VOLUME /model` (hsp@2.3.2 `Dockerfile:19`) and
+build as root. `ADD` into a volume persists, but what a `RUN` step writes under it is
+discarded from the image (moby/moby#33842; the Dockerfile reference, VOLUME): a download
+into /model/files succeeds in the build and is gone at start.
+""",
+    bad=_INSTALL.replace("python-3.7:3.0.0", "python-3.7:2.3.2").replace("pip install -r requirements.txt", "pip install -r requirements.txt -t src/lib"),
+    good=_INSTALL.replace("python-3.7:3.0.0", "python-3.7:2.3.2"),
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
