@@ -14,12 +14,14 @@ from pathlib import Path
 from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
 from ....root import Root
-from .image import check_runtime_image
+from .image import check_runtime_image, image_facts
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
     MODEL_FILE_MISSING,
+    MODULE_SHADOWED,
     PIP_CONFIG_FILE,
+    RELATIVE_PATH,
     REQUIREMENT_BREAKS_RUNTIME,
     REQUIREMENT_NEEDS_NEWER_PYTHON,
     REQUIREMENTS_FILE,
@@ -65,8 +67,10 @@ _OF_THE_MODEL = {
     SIGNATURE_OUTPUTS,
     MODEL_FILE_MISSING,
     IMPORT_MISSING,
-    REQUIREMENT_BREAKS_RUNTIME,  # (they depend on the Model's runtime image)
+    REQUIREMENT_BREAKS_RUNTIME,  # (these four depend on the Model's runtime image)
     REQUIREMENT_NEEDS_NEWER_PYTHON,
+    RELATIVE_PATH,
+    MODULE_SHADOWED,
 }
 
 
@@ -151,7 +155,10 @@ def _check(
     code = parse(host, shown(host), root)
     if isinstance(code, Finding):
         return [*findings, code]
-    return [
-        *findings,
-        *check_code(code, doc, container, installed.known),
-    ]
+    findings += check_code(code, doc, container, installed.known)
+    facts = image_facts(runtime)
+    if facts is not None and facts[1] is not None:
+        from .start import check_start
+
+        findings += check_start(code, container, facts[1])
+    return findings

@@ -65,12 +65,25 @@ class Image:
     start_folder: Fact
     #: The runtime's own packages and their locked versions (None: not locked).
     packages: Fact
+    #: Top-level modules the runtime finds before the payload's (its own, its packages').
+    shadows: Fact
 
 
 #: The tools `tools` facts speak of: what an install command may call beyond the shell.
 TOOLS = ("curl", "wget", "git", "gcc", "make", "conda")
 
 _SLIM = "dlp: python:X-slim purges gcc, make and wget and never has git or conda"
+#: The runtime's own modules, in its start folder, first on sys.path.
+_OWN_2 = frozenset({"main", "PythonRuntime", "PythonRuntimeService", "src"})
+_OWN_3 = frozenset({"main", "grpc_server", "grpc_service", "src"})
+#: The import names of 3.0.1-3.0.3's locked packages (hsp@3.0.3 poetry.lock).
+_PACKAGES_303 = frozenset({
+    "docker", "pytest", "py", "pluggy", "attr", "packaging", "pyparsing", "six", "requests",
+    "urllib3", "idna", "chardet", "certifi", "yaml", "pydantic", "typing_extensions", "numpy",
+    "pandas", "pytz", "dateutil", "grpc", "grpc_health", "google", "hydro_serving_grpc",
+    "hydrosdk", "importlib_metadata", "zipp", "regex", "docker_image", "sseclient",
+    "requests_toolbelt", "more_itertools", "wcwidth", "websocket",
+})  # fmt: skip
 _LOCK_303 = {
     "numpy": "1.18.3", "pandas": "1.1.5", "grpcio": "1.41.1", "grpcio-health-checking": "1.28.1",
     "protobuf": "3.17.3", "hydrosdk": "3.0.3", "hydro-serving-grpc": "3.0.3", "requests": "2.23.0",
@@ -92,6 +105,7 @@ IMAGES: tuple[Image, ...] = (
         volume_model=Fact(True, S, "hsp@2.3.0:Dockerfile:19"),
         start_folder=Fact("/app/src", S, "hsp@2.3.0:start.sh"),
         packages=Fact(None, S, "hsp@2.3.0:requirements.txt (ranges)"),
+        shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
     ),
     Image(
         tags=("2.3.1", "2.3.2"),
@@ -107,6 +121,7 @@ IMAGES: tuple[Image, ...] = (
         volume_model=Fact(True, S, "hsp@2.3.2:Dockerfile:19"),
         start_folder=Fact("/app/src", S, "hsp@2.3.2:start.sh"),
         packages=Fact(None, S, "hsp@2.3.2:requirements.txt (ranges)"),
+        shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
     ),
     Image(
         tags=("2.4.0", "2.4.1", "2.4.2", "2.4.3"),
@@ -122,6 +137,7 @@ IMAGES: tuple[Image, ...] = (
         volume_model=Fact(False, S, "hsp@2.4.3:Dockerfile (no VOLUME)"),
         start_folder=Fact("/app/src", S, "hsp@2.4.3:start.sh:3-7"),
         packages=Fact(None, S, "hsp@2.4.3:requirements.txt:1-7 (ranges)"),
+        shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
     ),
     Image(
         tags=("3.0.0-dev1", "3.0.0-dev3", "3.0.0-dev4"),
@@ -137,6 +153,7 @@ IMAGES: tuple[Image, ...] = (
         volume_model=Fact(True, S, "hsp@3.0.0-dev3:Dockerfile:7"),
         start_folder=Fact("/app/src", S, "hsp@3.0.0-dev3:start.sh"),
         packages=Fact(None, S, "hsp@3.0.0-dev3:requirements.txt (ranges)"),
+        shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
     ),
     Image(
         tags=("3.0.0-alpha.1",),
@@ -161,6 +178,7 @@ IMAGES: tuple[Image, ...] = (
             S,
             "hsp@3.0.0-alpha.2:poetry.lock",
         ),
+        shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
     ),
     Image(
         tags=("3.0.0-alpha.2", "3.0.0"),
@@ -180,6 +198,7 @@ IMAGES: tuple[Image, ...] = (
             S,
             "hsp@3.0.0:poetry.lock",
         ),
+        shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
     ),
     Image(
         tags=("3.0.1", "3.0.2", "3.0.3"),
@@ -195,6 +214,9 @@ IMAGES: tuple[Image, ...] = (
         volume_model=Fact(False, S, "hsp@3.0.3:Dockerfile (no VOLUME)"),
         start_folder=Fact("/home/app/src", S, "hsp@3.0.3:start.sh:3-4"),
         packages=Fact(_LOCK_303, S, "hsp@3.0.3:poetry.lock"),
+        shadows=Fact(
+            _OWN_3 | _PACKAGES_303, S, "hsp@3.0.3:start.sh:3-4, grpc_service.py:30-38, poetry.lock"
+        ),
     ),
 )
 

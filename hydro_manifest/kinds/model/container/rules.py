@@ -541,3 +541,34 @@ into /model/files succeeds in the build and is gone at start.
     bad_files=_PINNED,
     good_files=_PINNED,
 )
+RELATIVE_PATH = rule(
+    "HY836", "relative-path", L.RUNTIME, ERROR,
+    "`func_main.py` opens a relative path, which the runtime resolves in its own folder",
+    """
+The runtime's start.sh changes to its own folder (`/home/app/src` on 3.0.1+, `/app/src`
+before) and starts `python3 main.py` there, which never changes folder (hsp@3.0.3
+`start.sh:3-4`, `main.py`). Python resolves a relative path against that folder, not
+/model/files where the payload is: `open("model.pkl")` raises FileNotFoundError, at import
+(the runtime exits) or at each request. Write `/model/files/model.pkl`, or build the path
+from the module's own folder (`os.path.dirname(__file__)`), which hydro leaves alone.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={**_PINNED, "src/config.json": "{}\n", "src/func_main.py": "CONFIG = open('src/config.json').read()\n" + _PREDICT},
+    good_files={**_PINNED, "src/config.json": "{}\n", "src/func_main.py": "import os\nCONFIG = open(os.path.join(os.path.dirname(__file__), 'config.json')).read()\n" + _PREDICT},
+)
+MODULE_SHADOWED = rule(
+    "HY837", "module-shadowed", L.RUNTIME, WARNING,
+    "a payload module named like one of the runtime's own, which is found first",
+    """
+The runtime appends /model, /model/files/src and /model/files/src/lib to `sys.path` after
+its own folder and its packages (hsp@3.0.3 `grpc_service.py:30-38`). A module of the payload
+named like the runtime's own (`main`, `grpc_server`, `grpc_service`, `src`) or like one of
+its packages (`yaml`, `six`, `docker`, `regex`: `hydro runtimes 3.0.3`) is never the one
+imported: the import may fail, or bring the other module.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={**_PINNED, "src/func_main.py": "import regex\n" + _PREDICT, "src/regex.py": "PATTERN = 1\n"},
+    good_files={**_PINNED, "src/func_main.py": "import patterns\n" + _PREDICT, "src/patterns.py": "PATTERN = 1\n"},
+)

@@ -1,0 +1,95 @@
+"""The model's code as the runtime image starts it: in the runtime's own folder, with the
+user's folders after the runtime's packages on `sys.path` (`images` holds the facts).
+
+start.sh runs `cd <start folder>` and `python3 main.py` (hsp@3.0.3 `start.sh:3-4`), and
+`main.py` never changes folder; the runtime then appends /model, /model/files/src and
+/model/files/src/lib to `sys.path` (hsp@3.0.3 `grpc_service.py:30-38`). So a relative path
+the code opens resolves in the runtime's folder, and a module of the payload named like
+one of the runtime's own is found after it, or not at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ....diagnostics import Finding
+from .images import Image
+from .layout import FILES, Container
+from .rules import MODULE_SHADOWED, RELATIVE_PATH
+from .runtime import SEARCH, Code, _at, _imported
+
+#: Calls that take a file's path first: `open` and the loaders of the usual libraries.
+_OPENERS = {"open"}
+_LOADERS = {"load", "load_model", "load_weights", "read_csv", "read_parquet", "read_json",
+            "read_pickle", "read_table", "read_excel", "read_feather", "loadtxt", "genfromtxt",
+            "imread", "fromfile"}  # fmt: skip
+#: Modules whose `load` takes text or an open file, not a path.
+_NOT_PATHS = {"json", "yaml", "pickle", "marshal", "ast", "toml", "tomllib", "ujson", "orjson"}
+
+
+def check_start(code: Code, container: Container, image: Image) -> Iterator[Finding]:
+    yield from _relative_paths(code, container, image)
+    yield from _shadowed(code, container, image)
+
+
+def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[Finding]:
+    folder = image.start_folder.value
+    for node in ast.walk(code.tree):
+        path = _opened_path(node)
+        if path is None:
+            continue
+        shipped = container.find(f"{FILES}/{path}") is not None
+        hint = (
+            f"write `{FILES}/{path}`, where the payload puts it"
+            if shipped
+            else "build the path from the module's folder: "
+            f"`os.path.join(os.path.dirname(__file__), {path!r})`"
+        )
+        yield _at(
+            code,
+            RELATIVE_PATH,
+            node.args[0],  # type: ignore[attr-defined]
+            f"the runtime starts the code in {folder} ({image.start_folder.source}), not in "
+            f"{FILES}: `{path}` is looked for as {folder}/{path}, where nothing is "
+            "(FileNotFoundError)",
+            hint,
+        )
+
+
+def _opened_path(node: ast.AST) -> str | None:
+    """The relative path a call opens, when it is written as text (`open("model.pkl")`)."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    if isinstance(func, ast.Name):
+        opens = func.id in _OPENERS
+    elif isinstance(func, ast.Attribute):
+        receiver = func.value.id if isinstance(func.value, ast.Name) else None
+        opens = func.attr in _LOADERS | _OPENERS and receiver not in _NOT_PATHS
+    else:
+        return None
+    first = node.args[0]
+    if not opens or not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+        return None
+    path = first.value
+    if not path or path.startswith(("/", "~", "$")) or "://" in path or "\n" in path:
+        return None
+    return path if ("." in path or "/" in path) and len(path) < 256 else None
+
+
+def _shadowed(code: Code, container: Container, image: Image) -> Iterator[Finding]:
+    shadows = image.shadows.value
+    assert isinstance(shadows, frozenset)
+    for node in code.tree.body:
+        for imported in _imported(node):
+            name = imported.split(".")[0]
+            if name in shadows and container.has_module(name, SEARCH):
+                yield _at(
+                    code,
+                    MODULE_SHADOWED,
+                    node,
+                    f"the payload's module `{name}` may never be imported: the runtime has "
+                    f"one of that name, found first on sys.path ({image.shadows.source})",
+                    f"rename the payload's `{name}` (and its imports)",
+                )
