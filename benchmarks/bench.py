@@ -60,7 +60,7 @@ MODEL = LogisticRegression()
 def predict(**inputs):
     return {"score": np.float64(len(inputs))}
 """
-REQUIREMENTS = "numpy==1.24.4\nscikit-learn==1.3.2\n"
+REQUIREMENTS = "numpy==1.21.6\nscikit-learn==1.0.2\n"  # releases for the image's Python 3.7
 
 
 def generate(root: Path, count: int, seed: int = 7) -> Path:

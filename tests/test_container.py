@@ -117,20 +117,20 @@ def test_an_input_that_is_no_identifier_fails_a_function_without_kwargs(tmp_path
         ),
         (
             "requirements.txt",
-            "joblib==1.3.2\n",
+            "joblib==1.2.0\n",
             "",
             [("HY815", "src/func_main.py", 5, 1, "null")],
         ),
         (
             "requirements.txt",
-            "numpy==1.24.4",
-            "numpy=1.24.4",
+            "numpy==1.21.6",
+            "numpy=1.21.6",
             [("HY806", "requirements.txt", 2, 1, "null")],
         ),
         (
             "requirements.txt",
-            "pandas==2.0.3",
-            "pandas>=2",
+            "pandas==1.3.5",
+            "pandas>=1.3",
             [("HY808", "requirements.txt", 3, 1, "null")],
         ),
         (
@@ -187,7 +187,7 @@ def test_func_main_outside_the_runtime_path_is_missing(tmp_path: Path) -> None:
         ("cd src && python -m pip install -r ../requirements.txt", []),
         ("export PIP_CONFIG_FILE=/model/files/pip.conf; pip3 install -r requirements.txt", []),
         # a requirement on the command line provides its import
-        ("pip install joblib==1.3.2 numpy==1.24.4 pandas==2.0.3 scikit-learn==1.3.2", []),
+        ("pip install joblib==1.2.0 numpy==1.21.6 pandas==1.3.5 scikit-learn==1.0.2", []),
         # a script may install anything: imports are not judged, the script must be there
         ("bash install.sh", [("HY802", "", 7, 23, "$.install-command")]),
         # after `cd src`, requirements.txt is read from /model/files/src

@@ -169,6 +169,7 @@ def test_plain_installs_stay_quiet_on_every_known_tag(tmp_path: Path, command: s
         ("3.7:3.0.3", "numpy<1.15", "HY832"),  # pandas refuses it
         ("3.7:3.0.3", "numpy>=1.15", None),
         ("3.7:3.0.3", "numpy>=1.22", "HY833"),  # no release for Python 3.7
+        ("3.7:3.0.0", "numpy==1.24.4", "HY833"),
         ("3.8.11:3.0.3", "numpy>=1.22", None),
         ("3.8.11:3.0.3", "numpy>=1.25", "HY833"),
         ("3.7:3.0.3", 'numpy>=1.22 ; python_version >= "3.8"', None),  # skipped on 3.7

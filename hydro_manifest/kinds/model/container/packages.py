@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from packaging.version import Version
+
 from ....diagnostics import Finding, Span
 from ....rules import Rule
 from .images import Image
@@ -49,6 +51,8 @@ _NUMPY = {
     "3.8": ("1.24.4", "1.23.5", "1.22.4", "1.21.6", "1.20.3", "1.19.5", "1.18.5", "1.15.4"),
 }
 _NUMPY_NEWER = {"3.6": "1.20.0", "3.7": "1.22.0", "3.8": "1.25.0"}
+_NUMPY_LATER = ("1.20.3", "1.21.6", "1.22.4", "1.23.5", "1.24.4", "1.25.2", "1.26.4", "2.0.2",
+                "2.2.6")  # fmt: skip
 _NUMPY_TOO_OLD = ("1.15.3", "1.14.6", "1.13.3")
 _HYDRO = ("hydrosdk", "hydro-serving-grpc")
 #: Where the runtime's versions are not locked (2.x, 3.0.0-dev), what it may have.
@@ -71,9 +75,25 @@ def judge(wanted: list[Wanted], image: Image, variant: str, place: Place) -> lis
     for item in wanted:
         if item.marker is not None and short and not item.marker.evaluate(environment):  # type: ignore[attr-defined]
             continue  # pip skips it on this Python
-        for rule, message, hint in _problems(item, image, short, runtime):
+        key = (item.name, str(item.specifier), image.tags, short, runtime)
+        for rule, message, hint in _judged(key, item, image):
             found.append(_finding(item, rule, message, hint, place))
     return found
+
+
+#: Judgements by (name, specifier, image tags, Python, runtime): the Models of a repository
+#: mostly repeat a few requirements, and a specifier is slow to apply.
+_JUDGED: dict[tuple[object, ...], list[tuple[Rule, str, str]]] = {}
+
+
+def _judged(key: tuple[object, ...], item: Wanted, image: Image) -> list[tuple[Rule, str, str]]:
+    known = _JUDGED.get(key)
+    if known is None:
+        python, runtime = str(key[3]), str(key[4])
+        known = list(_problems(item, image, python, runtime))
+        if len(_JUDGED) < 4096:
+            _JUDGED[key] = known
+    return known
 
 
 def _problems(
@@ -119,7 +139,8 @@ def _problems(
                 f"remove {item.name} from the requirements: the runtime brings it",
             )
     elif name == "numpy" and python in _NUMPY:
-        if not any(allows(v) for v in _NUMPY[python]) and allows(_NUMPY_NEWER[python]):
+        newer = [v for v in _NUMPY_LATER if Version(v) >= Version(_NUMPY_NEWER[python])]
+        if not any(allows(v) for v in _NUMPY[python]) and any(allows(v) for v in newer):
             yield (
                 REQUIREMENT_NEEDS_NEWER_PYTHON,
                 f"{shown} allows only numpy releases that need a newer Python than the "
