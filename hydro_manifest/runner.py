@@ -443,7 +443,10 @@ def _check_document(
 
             payload = document.value.get("payload")
             container = Container(payload, FilePath(job.base), job_root(job))
-            report.layouts.append(container.layout(document.index, outcome.name, job.name))
+            from .kinds.model.container.images import summary as image_summary
+
+            image = image_summary(document.value.get("runtime"))
+            report.layouts.append(container.layout(document.index, outcome.name, job.name, image))
     from .project import summarize
 
     summary = summarize(job.name, document, outcome, on_disk=job.text is None)

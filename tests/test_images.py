@@ -244,3 +244,22 @@ def test_writes_into_the_model_folder(tmp_path: Path, command: str, word: str) -
 def test_writes_elsewhere_are_fine(tmp_path: Path, command: str) -> None:
     manifest = _model(tmp_path, "hydrosphere/serving-runtime-python-3.7:3.0.0", command)
     assert validate_paths([str(manifest)]).diagnostics == []
+
+
+def test_resolve_shows_the_image_beside_each_container(tmp_path: Path) -> None:
+    manifest = _model(
+        tmp_path, "hydrosphere/serving-runtime-python-3.7:3.0.3", "pip install -r requirements.txt"
+    )
+    text = runner.invoke(app, ["resolve", str(manifest)]).stdout
+    assert (
+        "    in hydrosphere/serving-runtime-python-3.7:3.0.3: Python 3.7.12, builds as app, no "
+        "sudo, apt lists absent, no curl/wget, pip 21.3.1 in /opt/pysetup/.venv, starts in "
+        "/home/app/src\n"
+    ) in text
+    data = json.loads(runner.invoke(app, ["resolve", "-f", "json", str(manifest)]).stdout)
+    image = data["files"][0]["containers"][0]["image"]
+    assert (image["user"], image["sudo"], image["venv"]) == ("app", False, "/opt/pysetup/.venv")
+    manifest.write_text(manifest.read_text().replace("3.7:3.0.3", "3.7:3.0.0"))
+    data = json.loads(runner.invoke(app, ["resolve", "-f", "json", str(manifest)]).stdout)
+    image = data["files"][0]["containers"][0]["image"]
+    assert (image["sudo"], image["tools"]) == ("only /usr/bin/apt", ["curl", "wget"])

@@ -57,6 +57,7 @@ from .options import (
     Strict,
     Summary,
     TargetName,
+    TextOrJson,
     UnsafeFixes,
     WithPaths,
     WrittenFile,
@@ -677,12 +678,7 @@ def rules(
         str | None,
         typer.Argument(metavar="[RULE]", help="A rule id (HY309) or name (unknown-type)."),
     ] = None,
-    output: Annotated[
-        str,
-        typer.Option(
-            "--format", "-f", metavar="text|json", help="Text, or JSON for tools [default: text]."
-        ),
-    ] = "text",
+    output: TextOrJson = "text",
 ) -> None:
     """List every rule (its id, name, severity, layer and fix: safe, unsafe or none), or
     explain one with a failing and a passing example."""
@@ -719,12 +715,7 @@ def runtimes(
             help="A runtime (hydrosphere/serving-runtime-python-3.7:3.0.3) or a tag (3.0.3).",
         ),
     ] = None,
-    output: Annotated[
-        str,
-        typer.Option(
-            "--format", "-f", metavar="text|json", help="Text, or JSON for tools [default: text]."
-        ),
-    ] = "text",
+    output: TextOrJson = "text",
 ) -> None:
     """List the Python runtime images hydro knows (what the build and the start find in
     each: user, sudo, package lists, tools, pip, the runtime's packages), or one of them

@@ -125,6 +125,13 @@ MaxFileSize = Annotated[
         help="Report larger files instead of reading them [default: 10].",
     ),
 ]
+#: `hydro rules` and `hydro runtimes`: for people, or for tools.
+TextOrJson = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", metavar="text|json", help="Text, or JSON for tools [default: text]."
+    ),
+]
 RootFolder = Annotated[
     str | None,
     typer.Option(

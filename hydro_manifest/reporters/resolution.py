@@ -58,7 +58,23 @@ _LAYOUT_HEADERS = ["in the container", "entry", "from", "fate"]
 
 def _layout_title(layout: Layout) -> str:
     model = f"Model '{printable(layout.model)}'" if layout.model else "the Model"
-    return f"container of {model} (document {layout.document + 1})"
+    return f"container of {model} (document {layout.document + 1})" + _image_line(layout)
+
+
+def _image_line(layout: Layout) -> str:
+    """The runtime image's facts, on a line of their own (`hydro runtimes` has sources)."""
+    image = layout.image
+    if image is None:
+        return ""
+    sudo = {True: "sudo", False: "no sudo"}.get(image["sudo"], f"sudo {image['sudo']}")  # type: ignore[call-overload]
+    pip = f"pip {image['pip']} in {image['venv'] or 'the system site'}"
+    tools = ", ".join(image["tools"]) or "no curl/wget"  # type: ignore[arg-type]
+    built = "" if image["built"] else " (not built by the source: HY822)"
+    return (
+        f"\n    in {image['runtime']}{built}: Python {image['python']}, builds as "
+        f"{image['user']}, {sudo}, apt lists {image['apt_lists']}, {tools}, {pip}, "
+        f"starts in {image['start_folder']}"
+    )
 
 
 def _layout_rows(layout: Layout) -> list[list[str]]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ....diagnostics import Finding, Span
+from ....rules import Rule
 from .images import HYDROSPHERE, IMAGES, PYTHON_IMAGE, Evidence, Image, Named, image_of, named
 from .layout import MODEL, resolve
 from .rules import (
@@ -107,11 +108,11 @@ class _Judge:
         self.runtime = f"{PYTHON_IMAGE}{name.variant}:{name.tag}"
         self.updated = False  # an `apt update` ran before
         #: Rules whose first finding stops the build: what follows is not reached.
-        self.stopped: set[object] = set()
+        self.stopped: set[Rule] = set()
 
-    def at(self, word: tuple[str, int, int], rule: object, message: str, hint: str) -> Finding:
+    def at(self, word: tuple[str, int, int], rule: Rule, message: str, hint: str) -> Finding:
         return Finding(
-            rule,  # type: ignore[arg-type]  # a Rule of .rules
+            rule,
             message,
             _INSTALL_COMMAND,
             hint,

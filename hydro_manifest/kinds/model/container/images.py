@@ -242,3 +242,27 @@ def named(runtime: object) -> Named | None:
 def image_of(tag: str) -> Image | None:
     """The facts of a runtime tag, if hydro has them."""
     return next((image for image in IMAGES if tag in image.tags), None)
+
+
+def summary(runtime: object) -> dict[str, object] | None:
+    """What the image a Model names holds, as `hydro resolve` shows it beside the
+    container (None: not a Hydrosphere Python runtime, or a tag hydro has no facts for)."""
+    name = named(runtime)
+    image = None if name is None else image_of(name.tag)
+    if name is None or image is None:
+        return None
+    return {
+        "runtime": f"{HYDROSPHERE}{PYTHON_IMAGE}{name.variant}:{name.tag}",
+        "built": name.variant in image.built.value,  # type: ignore[operator]
+        "python": image.python.get(name.variant),
+        "user": image.user.value,
+        "sudo": (f"only {image.sudo_allows}" if image.sudo_allows else True)
+        if image.sudo.value
+        else False,
+        "apt_lists": image.apt_lists.value,
+        "tools": sorted(image.tools.value),  # type: ignore[call-overload]
+        "venv": image.venv.value,
+        "pip": image.pip.value,
+        "volume_model": image.volume_model.value,
+        "start_folder": image.start_folder.value,
+    }

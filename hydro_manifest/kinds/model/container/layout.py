@@ -126,9 +126,16 @@ class Container:
         folder = os.path.dirname(manifest) if manifest != STDIN else ""
         return os.path.join(folder, os.path.relpath(host, self.base))
 
-    def layout(self, document: int, model: str | None, manifest: str) -> Layout:
+    def layout(
+        self,
+        document: int,
+        model: str | None,
+        manifest: str,
+        image: dict[str, object] | None = None,
+    ) -> Layout:
         """Every file of the payload and where unpacking puts it (at most TREE_LIMIT): the
-        picture `hydro resolve` shows. `manifest` names the manifest as the report does."""
+        picture `hydro resolve` shows. `manifest` names the manifest as the report does;
+        `image` is what the runtime image holds, shown beside it."""
         placed: list[Placed] = []
         for shipped in self.shipped:
             found = self.root.probe(shipped.host)
@@ -141,9 +148,9 @@ class Container:
                 source = self.named(host, manifest)
                 placed.append(Placed(path or "", shipped.entry, source, _fate(host, path)))
             if len(placed) >= TREE_LIMIT:
-                return Layout(document, model, placed[:TREE_LIMIT], truncated=True)
+                return Layout(document, model, placed[:TREE_LIMIT], truncated=True, image=image)
         placed.sort(key=lambda p: (p.fate is not Fate.LANDS, p.path or p.source))
-        return Layout(document, model, placed)
+        return Layout(document, model, placed, image=image)
 
     def _files(self, shipped: Shipped) -> list[tuple[Path, str | None]]:
         """The files an entry packs, hidden ones included, with where each would land (None:
@@ -202,6 +209,8 @@ class Layout:
     model: str | None
     files: list[Placed]
     truncated: bool = False
+    #: What the runtime image holds (`images.summary`), when hydro knows it.
+    image: dict[str, object] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -209,6 +218,7 @@ class Layout:
             "model": self.model,
             "files": [p.to_json() for p in self.files],
             "truncated": self.truncated,
+            "image": self.image,
         }
 
 
