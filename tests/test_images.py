@@ -263,3 +263,20 @@ def test_resolve_shows_the_image_beside_each_container(tmp_path: Path) -> None:
     data = json.loads(runner.invoke(app, ["resolve", "-f", "json", str(manifest)]).stdout)
     image = data["files"][0]["containers"][0]["image"]
     assert (image["sudo"], image["tools"]) == ("only /usr/bin/apt", ["curl", "wget"])
+
+
+def test_a_script_the_install_command_runs_is_read_in_the_image(tmp_path: Path) -> None:
+    manifest = _model(tmp_path, "hydrosphere/serving-runtime-python-3.7:3.0.3", "sh setup.sh")
+    manifest.write_text(
+        manifest.read_text().replace("requirements.txt]", "requirements.txt, setup.sh]")
+    )
+    (tmp_path / "setup.sh").write_text(
+        "set -eu\nsudo apt-get install -y libgomp1\npip install -r requirements.txt 'protobuf>=4'\n"
+    )
+    found = observed_in(manifest, validate_paths([str(manifest)]).diagnostics)
+    assert found == [
+        ("HY824", "setup.sh", 2, 1, "null"),  # no sudo on 3.0.3, in the script's own line
+        ("HY832", "setup.sh", 3, 33, "null"),  # its requirements judged too
+    ]
+    (tmp_path / "setup.sh").write_text("set -e\npip install -r requirements.txt\n")
+    assert validate_paths([str(manifest)]).diagnostics == []

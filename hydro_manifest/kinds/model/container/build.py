@@ -12,6 +12,7 @@ from __future__ import annotations
 import configparser
 import functools
 import gc
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,10 +39,13 @@ from .rules import (
     REQUIREMENTS_DEPTH,
     REQUIREMENTS_FILE,
     REQUIREMENTS_LINE,
+    SCRIPT_WITHOUT_ERREXIT,
 )
 
 #: Files read for these checks stop here: requirements and configuration are kilobytes.
 READ_LIMIT = 1024 * 1024
+#: Scripts run by scripts are followed this deep.
+SCRIPT_DEPTH = 3
 #: `-r` inside `-r` is followed this deep (each file once).
 INCLUDE_DEPTH = 100
 #: The longest install command read with the shell grammar, whose time grows faster than
@@ -115,6 +119,23 @@ class Installed:
     commands: list[Ran] = field(default_factory=list)
     #: The requirements it installs by name, with where each is written.
     wanted: list[Wanted] = field(default_factory=list)
+    #: The scripts it runs: each one's name, where its characters are, and its commands.
+    scripts: list[tuple[str, Place, list[Ran]]] = field(default_factory=list)
+
+    def merge(self, script: Installed, name: str, place: Place) -> None:
+        """What a script installs, added to what the command installs (its requirements on
+        the command line located in the script's file)."""
+        self.requirements += script.requirements
+        self.distributions |= script.distributions
+        self.complete &= script.complete
+        self.trusted |= script.trusted
+        for wanted in script.wanted:
+            if wanted.file is None:
+                span = place(*wanted.where)
+                wanted = wanted._replace(file=name, where=(span.line, span.column))
+            self.wanted.append(wanted)
+        self.scripts.append((name, place, script.commands))
+        self.scripts += script.scripts
 
     @property
     def known(self) -> set[str] | None:
@@ -213,7 +234,9 @@ class _Walker:
         place: Place,
         shown: Callable[[Path], str],
         installed: Installed,
+        depth: int = 0,
     ) -> None:
+        self.depth = depth  # scripts run by scripts, this deep
         self.container = container
         self.place = place
         self.shown = shown
@@ -274,10 +297,14 @@ class _Walker:
                 self.installed.trusted |= trusted_hosts(environment["PIP_TRUSTED_HOST"][0])
             self.command_environment = environment
             self.pip(words[self._pip_arguments(words) :])
-        elif (_PYTHON.fullmatch(name) and len(words) > 1 and not words[1][0].startswith("-")) or (
-            name in _SHELLS and len(words) > 1
-        ):
-            self.installed.complete = False  # what a script installs is not followed
+        elif name in _SHELLS and len(words) > 1 and not words[1][0].startswith("-"):
+            found = self.needs(*words[1], "the script it runs")
+            if found is None:
+                self.installed.complete = False
+            else:
+                self.script(found)
+        elif _PYTHON.fullmatch(name) and len(words) > 1 and not words[1][0].startswith("-"):
+            self.installed.complete = False  # what a Python script installs is not followed
             self.needs(*words[1], "the script it runs")
         elif name.startswith("./"):
             self.installed.complete = False
@@ -425,6 +452,54 @@ class _Walker:
             self.findings.append(_missing(self.container, path, word, what, self.place(start, end)))
         return found
 
+    def script(self, host: Path) -> None:
+        """A shell script the command runs (`sh setup.sh`): read as the install command
+        is, its findings in its own file, what it installs added to the command's."""
+        name = self.shown(host)
+        data = self.container.root.read(host, SHELL_TEXT_LIMIT)
+        if self.depth >= SCRIPT_DEPTH or isinstance(data, Probe):
+            self.installed.complete = False  # too deep or too large to follow
+            return
+        text = data.decode("utf-8", "replace")
+        place = text_place(text)
+        parsed = _parse(text)
+        if isinstance(parsed, Exception):
+            self.installed.complete = False
+            position = min(getattr(parsed, "position", 0) or 0, max(len(text) - 1, 0))
+            why = getattr(parsed, "message", None) or "it nests deeper than hydro follows"
+            self.findings.append(
+                Finding(
+                    INSTALL_COMMAND_SYNTAX,
+                    f"`/bin/sh` cannot parse this script: {why}",
+                    span=place(position, position + 1),
+                    file=name,
+                )
+            )
+            return
+        inner = _Walker(self.container, place, self.shown, Installed(), self.depth + 1)
+        inner.folder, inner.environment = self.folder, dict(self.environment)
+        try:
+            for tree in parsed:
+                inner.visit(tree)
+        except RecursionError:
+            self.installed.complete = False
+            return
+        self.findings += [f._replace(file=name) for f in inner.findings]
+        ran = inner.installed
+        if len(ran.commands) > 1 and not any(_stops_on_error(r.words) for r in ran.commands):
+            self.findings.append(
+                Finding(
+                    SCRIPT_WITHOUT_ERREXIT,
+                    f"this script runs {len(ran.commands)} commands without `set -e`: the "
+                    "shell goes on after one fails, and the build sees only the last one's "
+                    "exit status",
+                    hint="start it with `set -e`, so that the first failure fails the build",
+                    span=Span(1, 1, 1, 2),
+                    file=name,
+                )
+            )
+        self.installed.merge(ran, name, place)
+
     def pip_config(self, word: str, start: int, end: int) -> None:
         found = self.needs(word, start, end, "the pip configuration")
         if found is not None:
@@ -453,6 +528,30 @@ def _without_sudo(words: list[Word]) -> tuple[Word | None, list[Word]]:
         if option == "--":
             break
     return words[0], words[index:]
+
+
+def _stops_on_error(words: list[Word]) -> bool:
+    """Whether a command is `set -e` (or `set -o errexit`, `set -eu`, ...)."""
+    if not words or words[0][0] != "set":
+        return False
+    options = [w[0] for w in words[1:]]
+    short = any(o.startswith("-") and not o.startswith("--") and "e" in o[1:] for o in options)
+    return short or any(a == "-o" and b == "errexit" for a, b in itertools.pairwise(options))
+
+
+def text_place(text: str) -> Place:
+    """Where characters of a file's text are: [start, end) as a span on the start's line."""
+    import bisect
+
+    starts = [0] + [index + 1 for index, c in enumerate(text) if c == "\n"]
+
+    def place(start: int, end: int) -> Span:
+        line = bisect.bisect_right(starts, start)
+        column = start - starts[line - 1] + 1
+        line_end = starts[line] - 1 if line < len(starts) else len(text)
+        return Span(line, column, line, column + max(1, min(end, line_end) - start))
+
+    return place
 
 
 def _is_local(word: str) -> bool:

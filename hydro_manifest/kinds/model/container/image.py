@@ -96,6 +96,11 @@ def check_commands(runtime: object, installed: Installed, place: Place) -> list[
 
     return [
         *_Judge(name, image, place).all(installed.commands),
+        *(
+            found._replace(file=script)
+            for script, where, commands in installed.scripts
+            for found in _Judge(name, image, where).all(commands)
+        ),
         *judge(installed.wanted, image, name.variant, place),
     ]
 

@@ -572,3 +572,18 @@ imported: the import may fail, or bring the other module.
     bad_files={**_PINNED, "src/func_main.py": "import regex\n" + _PREDICT, "src/regex.py": "PATTERN = 1\n"},
     good_files={**_PINNED, "src/func_main.py": "import patterns\n" + _PREDICT, "src/patterns.py": "PATTERN = 1\n"},
 )
+SCRIPT_WITHOUT_ERREXIT = rule(
+    "HY838", "script-without-errexit", L.BUILD, WARNING,
+    "a script the install command runs that goes on after a command fails",
+    """
+`sh setup.sh` exits with the status of its last command: without `set -e`, a failing
+`apt-get` or `pip install` in the middle goes unnoticed, the build succeeds, and what it
+should have installed is missing at start (the official face_recognition model's setup.sh
+would build so without dlib). hydro reads the script as it reads the install command, and
+its findings point into it; start the script with `set -e`.
+""",
+    bad=_ON_303.replace("pip install -r requirements.txt", "sh setup.sh").replace("[src/, requirements.txt]", "[src/, requirements.txt, setup.sh]"),
+    good=_ON_303.replace("pip install -r requirements.txt", "sh setup.sh").replace("[src/, requirements.txt]", "[src/, requirements.txt, setup.sh]"),
+    bad_files={**_PINNED, "setup.sh": "pip install --upgrade pip\npip install -r requirements.txt\n"},
+    good_files={**_PINNED, "setup.sh": "set -e\npip install --upgrade pip\npip install -r requirements.txt\n"},
+)
