@@ -160,5 +160,5 @@ def _check(
     if facts is not None and facts[1] is not None:
         from .start import check_start
 
-        findings += check_start(code, container, facts[1])
+        findings += check_start(code, container, facts[1], installed.known)
     return findings

@@ -22,6 +22,7 @@ from .rules import (
     SCRIPT_NOT_EXECUTABLE,
     SUDO_MISSING,
     SUDO_NOT_ALLOWED,
+    TOOL_MAY_BE_MISSING,
     TOOL_MISSING,
     WRITE_DISCARDED,
     WRITE_INTO_MODEL,
@@ -34,8 +35,10 @@ Place = Callable[[int, int], Span]
 
 _APT = ("apt", "apt-get", "aptitude", "dpkg")
 _YES = ("-y", "--yes", "--assume-yes", "-qq")  # apt-get: -qq implies -y
-#: The tools whose absence the facts establish from the Dockerfiles (S): others are left.
+#: The tools whose absence the facts establish from the Dockerfiles (S), and those the
+#: images lack by inference (python:slim never has them; no runtime Dockerfile adds them).
 _CHECKED_TOOLS = ("curl", "wget")
+_INFERRED_TOOLS = ("git", "gcc", "g++", "cc", "make", "cmake", "conda")
 _INSTALL_COMMAND = ("install-command",)
 #: Failures that stop the build where they happen: the first is reported.
 _STOPS = (SUDO_MISSING, SUDO_NOT_ALLOWED, APT_WITHOUT_ROOT)
@@ -165,6 +168,20 @@ class _Judge:
                 yield from self._written(written)
             if program in _APT:
                 yield from self._apt(ran, program)
+            elif program in _INFERRED_TOOLS or (
+                program in _CHECKED_TOOLS
+                and self.image.tools.evidence is not Evidence.SOURCE
+                and program not in self.image.tools.value  # type: ignore[operator]
+            ):
+                yield self.at(
+                    ran.words[0],
+                    TOOL_MAY_BE_MISSING,
+                    f"{self.runtime} may have no `{program}`: the runtime's Dockerfile never "
+                    f"installs it and its python:slim base removes or lacks it "
+                    f"({self.image.tools.source})",
+                    "check the image (`docker run --rm IMAGE which "
+                    f"{program}`), or do without it: pip wheels need no compiler",
+                )
             elif missing:
                 yield self.at(
                     ran.words[0],
@@ -214,7 +231,9 @@ class _Judge:
         elif program == "wget" and not _values(words, ("-O", "--output-document"), ""):
             found.append((words[0], "wget (into the working folder)"))
         elif program in ("git", "dvc") and len(words) > 1 and words[1][0] in ("clone", "pull"):
-            found.append((words[1], f"{program} {words[1][0]}"))
+            given = [w for w in words[2:] if not w[0].startswith("-")]
+            into = given[1] if program == "git" and len(given) > 1 else words[1]
+            found.append((into, f"{program} {words[1][0]}"))
         for word, what in found:
             path = resolve(word[0], ran.folder)
             if "$" not in word[0] and (path == MODEL or path.startswith(MODEL + "/")):

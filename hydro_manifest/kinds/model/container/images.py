@@ -67,6 +67,8 @@ class Image:
     packages: Fact
     #: Top-level modules the runtime finds before the payload's (its own, its packages').
     shadows: Fact
+    #: Whether the OpenMP runtime libgomp1 is installed (lightgbm's wheels load it).
+    libgomp: Fact
 
 
 #: The tools `tools` facts speak of: what an install command may call beyond the shell.
@@ -106,6 +108,7 @@ IMAGES: tuple[Image, ...] = (
         start_folder=Fact("/app/src", S, "hsp@2.3.0:start.sh"),
         packages=Fact(None, S, "hsp@2.3.0:requirements.txt (ranges)"),
         shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
+        libgomp=Fact(True, S, "hsp@2.3.0:Dockerfile:6-8"),
     ),
     Image(
         tags=("2.3.1", "2.3.2"),
@@ -122,6 +125,7 @@ IMAGES: tuple[Image, ...] = (
         start_folder=Fact("/app/src", S, "hsp@2.3.2:start.sh"),
         packages=Fact(None, S, "hsp@2.3.2:requirements.txt (ranges)"),
         shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
+        libgomp=Fact(True, S, "hsp@2.3.2:Dockerfile:6-8"),
     ),
     Image(
         tags=("2.4.0", "2.4.1", "2.4.2", "2.4.3"),
@@ -138,6 +142,7 @@ IMAGES: tuple[Image, ...] = (
         start_folder=Fact("/app/src", S, "hsp@2.4.3:start.sh:3-7"),
         packages=Fact(None, S, "hsp@2.4.3:requirements.txt:1-7 (ranges)"),
         shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
+        libgomp=Fact(True, S, "hsp@2.4.3:Dockerfile:8"),
     ),
     Image(
         tags=("3.0.0-dev1", "3.0.0-dev3", "3.0.0-dev4"),
@@ -154,6 +159,7 @@ IMAGES: tuple[Image, ...] = (
         start_folder=Fact("/app/src", S, "hsp@3.0.0-dev3:start.sh"),
         packages=Fact(None, S, "hsp@3.0.0-dev3:requirements.txt (ranges)"),
         shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
+        libgomp=Fact(True, S, "hsp@3.0.0-dev3:Dockerfile:11"),
     ),
     Image(
         tags=("3.0.0-alpha.1",),
@@ -179,6 +185,7 @@ IMAGES: tuple[Image, ...] = (
             "hsp@3.0.0-alpha.2:poetry.lock",
         ),
         shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
+        libgomp=Fact(True, S, "hsp@3.0.0-alpha.1:Dockerfile:16"),
     ),
     Image(
         tags=("3.0.0-alpha.2", "3.0.0"),
@@ -199,6 +206,7 @@ IMAGES: tuple[Image, ...] = (
             "hsp@3.0.0:poetry.lock",
         ),
         shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
+        libgomp=Fact(False, S, "hsp@3.0.0:Dockerfile:16 (wget curl sudo only)"),
     ),
     Image(
         tags=("3.0.1", "3.0.2", "3.0.3"),
@@ -217,6 +225,7 @@ IMAGES: tuple[Image, ...] = (
         shadows=Fact(
             _OWN_3 | _PACKAGES_303, S, "hsp@3.0.3:start.sh:3-4, grpc_service.py:30-38, poetry.lock"
         ),
+        libgomp=Fact(False, S, "hsp@3.0.3:Dockerfile:35-56 (no apt-get)"),
     ),
 )
 

@@ -587,3 +587,33 @@ its findings point into it; start the script with `set -e`.
     bad_files={**_PINNED, "setup.sh": "pip install --upgrade pip\npip install -r requirements.txt\n"},
     good_files={**_PINNED, "setup.sh": "set -e\npip install --upgrade pip\npip install -r requirements.txt\n"},
 )
+TOOL_MAY_BE_MISSING = rule(
+    "HY839", "tool-may-be-missing", L.BUILD, WARNING,
+    "a tool the runtime image may not have (git, gcc, make, cmake, conda)",
+    """
+The runtime images start from Docker's `python:X-slim`, which builds Python with gcc, make
+and wget and then removes them, and has no git or conda; no runtime Dockerfile installs
+them back (the 2.x ones install only libgomp1). A build step that calls them may stop with
+`not found` (127); a requirement without a wheel for the image's Python may try to call
+gcc and fail alike. This is inferred from the Dockerfiles, not read from an image.
+""",
+    bad=_installing("git clone https://example.com/features.git /tmp/features"),
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)
+SYSTEM_LIBRARY_MISSING = rule(
+    "HY840", "system-library-missing", L.RUNTIME, WARNING,
+    "an import whose wheel loads a system library the runtime image may lack",
+    """
+lightgbm's wheels load the system's OpenMP runtime, libgomp.so.1: the runtime images
+installed libgomp1 up to 3.0.0-alpha.1 and no longer from 3.0.0-alpha.2
+(hsp@3.0.0 `Dockerfile:16`). opencv-python loads libGL.so.1, which no slim image has;
+opencv-python-headless does not. When `func_main.py` imports them, the runtime may stop
+at start; on 3.0.1+ the install command cannot add OS packages.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "lightgbm==3.3.5\n", "src/func_main.py": "import lightgbm\n" + _PREDICT},
+    good_files={"requirements.txt": "xgboost==1.6.2\n", "src/func_main.py": "import xgboost\n" + _PREDICT},
+)

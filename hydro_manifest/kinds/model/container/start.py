@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ....diagnostics import Finding
 from .images import Image
 from .layout import FILES, Container
-from .rules import MODULE_SHADOWED, RELATIVE_PATH
+from .rules import MODULE_SHADOWED, RELATIVE_PATH, SYSTEM_LIBRARY_MISSING
 from .runtime import SEARCH, Code, _at, _imported
 
 #: Calls that take a file's path first: `open` and the loaders of the usual libraries.
@@ -28,9 +28,49 @@ _LOADERS = {"load", "load_model", "load_weights", "read_csv", "read_parquet", "r
 _NOT_PATHS = {"json", "yaml", "pickle", "marshal", "ast", "toml", "tomllib", "ujson", "orjson"}
 
 
-def check_start(code: Code, container: Container, image: Image) -> Iterator[Finding]:
+def check_start(
+    code: Code, container: Container, image: Image, distributions: set[str] | None
+) -> Iterator[Finding]:
+    """What fails when the runtime starts the code: relative paths, shadowed modules, and
+    system libraries the image lacks (`distributions`: what the install command installs,
+    None when not all of it is known)."""
     yield from _relative_paths(code, container, image)
     yield from _shadowed(code, container, image)
+    yield from _libraries(code, image, distributions)
+
+
+#: Imports whose wheels load a system library the slim images lack: the library, whether
+#: the image has it, and the way out.
+_OPENCV = {"opencv-python", "opencv-contrib-python"}
+
+
+def _libraries(code: Code, image: Image, distributions: set[str] | None) -> Iterator[Finding]:
+    installed = {d.lower().replace("_", "-") for d in distributions or ()}
+    for node in code.tree.body:
+        for imported in _imported(node):
+            name = imported.split(".")[0]
+            if name == "lightgbm" and "lightgbm" in installed and not image.libgomp.value:
+                yield _at(
+                    code,
+                    SYSTEM_LIBRARY_MISSING,
+                    node,
+                    "lightgbm's wheels load the system's OpenMP library, libgomp.so.1, which "
+                    f"this runtime image may lack ({image.libgomp.source}): the import may "
+                    "fail with `OSError: libgomp.so.1: cannot open shared object file`",
+                    "use a runtime tag that installs libgomp1 (3.0.0-alpha.1 or older), or a "
+                    "custom runtime FROM this image that installs it",
+                )
+            elif name == "cv2" and installed & _OPENCV:
+                yield _at(
+                    code,
+                    SYSTEM_LIBRARY_MISSING,
+                    node,
+                    "opencv-python loads libGL.so.1, which the slim runtime images may lack: "
+                    "the import may fail with `ImportError: libGL.so.1: cannot open shared "
+                    "object file`",
+                    "install opencv-python-headless instead (the same cv2, without the GUI "
+                    "libraries)",
+                )
 
 
 def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[Finding]:
