@@ -91,12 +91,11 @@ _FILE_OPTIONS = {
 }
 #: pip's options that pass `KEY=VALUE` to the build backend, where VALUE may be a path.
 _SETTINGS_OPTIONS = {"-C", "--config-settings"}
-#: pip's options that name an index, and the variables that do.
-_INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url"}
+#: pip's options that name an index (or trust its host), and the variables that do.
+_INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url", "--trusted-host"}
 _INDEX_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 #: pip's options that take a value which is not a file to check.
-_VALUE_OPTIONS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links",
-                  "--trusted-host", "--target", "-t", "--prefix", "--root", "--src",
+_VALUE_OPTIONS = {"-f", "--find-links", "--target", "-t", "--prefix", "--root", "--src",
                   "--upgrade-strategy", "--platform", "--python-version", "--implementation",
                   "--abi", "--global-option", "--install-option",
                   "--progress-bar", "--timeout", "--retries", "--proxy", "--log", "--cache-dir",
@@ -333,31 +332,16 @@ class _Walker:
         while index < len(words):
             word, start, end = words[index]
             option, equals, attached = word.partition("=")
-            if option in _FILE_OPTIONS:
-                if equals:
-                    target = (attached, start + len(option) + 1, end)
-                elif index + 1 < len(words):
-                    index += 1
-                    target = words[index]
-                else:
+            if option in _FILE_OPTIONS or option in _SETTINGS_OPTIONS or option in _INDEX_OPTIONS:
+                taken = _value_of(words, index, option, equals, attached)
+                if taken is None:
                     break
-                self.option(_FILE_OPTIONS[option], *target)
-            elif option in _SETTINGS_OPTIONS:
-                if not equals and index + 1 < len(words):
-                    index += 1
-                    word, start, end = words[index]
-                elif equals:
-                    word, start = attached, start + len(option) + 1
-                self.setting(word, start, end)
-            elif option in _INDEX_OPTIONS or option == "--trusted-host":
-                if equals:
-                    value = (attached, start + len(option) + 1, end)
-                elif index + 1 < len(words):
-                    index += 1
-                    value = words[index]
-                else:
-                    break
-                if option == "--trusted-host":
+                index, value = taken
+                if option in _FILE_OPTIONS:
+                    self.option(_FILE_OPTIONS[option], *value)
+                elif option in _SETTINGS_OPTIONS:
+                    self.setting(*value)
+                elif option == "--trusted-host":
                     self.installed.trusted |= trusted_hosts(value[0])
                 else:
                     indexes.append(value)
@@ -528,6 +512,19 @@ def _without_sudo(words: list[Word]) -> tuple[Word | None, list[Word]]:
         if option == "--":
             break
     return words[0], words[index:]
+
+
+def _value_of(
+    words: list[Word], index: int, option: str, equals: str, attached: str
+) -> tuple[int, Word] | None:
+    """An option's value (`-r FILE` or `--requirement=FILE`) and the index of the last word
+    it took; None when the command ends before it."""
+    _, start, end = words[index]
+    if equals:
+        return index, (attached, start + len(option) + 1, end)
+    if index + 1 < len(words):
+        return index + 1, words[index + 1]
+    return None
 
 
 def _stops_on_error(words: list[Word]) -> bool:
@@ -915,10 +912,11 @@ def pip_config(host: Path, name: str, container: Container) -> tuple[list[Findin
                 findings.extend(_insecure(value, trusted, name, lines, line))
             elif canonical in ("cert", "client-cert"):
                 target = resolve(value.strip(), FILES)
-                if container.find(target) is None and container.leaves_root(target):
+                found = container.find(target)
+                if found is None and container.leaves_root(target):
                     what = f"`{key}` ({value.strip()})"
                     findings.append(_outside(container, what, span=_span(line), file=name))
-                elif container.find(target) is None:
+                elif found is None:
                     findings.append(
                         _at(
                             PIP_CONFIG_FILE,
