@@ -25,7 +25,8 @@ def test_every_fact_has_its_evidence_and_source() -> None:
     assert len(tags) == len(set(tags))
     for image in IMAGES:
         assert set(image.python) == set(image.built.value)  # type: ignore[arg-type]
-        for name in ("built", "user", "sudo", "apt_lists", "tools", "venv", "pip"):
+        for name in ("built", "user", "sudo", "apt_lists", "tools", "venv", "pip", "debian",
+                     "import_failure"):  # fmt: skip
             fact = getattr(image, name)
             assert isinstance(fact.evidence, Evidence) and fact.source, (image.tags, name)
         assert image.user.value in ("root", "app")
@@ -125,6 +126,37 @@ def test_the_docs_own_install_command_on_three_tags(
     assert command == "sudo apt install jq && pip install -r requirements.txt"
     manifest = _model(tmp_path, f"hydrosphere/serving-runtime-python-3.7:{tag}", command)
     assert observed_in(manifest, validate_paths([str(manifest)]).diagnostics) == expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "consequence"),
+    [
+        ("3.0.3", "the runtime exits and restarts in a loop, never ready (hsp@3.0.3:"),
+        ("3.0.0", "the runtime exits and restarts in a loop, never ready (hsp@3.0.3:"),
+        ("2.4.3", "the runtime stays up as NOT_SERVING, every Predict failing with INTERNAL"),
+    ],
+)
+def test_import_failures_say_what_the_runtime_then_does(
+    tmp_path: Path, tag: str, consequence: str
+) -> None:
+    manifest = _model(
+        tmp_path, f"hydrosphere/serving-runtime-python-3.7:{tag}", "pip install -r requirements.txt"
+    )
+    (tmp_path / "src" / "func_main.py").write_text(
+        "import joblib\nCONFIG = open('config.json')\n\n\n"
+        "def predict(age):\n    return {'income': open('labels.txt').read()}\n"
+    )
+    found = validate_paths([str(manifest)]).diagnostics
+    assert [(d.rule, d.line, d.column) for d in found] == [
+        ("HY815", 1, 1),
+        ("HY836", 2, 15),
+        ("HY836", 6, 28),
+    ]
+    missing, at_import, in_function = found
+    assert f"; if the import fails, {consequence}" in missing.message
+    assert consequence in at_import.message
+    assert "FileNotFoundError when the runtime imports func_main" in at_import.message
+    assert in_function.message.endswith("FileNotFoundError when the function runs")
 
 
 def test_the_docs_own_runtime_may_not_exist(tmp_path: Path) -> None:

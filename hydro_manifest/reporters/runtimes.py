@@ -15,8 +15,8 @@ from ..kinds.model.container.images import (
 )
 
 #: Each fact of an image, by the name the reports give it.
-_FACTS = ("built", "user", "sudo", "apt_lists", "tools", "venv", "pip", "volume_model",
-          "start_folder", "packages")  # fmt: skip
+_FACTS = ("built", "user", "sudo", "apt_lists", "debian", "tools", "venv", "pip", "volume_model",
+          "start_folder", "import_failure", "packages")  # fmt: skip
 
 
 def _value(name: str, image: Image) -> Any:
@@ -65,9 +65,9 @@ def _shown(value: Any) -> str:
 
 def runtimes_text(images: tuple[Image, ...] = IMAGES) -> str:
     """One row an image: tags, images built (with their Python), user, sudo, package
-    lists, tools, where pip installs; columns aligned."""
-    rows = [["tags", "images (serving-runtime-python-…)", "user", "sudo", "apt lists", "tools",
-             "packages in"]]  # fmt: skip
+    lists, Debian release, tools, where pip installs; columns aligned."""
+    rows = [["tags", "images (serving-runtime-python-…)", "user", "sudo", "apt lists", "debian",
+             "tools", "packages in"]]  # fmt: skip
     for image in images:
         built = ", ".join(f"-{v} ({image.python[v]})" for v in _value("built", image))
         tools = ", ".join(t for t in TOOLS if t in image.tools.value) or "none"  # type: ignore[operator]
@@ -78,6 +78,7 @@ def runtimes_text(images: tuple[Image, ...] = IMAGES) -> str:
                 str(image.user.value),
                 _shown(_value("sudo", image)),
                 str(image.apt_lists.value),
+                str(image.debian.value),
                 tools,
                 str(image.venv.value or "system site"),
             ]

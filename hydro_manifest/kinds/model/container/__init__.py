@@ -155,10 +155,11 @@ def _check(
     code = parse(host, shown(host), root)
     if isinstance(code, Finding):
         return [*findings, code]
-    findings += check_code(code, doc, container, installed.known)
     facts = image_facts(runtime)
-    if facts is not None and facts[1] is not None:
+    image_of_tag = None if facts is None else facts[1]
+    findings += check_code(code, doc, container, installed.known, image_of_tag)
+    if image_of_tag is not None:
         from .start import check_start
 
-        findings += check_start(code, container, facts[1], installed.known)
+        findings += check_start(code, container, image_of_tag, installed.known)
     return findings

@@ -13,6 +13,7 @@ from ....rules import Rule
 from .images import HYDROSPHERE, IMAGES, PYTHON_IMAGE, Evidence, Image, Named, image_of, named
 from .layout import MODEL, resolve
 from .rules import (
+    APT_RELEASE_ARCHIVED,
     APT_WITHOUT_ROOT,
     APT_WITHOUT_UPDATE,
     APT_WITHOUT_YES,
@@ -115,6 +116,8 @@ class _Judge:
         self.place = place
         self.runtime = f"{PYTHON_IMAGE}{name.variant}:{name.tag}"
         self.updated = False  # an `apt update` ran before
+        #: apt was pointed at Debian's archive before (or buster's archive was reported).
+        self.archived = image.debian.value != "buster"
         #: Rules whose first finding stops the build: what follows is not reached.
         self.stopped: set[Rule] = set()
 
@@ -138,6 +141,8 @@ class _Judge:
 
     def _each(self, commands: list[Ran]) -> Iterator[Finding]:
         for ran in commands:
+            if any("archive.debian.org" in word[0] for word in ran.words):
+                self.archived = True
             if ran.sudo is not None and not self.image.sudo.value:
                 yield self.at(
                     ran.sudo,
@@ -304,12 +309,26 @@ class _Judge:
                 self._os_packages_hint(),
             )
             return
+        archived = program != "dpkg" and action is not None and not self.archived
+        if archived:
+            assert action is not None
+            self.archived = True  # once an install command
+            yield self.at(
+                action,
+                APT_RELEASE_ARCHIVED,
+                f"{self.runtime} runs on Debian buster ({self.image.debian.source}), whose "
+                "repositories left deb.debian.org for archive.debian.org in 2025: `"
+                f"{program} {action[0]}` may fail with a 404 or `does not have a Release file`",
+                "point apt at the archive first: `sed -i s/deb.debian.org/archive.debian.org/ "
+                f"/etc/apt/sources.list && {program} update && …`, or use a bullseye tag "
+                "(3.0.0, 3.0.1+)",
+            )
         if action is not None and action[0] == "update":
             self.updated = True
             return
         if program == "dpkg" or action is None or action[0] != "install":
             return
-        if not self.updated:
+        if not self.updated and not archived:  # (on buster, an update would not help)
             lists = self.image.apt_lists
             state = "were removed" if lists.value == "absent" else "date from the image's build"
             yield self.at(

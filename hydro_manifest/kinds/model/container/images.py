@@ -12,7 +12,7 @@ hydro-serving-manager, dlp = docker-library/python, pip = pypa/pip. The model im
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import NamedTuple
 
@@ -69,11 +69,28 @@ class Image:
     shadows: Fact
     #: Whether the OpenMP runtime libgomp1 is installed (lightgbm's wheels load it).
     libgomp: Fact
+    #: The Debian release under the image: "buster" (archived: its repositories left
+    #: deb.debian.org in 2025) or "bullseye".
+    debian: Fact
+    #: What the runtime does when importing func_main raises: its consequence, as a clause.
+    import_failure: Fact
 
 
 #: The tools `tools` facts speak of: what an install command may call beyond the shell.
 TOOLS = ("curl", "wget", "git", "gcc", "make", "conda")
 
+_BUSTER = Fact("buster", INFERRED, "dlp: python:X-slim was buster until 2021-08-16")
+#: 2.x catches the import's exception; 3.x does not, and main.py exits.
+_STAYS_UP = Fact(
+    "the runtime stays up as NOT_SERVING, every Predict failing with INTERNAL",
+    S,
+    "hsp@2.4.3:src/PythonRuntimeService.py:29-38",
+)
+_EXITS = Fact(
+    "the runtime exits and restarts in a loop, never ready",
+    S,
+    "hsp@3.0.3:src/grpc_service.py:40-41",
+)
 _SLIM = "dlp: python:X-slim purges gcc, make and wget and never has git or conda"
 #: The runtime's own modules, in its start folder, first on sys.path.
 _OWN_2 = frozenset({"main", "PythonRuntime", "PythonRuntimeService", "src"})
@@ -92,6 +109,30 @@ _LOCK_303 = {
     "pydantic": "1.8.2",
 }  # fmt: skip
 
+_IMAGE_300 = Image(
+    tags=("3.0.0",),
+    built=Fact(("3.7", "3.8"), S, "hsp@3.0.0:Makefile:5"),
+    python={"3.7": "3.7.11", "3.8": "3.8.11"},
+    user=Fact("app", S, "hsp@3.0.0:Dockerfile:35-42"),
+    sudo=Fact(True, S, "hsp@3.0.0:Dockerfile:15-16 (apt-get -y install wget curl sudo)"),
+    sudo_allows="/usr/bin/apt",
+    apt_lists=Fact("stale", S, "hsp@3.0.0:Dockerfile:15-16 (August 2021)"),
+    tools=Fact(frozenset({"wget", "curl"}), S, "hsp@3.0.0:Dockerfile:16"),
+    venv=Fact(None, INFERRED, "hsp@3.0.0:Dockerfile (poetry, no venv made)"),
+    pip=Fact("21.2.4", INFERRED, "dlp@f154e5d PYTHON_PIP_VERSION"),
+    volume_model=Fact(True, S, "hsp@3.0.0:Dockerfile:12"),
+    start_folder=Fact("/app/src", S, "hsp@3.0.0:start.sh:3-4"),
+    packages=Fact(
+        {**_LOCK_303, "grpcio": "1.38.1", "hydrosdk": "3.0.0", "hydro-serving-grpc": "3.0.0"},
+        S,
+        "hsp@3.0.0:poetry.lock",
+    ),
+    shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
+    libgomp=Fact(False, S, "hsp@3.0.0:Dockerfile:16 (wget curl sudo only)"),
+    debian=Fact("bullseye", INFERRED, "dlp@f154e5d: python:3.X-slim is bullseye from 2021-08-16"),
+    import_failure=_EXITS,
+)
+
 IMAGES: tuple[Image, ...] = (
     Image(
         tags=("2.1.0", "2.2.0", "2.3.0"),
@@ -109,6 +150,8 @@ IMAGES: tuple[Image, ...] = (
         packages=Fact(None, S, "hsp@2.3.0:requirements.txt (ranges)"),
         shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
         libgomp=Fact(True, S, "hsp@2.3.0:Dockerfile:6-8"),
+        debian=_BUSTER,
+        import_failure=_STAYS_UP,
     ),
     Image(
         tags=("2.3.1", "2.3.2"),
@@ -126,6 +169,8 @@ IMAGES: tuple[Image, ...] = (
         packages=Fact(None, S, "hsp@2.3.2:requirements.txt (ranges)"),
         shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
         libgomp=Fact(True, S, "hsp@2.3.2:Dockerfile:6-8"),
+        debian=_BUSTER,
+        import_failure=_STAYS_UP,
     ),
     Image(
         tags=("2.4.0", "2.4.1", "2.4.2", "2.4.3"),
@@ -143,6 +188,8 @@ IMAGES: tuple[Image, ...] = (
         packages=Fact(None, S, "hsp@2.4.3:requirements.txt:1-7 (ranges)"),
         shadows=Fact(_OWN_2, S, "hsp@2.4.3:start.sh (cd /app/src), PythonRuntime.py:19-23"),
         libgomp=Fact(True, S, "hsp@2.4.3:Dockerfile:8"),
+        debian=_BUSTER,
+        import_failure=_STAYS_UP,
     ),
     Image(
         tags=("3.0.0-dev1", "3.0.0-dev3", "3.0.0-dev4"),
@@ -160,6 +207,8 @@ IMAGES: tuple[Image, ...] = (
         packages=Fact(None, S, "hsp@3.0.0-dev3:requirements.txt (ranges)"),
         shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
         libgomp=Fact(True, S, "hsp@3.0.0-dev3:Dockerfile:11"),
+        debian=_BUSTER,
+        import_failure=_EXITS,
     ),
     Image(
         tags=("3.0.0-alpha.1",),
@@ -186,28 +235,13 @@ IMAGES: tuple[Image, ...] = (
         ),
         shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
         libgomp=Fact(True, S, "hsp@3.0.0-alpha.1:Dockerfile:16"),
+        debian=_BUSTER,
+        import_failure=_EXITS,
     ),
-    Image(
-        tags=("3.0.0-alpha.2", "3.0.0"),
-        built=Fact(("3.7", "3.8"), S, "hsp@3.0.0:Makefile:5"),
-        python={"3.7": "3.7.11", "3.8": "3.8.11"},
-        user=Fact("app", S, "hsp@3.0.0:Dockerfile:35-42"),
-        sudo=Fact(True, S, "hsp@3.0.0:Dockerfile:15-16 (apt-get -y install wget curl sudo)"),
-        sudo_allows="/usr/bin/apt",
-        apt_lists=Fact("stale", S, "hsp@3.0.0:Dockerfile:15-16 (August 2021)"),
-        tools=Fact(frozenset({"wget", "curl"}), S, "hsp@3.0.0:Dockerfile:16"),
-        venv=Fact(None, INFERRED, "hsp@3.0.0:Dockerfile (poetry, no venv made)"),
-        pip=Fact("21.2.4", INFERRED, "dlp@f154e5d PYTHON_PIP_VERSION"),
-        volume_model=Fact(True, S, "hsp@3.0.0:Dockerfile:12"),
-        start_folder=Fact("/app/src", S, "hsp@3.0.0:start.sh:3-4"),
-        packages=Fact(
-            {**_LOCK_303, "grpcio": "1.38.1", "hydrosdk": "3.0.0", "hydro-serving-grpc": "3.0.0"},
-            S,
-            "hsp@3.0.0:poetry.lock",
-        ),
-        shadows=Fact(_OWN_3, S, "hsp@3.0.0:start.sh:3-4, grpc_service.py:30-38"),
-        libgomp=Fact(False, S, "hsp@3.0.0:Dockerfile:16 (wget curl sudo only)"),
-    ),
+    # 3.0.0-alpha.2 was built from the same Dockerfile a week before python:slim moved to
+    # bullseye.
+    replace(_IMAGE_300, tags=("3.0.0-alpha.2",), debian=_BUSTER),
+    _IMAGE_300,
     Image(
         tags=("3.0.1", "3.0.2", "3.0.3"),
         built=Fact(("3.7", "3.8.11"), S, "hsp@3.0.3:Makefile:5,9"),
@@ -226,6 +260,10 @@ IMAGES: tuple[Image, ...] = (
             _OWN_3 | _PACKAGES_303, S, "hsp@3.0.3:start.sh:3-4, grpc_service.py:30-38, poetry.lock"
         ),
         libgomp=Fact(False, S, "hsp@3.0.3:Dockerfile:35-56 (no apt-get)"),
+        debian=Fact(
+            "bullseye", INFERRED, "dlp@f154e5d: python:3.X-slim is bullseye from 2021-08-16"
+        ),
+        import_failure=_EXITS,
     ),
 )
 
@@ -251,6 +289,15 @@ def named(runtime: object) -> Named | None:
 def image_of(tag: str) -> Image | None:
     """The facts of a runtime tag, if hydro has them."""
     return next((image for image in IMAGES if tag in image.tags), None)
+
+
+def if_import_fails(image: Image | None) -> str:
+    """What follows a failing import of func_main in the image, as a clause to end a
+    message with ("" when hydro has no facts of the tag)."""
+    if image is None:
+        return ""
+    fact = image.import_failure
+    return f"; if the import fails, {fact.value} ({fact.source})"
 
 
 def summary(runtime: object) -> dict[str, object] | None:

@@ -617,3 +617,20 @@ at start; on 3.0.1+ the install command cannot add OS packages.
     bad_files={"requirements.txt": "lightgbm==3.3.5\n", "src/func_main.py": "import lightgbm\n" + _PREDICT},
     good_files={"requirements.txt": "xgboost==1.6.2\n", "src/func_main.py": "import xgboost\n" + _PREDICT},
 )
+APT_RELEASE_ARCHIVED = rule(
+    "HY841", "apt-release-archived", L.BUILD, WARNING,
+    "`apt` in a runtime image on Debian buster, whose repositories are archived",
+    """
+The 2.x runtime images, 3.0.0-dev and 3.0.0-alpha.1 and .2 start from Docker's
+`python:X-slim` while it was Debian buster (until 2021-08-16). Buster's packages left
+deb.debian.org for archive.debian.org in 2025: `apt-get update` may fail with 404 or "does
+not have a Release file", and an install from the image's stale lists with 404s. Point
+`/etc/apt/sources.list` at archive.debian.org first, in the same install command, or use a
+runtime tag on bullseye. The release is inferred from the build dates, not read from the
+images.
+""",
+    bad=_installing("apt-get update && apt-get install -y jq", "hydrosphere/serving-runtime-python-3.7:2.4.3"),
+    good=_installing("sed -i s/deb.debian.org/archive.debian.org/ /etc/apt/sources.list && apt-get update && apt-get install -y jq", "hydrosphere/serving-runtime-python-3.7:2.4.3"),
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)

@@ -24,6 +24,7 @@ from ....root import Probe, Root
 from ....suggest import closest, did_you_mean
 from ...values import mapping
 from ..rules import FIELD_NAME
+from .images import Image, if_import_fails
 from .layout import FILES, MODEL, Container
 from .rules import (
     FUNC_MAIN_MISSING,
@@ -208,8 +209,10 @@ def check_code(
     doc: dict[str, object],
     container: Container,
     distributions: set[str] | None,
+    image: Image | None,
 ) -> Iterator[Finding]:
-    """Everything the runtime would fail on that the module shows."""
+    """Everything the runtime would fail on that the module shows (`image`: the facts of
+    the runtime's tag, which say what a failing import does)."""
     contract = contract_of(doc)
     function = _top_level(code).get(contract.signature)
     if function is None:
@@ -220,7 +223,7 @@ def check_code(
     else:
         yield from field_names(doc)  # assigned or imported: what it takes is not visible
     yield from _model_files(code, container)
-    yield from _imports(code, container, distributions)
+    yield from _imports(code, container, distributions, image)
 
 
 def _span(code: Code, node: ast.AST) -> Span:
@@ -429,7 +432,9 @@ def _built_from(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _imports(code: Code, container: Container, distributions: set[str] | None) -> Iterator[Finding]:
+def _imports(
+    code: Code, container: Container, distributions: set[str] | None, image: Image | None
+) -> Iterator[Finding]:
     """Top-level imports nothing provides. `distributions`: what the install command
     installs, None when it installs what hydro cannot follow (then imports are not judged)."""
     if distributions is None:
@@ -452,7 +457,8 @@ def _imports(code: Code, container: Container, distributions: set[str] | None) -
                 IMPORT_MISSING,
                 node,
                 f"`{name}` may be missing when the runtime imports func_main: no requirement "
-                "the install command installs provides it, nor the payload's src/",
+                "the install command installs provides it, nor the payload's src/"
+                + if_import_fails(image),
                 "add it to the requirements (pip's name for it may differ), or check that the "
                 "runtime image has it",
             )

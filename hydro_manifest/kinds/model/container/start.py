@@ -14,7 +14,7 @@ import ast
 from collections.abc import Iterator
 
 from ....diagnostics import Finding
-from .images import Image
+from .images import Image, if_import_fails
 from .layout import FILES, Container
 from .rules import MODULE_SHADOWED, RELATIVE_PATH, SYSTEM_LIBRARY_MISSING
 from .runtime import SEARCH, Code, _at, _imported
@@ -56,7 +56,8 @@ def _libraries(code: Code, image: Image, distributions: set[str] | None) -> Iter
                     node,
                     "lightgbm's wheels load the system's OpenMP library, libgomp.so.1, which "
                     f"this runtime image may lack ({image.libgomp.source}): the import may "
-                    "fail with `OSError: libgomp.so.1: cannot open shared object file`",
+                    "fail with `OSError: libgomp.so.1: cannot open shared object file`"
+                    + if_import_fails(image),
                     "use a runtime tag that installs libgomp1 (3.0.0-alpha.1 or older), or a "
                     "custom runtime FROM this image that installs it",
                 )
@@ -67,7 +68,7 @@ def _libraries(code: Code, image: Image, distributions: set[str] | None) -> Iter
                     node,
                     "opencv-python loads libGL.so.1, which the slim runtime images may lack: "
                     "the import may fail with `ImportError: libGL.so.1: cannot open shared "
-                    "object file`",
+                    "object file`" + if_import_fails(image),
                     "install opencv-python-headless instead (the same cv2, without the GUI "
                     "libraries)",
                 )
@@ -75,10 +76,21 @@ def _libraries(code: Code, image: Image, distributions: set[str] | None) -> Iter
 
 def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[Finding]:
     folder = image.start_folder.value
+    called = {  # nodes that run when a function is called, not at import
+        id(inner)
+        for outer in ast.walk(code.tree)
+        if isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        for inner in ast.walk(outer)
+    }
     for node in ast.walk(code.tree):
         path = _opened_path(node)
         if path is None:
             continue
+        when = (
+            "when the function runs"
+            if id(node) in called
+            else "when the runtime imports func_main" + if_import_fails(image)
+        )
         shipped = container.find(f"{FILES}/{path}") is not None
         hint = (
             f"write `{FILES}/{path}`, where the payload puts it"
@@ -90,9 +102,8 @@ def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[
             code,
             RELATIVE_PATH,
             node.args[0],  # type: ignore[attr-defined]
-            f"the runtime starts the code in {folder} ({image.start_folder.source}), not in "
-            f"{FILES}: `{path}` is looked for as {folder}/{path}, where nothing is "
-            "(FileNotFoundError)",
+            f"`{path}` is relative, and the runtime starts the code in {folder} "
+            f"({image.start_folder.source}), not in {FILES}: FileNotFoundError {when}",
             hint,
         )
 
@@ -130,6 +141,7 @@ def _shadowed(code: Code, container: Container, image: Image) -> Iterator[Findin
                     MODULE_SHADOWED,
                     node,
                     f"the payload's module `{name}` may never be imported: the runtime has "
-                    f"one of that name, found first on sys.path ({image.shadows.source})",
+                    f"one of that name, found first on sys.path ({image.shadows.source})"
+                    + if_import_fails(image),
                     f"rename the payload's `{name}` (and its imports)",
                 )

@@ -1,0 +1,4 @@
+import joblib
+M = open("model.pkl")
+def predict(x):
+    return {"y": x}
