@@ -129,6 +129,24 @@ def test_the_docs_own_install_command_on_three_tags(
 
 
 @pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("3.0.0-alpha.2", [("HY841", "", 4, 28, "$.install-command")]),  # buster's archive
+        ("3.0.0", [("HY828", "", 4, 28, "$.install-command")]),  # stale bullseye lists
+        ("3.0.3", [("HY824", "", 4, 19, "$.install-command")]),  # no sudo
+    ],
+)
+def test_the_ab_tutorials_install_command(
+    tmp_path: Path, tag: str, expected: list[tuple[str, str, int, int, str]]
+) -> None:
+    """hydro-serving's A/B tutorial (docs/quickstart/tutorials/a-b-analysis-for-a-
+    recommendation-model.md:93-94) installs gcc with sudo apt on 3.0.0-alpha.2."""
+    command = "sudo apt install --yes gcc && pip install -r requirements.txt"
+    manifest = _model(tmp_path, f"hydrosphere/serving-runtime-python-3.7:{tag}", command)
+    assert observed_in(manifest, validate_paths([str(manifest)]).diagnostics) == expected
+
+
+@pytest.mark.parametrize(
     ("tag", "consequence"),
     [
         ("3.0.3", "the runtime exits and restarts in a loop, never ready (hsp@3.0.3:"),
