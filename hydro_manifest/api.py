@@ -116,7 +116,8 @@ def validate_paths(
     `config` (see `hydro_manifest.config.load`) selects rules and changes severities.
     """
     options = options or Options()
-    return run(_validate_jobs(paths, stdin_filename, options), options, config=config)
+    jobs = _validate_jobs(paths, stdin_filename, options)
+    return run(jobs, options, config=config, resolvers=available_cpus())
 
 
 def _validate_jobs(paths: Sequence[str], stdin_filename: str | None, options: Options) -> list[Job]:
@@ -132,6 +133,7 @@ def lint_paths(
     stdin_filename: str | None = None,
     processes: int | None = None,
     progress: Progress | None = None,
+    resolving: Progress | None = None,
 ) -> Report:
     """Lint files and folders together: every document's checks, then the checks across
     documents. Folders are searched for `*.yaml`/`*.yml` (see `hydro_manifest.discovery`);
@@ -146,7 +148,9 @@ def lint_paths(
     options = options or config.options()
     jobs = _lint_jobs(paths, config, exclude, options, stdin_filename)
     processes = _processes(processes)
-    return run(jobs, options, config=config, processes=processes, progress=progress)
+    return run(
+        jobs, options, config=config, processes=processes, progress=progress, resolving=resolving
+    )
 
 
 def _lint_jobs(
@@ -468,7 +472,16 @@ def _job(
         folder = str(FilePath(filename).absolute().parent)
     root = root or root_of(folder, folder, options.root)
     base = folder if options.file_checks else None
-    return Job(filename, text, base, root, lint, options.max_file_size, layout=options.layout)
+    return Job(
+        filename,
+        text,
+        base,
+        root,
+        lint,
+        options.max_file_size,
+        layout=options.layout,
+        remote=options.remote and base is not None,
+    )
 
 
 def _input(

@@ -14,6 +14,8 @@ like a manifest: an unknown key or a bad value is a `ConfigError` with its line 
     file-checks = true
     remote = false
     s3-endpoint-url = "http://localhost:9000"
+    index-url = "https://mirror.example/simple/"   # --remote resolves requirements here
+    resolve-timeout = 120              # seconds, each Model's requirements
     exclude = ["vendor/**"]
     max-file-size = 10                 # MiB
     root = "."                         # the repository root, from this file's folder
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .options import DEFAULT_MAX_FILE_SIZE, Options
+from .options import DEFAULT_MAX_FILE_SIZE, DEFAULT_RESOLVE_TIMEOUT, Options
 from .root import at, root_of
 from .rules import Layer, Severity, all_rules, find_rule
 from .suggest import did_you_mean
@@ -82,6 +84,8 @@ class Settings:
     file_checks: bool = True
     remote: bool = False
     s3_endpoint_url: str | None = None
+    index_url: str | None = None
+    resolve_timeout: float | None = None
     exclude: tuple[str, ...] = ()
     max_file_size: float | None = None  # MiB
     root: str | None = None  # relative to the configuration's folder
@@ -109,6 +113,8 @@ def _settings_model() -> type[Any]:
         file_checks: bool = Field(True, alias="file-checks")
         remote: bool = False
         s3_endpoint_url: str | None = Field(None, alias="s3-endpoint-url")
+        index_url: str | None = Field(None, alias="index-url", pattern=r"^https?://")
+        resolve_timeout: float | None = Field(None, alias="resolve-timeout", gt=0)
         exclude: list[str] = Field(default_factory=list)
         max_file_size: float | None = Field(None, alias="max-file-size", gt=0)
         root: str | None = None
@@ -173,6 +179,15 @@ class Config:
         return self.settings.s3_endpoint_url
 
     @property
+    def index_url(self) -> str | None:
+        return self.settings.index_url
+
+    @property
+    def resolve_timeout(self) -> float:
+        timeout = self.settings.resolve_timeout
+        return DEFAULT_RESOLVE_TIMEOUT if timeout is None else timeout
+
+    @property
     def exclude(self) -> tuple[str, ...]:
         return self.settings.exclude
 
@@ -213,6 +228,8 @@ class Config:
             self.s3_endpoint_url,
             self.max_file_size,
             root=self.repository_root,
+            index_url=self.index_url,
+            resolve_timeout=self.resolve_timeout,
         )
 
     def enabled(self, rule_id: str) -> bool:

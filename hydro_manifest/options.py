@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 #: Manifests are kilobytes; a file of many megabytes is generated or not a manifest.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+#: pip resolves most requirements in seconds; a big set from a slow index takes a minute.
+DEFAULT_RESOLVE_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -13,7 +15,9 @@ class Options:
     """What is checked besides the manifest's own text.
 
     `file_checks`: payload entries and local training data, relative to the manifest's
-    folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`).
+    folder. `remote`: `s3://` training data, asked of S3 (or `s3_endpoint_url`), and each
+    Model's requirements resolved by pip for its image (from the container's index, or
+    `index_url`; each within `resolve_timeout` seconds).
     `max_file_size`: larger files are reported (HY014), not read. `layout`: also record
     each Model's container as its payload fills it (what `hydro resolve` shows). `root`:
     the repository root, outside of which no file is opened (by default the nearest folder
@@ -27,3 +31,5 @@ class Options:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     layout: bool = False
     root: str | None = None
+    index_url: str | None = None
+    resolve_timeout: float = DEFAULT_RESOLVE_TIMEOUT

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from .kinds.model.container import ShellBudget
+    from .kinds.model.container.resolver import Resolution
     from .project import Summary
 
 #: Below this many files a process pool costs more than it saves.
@@ -69,6 +70,8 @@ class Job:
     refused: Finding | None = None
     #: Record each Model's container layout (Options.layout).
     layout: bool = False
+    #: Hand each Model's requirements to pip after the files are checked (Options.remote).
+    remote: bool = False
 
 
 @dataclass(slots=True)
@@ -88,6 +91,8 @@ class _FileResult:
     pending: list[_Pending] = field(default_factory=list)
     #: What the file's install commands may still take of the shell grammar's time.
     shell: ShellBudget | None = None
+    #: Each Model's requirements, for pip to resolve (`--remote`).
+    resolutions: list[Resolution] = field(default_factory=list)
 
 
 #: Told (files done, files in all) as the files are checked.
@@ -120,8 +125,14 @@ def run(
     config: Config | None = None,
     processes: int = 1,
     progress: Progress | None = None,
+    resolving: Progress | None = None,
+    resolvers: int | None = None,
 ) -> Report:
     """Check every job; the report lists the files in the order of `jobs`.
+
+    With `options.remote`, S3 is asked about training data, and pip resolves the Models'
+    requirements, `resolvers` (else `processes`) at a time (`resolving` is told how many
+    are done).
 
     Comment suppressions, then the configuration's rule selection, apply at the end, to
     the findings of every kind of check. Ctrl-C stops the run: the report then holds the
@@ -151,6 +162,8 @@ def run(
             report.files.append(result.report)
     if options.remote and not interrupted:
         _ask_s3([(r.report, p) for r in results if r.report for p in r.pending], options)
+        waiting = [(r.report, w) for r in results if r.report for w in r.resolutions]
+        _resolve(waiting, options, resolvers or processes, resolving)
     if not interrupted:
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
@@ -478,7 +491,14 @@ def _container(
     base = FilePath(job.base) if job.base is not None else None
     if result.shell is None:
         result.shell = ShellBudget()
-    return check_container(document.value, base, job_root(job), job.name, locate_text, result.shell)
+    resolutions = result.resolutions if job.remote else None
+    before = len(result.resolutions)
+    found = check_container(
+        document.value, base, job_root(job), job.name, locate_text, result.shell, resolutions
+    )
+    for resolution in result.resolutions[before:]:
+        resolution.document = document.index
+    return found
 
 
 def _add(
@@ -552,6 +572,37 @@ def _ask_s3(waiting: list[tuple[FileReport, _Pending]], options: Options) -> Non
             report.diagnostics.append(
                 diagnostic(report.file, pending.document, span, path, finding)
             )
+
+
+def _resolve(
+    waiting: list[tuple[FileReport, Resolution]],
+    options: Options,
+    processes: int,
+    progress: Progress | None,
+) -> None:
+    if not waiting:
+        return
+    from .kinds.model.container.resolver import resolve_all
+
+    found = resolve_all(
+        [resolution for _, resolution in waiting],
+        index_url=options.index_url,
+        timeout=options.resolve_timeout,
+        workers=processes,
+        progress=progress,
+    )
+    for (report, resolution), findings in zip(waiting, found, strict=True):
+        # what the text already showed (HY833 of numpy) is not said twice
+        known = {(d.rule, d.file, d.line, d.column) for d in report.diagnostics}
+        for finding in findings:
+            assert finding.span is not None
+            if finding.file is not None:
+                where = diagnostic(finding.file, None, finding.span, None, finding)
+            else:
+                document = resolution.document
+                where = diagnostic(report.file, document, finding.span, finding.path, finding)
+            if (where.rule, where.file, where.line, where.column) not in known:
+                report.diagnostics.append(where)
 
 
 def _across_documents(report: Report, summaries: list[Summary]) -> None:

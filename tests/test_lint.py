@@ -380,7 +380,8 @@ def test_every_problem_of_a_config_is_reported_at_once(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"hydro: error: {root / '.hydro.yaml'}:1: unknown option 'strcit' (did you mean "
         "'strict'? valid options: select, ignore, per-path-ignores, severity, strict, fail-on, "
-        "exit-zero, file-checks, remote, s3-endpoint-url, exclude, max-file-size, root)",
+        "exit-zero, file-checks, remote, s3-endpoint-url, index-url, resolve-timeout, exclude, "
+        "max-file-size, root)",
         f"hydro: error: {root / '.hydro.yaml'}:2: select: 'HY2O3' is not a rule id, id prefix, "
         "rule name or layer; did you mean 'HY203' or 'HY213'?",
         f"hydro: error: {root / '.hydro.yaml'}:3: fail-on: Input should be 'error', 'warning' "

@@ -41,6 +41,7 @@ from .options import (
     FailOn,
     Formats,
     Ignore,
+    IndexUrl,
     LintPaths,
     MaxFileSize,
     NoFileChecks,
@@ -48,6 +49,7 @@ from .options import (
     Paths,
     Remote,
     ResolutionFormat,
+    ResolveTimeout,
     RootFolder,
     S3EndpointUrl,
     Select,
@@ -129,6 +131,8 @@ def validate(
     no_file_checks: NoFileChecks = False,
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
+    index_url: IndexUrl = None,
+    resolve_timeout: ResolveTimeout = None,
     config_file: ConfigFile = None,
     root: RootFolder = None,
     max_file_size: MaxFileSize = None,
@@ -148,7 +152,16 @@ def validate(
     no_folders(paths)
     config = configuration(config_file, paths, select, ignore, exit_zero, root)
     threshold = failing_threshold(fail_on, strict, config)
-    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size, root)
+    options = check_options(
+        config,
+        no_file_checks,
+        remote,
+        s3_endpoint_url,
+        max_file_size,
+        root,
+        index_url,
+        resolve_timeout,
+    )
     outputs = outputs_of(formats, output_file)
     report, stream = checked_or_fixed(
         functools.partial(
@@ -218,6 +231,8 @@ def lint(
     no_file_checks: NoFileChecks = False,
     remote: Remote = False,
     s3_endpoint_url: S3EndpointUrl = None,
+    index_url: IndexUrl = None,
+    resolve_timeout: ResolveTimeout = None,
     stdin_filename: StdinFilename = None,
     jobs: Annotated[
         int | None,
@@ -251,7 +266,16 @@ def lint(
     """
     paths = paths or ["."]
     config = configuration(config_file, paths, select, ignore, exit_zero, root)
-    options = check_options(config, no_file_checks, remote, s3_endpoint_url, max_file_size, root)
+    options = check_options(
+        config,
+        no_file_checks,
+        remote,
+        s3_endpoint_url,
+        max_file_size,
+        root,
+        index_url,
+        resolve_timeout,
+    )
     if list_files:
         listed = api.list_files(paths, config=config, exclude=exclude or (), root=options.root)
         for file in listed:
@@ -273,6 +297,7 @@ def lint(
                 stdin_filename=stdin_filename,
                 processes=jobs,
                 progress=progress,
+                resolving=progress.resolving,
             )
 
     fixes = functools.partial(

@@ -161,7 +161,27 @@ NoFileChecks = Annotated[
 Remote = Annotated[
     bool,
     typer.Option(
-        "--remote", help="Check s3:// training data on S3 (credentials the standard boto3 way)."
+        "--remote",
+        help="Ask the network: s3:// training data on S3 (credentials the standard boto3 "
+        "way), and each Model's requirements resolved by pip for its runtime image.",
+    ),
+]
+IndexUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--index-url",
+        metavar="URL",
+        help="With --remote: resolve requirements from this index (a mirror) instead of the "
+        "one each container would use.",
+    ),
+]
+ResolveTimeout = Annotated[
+    float | None,
+    typer.Option(
+        "--resolve-timeout",
+        metavar="SECONDS",
+        min=1,
+        help="With --remote: the time one Model's requirements may take to resolve [default: 120].",
     ),
 ]
 S3EndpointUrl = Annotated[

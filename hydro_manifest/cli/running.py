@@ -262,16 +262,22 @@ def check_options(
     s3_endpoint_url: str | None,
     max_file_size: float | None,
     root: str | None = None,
+    index_url: str | None = None,
+    resolve_timeout: float | None = None,
 ) -> api.Options:
     """Options from the command line, where given, over the configuration's."""
     if root is not None and not os.path.isdir(root):
         raise usage_error(f"--root {printable(root)} is not a folder")
+    if index_url is not None and not index_url.startswith(("http://", "https://")):
+        raise usage_error(f"--index-url {printable(index_url)} is not an http(s) address")
     return api.Options(
         file_checks=config.file_checks and not no_file_checks,
         remote=remote or config.remote,
         s3_endpoint_url=s3_endpoint_url or config.s3_endpoint_url,
         max_file_size=(int(max_file_size * 1024 * 1024) if max_file_size else config.max_file_size),
         root=os.path.abspath(root) if root is not None else config.repository_root,
+        index_url=index_url or config.index_url,
+        resolve_timeout=resolve_timeout or config.resolve_timeout,
     )
 
 

@@ -25,6 +25,13 @@ class ProgressBar:
         self._enabled = sys.stderr.isatty() and wants_rich(sys.stderr, color)
 
     def __call__(self, done: int, total: int) -> None:
+        self._show("linting", done, total)
+
+    def resolving(self, done: int, total: int) -> None:
+        """pip's resolutions (`--remote`), after the files."""
+        self._show("resolving requirements", done, total)
+
+    def _show(self, what: str, done: int, total: int) -> None:
         if not self._enabled:
             return
         if self._bar is None:
@@ -35,8 +42,9 @@ class ProgressBar:
 
             self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()
-            self._task = self._bar.add_task("linting", total=total)
-        self._bar.update(self._task, completed=done)
+        if self._task is None or self._task[0] != what:
+            self._task = (what, self._bar.add_task(what, total=total))
+        self._bar.update(self._task[1], completed=done)
 
     def __enter__(self) -> ProgressBar:
         return self

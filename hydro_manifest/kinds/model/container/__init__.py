@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
@@ -38,8 +39,17 @@ from .runtime import (
     is_hydrosphere_runtime,
     is_python_runtime,
     missing_func_main,
+    missing_imports,
     parse,
 )
+
+if TYPE_CHECKING:
+    from .build import Installed
+    from .layout import Container
+    from .resolver import Resolution
+
+#: An import of func_main.py nothing known provides, with its warning (HY815).
+Missing = tuple[str, Finding]
 
 #: How much install-command text one file may have read with the shell grammar, whose
 #: time grows faster than the text (`build.SHELL_TEXT_LIMIT` for one command).
@@ -81,20 +91,27 @@ def check_container(
     manifest: str,
     locate_text: LocateText,
     budget: ShellBudget,
+    resolutions: list[Resolution] | None = None,
 ) -> list[Finding]:
     """Everything the Model's container would fail on. `base` is the manifest's folder
     (None: file checks off, and only the field-name guess is left); nothing outside `root`
     is read; `manifest` is the manifest as the report names it, and the files of its
-    payload are named alike; `budget` is the shell grammar's share left to the file."""
+    payload are named alike; `budget` is the shell grammar's share left to the file.
+    With `resolutions` (`--remote`), the Model's requirements are added to it for pip,
+    and the imports only pip's answer can settle wait there."""
     name = doc.get("name")
     model = f"Model '{name}'" if isinstance(name, str) and name else "the Model"
     model += f" of {manifest}" if manifest != STDIN else ""
     return [
-        f._replace(message=f"{model}: {f.message}")
-        if f.file is not None and f.rule in _OF_THE_MODEL
-        else f
-        for f in _check(doc, base, root, manifest, locate_text, budget)
+        _of_the_model(model, f)
+        for f in _check(doc, base, root, manifest, locate_text, budget, resolutions, model)
     ]
+
+
+def _of_the_model(model: str, finding: Finding) -> Finding:
+    if finding.file is not None and finding.rule in _OF_THE_MODEL:
+        return finding._replace(message=f"{model}: {finding.message}")
+    return finding
 
 
 def _check(
@@ -104,6 +121,8 @@ def _check(
     manifest: str,
     locate_text: LocateText,
     budget: ShellBudget,
+    resolutions: list[Resolution] | None,
+    model: str,
 ) -> list[Finding]:
     runtime = doc.get("runtime")
     command = doc.get("install-command")
@@ -123,9 +142,9 @@ def _check(
 
     findings: list[Finding] = image
     installed = Installed()
+    place = lambda start, end: locate_text(("install-command",), start, end)  # noqa: E731
     if has_command:
         assert isinstance(command, str)
-        place = lambda start, end: locate_text(("install-command",), start, end)  # noqa: E731
         found, installed = install_command(command, container, place, shown, budget)
         findings += found + requirements(installed, container, shown)
         findings += check_commands(runtime, installed, place)
@@ -140,26 +159,51 @@ def _check(
         )
     if not is_python_runtime(runtime):
         return findings
+    found_in_code, missing = _func_main(doc, container, root, shown, installed, runtime)
+    findings += found_in_code
+    facts = image_facts(runtime)
+    tag = None if facts is None else facts[1]
+    if resolutions is not None and facts is not None and tag is not None:
+        from .resolver import resolution
+
+        whole = place(0, len(command)) if isinstance(command, str) else Span(1, 1, 1, 2)
+        if missing or installed.wanted:
+            waiting = [(module, _of_the_model(model, warning)) for module, warning in missing]
+            resolutions.append(resolution(facts[0], tag, installed, waiting, model, place, whole))
+            return findings  # the imports wait for pip's answer
+    return findings + [warning for _, warning in missing]
+
+
+def _func_main(
+    doc: dict[str, object],
+    container: Container,
+    root: Root,
+    shown: Callable[[Path], str],
+    installed: Installed,
+    runtime: object,
+) -> tuple[list[Finding], list[Missing]]:
+    """What the runtime would fail on in func_main.py, and apart from it the imports
+    nothing known provides (HY815, or `--remote`'s to settle)."""
     module = find_func_main(container)
     through = None if module else next(filter(None, map(container.leaves_root, CANDIDATES)), None)
     if through is not None:
         if not root.contains(through.host):
-            return findings  # the entry itself leads out: HY019 at the entry
-        return [*findings, func_main_outside(root, ("payload", through.index))]
+            return [], []  # the entry itself leads out: HY019 at the entry
+        return [func_main_outside(root, ("payload", through.index))], []
     if module is None and any(container.unresolved_around(folder) for folder in SEARCH):
-        return findings  # an entry that may hold it is missing (HY216)
+        return [], []  # an entry that may hold it is missing (HY216)
     if module is None:
         payload: DocumentPath = ("payload",) if "payload" in doc else ()
-        return [*findings, missing_func_main(container, payload)]
+        return [missing_func_main(container, payload)], []
     _, host = module
     code = parse(host, shown(host), root)
     if isinstance(code, Finding):
-        return [*findings, code]
+        return [code], []
     facts = image_facts(runtime)
-    image_of_tag = None if facts is None else facts[1]
-    findings += check_code(code, doc, container, installed.known, image_of_tag)
-    if image_of_tag is not None:
+    image = None if facts is None else facts[1]
+    findings = list(check_code(code, doc, container))
+    if image is not None:
         from .start import check_start
 
-        findings += check_start(code, container, image_of_tag, installed.known)
-    return findings
+        findings += check_start(code, container, image, installed.known)
+    return findings, missing_imports(code, container, installed.known, image)

@@ -93,7 +93,7 @@ _FILE_OPTIONS = {
 _SETTINGS_OPTIONS = {"-C", "--config-settings"}
 #: pip's options that name an index (or trust its host), and the variables that do.
 _INDEX_OPTIONS = {"-i", "--index-url", "--extra-index-url", "--trusted-host"}
-_INDEX_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
+_INDEX_VARIABLES = {"PIP_INDEX_URL": "--index-url", "PIP_EXTRA_INDEX_URL": "--extra-index-url"}
 #: pip's options that take a value which is not a file to check.
 _VALUE_OPTIONS = {"-f", "--find-links", "--target", "-t", "--prefix", "--root", "--src",
                   "--upgrade-strategy", "--platform", "--python-version", "--implementation",
@@ -120,6 +120,13 @@ class Installed:
     wanted: list[Wanted] = field(default_factory=list)
     #: The scripts it runs: each one's name, where its characters are, and its commands.
     scripts: list[tuple[str, Place, list[Ran]]] = field(default_factory=list)
+    #: The requirements its constraints files set (as pip reads them).
+    constraints: list[str] = field(default_factory=list)
+    #: Where pip looks for packages, as pip's options: from pip.conf (level 0), the
+    #: environment (1) or the command line (2), the level deciding which `--index-url`
+    #: wins; and the option lines of its requirements files, which pip applies in order.
+    indexes: list[tuple[int, str, str]] = field(default_factory=list)
+    file_options: list[str] = field(default_factory=list)
 
     def merge(self, script: Installed, name: str, place: Place) -> None:
         """What a script installs, added to what the command installs (its requirements on
@@ -128,6 +135,9 @@ class Installed:
         self.distributions |= script.distributions
         self.complete &= script.complete
         self.trusted |= script.trusted
+        self.constraints += script.constraints
+        self.indexes += script.indexes
+        self.file_options += script.file_options
         for wanted in script.wanted:
             if wanted.file is None:
                 span = place(*wanted.where)
@@ -293,7 +303,9 @@ class _Walker:
             self.pip_config(*environment["PIP_CONFIG_FILE"])
         if self._is_pip(words):
             if "PIP_TRUSTED_HOST" in environment:
-                self.installed.trusted |= trusted_hosts(environment["PIP_TRUSTED_HOST"][0])
+                hosts = trusted_hosts(environment["PIP_TRUSTED_HOST"][0])
+                self.installed.trusted |= hosts
+                self.installed.indexes += [(1, "--trusted-host", host) for host in hosts]
             self.command_environment = environment
             self.pip(words[self._pip_arguments(words) :])
         elif name in _SHELLS and len(words) > 1 and not words[1][0].startswith("-"):
@@ -325,9 +337,12 @@ class _Walker:
         return first + 1 if len(words) > first and words[first][0] == "install" else len(words)
 
     def pip(self, words: list[tuple[str, int, int]]) -> None:
-        indexes: list[tuple[str, int, int]] = [
-            found for name in _INDEX_VARIABLES if (found := self.environment_value(name))
-        ]
+        indexes: list[tuple[str, int, int]] = []
+        for name, option in _INDEX_VARIABLES.items():
+            found = self.environment_value(name)
+            if found is not None:
+                indexes.append(found)
+                self.installed.indexes += [(1, option, url) for url in found[0].split()]
         index = 0
         while index < len(words):
             word, start, end = words[index]
@@ -343,8 +358,19 @@ class _Walker:
                     self.setting(*value)
                 elif option == "--trusted-host":
                     self.installed.trusted |= trusted_hosts(value[0])
+                    self.installed.indexes.append((2, option, value[0]))
                 else:
                     indexes.append(value)
+                    wide = "--index-url" if option == "-i" else option
+                    self.installed.indexes.append((2, wide, value[0]))
+            elif option in ("-f", "--find-links"):
+                taken = _value_of(words, index, option, equals, attached)
+                if taken is None:
+                    break
+                index, value = taken
+                self.installed.indexes.append((2, "--find-links", value[0]))
+            elif option == "--pre":
+                self.installed.indexes.append((2, "--pre", ""))
             elif option in _VALUE_OPTIONS and not equals:
                 index += 1
             elif not word.startswith("-") and "://" in word:
@@ -393,7 +419,14 @@ class _Walker:
         if requirement.url is None:
             where = (start, end)
             self.installed.wanted.append(
-                Wanted(requirement.name, requirement.specifier, requirement.marker, None, where)
+                Wanted(
+                    requirement.name,
+                    requirement.specifier,
+                    requirement.marker,
+                    None,
+                    where,
+                    str(requirement),
+                )
             )
 
     def setting(self, word: str, start: int, end: int) -> None:
@@ -487,9 +520,10 @@ class _Walker:
     def pip_config(self, word: str, start: int, end: int) -> None:
         found = self.needs(word, start, end, "the pip configuration")
         if found is not None:
-            findings, trusted = pip_config(found, self.shown(found), self.container)
+            findings, trusted, indexes = pip_config(found, self.shown(found), self.container)
             self.findings.extend(findings)
             self.installed.trusted |= trusted
+            self.installed.indexes += [(0, option, value) for option, value in indexes]
 
 
 #: Redirections that write their target (`>`, `>>`, `>|`, `&>`).
@@ -648,6 +682,7 @@ def requirements(
         }
         for option in parsed.options:
             at = _start(lines, option.line_number)
+            installed.file_options += _pip_options(option.options)
             urls = [option.options.get("index_url"), *option.options.get("extra_index_urls", [])]
             for url in filter(None, urls):
                 findings.extend(_insecure(url, trusted, name, lines, at, "--trusted-host "))
@@ -704,6 +739,12 @@ def requirements(
                         )
                     else:
                         queue.append((target, found, nested_installs, (*chain, host)))
+        if not installs:  # a constraints file: what it pins, for `--remote`
+            installed.constraints += [
+                _as_pip_reads(requirement)
+                for requirement in parsed.requirements
+                if requirement.req is not None and not requirement.is_url
+            ]
         for requirement in parsed.requirements if installs else ():
             link = requirement.link
             if requirement.is_url and not str(link).startswith("file:"):
@@ -734,6 +775,7 @@ def requirements(
                             requirement.marker,
                             name,
                             where,
+                            _as_pip_reads(requirement),
                         )
                     )
                 if not requirement.is_pinned and not requirement.is_url:
@@ -748,6 +790,32 @@ def requirements(
                         )
                     )
     return findings
+
+
+def _as_pip_reads(requirement: Any) -> str:
+    """A parsed requirements line as one requirement, its marker included."""
+    marker = requirement.marker
+    return f"{requirement.req} ; {marker}" if marker else str(requirement.req)
+
+
+def _pip_options(options: dict[str, Any]) -> list[str]:
+    """A requirements file's option line as the pip options `--remote` hands pip: where
+    to look for packages (a `--find-links` folder of the payload is not handed on)."""
+    found = []
+    if options.get("no_index"):
+        found.append("--no-index")
+    if options.get("index_url"):
+        found.append(f"--index-url {options['index_url']}")
+    found += [f"--extra-index-url {url}" for url in options.get("extra_index_urls", [])]
+    found += [f"--trusted-host {host}" for host in options.get("trusted_hosts", [])]
+    found += [
+        f"--find-links {url}"
+        for url in options.get("find_links", [])
+        if url.startswith(("http://", "https://"))
+    ]
+    if options.get("pre"):
+        found.append("--pre")
+    return found
 
 
 #: Requirements files parsed, by their text: the models of a repository often share them,
@@ -845,12 +913,14 @@ _KEYS = ("index-url", "extra-index-url", "trusted-host", "find-links", "no-index
          "format", "format-control", "global-option", "config-settings")  # fmt: skip
 
 
-def pip_config(host: Path, name: str, container: Container) -> tuple[list[Finding], set[str]]:
-    """The findings of a pip configuration file, as pip would read it, and the hosts it
-    trusts."""
+def pip_config(
+    host: Path, name: str, container: Container
+) -> tuple[list[Finding], set[str], list[tuple[str, str]]]:
+    """The findings of a pip configuration file, as pip would read it, the hosts it trusts,
+    and where it tells `pip install` to look for packages (as pip's options and values)."""
     data = container.root.read(host, READ_LIMIT)
     if isinstance(data, Probe):
-        return [_unread(data, name, "pip configuration")], set()
+        return [_unread(data, name, "pip configuration")], set(), []
     text = data.decode("utf-8", "replace")
     parser = configparser.RawConfigParser()
     try:
@@ -865,16 +935,22 @@ def pip_config(host: Path, name: str, container: Container) -> tuple[list[Findin
             .split("\n")[0]
             .replace(f"File contains no section headers.\nfile: {name!r}", "")
         )
-        return [
-            _at(
-                PIP_CONFIG_FILE,
-                name,
-                line,
-                f"pip cannot read this configuration: {_config_problem(error, message)}",
-                "start with a section, `[global]`, and write `key = value` lines, each key once",
-            )
-        ], set()
+        return (
+            [
+                _at(
+                    PIP_CONFIG_FILE,
+                    name,
+                    line,
+                    f"pip cannot read this configuration: {_config_problem(error, message)}",
+                    "start with a section, `[global]`, and write `key = value` lines, each key "
+                    "once",
+                )
+            ],
+            set(),
+            [],
+        )
     findings: list[Finding] = []
+    indexes: list[tuple[str, str]] = []
     lines = text.split("\n")
     trusted = {
         host
@@ -910,6 +986,10 @@ def pip_config(host: Path, name: str, container: Container) -> tuple[list[Findin
                 )
             elif canonical in ("index-url", "extra-index-url"):
                 findings.extend(_insecure(value, trusted, name, lines, line))
+                if section in _INSTALLING:
+                    indexes += [(f"--{canonical}", url) for url in value.split()]
+            elif canonical in ("trusted-host", "find-links") and section in _INSTALLING:
+                indexes += [(f"--{canonical}", part) for part in trusted_hosts(value)]
             elif canonical in ("cert", "client-cert"):
                 target = resolve(value.strip(), FILES)
                 found = container.find(target)
@@ -926,7 +1006,11 @@ def pip_config(host: Path, name: str, container: Container) -> tuple[list[Findin
                             _add_hint(container, target),
                         )
                     )
-    return findings, trusted
+    return findings, trusted, indexes
+
+
+#: The sections of pip.conf that `pip install` reads.
+_INSTALLING = ("global", "install")
 
 
 def _insecure(

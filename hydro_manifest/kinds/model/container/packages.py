@@ -33,6 +33,8 @@ class Wanted(NamedTuple):
     marker: object | None  # packaging.markers.Marker
     file: str | None
     where: tuple[int, int]
+    #: The requirement as pip reads it, extras included (what `--remote` hands pip).
+    text: str = ""
 
 
 #: Released versions that stand for "there are newer ones": pip, unpinned, picks one at

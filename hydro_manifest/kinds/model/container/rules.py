@@ -634,3 +634,100 @@ images.
     bad_files=_PINNED,
     good_files=_PINNED,
 )
+REQUIREMENT_NOT_FOUND = rule(
+    "HY842", "requirement-not-found", L.BUILD, ERROR,
+    "a requirement the index has no project for (`--remote`)",
+    """
+With `--remote`, pip's own resolver is asked what the install command would install, with
+the image's Python and platform and the index the container would use. A project the index
+does not have (a misspelt `scikit-lern`, a private package asked of PyPI) fails the build:
+`No matching distribution found`. Check pip's name (not the import's) and the index.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "scikit-lern==1.0.2\n"},
+    good_files=_PINNED,
+)
+REQUIREMENT_VERSION_MISSING = rule(
+    "HY843", "requirement-version-missing", L.BUILD, ERROR,
+    "a requirement whose versions the index does not have (`--remote`)",
+    """
+With `--remote`, a requirement that allows no version the index has (a typo in a pin, a
+release that was yanked or never made) is reported with the nearest versions the index
+has: pip would stop the build with `No matching distribution found`.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "numpy==1.21.66\n"},
+    good_files=_PINNED,
+)
+REQUIREMENT_NO_WHEEL = rule(
+    "HY844", "requirement-no-wheel", L.BUILD, ERROR,
+    "a requirement with no wheel for the image, whose source release needs a compiler (`--remote`)",
+    """
+The runtime images have no compiler (their python:slim base removes gcc). A requirement
+with no wheel for the image's Python on manylinux x86_64 makes pip build its source release;
+when that release holds C, C++, Cython, Fortran or Rust sources, or its setup.py declares an
+extension, the build fails. So does a requirement with neither a fitting wheel nor a source
+release. hydro reads the sdist's file list and setup.py; it runs nothing.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "numpy==1.14.0\n"},
+    good_files=_PINNED,
+)
+REQUIREMENT_MAY_NEED_COMPILER = rule(
+    "HY845", "requirement-may-need-compiler", L.BUILD, WARNING,
+    "a requirement with no wheel for the image, built from source (`--remote`)",
+    """
+A requirement with only a source release for the image's Python and platform is built by
+pip in the image. Where its sources show no compiled code this may work, but a build step
+may still call a compiler or a tool the image lacks. A wheel avoids the question.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "pure-sources-only==1.0\n"},
+    good_files=_PINNED,
+)
+REQUIREMENTS_CONFLICT = rule(
+    "HY846", "requirements-conflict", L.BUILD, ERROR,
+    "requirements no set of versions satisfies (`--remote`)",
+    """
+pip's resolver finds no versions that fit every requirement (and their dependencies) on the
+image's Python: `ResolutionImpossible`, and the build fails. hydro shows pip's own
+explanation, shortened, at the requirement the user asked for.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={"requirements.txt": "scikit-learn==1.0.2\nnumpy==1.13.3\n"},
+    good_files=_PINNED,
+)
+IMPORT_NOT_INSTALLED = rule(
+    "HY847", "import-not-installed", L.RUNTIME, ERROR,
+    "`func_main.py` imports a module that nothing pip resolves provides (`--remote`)",
+    """
+With `--remote`, what the install command installs is known: every distribution pip
+resolves, direct or pulled in, and the top-level modules each wheel installs (read from the
+wheels themselves, so `sklearn` comes from scikit-learn and `joblib` with scikit-learn 0.21).
+An import of func_main that none of them, the runtime image or the payload's src/ provides
+fails when the runtime imports it. Without `--remote` the same import is the warning HY815.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={**_PINNED, "src/func_main.py": "import joblib\n" + _PREDICT},
+    good_files=_PINNED,
+)
+REQUIREMENTS_UNRESOLVED = rule(
+    "HY848", "requirements-unresolved", L.LINT, WARNING,
+    "the requirements could not be resolved: the index or pip did not answer (`--remote`)",
+    """
+With `--remote`, an index that cannot be reached, does not answer in time or refuses the
+credentials, and a pip too old for `--dry-run --report`, leave what the image would install
+unchecked: said so at the install command, as a warning (it does not fail the run on its
+own). Each Model's resolution is bounded by `--resolve-timeout`.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files=_PINNED,
+    good_files=_PINNED,
+)

@@ -208,11 +208,9 @@ def check_code(
     code: Code,
     doc: dict[str, object],
     container: Container,
-    distributions: set[str] | None,
-    image: Image | None,
 ) -> Iterator[Finding]:
-    """Everything the runtime would fail on that the module shows (`image`: the facts of
-    the runtime's tag, which say what a failing import does)."""
+    """Everything the runtime would fail on that the module shows, but its imports
+    (`missing_imports`)."""
     contract = contract_of(doc)
     function = _top_level(code).get(contract.signature)
     if function is None:
@@ -223,7 +221,6 @@ def check_code(
     else:
         yield from field_names(doc)  # assigned or imported: what it takes is not visible
     yield from _model_files(code, container)
-    yield from _imports(code, container, distributions, image)
 
 
 def _span(code: Code, node: ast.AST) -> Span:
@@ -432,14 +429,16 @@ def _built_from(node: ast.AST) -> list[ast.AST]:
     return []
 
 
-def _imports(
+def missing_imports(
     code: Code, container: Container, distributions: set[str] | None, image: Image | None
-) -> Iterator[Finding]:
-    """Top-level imports nothing provides. `distributions`: what the install command
-    installs, None when it installs what hydro cannot follow (then imports are not judged)."""
+) -> list[tuple[str, Finding]]:
+    """Top-level imports nothing provides, each with its warning. `distributions`: what
+    the install command installs, None when it installs what hydro cannot follow (then
+    imports are not judged)."""
     if distributions is None:
-        return
+        return []
     installed = {_normal(d) for d in distributions}
+    found = []
     for node in code.tree.body:
         for imported in _imported(node):
             name = imported.split(".")[0]
@@ -452,7 +451,7 @@ def _imports(
                 or any(_normal(d) in installed for d in IMPORT_NAMES.get(name, ()))
             ):
                 continue
-            yield _at(
+            warning = _at(
                 code,
                 IMPORT_MISSING,
                 node,
@@ -462,6 +461,8 @@ def _imports(
                 "add it to the requirements (pip's name for it may differ), or check that the "
                 "runtime image has it",
             )
+            found.append((name, warning))
+    return found
 
 
 def _imported(node: ast.stmt) -> list[str]:
