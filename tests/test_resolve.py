@@ -233,6 +233,26 @@ def test_a_second_run_is_answered_from_the_cache(index: Index, tmp_path: Path, c
     assert any(cache.rglob("*.json"))
 
 
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("--find-links wheels/", "it installs from the files at wheels/ (--find-links)"),
+        ("--index-url file:///etc/", "its index file:///etc/ is not an http(s) address"),
+        ("--no-index", "it installs with --no-index"),
+    ],
+)
+def test_local_sources_are_not_handed_to_pip(
+    index: Index, tmp_path: Path, line: str, why: str
+) -> None:
+    """pip would read this machine's files: hydro says what it did not check instead."""
+    manifest = _model(tmp_path, f"{line}\nnumpy==1.18.3\n")
+    asked = index.requests
+    report = _remote(manifest, None)
+    assert index.requests == asked
+    assert [d.rule for d in report.diagnostics] == ["HY848"]
+    assert f"{why}, which hydro does not hand to pip" in report.diagnostics[0].message
+
+
 def test_without_remote_nothing_is_asked(index: Index, tmp_path: Path) -> None:
     manifest = _model(tmp_path, "scikit-lern==1.0\n", "import joblib\n" + PREDICT)
     asked = index.requests

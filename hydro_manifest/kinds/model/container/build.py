@@ -800,7 +800,7 @@ def _as_pip_reads(requirement: Any) -> str:
 
 def _pip_options(options: dict[str, Any]) -> list[str]:
     """A requirements file's option line as the pip options `--remote` hands pip: where
-    to look for packages (a `--find-links` folder of the payload is not handed on)."""
+    to look for packages."""
     found = []
     if options.get("no_index"):
         found.append("--no-index")
@@ -808,11 +808,7 @@ def _pip_options(options: dict[str, Any]) -> list[str]:
         found.append(f"--index-url {options['index_url']}")
     found += [f"--extra-index-url {url}" for url in options.get("extra_index_urls", [])]
     found += [f"--trusted-host {host}" for host in options.get("trusted_hosts", [])]
-    found += [
-        f"--find-links {url}"
-        for url in options.get("find_links", [])
-        if url.startswith(("http://", "https://"))
-    ]
+    found += [f"--find-links {url}" for url in options.get("find_links", [])]
     if options.get("pre"):
         found.append("--pre")
     return found

@@ -170,16 +170,19 @@ def resolve_all(
     unique = list({key.key: key for key in keys}.values())
     answers: dict[str, Answer] = {}
     done = 0
+
+    def judged(pair: tuple[Resolution, _Request]) -> list[Finding]:
+        resolution, request = pair
+        return list(_Judge(resolution, request, answers[request.key], index_url).findings())
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for request, answer in zip(unique, pool.map(_answer, unique), strict=True):
             answers[request.key] = answer
             done += 1
             if progress is not None:
                 progress(done, len(unique))
-    return [
-        list(_Judge(resolution, request, answers[request.key], index_url).findings())
-        for resolution, request in zip(resolutions, keys, strict=True)
-    ]
+        # what pip's answers leave open (an index page, wheels' modules) is asked in parallel
+        return list(pool.map(judged, zip(resolutions, keys, strict=True)))
 
 
 # ------------------------------------------------------------------ asking pip
@@ -193,6 +196,9 @@ class _Request:
     lock: tuple[str, ...]
     timeout: float
     key: str
+    #: Why pip is not asked: the container installs from files (`--find-links wheels/`,
+    #: a `file:` index, `--no-index`), which hydro does not hand to pip.
+    local: str | None = None
 
     @classmethod
     def of(cls, resolution: Resolution, index_url: str | None, timeout: float) -> _Request:
@@ -214,7 +220,8 @@ class _Request:
         )
         key = hashlib.sha256(material.encode()).hexdigest()
         constraints = tuple(resolution.constraints)
-        return cls(tuple(arguments), requirements, constraints, lock, timeout, key)
+        local = _local_source(resolution, index_url)
+        return cls(tuple(arguments), requirements, constraints, lock, timeout, key, local)
 
 
 _INDEX_LINES = ("--index-url", "--extra-index-url", "--no-index", "--find-links")
@@ -227,6 +234,26 @@ def _platforms(glibc: int) -> list[str]:
     tags = [f"manylinux_2_{minor}_x86_64" for minor in range(glibc, 4, -1)]
     return [*tags, "manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64",
             "linux_x86_64"]  # fmt: skip
+
+
+def _local_source(resolution: Resolution, index_url: str | None) -> str | None:
+    """A place the container installs from that is not an http(s) index, if any: hydro
+    hands pip no path of this machine, and no index but http(s) ones."""
+    given = [(option, value) for _, option, value in resolution.indexes]
+    given += [
+        (option, value.strip())
+        for line in resolution.file_options
+        for option, _, value in [line.partition(" ")]
+    ]
+    for option, value in given:
+        if option == "--no-index" and index_url is None:
+            return "it installs with --no-index"
+        if option == "--find-links" and not value.startswith(("http://", "https://")):
+            return f"it installs from the files at {value} (--find-links)"
+        web = value.startswith(("http://", "https://"))
+        if option.endswith("index-url") and not web and index_url is None:
+            return f"its index {redact(value)} is not an http(s) address"
+    return None
 
 
 def _index_options(resolution: Resolution, index_url: str | None) -> list[str]:
@@ -252,6 +279,8 @@ def _index_options(resolution: Resolution, index_url: str | None) -> list[str]:
 
 
 def _answer(request: _Request) -> Answer:
+    if request.local is not None:
+        return Answer(None, "", f"{request.local}, which hydro does not hand to pip")
     if not any(not line.startswith("-") for line in request.requirements):
         return Answer([], "")  # nothing to install: the image's own packages only
     cached = _cache_read(request.key)
@@ -370,18 +399,26 @@ def _cache_write(key: str, answer: Answer | Any, folder: str = "resolve") -> Non
         pass  # a read-only home: resolve again next time
 
 
+#: The modules of each wheel asked in this run, by its address.
+_MODULES: dict[str, frozenset[str]] = {}
+
+
 def _modules(url: str, timeout: float) -> frozenset[str] | None:
     """The modules a wheel installs (cached by its address: a file never changes)."""
     from .index_pages import Unreachable, wheel_modules
 
+    if url in _MODULES:
+        return _MODULES[url]
     key = hashlib.sha256(url.encode()).hexdigest()
     cached = _cache_read(key, "wheels", float("inf"))
     if isinstance(cached, list):
-        return frozenset(cached)
+        _MODULES[url] = frozenset(cached)
+        return _MODULES[url]
     found = wheel_modules(url, timeout)
     if isinstance(found, Unreachable):
         return None
     _cache_write(key, sorted(found), "wheels")
+    _MODULES[url] = found
     return found
 
 
@@ -406,6 +443,12 @@ class _Judge:
         self.answer = answer
         self.overridden = index_url
         self.by_name = {p.name: p for p in resolution.placed}
+        #: What is asked after pip's answer shares the Model's time with nothing else.
+        self.deadline = time.monotonic() + request.timeout
+
+    def _left(self, most: float) -> float:
+        """Seconds the next request may take (0: the Model's time is up)."""
+        return max(0.0, min(most, self.deadline - time.monotonic()))
 
     def findings(self) -> Iterator[Finding]:
         answer = self.answer
@@ -507,7 +550,9 @@ class _Judge:
             return self._unresolved(f"pip found nothing for `{requirement}`")
         files: list[Any] = []
         for index in self._indexes():
-            listed = project_files(index, wanted.name, min(self.request.timeout, 30))
+            if not self._left(30):
+                return self._unresolved("hydro's time for the Model ran out")
+            listed = project_files(index, wanted.name, self._left(30))
             if isinstance(listed, Unreachable):
                 return self._unresolved(f"{listed.reason} ({redact(index)})")
             files += listed or []
@@ -539,7 +584,7 @@ class _Judge:
                 "allow a version with a wheel for the image, or use an image it has wheels for",
             )
         newest = max(sources, key=lambda f: parse_sdist_filename(f.filename)[1])
-        found = compiled_sources(newest.url, min(self.request.timeout, 60))
+        found = compiled_sources(newest.url, self._left(60)) if self._left(60) else None
         if isinstance(found, list) and found:
             shown = ", ".join(f"`{name.split('/', 1)[-1]}`" for name in found[:2])
             return self._at(
@@ -642,7 +687,8 @@ class _Judge:
         provided = set(self.resolution.provided)
         unknown = False
         for item in installed:
-            modules = _modules(item["url"], min(self.request.timeout, 60)) if item["url"] else None
+            left = self._left(60)
+            modules = _modules(item["url"], left) if item["url"] and left else None
             if modules is None:
                 unknown = True
             else:
