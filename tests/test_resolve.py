@@ -42,6 +42,10 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
         served.wheel("tfish", "2.0", ("protobuf>=4",))
         served.wheel("newonly", "2.0", python=">=3.9")
         served.wheel("winonly", "1.0", tag="cp37-cp37m-win_amd64")
+        # as numpy 1.22 on PyPI: wheels for newer Pythons only, so pip skips them by their
+        # tags and says nothing of Python; the index's page says what they need
+        served.wheel("modern", "1.0", tag="cp37-cp37m-manylinux2014_x86_64")
+        served.wheel("modern", "3.0", python=">=3.8", tag="cp38-cp38-manylinux2014_x86_64")
         served.sdist("fastmath", "1.0", {"setup.py": "from setuptools import setup, Extension\n"
                      "setup(ext_modules=[Extension('fastmath', ['fastmath.c'])])\n",
                      "fastmath.c": "int x;\n"})  # fmt: skip
@@ -98,6 +102,7 @@ def _found(manifest: Path, report: Report) -> list[tuple[str, str, int, int, str
         ("scikit-lern==0.21.3", "HY842", "the index has no project `scikit-lern`"),
         ("numpy==1.21.66", "HY843", "(it has 1.18.3, 1.21.6)"),  # 1.22: Python 3.8
         ("newonly==2.0", "HY833", "image's Python 3.7.12 (2.0 needs Python >=3.9)"),
+        ("modern==3.0", "HY833", "image's Python 3.7.12 (3.0 needs Python >=3.8)"),
         ("winonly==1.0", "HY844", "no wheel for Python 3.7.12 on manylinux x86_64 and no source"),
         ("fastmath==1.0", "HY844", "which holds compiled code (`setup.py`, `fastmath.c`)"),
         ("puresrc==1.0", "HY845", "pip would build puresrc-1.0.tar.gz from source; that may"),

@@ -484,13 +484,17 @@ class _Judge:
         name = _name_of(requirement)
         return self.by_name.get(name) if name else None
 
-    def _unresolved(self, why: str) -> Finding:
+    def _unresolved(
+        self,
+        why: str,
+        hint: str = "check the index's address and credentials, or run without --remote",
+    ) -> Finding:
         return self._at(
             None,
             REQUIREMENTS_UNRESOLVED,
             f"the requirements could not be resolved for {self.resolution.runtime}: {why}; "
             "what pip would install there is not checked",
-            "check the index's address and credentials, or run without --remote",
+            hint,
         )
 
     # -- failures
@@ -509,40 +513,39 @@ class _Judge:
         versions = [v.strip() for v in found["versions"].split(",") if v.strip() != "none"]
         placed = self._placed(parent) or self._placed(requirement)
         via = f"`{parent}` requires `{requirement}`, and " if parent else f"`{requirement}`: "
-        ignored = _ignored_for_python(output)
-        if versions:
-            yield self._at(
-                placed,
-                REQUIREMENT_VERSION_MISSING,
-                f"{via}the index has no release it allows (it has "
-                f"{_nearest(requirement, versions)})",
-                "allow a version the index has",
-            )
-        elif ignored:
-            needs = "; ".join(f"{v} needs Python {spec}" for v, spec in ignored[-3:])
-            yield self._at(
-                placed,
-                REQUIREMENT_NEEDS_NEWER_PYTHON,
-                f"{via}no release it allows runs on the image's Python {self.resolution.python} "
-                f"({needs}): pip finds no matching distribution and the build fails",
-                f"allow a release for Python {self.resolution.python}, or use an image with a "
-                "newer Python",
-            )
+        ignored = _allowed(requirement, _ignored_for_python(output))
+        if ignored:
+            yield self._newer_python(placed, via, ignored)
         else:
-            yield self._nothing_installable(placed, via, requirement)
+            yield self._diagnosed(placed, via, requirement, versions)
 
-    def _nothing_installable(self, placed: Placed | None, via: str, requirement: str) -> Finding:
-        """pip saw no file it could use: the project is missing, the index is down, or it
-        has only sources (or wheels for other platforms)."""
-        from packaging.requirements import InvalidRequirement, Requirement
-        from packaging.utils import (
-            InvalidSdistFilename,
-            InvalidWheelFilename,
-            parse_sdist_filename,
-            parse_wheel_filename,
+    def _newer_python(
+        self, placed: Placed | None, via: str, needing: list[tuple[str, str]]
+    ) -> Finding:
+        python = self.resolution.python
+        needs = "; ".join(f"{v} needs Python {spec}" for v, spec in needing[-3:])
+        if python.count(".") == 1 and _later_patch_fits(python, needing):
+            return self._unresolved(
+                f"{via}{needs}, and which {python}.x the image runs is not known",
+                "`hydro runtimes` shows the tags whose Python hydro knows to the patch",
+            )
+        return self._at(
+            placed,
+            REQUIREMENT_NEEDS_NEWER_PYTHON,
+            f"{via}no release it allows runs on the image's Python {python} ({needs}): pip "
+            "finds no matching distribution and the build fails",
+            f"allow a release for Python {python}, or use an image with a newer Python",
         )
 
-        from .index_pages import Unreachable, compiled_sources, project_files
+    def _diagnosed(
+        self, placed: Placed | None, via: str, requirement: str, versions: list[str]
+    ) -> Finding:
+        """Why pip found no release: read from the index's page of the project (missing,
+        no such version, none for the image's Python, or none but source releases)."""
+        from packaging.requirements import InvalidRequirement, Requirement
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        from .index_pages import Unreachable, project_files
 
         try:
             wanted = Requirement(requirement)
@@ -563,18 +566,47 @@ class _Judge:
                 f"{via}the index has no project `{wanted.name}` ({self._index_names()})",
                 "check the name's spelling (pip's name, not the import's), or the index",
             )
-        sources, wheels = [], []
-        for file in files:
+        releases = _releases(files)
+        allowed = {v: f for v, f in releases.items() if wanted.specifier.contains(v, True)}
+        if not allowed:
+            known = versions or [str(v) for v in sorted(releases)]
+            return self._at(
+                placed,
+                REQUIREMENT_VERSION_MISSING,
+                f"{via}the index has no release it allows (it has {_nearest(requirement, known)})",
+                "allow a version the index has",
+            )
+        python = self.resolution.python
+        runnable = {}
+        needing = []
+        for version, found in sorted(allowed.items()):
+            requires = next((f.requires_python for f in found if f.requires_python), None)
             try:
-                if file.filename.endswith(".whl"):
-                    wheels.append(parse_wheel_filename(file.filename)[1])
-                else:
-                    version = parse_sdist_filename(file.filename)[1]
-                    if wanted.specifier.contains(version, prereleases=True):
-                        sources.append(file)
-            except (InvalidWheelFilename, InvalidSdistFilename):
-                continue
+                fits = requires is None or SpecifierSet(requires).contains(python, True)
+            except InvalidSpecifier:
+                fits = True
+            if fits:
+                runnable[version] = found
+            else:
+                needing.append((str(version), str(requires)))
+        if not runnable:
+            return self._newer_python(placed, via, needing)
+        return self._without_wheel(placed, via, runnable)
+
+    def _without_wheel(
+        self, placed: Placed | None, via: str, runnable: dict[Any, list[Any]]
+    ) -> Finding:
+        """Releases for the image's Python with no wheel for its platform: pip would build
+        the newest source release, which needs a compiler when it holds compiled code."""
+        from .index_pages import compiled_sources
+
         image = f"Python {self.resolution.python} on manylinux x86_64"
+        sources = [
+            file
+            for version in sorted(runnable, reverse=True)
+            for file in runnable[version]
+            if not file.filename.endswith(".whl")
+        ]
         if not sources:
             return self._at(
                 placed,
@@ -583,7 +615,7 @@ class _Judge:
                 "pip finds no matching distribution and the build fails",
                 "allow a version with a wheel for the image, or use an image it has wheels for",
             )
-        newest = max(sources, key=lambda f: parse_sdist_filename(f.filename)[1])
+        newest = sources[0]
         found = compiled_sources(newest.url, self._left(60)) if self._left(60) else None
         if isinstance(found, list) and found:
             shown = ", ".join(f"`{name.split('/', 1)[-1]}`" for name in found[:2])
@@ -772,6 +804,51 @@ def _ignored_for_python(output: str) -> list[tuple[str, str]]:
                 version, _, spec = part.partition(" Requires-Python ")
                 found.append((version.strip(), spec.strip()))
     return found
+
+
+def _releases(files: list[Any]) -> dict[Any, list[Any]]:
+    """An index's files by the version they release (names that are neither a wheel's nor
+    an sdist's are passed over)."""
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
+    releases: dict[Any, list[Any]] = {}
+    for file in files:
+        try:
+            if file.filename.endswith(".whl"):
+                version = parse_wheel_filename(file.filename)[1]
+            else:
+                version = parse_sdist_filename(file.filename)[1]
+        except (InvalidWheelFilename, InvalidSdistFilename):
+            continue
+        releases.setdefault(version, []).append(file)
+    return releases
+
+
+def _later_patch_fits(python: str, needing: list[tuple[str, str]]) -> bool:
+    """Whether a later patch release of `python` (3.7 as 3.7.99) meets a version's need:
+    then only the image's patch level, which the facts do not give, decides."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return any(SpecifierSet(spec).contains(f"{python}.99") for _, spec in needing)
+    except InvalidSpecifier:
+        return False
+
+
+def _allowed(requirement: str, ignored: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The versions skipped for their Python that the requirement allows."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        specifier = Requirement(requirement).specifier
+    except InvalidRequirement:
+        return ignored
+    return [(v, spec) for v, spec in ignored if specifier.contains(v, prereleases=True)]
 
 
 def _nearest(requirement: str, versions: list[str]) -> str:
