@@ -110,14 +110,16 @@ def validate_paths(
     stdin_filename: str | None = None,
     options: Options | None = None,
     config: Config | None = None,
+    resolving: Progress | None = None,
 ) -> Report:
     """Validate several files in order; `-` reads standard input (named `stdin_filename`).
 
-    `config` (see `hydro_manifest.config.load`) selects rules and changes severities.
+    `config` (see `hydro_manifest.config.load`) selects rules and changes severities;
+    `resolving` is told how many Models' requirements pip has resolved (`options.remote`).
     """
     options = options or Options()
     jobs = _validate_jobs(paths, stdin_filename, options)
-    return run(jobs, options, config=config, resolvers=available_cpus())
+    return run(jobs, options, config=config, resolving=resolving, resolvers=available_cpus())
 
 
 def _validate_jobs(paths: Sequence[str], stdin_filename: str | None, options: Options) -> list[Job]:

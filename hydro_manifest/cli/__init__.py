@@ -163,10 +163,19 @@ def validate(
         resolve_timeout,
     )
     outputs = outputs_of(formats, output_file)
+
+    def check() -> api.Report:
+        with ProgressBar(color) as progress:
+            return api.validate_paths(
+                paths,
+                stdin_filename=stdin_filename,
+                options=options,
+                config=config,
+                resolving=progress.resolving,
+            )
+
     report, stream = checked_or_fixed(
-        functools.partial(
-            api.validate_paths, paths, stdin_filename=stdin_filename, options=options, config=config
-        ),
+        check,
         functools.partial(
             api.fix_paths, paths, stdin_filename=stdin_filename, options=options, config=config
         ),
