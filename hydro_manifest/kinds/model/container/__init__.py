@@ -131,9 +131,10 @@ def _check(
     if base is None:
         return [*image, *field_names(doc)] if is_python_runtime(runtime) else image
     # Imported here: a run without the file checks reads no payload file.
-    from .build import Installed, install_command, requirements
+    from .build import Installed, install_command
     from .image import check_commands
     from .layout import Container
+    from .requirements import requirements
 
     container = Container(doc.get("payload"), base, root)
 

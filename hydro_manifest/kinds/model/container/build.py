@@ -1,53 +1,39 @@
-"""The image build: the install command as `/bin/sh` reads it, and the files it hands pip.
+"""The image build: the install command as `/bin/sh` reads it, and what it hands pip.
 
 The manager's Dockerfile is `FROM <runtime>`, `ADD model /model`, `WORKDIR /model/files`,
-`RUN <install-command>` (`BuildScript.scala`). The command is parsed with a shell grammar
-(bashlex); the files it names are looked up in the container; requirements files are read
-with pip's grammar (pip-requirements-parser) and pip.conf with configparser, as pip reads
-them. Nothing is run.
+`RUN <install-command>` (`BuildScript.scala`). The command, and the scripts it runs, are
+parsed with a shell grammar (bashlex); the files it names are looked up in the container.
+The requirements files it hands pip are read in `requirements`, a pip.conf it points pip
+at in `pip_conf`. Nothing is run.
 """
 
 from __future__ import annotations
 
-import configparser
 import functools
-import gc
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ....diagnostics import Finding, Span
-from ....reading.rules import FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
-from ....root import NAME_MAX, Probe, too_long
-from ....suggest import did_you_mean
+from ....root import Probe
 from . import FILE_SHELL_BUDGET, ShellBudget
 from .index import index_problem, trusted_hosts
 from .layout import FILES, Container, resolve
+from .located import missing_file, outside_root
 from .packages import Wanted
+from .pip_conf import pip_config
 from .rules import (
     INSTALL_COMMAND_SYNTAX,
     INSTALL_COMMAND_TOO_LONG,
     INSTALL_COMMAND_UNCHECKED,
-    INSTALL_FILE_MISSING,
-    PIP_CONFIG_FILE,
-    PIP_CONFIG_KEY,
-    REQUIREMENT_UNPINNED,
-    REQUIREMENTS_CYCLE,
-    REQUIREMENTS_DEPTH,
-    REQUIREMENTS_FILE,
-    REQUIREMENTS_LINE,
     SCRIPT_WITHOUT_ERREXIT,
 )
 
-#: Files read for these checks stop here: requirements and configuration are kilobytes.
-READ_LIMIT = 1024 * 1024
 #: Scripts run by scripts are followed this deep.
 SCRIPT_DEPTH = 3
-#: `-r` inside `-r` is followed this deep (each file once).
-INCLUDE_DEPTH = 100
 #: The longest install command read with the shell grammar, whose time grows faster than
 #: the text (16 KiB: a few tenths of a second).
 SHELL_TEXT_LIMIT = 16 * 1024
@@ -461,12 +447,14 @@ class _Walker:
         if found is None and self.container.leaves_root(path):
             self.installed.complete = False
             self.findings.append(
-                _outside(
+                outside_root(
                     self.container, f"{what} `{word}`", ("install-command",), self.place(start, end)
                 )
             )
         elif found is None and not self.container.is_folder(path):
-            self.findings.append(_missing(self.container, path, word, what, self.place(start, end)))
+            self.findings.append(
+                missing_file(self.container, path, word, what, self.place(start, end))
+            )
         return found
 
     def script(self, host: Path) -> None:
@@ -587,482 +575,3 @@ def text_place(text: str) -> Place:
 
 def _is_local(word: str) -> bool:
     return word.startswith((".", "/")) or word.endswith((".whl", ".tar.gz", ".zip"))
-
-
-def _missing(container: Container, path: str, word: str, what: str, span: Span) -> Finding:
-    if too_long(path):
-        return Finding(
-            INSTALL_FILE_MISSING,
-            f"the install command needs {what} `{_shortened(word)}`, whose path "
-            f"({_shortened(path)}) has a name longer than {NAME_MAX} bytes: no file system "
-            "holds it",
-            ("install-command",),
-            "shorten the name",
-            span=span,
-        )
-    return Finding(
-        INSTALL_FILE_MISSING,
-        f"the install command needs {what} `{word}`, which is not in the container ({path})",
-        ("install-command",),
-        _add_hint(container, path, "fix the name (paths are read from /model/files)"),
-        span=span,
-    )
-
-
-def _outside(
-    container: Container,
-    what: str,
-    path: tuple[str, ...] = (),
-    span: Span | None = None,
-    file: str | None = None,
-) -> Finding:
-    """A file the build needs that comes from outside the repository root: not read."""
-    return Finding(
-        OUTSIDE_ROOT,
-        f"{what} leads outside the repository root (an entry or a symbolic link that leaves "
-        "it): hydro does not read it",
-        path,
-        f"the root is {container.root.folder}; keep the model's files in the repository",
-        span=span,
-        file=file,
-    )
-
-
-def _shortened(text: str, keep: int = 40) -> str:
-    """A long name as a message shows it: its start and its length."""
-    return text if len(text) <= keep else f"{text[:keep]}… ({len(text)} characters)"
-
-
-# ------------------------------------------------------------------ requirements
-
-
-def requirements(
-    installed: Installed, container: Container, shown: Callable[[Path], str]
-) -> list[Finding]:
-    """The findings of every requirements file the command installs, nested ones too. Each
-    file is read once; `chain` is the files that include it, the first named by the
-    command first (a file among them again is a ring that pip never leaves)."""
-    queue: list[tuple[str, Path, bool, tuple[Path, ...]]] = [
-        (path, host, installs, ()) for path, host, installs in installed.requirements
-    ]
-    findings: list[Finding] = []
-    seen: set[Path] = set()
-    while queue:
-        path, host, installs, chain = queue.pop(0)
-        if host in seen:
-            continue
-        seen.add(host)
-        name = shown(host)
-        data = container.root.read(host, READ_LIMIT)
-        if isinstance(data, Probe):
-            installed.complete = False
-            findings.append(_unread(data, name, "requirements file"))
-            continue
-        try:
-            parsed, lines = _parse_requirements(host, data)
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            installed.complete = False
-            findings.append(_at(REQUIREMENTS_LINE, name, 1, f"pip cannot read the file: {error}"))
-            continue
-        if parsed.invalid_lines:
-            installed.complete = False
-        for invalid in parsed.invalid_lines:
-            reason = _reason(str(invalid.error_message))
-            findings.append(
-                _at(
-                    REQUIREMENTS_LINE,
-                    name,
-                    _start(lines, invalid.line_number),
-                    f"pip cannot read this line: {reason}",
-                )
-            )
-        folder = path.rsplit("/", 1)[0]
-        trusted = installed.trusted | {
-            host for option in parsed.options for host in option.options.get("trusted_hosts", [])
-        }
-        for option in parsed.options:
-            at = _start(lines, option.line_number)
-            installed.file_options += _pip_options(option.options)
-            urls = [option.options.get("index_url"), *option.options.get("extra_index_urls", [])]
-            for url in filter(None, urls):
-                findings.extend(_insecure(url, trusted, name, lines, at, "--trusted-host "))
-            for key in ("requirements", "constraints"):
-                for nested in option.options.get(key, []):
-                    if "://" in nested:  # pip downloads it: not a file of the container
-                        installed.complete &= not (installs and key == "requirements")
-                        continue
-                    target = resolve(nested, folder)
-                    found = container.find(target)
-                    nested_installs = installs and key == "requirements"
-                    if found is None and container.leaves_root(target):
-                        installed.complete &= not nested_installs
-                        where = _start(lines, option.line_number)
-                        findings.append(
-                            _outside(container, f"`{nested}`", span=_span(where), file=name)
-                        )
-                    elif found is None:
-                        installed.complete &= not nested_installs
-                        findings.append(
-                            _at(
-                                REQUIREMENTS_FILE,
-                                name,
-                                _start(lines, option.line_number),
-                                f"`{nested}` is not in the container ({target})",
-                                _add_hint(container, target),
-                            )
-                        )
-                    elif found in (*chain, host):
-                        installed.complete &= not nested_installs
-                        files = (*chain, host)
-                        ring = [shown(h) for h in files[files.index(found) :]] + [shown(found)]
-                        findings.append(
-                            _at(
-                                REQUIREMENTS_CYCLE,
-                                name,
-                                _start(lines, option.line_number),
-                                f"`{nested}` closes a ring of includes ({' -> '.join(ring)}): pip "
-                                "follows it until Python stops it with RecursionError",
-                                "remove the include that leads back",
-                            )
-                        )
-                    elif len(chain) + 1 >= INCLUDE_DEPTH:
-                        installed.complete &= not nested_installs
-                        findings.append(
-                            _at(
-                                REQUIREMENTS_DEPTH,
-                                name,
-                                _start(lines, option.line_number),
-                                f"`{nested}` is the {INCLUDE_DEPTH + 1}th level of includes: "
-                                "pip may run out of recursion, and hydro follows no further",
-                                "flatten the chain: name the files from one requirements file",
-                            )
-                        )
-                    else:
-                        queue.append((target, found, nested_installs, (*chain, host)))
-        if not installs:  # a constraints file: what it pins, for `--remote`
-            installed.constraints += [
-                _as_pip_reads(requirement)
-                for requirement in parsed.requirements
-                if requirement.req is not None and not requirement.is_url
-            ]
-        for requirement in parsed.requirements if installs else ():
-            link = requirement.link
-            if requirement.is_url and not str(link).startswith("file:"):
-                installed.complete &= requirement.name is not None
-                if requirement.name:
-                    installed.distributions.add(requirement.name)  # `name @ URL`, `#egg=`
-            elif requirement.is_local_path and link is not None:
-                installed.complete = False  # a local package: its name is not read here
-                target = resolve(str(link.url if hasattr(link, "url") else link), FILES)
-                if container.find(target) is None and not container.is_folder(target):
-                    findings.append(
-                        _at(
-                            REQUIREMENTS_FILE,
-                            name,
-                            _start(lines, requirement.line_number),
-                            f"`{link}` is not in the container ({target})",
-                            _add_hint(container, target),
-                        )
-                    )
-            elif requirement.name:
-                installed.distributions.add(requirement.name)
-                if requirement.req is not None:
-                    where = _start(lines, requirement.line_number)
-                    installed.wanted.append(
-                        Wanted(
-                            requirement.name,
-                            requirement.req.specifier,
-                            requirement.marker,
-                            name,
-                            where,
-                            _as_pip_reads(requirement),
-                        )
-                    )
-                if not requirement.is_pinned and not requirement.is_url:
-                    findings.append(
-                        _at(
-                            REQUIREMENT_UNPINNED,
-                            name,
-                            _start(lines, requirement.line_number),
-                            f"`{requirement.name}` has no exact version: each build may install "
-                            "another",
-                            f"pin it, e.g. `{requirement.name}==<version>`",
-                        )
-                    )
-    return findings
-
-
-def _as_pip_reads(requirement: Any) -> str:
-    """A parsed requirements line as one requirement, its marker included."""
-    marker = requirement.marker
-    return f"{requirement.req} ; {marker}" if marker else str(requirement.req)
-
-
-def _pip_options(options: dict[str, Any]) -> list[str]:
-    """A requirements file's option line as the pip options `--remote` hands pip: where
-    to look for packages."""
-    found = []
-    if options.get("no_index"):
-        found.append("--no-index")
-    if options.get("index_url"):
-        found.append(f"--index-url {options['index_url']}")
-    found += [f"--extra-index-url {url}" for url in options.get("extra_index_urls", [])]
-    found += [f"--trusted-host {host}" for host in options.get("trusted_hosts", [])]
-    found += [f"--find-links {url}" for url in options.get("find_links", [])]
-    if options.get("pre"):
-        found.append("--pre")
-    return found
-
-
-#: Requirements files parsed, by their text: the models of a repository often share them,
-#: and pip's grammar is slow to apply (an option parser per line).
-_PARSED: dict[str, Any] = {}
-_PARSED_LIMIT = 256
-
-
-def _parse_requirements(host: Path, data: bytes) -> tuple[Any, list[str]]:
-    """A requirements file as pip reads it (pip-requirements-parser), and its lines; `data`
-    is its content, read through the root (the parser reads the file again by its name)."""
-    text = data.decode("utf-8")
-    parsed = _PARSED.get(text)
-    if parsed is None:
-        from pip_requirements_parser import RequirementsFile
-
-        parsed = RequirementsFile.from_file(str(host), include_nested=False)
-        # It builds an option parser per line, each a reference cycle; a lint runs with the
-        # cyclic collector off (runner), so the young ones are collected here.
-        gc.collect(0)
-        if len(_PARSED) < _PARSED_LIMIT:
-            _PARSED[text] = parsed
-    return parsed, text.split("\n")
-
-
-def _reason(message: str) -> str:
-    """pip's own words for a bad line, without the parser's trace of what it expected."""
-    first = message.strip().split("\n")[0].removeprefix("Invalid requirement: ")
-    return first.split(": Expected")[0].rstrip(" ?:") or "not a requirement"
-
-
-def _add_hint(container: Container, path: str, otherwise: str = "remove the line") -> str:
-    """What to do about a file the container lacks: it may be beside the manifest already."""
-    if container.beside_manifest(path) is not None:
-        relative = path[len(FILES) + 1 :]
-        return f"add `{relative}` to `payload`: it is beside the manifest, not in the container"
-    return f"ship it with a payload entry, or {otherwise}"
-
-
-def _at(
-    rule: Any,
-    file: str,
-    where: int | tuple[int, int],
-    message: str,
-    hint: str | None = None,
-    width: int = 1,
-) -> Finding:
-    """A finding in a payload file, at a line (its first character) or a line and column."""
-    return Finding(rule, message, hint=hint, span=_span(where, width), file=file)
-
-
-def _span(where: int | tuple[int, int], width: int = 1) -> Span:
-    line, column = where if isinstance(where, tuple) else (where, 1)
-    return Span(line, column, line, column + width)
-
-
-def _unread(found: Probe, name: str, what: str) -> Finding:
-    """A payload file that was found but is not read: too large, or unreadable."""
-    if found.size is not None:
-        return _at(
-            FILE_TOO_LARGE,
-            name,
-            1,
-            f"this {what} is {found.size / 1024 / 1024:.1f} MiB; hydro reads such files up to "
-            f"{READ_LIMIT // 1024 // 1024} MiB, so it is not checked",
-            "is it generated? a file this large is not what pip is meant to read",
-        )
-    return _at(
-        READ_ERROR, name, 1, f"this {what} cannot be read ({found.reason or found.kind.value})"
-    )
-
-
-def _start(lines: list[str], line: int) -> tuple[int, int]:
-    """A line and the column of its first character that is not blank."""
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    return line, len(text) - len(text.lstrip()) + 1
-
-
-# ------------------------------------------------------------------ pip.conf
-
-#: pip's configuration sections: `global` and its commands.
-_SECTIONS = ("global", "install", "download", "wheel", "list", "freeze", "uninstall", "show",
-             "config", "cache", "index", "hash", "inspect", "check", "debug", "search")  # fmt: skip
-#: The options pip's configuration may set, by their long names.
-_KEYS = ("index-url", "extra-index-url", "trusted-host", "find-links", "no-index", "timeout",
-         "retries", "proxy", "cert", "client-cert", "cache-dir", "no-cache-dir",
-         "disable-pip-version-check", "no-input", "quiet", "verbose", "log", "pre", "user",
-         "prefer-binary", "only-binary", "no-binary", "require-hashes", "progress-bar",
-         "upgrade", "upgrade-strategy", "no-deps", "target", "prefix", "root", "src",
-         "constraint", "requirement", "no-build-isolation", "use-pep517", "no-warn-script-location",
-         "no-warn-conflicts", "break-system-packages", "exists-action", "default-timeout",
-         "keyring-provider", "python", "isolated", "use-feature", "use-deprecated",
-         "no-color", "root-user-action", "ignore-installed", "force-reinstall", "compile",
-         "no-compile", "editable", "platform", "python-version", "implementation", "abi",
-         "format", "format-control", "global-option", "config-settings")  # fmt: skip
-
-
-def pip_config(
-    host: Path, name: str, container: Container
-) -> tuple[list[Finding], set[str], list[tuple[str, str]]]:
-    """The findings of a pip configuration file, as pip would read it, the hosts it trusts,
-    and where it tells `pip install` to look for packages (as pip's options and values)."""
-    data = container.root.read(host, READ_LIMIT)
-    if isinstance(data, Probe):
-        return [_unread(data, name, "pip configuration")], set(), []
-    text = data.decode("utf-8", "replace")
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_string(text, source=name)
-    except configparser.Error as error:
-        line = getattr(error, "lineno", None) or _first_line(text)
-        unread = getattr(error, "errors", None)  # ParsingError's lines (not its subclasses')
-        if not getattr(error, "lineno", None) and unread:
-            line = unread[0][0]
-        message = (
-            str(error)
-            .split("\n")[0]
-            .replace(f"File contains no section headers.\nfile: {name!r}", "")
-        )
-        return (
-            [
-                _at(
-                    PIP_CONFIG_FILE,
-                    name,
-                    line,
-                    f"pip cannot read this configuration: {_config_problem(error, message)}",
-                    "start with a section, `[global]`, and write `key = value` lines, each key "
-                    "once",
-                )
-            ],
-            set(),
-            [],
-        )
-    findings: list[Finding] = []
-    indexes: list[tuple[str, str]] = []
-    lines = text.split("\n")
-    trusted = {
-        host
-        for section in parser.sections()
-        for host in trusted_hosts(parser.get(section, "trusted-host", fallback=""))
-    }
-    for section in parser.sections():
-        if section not in _SECTIONS:
-            findings.append(
-                _at(
-                    PIP_CONFIG_KEY,
-                    name,
-                    _line_of(lines, f"[{section}]"),
-                    f"pip has no section `[{section}]`: it reads `[global]` and its commands'",
-                    did_you_mean(section, _SECTIONS),
-                    len(section) + 2,
-                )
-            )
-            continue
-        for key, value in parser.items(section):
-            line = _line_of(lines, key, section)
-            canonical = key.replace("_", "-")
-            if canonical not in _KEYS:
-                findings.append(
-                    _at(
-                        PIP_CONFIG_KEY,
-                        name,
-                        line,
-                        f"pip has no option `{key}`: it passes over it",
-                        did_you_mean(canonical, _KEYS),
-                        len(key),
-                    )
-                )
-            elif canonical in ("index-url", "extra-index-url"):
-                findings.extend(_insecure(value, trusted, name, lines, line))
-                if section in _INSTALLING:
-                    indexes += [(f"--{canonical}", url) for url in value.split()]
-            elif canonical in ("trusted-host", "find-links") and section in _INSTALLING:
-                indexes += [(f"--{canonical}", part) for part in trusted_hosts(value)]
-            elif canonical in ("cert", "client-cert"):
-                target = resolve(value.strip(), FILES)
-                found = container.find(target)
-                if found is None and container.leaves_root(target):
-                    what = f"`{key}` ({value.strip()})"
-                    findings.append(_outside(container, what, span=_span(line), file=name))
-                elif found is None:
-                    findings.append(
-                        _at(
-                            PIP_CONFIG_FILE,
-                            name,
-                            line,
-                            f"`{key}` names {value.strip()}, which is not in the container",
-                            _add_hint(container, target),
-                        )
-                    )
-    return findings, trusted, indexes
-
-
-#: The sections of pip.conf that `pip install` reads.
-_INSTALLING = ("global", "install")
-
-
-def _insecure(
-    value: str,
-    trusted: set[str],
-    name: str,
-    lines: list[str],
-    key_at: tuple[int, int],
-    where: str = "trusted-host = ",
-) -> Iterator[Finding]:
-    """Each index of a value (several for `extra-index-url`) that the build cannot use,
-    found on the key's line or below it."""
-    for url in value.split():
-        problem = index_problem(url, trusted, where)
-        if problem is not None:
-            at = _text_at(lines, url, key_at)
-            yield _at(problem.rule, name, at, problem.message, problem.hint, len(url))
-
-
-def _text_at(lines: list[str], text: str, start: tuple[int, int]) -> tuple[int, int]:
-    """Where a value's text is, on its key's line or a continuation line below it."""
-    for number in range(start[0], len(lines) + 1):
-        column = lines[number - 1].find(text)
-        if column >= 0:
-            return number, column + 1
-    return start
-
-
-def _config_problem(error: configparser.Error, message: str) -> str:
-    if isinstance(error, configparser.MissingSectionHeaderError):
-        return "a line comes before the first section"
-    if isinstance(error, configparser.DuplicateOptionError):
-        return f"`{error.option}` is set twice in `[{error.section}]`"
-    if isinstance(error, configparser.DuplicateSectionError):
-        return f"the section `[{error.section}]` is written twice"
-    if isinstance(error, configparser.ParsingError):
-        return "a line is not `key = value`"
-    return message or type(error).__name__
-
-
-def _first_line(text: str) -> int:
-    return next((n for n, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
-
-
-def _line_of(lines: list[str], key: str, section: str | None = None) -> tuple[int, int]:
-    """Where a key is set (in its section), or a section starts: line and column."""
-    current = None
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        column = len(line) - len(line.lstrip()) + 1
-        if stripped.startswith("["):
-            current = stripped.strip("[]").strip()
-            if stripped == key:
-                return number, column
-        elif (section is None or current == section) and re.match(
-            rf"{re.escape(key)}\s*[=:]", stripped, re.IGNORECASE
-        ):
-            return number, column
-    return 1, 1
