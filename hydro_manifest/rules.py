@@ -104,6 +104,7 @@ _RULE_MODULES = (
     "kinds.rules",
     "kinds.model.rules",
     "kinds.model.container.rules",
+    "kinds.model.container.image_rules",
     "kinds.application.rules",
     "kinds.deployment.rules",
     "project.rules",

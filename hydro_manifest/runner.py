@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
+from .asking import Pending, ask_s3, pending, resolve
 from .config import Config
-from .diagnostics import Diagnostic, Finding, Path, Span, Target, diagnostic, file_diagnostic
+from .diagnostics import Diagnostic, Finding, Path, Span, diagnostic, file_diagnostic
 from .fixes.edits import FileText
-from .kinds.model.files import Reference, check_csv, references, resolve_local
+from .kinds.model.files import references, resolve_local
 from .options import DEFAULT_MAX_FILE_SIZE, Options
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
@@ -75,20 +76,10 @@ class Job:
 
 
 @dataclass(slots=True)
-class _Pending:
-    """An `s3://` reference waiting for S3, with the places its findings go."""
-
-    document: int
-    reference: Reference
-    inputs: list[str]
-    places: dict[Path, tuple[Span, Path]]
-
-
-@dataclass(slots=True)
 class _FileResult:
     report: FileReport | None  # None: `hydro lint` found no manifest in the file
     summaries: list[Summary] = field(default_factory=list)
-    pending: list[_Pending] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
     #: What the file's install commands may still take of the shell grammar's time.
     shell: ShellBudget | None = None
     #: Each Model's requirements, for pip to resolve (`--remote`).
@@ -161,9 +152,9 @@ def run(
         else:
             report.files.append(result.report)
     if options.remote and not interrupted:
-        _ask_s3([(r.report, p) for r in results if r.report for p in r.pending], options)
+        ask_s3([(r.report, p) for r in results if r.report for p in r.pending], options)
         waiting = [(r.report, w) for r in results if r.report for w in r.resolutions]
-        _resolve(waiting, options, resolvers or processes, resolving)
+        resolve(waiting, options, resolvers or processes, resolving)
     if not interrupted:
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
@@ -448,7 +439,7 @@ def _check_document(
             report.references.append(reference)
             _add(report, document.index, outcome, reference.findings, placed)
             if reference.remote:
-                result.pending.append(_pending(document, outcome, reference))
+                result.pending.append(pending(document, outcome, reference))
     if outcome.kind == "Model" and isinstance(document.value, dict):
         _add(report, document.index, outcome, _container(job, document, outcome, result))
         if job.layout and job.base is not None:
@@ -521,23 +512,6 @@ def _add(
         report.diagnostics.append(diagnostic(report.file, index, span, path, finding, fix))
 
 
-def _pending(document: SourceDocument, outcome: DocumentOutcome, reference: Reference) -> _Pending:
-    """Where S3's answers about `reference` will be reported, worked out while the
-    document is at hand (the document itself does not outlive its file)."""
-    value = document.value if isinstance(document.value, dict) else {}
-    contract = value.get("contract")
-    inputs = contract.get("inputs") if isinstance(contract, dict) else None
-    names = [str(name) for name in inputs] if isinstance(inputs, dict) else []
-    places = {
-        path: outcome.locate(path, target)
-        for path, target in [
-            (reference.path, Target.VALUE),
-            *((("contract", "inputs", name), Target.KEY) for name in names),
-        ]
-    }
-    return _Pending(document.index, reference, names, places)
-
-
 def internal_error(error: Exception, span: Span) -> Finding:
     return Finding(
         INTERNAL_ERROR,
@@ -548,61 +522,6 @@ def internal_error(error: Exception, span: Span) -> Finding:
 
 
 # ------------------------------------------------------------------ all files
-
-
-def _ask_s3(waiting: list[tuple[FileReport, _Pending]], options: Options) -> None:
-    if not waiting:
-        return
-    from .kinds.model.s3 import ask
-
-    answers = ask([p.reference.location for _, p in waiting], options.s3_endpoint_url)
-    for report, pending in waiting:
-        reference, answer = pending.reference, answers[pending.reference.location]
-        reference.exists, reference.size = answer.exists, answer.size
-        reference.type = "object" if answer.exists else None
-        if answer.rule is not None and answer.message is not None:
-            reference.findings.append(
-                Finding(answer.rule, answer.message, reference.path, answer.hint)
-            )
-        elif answer.head is not None:
-            contract = {"contract": {"inputs": dict.fromkeys(pending.inputs)}}
-            check_csv(contract, reference, answer.head)
-        for finding in reference.findings:
-            span, path = pending.places[finding.path]
-            report.diagnostics.append(
-                diagnostic(report.file, pending.document, span, path, finding)
-            )
-
-
-def _resolve(
-    waiting: list[tuple[FileReport, Resolution]],
-    options: Options,
-    processes: int,
-    progress: Progress | None,
-) -> None:
-    if not waiting:
-        return
-    from .kinds.model.container.resolver import resolve_all
-
-    found = resolve_all(
-        [resolution for _, resolution in waiting],
-        index_url=options.index_url,
-        timeout=options.resolve_timeout,
-        workers=processes,
-        progress=progress,
-    )
-    for (report, resolution), findings in zip(waiting, found, strict=True):
-        # what the text already showed (HY833 of numpy) is not said twice
-        known = {(d.rule, d.file, d.line, d.column) for d in report.diagnostics}
-        for finding in findings:
-            assert finding.span is not None
-            if finding.file is not None:
-                where = diagnostic(finding.file, None, finding.span, None, finding)
-            else:
-                document = resolution.document
-                where = diagnostic(report.file, document, finding.span, finding.path, finding)
-            if (where.rule, where.file, where.line, where.column) not in known:
-                report.diagnostics.append(where)
 
 
 def _across_documents(report: Report, summaries: list[Summary]) -> None:

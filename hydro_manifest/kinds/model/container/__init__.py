@@ -16,15 +16,17 @@ from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
 from ....root import Root
 from .image import check_runtime_image, image_facts
+from .image_rules import (
+    MODULE_SHADOWED,
+    RELATIVE_PATH,
+    REQUIREMENT_BREAKS_RUNTIME,
+    REQUIREMENT_NEEDS_NEWER_PYTHON,
+)
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
     MODEL_FILE_MISSING,
-    MODULE_SHADOWED,
     PIP_CONFIG_FILE,
-    RELATIVE_PATH,
-    REQUIREMENT_BREAKS_RUNTIME,
-    REQUIREMENT_NEEDS_NEWER_PYTHON,
     REQUIREMENTS_FILE,
     SIGNATURE_OUTPUTS,
     SIGNATURE_PARAMETERS,

@@ -20,6 +20,9 @@ from typing import Any, NamedTuple
 from ....diagnostics import Finding, Span
 from ....root import Probe
 from . import FILE_SHELL_BUDGET, ShellBudget
+from .image_rules import (
+    SCRIPT_WITHOUT_ERREXIT,
+)
 from .index import index_problem, trusted_hosts
 from .layout import FILES, Container, resolve
 from .located import missing_file, outside_root
@@ -29,7 +32,6 @@ from .rules import (
     INSTALL_COMMAND_SYNTAX,
     INSTALL_COMMAND_TOO_LONG,
     INSTALL_COMMAND_UNCHECKED,
-    SCRIPT_WITHOUT_ERREXIT,
 )
 
 #: Scripts run by scripts are followed this deep.

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 
 from ....diagnostics import Finding, Span
 from ....rules import Rule
-from .images import HYDROSPHERE, IMAGES, PYTHON_IMAGE, Evidence, Image, Named, image_of, named
-from .layout import MODEL, resolve
-from .rules import (
+from .image_rules import (
     APT_RELEASE_ARCHIVED,
     APT_WITHOUT_ROOT,
     APT_WITHOUT_UPDATE,
@@ -28,6 +26,8 @@ from .rules import (
     WRITE_DISCARDED,
     WRITE_INTO_MODEL,
 )
+from .images import HYDROSPHERE, IMAGES, PYTHON_IMAGE, Evidence, Image, Named, image_of, named
+from .layout import MODEL, resolve
 
 if TYPE_CHECKING:  # the build's reading is imported only with the file checks
     from .build import Installed, Ran, Word

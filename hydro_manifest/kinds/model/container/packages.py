@@ -19,8 +19,11 @@ from packaging.version import Version
 
 from ....diagnostics import Finding, Span
 from ....rules import Rule
+from .image_rules import (
+    REQUIREMENT_BREAKS_RUNTIME,
+    REQUIREMENT_NEEDS_NEWER_PYTHON,
+)
 from .images import Image
-from .rules import REQUIREMENT_BREAKS_RUNTIME, REQUIREMENT_NEEDS_NEWER_PYTHON
 
 
 class Wanted(NamedTuple):

@@ -14,9 +14,13 @@ import ast
 from collections.abc import Iterator
 
 from ....diagnostics import Finding
+from .image_rules import (
+    MODULE_SHADOWED,
+    RELATIVE_PATH,
+    SYSTEM_LIBRARY_MISSING,
+)
 from .images import Image, if_import_fails
 from .layout import FILES, Container
-from .rules import MODULE_SHADOWED, RELATIVE_PATH, SYSTEM_LIBRARY_MISSING
 from .runtime import SEARCH, Code, _at, _imported
 
 #: Calls that take a file's path first: `open` and the loaders of the usual libraries.
