@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from . import __version__
 from .diagnostics import Diagnostic, undecodable_escaped
 from .rules import INTERNAL_ERROR, Severity
+from .version import __version__
 
 if TYPE_CHECKING:
     from .kinds import Application, DeploymentConfiguration, Model

@@ -18,8 +18,9 @@ from . import plugins  # noqa: F401 - first: pydantic's plugins, settled before 
 
 import typer
 
-from .. import __version__, api
+from .. import api
 from ..report import ExitCode
+from ..version import __version__
 from . import checking, drawing, editor, reference, requests
 from .running import STOPPED
 

@@ -21,13 +21,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-from .. import __version__
 from ..config import CONFIG_FILES
 from ..diagnostics import Diagnostic, Related
 from ..discovery import MANIFEST_SUFFIXES
 from ..reading.suppressions import ignore_on_line
 from ..report import read_lines
 from ..rules import Severity
+from ..version import __version__
 from . import features
 from .workspace import Workspace
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from .. import __version__
 from ..diagnostics import printable, undecodable_escaped
 from ..kinds.model.container.layout import Fate, Layout
 from ..kinds.model.files import Reference
 from ..report import Report
 from ..rules import Severity
+from ..version import __version__
 from .plain import format_line
 
 #: The findings about references: HY216 ... HY223, and paths outside the root (HY019).

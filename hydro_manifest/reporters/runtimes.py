@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
 from ..kinds.model.container.images import (
     HYDROSPHERE,
     IMAGES,
@@ -13,6 +12,7 @@ from ..kinds.model.container.images import (
     Fact,
     Image,
 )
+from ..version import __version__
 
 #: Each fact of an image, by the name the reports give it.
 _FACTS = ("built", "user", "sudo", "apt_lists", "debian", "tools", "venv", "pip", "volume_model",

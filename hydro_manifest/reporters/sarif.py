@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from .. import __version__
 from ..diagnostics import STDIN, Diagnostic, Span
 from ..report import ISSUES_URL, Report
 from ..rules import Rule, Severity, all_rules
+from ..version import __version__
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}

@@ -1,0 +1,3 @@
+"""hydro's version: one place, read by the package, its reports and its build."""
+
+__version__ = "0.1.0"
