@@ -542,6 +542,33 @@ def test_completion_in_a_document_that_does_not_compose_is_empty() -> None:
     assert completion(text, 3, 2, Workspace([])) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "absent"),
+    [
+        (  # a Model with the Python spelling written
+            "kind: Model\nname: m\ninstall_command: pip install x\n\n",
+            3,
+            "install-command",
+        ),
+        (  # a DeploymentConfiguration's hpa with the snake spelling written
+            "kind: DeploymentConfiguration\nname: d\nhpa:\n  min_replicas: 1\n  \n",
+            4,
+            "minReplicas",
+        ),
+    ],
+)
+def test_completion_counts_a_key_written_in_any_accepted_spelling(
+    text: str, line: int, absent: str
+) -> None:
+    from hydro_manifest.lsp.features import completion
+    from hydro_manifest.lsp.workspace import Workspace
+
+    column = len(text.split("\n")[line])
+    offered = [choice.label for choice in completion(text, line, column, Workspace([]))]
+    assert offered, "other keys are still offered"
+    assert absent not in offered
+
+
 def test_without_the_lsp_extra_the_command_says_what_to_install() -> None:
     import subprocess
 

@@ -387,15 +387,21 @@ def _key_choices(text: str, line: int, column: int) -> list[Choice]:
         return [Choice("kind", True, "the kind of the document", ", ".join(KINDS))]
     holder = _node_at(found.document.node, parent)
     written = (
-        {k.value for k, _ in holder.value if isinstance(k, ScalarNode)}
+        {_spelling(k.value) for k, _ in holder.value if isinstance(k, ScalarNode)}
         if isinstance(holder, MappingNode)
         else set()
     )
     return [
         Choice(name, True, schema.get("title"), schema.get("description"))
         for name, schema in _properties(schemas_at(kind, parent)).items()
-        if name not in written
+        if _spelling(name) not in written
     ]
+
+
+def _spelling(key: object) -> str:
+    """A key as every accepted spelling of it reads (`install-command`, `install_command`;
+    `minReplicas`, `min_replicas`): a key written in one is not offered in another."""
+    return str(key).replace("-", "").replace("_", "").lower()
 
 
 def _value_choices(text: str, line: int, column: int, workspace: Workspace) -> list[Choice]:
