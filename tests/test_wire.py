@@ -430,3 +430,43 @@ def test_without_the_grpc_extra_the_commands_say_what_to_install(
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"hydro: error: {message}")
     assert done.stderr.endswith(": pip install 'hydro-manifest[grpc]'\n")
+
+
+_MONITORED = """kind: Model
+name: claims
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.3
+payload: [src/]
+contract:
+  name: predict
+  inputs:
+    client_profile: {shape: [112], type: float64, profile: text}
+  outputs:
+    amount: {shape: scalar, type: {TYPE}, profile: numerical}
+monitoring:
+  - name: cool-metric
+    config: {monitoring-model: claims-autoencoder:1, threshold: 12, operator: "<="}
+"""
+
+
+@pytest.mark.parametrize("command", [["contract", "-f", "json"], ["sample"]])
+def test_errors_outside_the_contract_are_reported_but_do_not_stop_it(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """The corpus' claims model writes a monitoring operator `<=` (HY214): its contract is
+    still the one the runtime reads."""
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(_MONITORED.replace("{TYPE}", "int64"))
+    result = CliRunner().invoke(app, [*command, str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert "client_profile" in result.stdout
+    assert ":13:" in result.stderr and "error[HY214]" in result.stderr
+    assert "lie outside the contract of 'claims': it is used as written" in result.stderr
+
+
+def test_errors_in_the_contract_still_stop_it(tmp_path: Path) -> None:
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(_MONITORED.replace("{TYPE}", "int65"))
+    result = CliRunner().invoke(app, ["contract", "-f", "json", str(manifest)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "hydro: fix the manifest first" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
@@ -45,13 +46,28 @@ def _target(path: str, with_paths: list[str] | None, name: str | None) -> tuple[
     try:
         from ..requests.target import request_target
 
-        return request_target(paths, name)
+        target = request_target(paths, name)
     except LookupError as error:
         raise usage_error(str(error)) from None
     except api.ManifestError as error:
         reporter_for(OutputFormat.TEXT, sys.stderr)(error.report, sys.stderr)
         typer.echo("hydro: fix the manifest first", err=True)
         raise typer.Exit(1) from None
+    if target.passed_over is not None:
+        errors = replace(
+            target.passed_over,
+            files=[
+                replace(f, diagnostics=[d for d in f.diagnostics if d.severity is Severity.ERROR])
+                for f in target.passed_over.files
+            ],
+        )
+        reporter_for(OutputFormat.TEXT, sys.stderr)(errors, sys.stderr)
+        typer.echo(
+            f"hydro: the errors above lie outside the contract of '{target.model.name}': "
+            "it is used as written",
+            err=True,
+        )
+    return target.model, target.name
 
 
 def sample(
