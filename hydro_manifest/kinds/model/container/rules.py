@@ -209,13 +209,16 @@ request fails with a TypeError.
 )
 SIGNATURE_OUTPUTS = rule(
     "HY813", "signature-outputs", L.RUNTIME, ERROR,
-    "a function whose returned keys are not the contract's outputs",
+    "a function whose returned mapping lacks an output of the contract",
     """
-The runtime turns the mapping the function returns into the response, key by key
-(hydro-serving-python `src/grpc_service.py`). When
-every `return` of the function is a dictionary written out with constant keys, hydro
-compares those keys with the contract's outputs: a missing output or an extra key is
-reported at the `return`. Anything else (a variable, a call) is not guessed at.
+The Python runtime turns the mapping the function returns into the response key by key,
+without checking it (hydro-serving-python `src/grpc_service.py`, `Predict`). The gateway
+then validates every response's outputs against the contract and fails the request with
+`MissingField` for each output it lacks (hydro-serving-gateway
+`execution/servable/Predictor.scala:37-41`, `Contract.scala:94-101`); keys the contract
+does not name pass. When every `return` of the function is a dictionary written out with
+constant keys, hydro compares those keys with the contract's outputs and reports a missing
+one at the `return`. Anything else (a variable, a call) is not guessed at.
 """,
     bad=MODEL_EXAMPLE,
     good=MODEL_EXAMPLE,

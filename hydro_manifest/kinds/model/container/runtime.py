@@ -349,27 +349,24 @@ def _returns(
         keys.append((node, [str(k.value) for k in value.keys if isinstance(k, ast.Constant)]))
     for node, returned in keys:
         missing = [o for o in contract.outputs if o not in returned]
+        if not missing:
+            continue  # extra keys pass: neither the runtime nor the gateway checks them
         extra = [k for k in returned if k not in contract.outputs]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(
-                    "lacks the output" + ("s " if len(missing) > 1 else " ") + _listed(missing)
-                )
-            if extra:
-                parts.append(
-                    "has "
-                    + _listed(extra)
-                    + ", not "
-                    + ("outputs" if len(extra) > 1 else "an output")
-                )
-            yield _at(
-                code,
-                SIGNATURE_OUTPUTS,
-                node,
-                f"{function.name}() returns a mapping that {' and '.join(parts)} of the contract",
-                f"return a key for each output: {_listed(contract.outputs)}",
-            )
+        outputs = "outputs " if len(missing) > 1 else "output "
+        hint = (
+            f"rename '{extra[0]}' to '{missing[0]}'"
+            if len(missing) == 1 and len(extra) == 1
+            else f"return a key for each output: {_listed(contract.outputs)}"
+        )
+        yield _at(
+            code,
+            SIGNATURE_OUTPUTS,
+            node,
+            f"{function.name}() returns a mapping without the {outputs}{_listed(missing)}: the "
+            "runtime passes it on unchecked, and the gateway fails every such response with "
+            "MissingField (hydro-serving-gateway Predictor.scala:37-41, Contract.scala:94-101)",
+            hint,
+        )
 
 
 def _listed(names: list[str] | tuple[str, ...]) -> str:
