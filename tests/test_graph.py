@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -125,7 +127,9 @@ def test_mermaid_structure_holds_whatever_the_names(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
     declared = set(re.findall(r'^\s+([A-Za-z0-9_]+)(?:\["|\(\[")', text, re.MULTILINE))
-    edges = re.findall(r'^  ([A-Za-z0-9_]+) -->\|"([^"]*)"\| ([A-Za-z0-9_]+)$', text, re.MULTILINE)
+    edges = re.findall(
+        r'^  ([A-Za-z0-9_]+) -->(?:\|"([^"]*)"\|)? ([A-Za-z0-9_]+)$', text, re.MULTILINE
+    )
     assert len(edges) == text.count("-->")  # every edge read whole: no label broke out
     for source, _, target in edges:
         assert source in declared and target in declared
@@ -197,3 +201,121 @@ def test_nothing_to_draw_is_said(tmp_path: Path) -> None:
     broken = runner.invoke(app, ["graph", str(tmp_path)])
     assert broken.exit_code == 1
     assert "the files have 1 error; `hydro lint` shows them all" in broken.output
+
+
+# ------------------------------------------------------------------ in the real renderers
+
+_STAGES_MODEL = """\
+kind: Model
+name: census
+runtime: r:1
+payload: [src/]
+contract:
+  inputs: {age: {shape: scalar, type: int64, profile: numerical}}
+  outputs: {age: {shape: scalar, type: int64, profile: numerical}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("stage", "rule"),
+    [
+        ("model: census:1", None),  # a stage written as a variant, not a list of them
+        ("- model: census", "HY401"),
+        ("- model: census:latest", "HY401"),
+        ("- model: census:1:2", "HY401"),
+        ("[]", None),
+        ("- weight: 100", None),  # a variant without `model`
+    ],
+)
+def test_a_stage_with_nothing_to_draw_is_a_node_that_says_why(
+    tmp_path: Path, stage: str, rule: str | None
+) -> None:
+    (tmp_path / "models.yaml").write_text(_STAGES_MODEL)
+    (tmp_path / "app.yaml").write_text(
+        f"kind: Application\nname: app\npipeline:\n  - - model: census:1\n  - {stage}\n"
+    )
+    report = lint_paths([str(tmp_path)])
+    found = {d.rule for d in report.diagnostics if d.file.endswith("app.yaml")}
+    assert found, "the stage has a finding"
+    text = draw_applications(report, "dot")
+    undrawn = re.search(r'a1_s2_v1 \[label="no model version to draw\\n([^"]*)"', text)
+    assert undrawn is not None, text
+    assert undrawn[1].split(" ")[0] in found
+    if rule is not None:
+        assert undrawn[1].startswith(rule)
+    for edge in ("a1_s1_v1 -> a1_s2_v1", "a1_s2_v1 -> a1_response"):
+        assert edge in text
+    mermaid_text = draw_applications(report, "mermaid")
+    assert 'a1_s2_v1["no model version to draw<br/>' in mermaid_text
+    assert re.search(r"a1_s2_v1 -->.* a1_response", mermaid_text)
+
+
+def _split_3x3(folder: Path) -> Path:
+    models = [_STAGES_MODEL.replace("census", f"m{n}") for n in range(6)]
+    (folder / "models.yaml").write_text("---\n".join(models))
+    variants = [
+        "\n".join(
+            f"    - model: m{n}:1\n      weight: {w}"
+            for n, w in zip(group, (40, 30, 30), strict=True)
+        )
+        for group in ((0, 1, 2), (3, 4, 5))
+    ]
+    (folder / "app.yaml").write_text(
+        "kind: Application\nname: 'R&D &lt;split&gt;'\npipeline:\n  -\n"
+        + variants[0]
+        + "\n  -\n"
+        + variants[1]
+        + "\n"
+    )
+    return folder
+
+
+def test_equal_edges_between_two_stages_are_labelled_once(tmp_path: Path) -> None:
+    text = drawn(_split_3x3(tmp_path), "dot")
+    between = re.findall(r"a1_s1_v\d -> a1_s2_v\d \[label=(\"[^\"]*\")", text)
+    assert len(between) == 9
+    assert between.count('"age: int64 scalar"') == 1 and between.count('""') == 8
+    mermaid_text = drawn(tmp_path, "mermaid")
+    assert len(re.findall(r"a1_s1_v\d -->\|", mermaid_text)) == 1
+
+
+def test_an_ampersand_is_shown_as_written(tmp_path: Path) -> None:
+    _split_3x3(tmp_path)
+    text = drawn(tmp_path, "dot")
+    assert "R&amp;D &amp;lt;split&amp;gt;" in text
+    from hydro_manifest.reporters.markdown import summary_markdown
+
+    summary = summary_markdown(lint_paths([str(tmp_path)]), "hydro lint")
+    assert "R\\&D \\&lt;split\\&gt;" in summary
+
+
+_DOT = shutil.which("dot")
+
+
+@pytest.mark.skipif(_DOT is None, reason="Graphviz (`dot`) is not installed: apt install graphviz")
+@pytest.mark.parametrize("case", ["split", "undrawn", "problems"])
+def test_graphviz_draws_every_stage_and_the_names_as_written(tmp_path: Path, case: str) -> None:
+    if case == "split":
+        _split_3x3(tmp_path)
+    elif case == "undrawn":
+        (tmp_path / "models.yaml").write_text(_STAGES_MODEL)
+        (tmp_path / "app.yaml").write_text(
+            "kind: Application\nname: app\npipeline:\n  - - model: census:1\n  - []\n"
+        )
+    else:
+        problems(tmp_path)
+    text = drawn(tmp_path, "dot")
+    assert _DOT is not None
+    svg = subprocess.run(
+        [_DOT, "-Tsvg"], input=text, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    drawn_nodes = re.findall(r"<title>(a1_[a-z0-9_]+)</title>", svg)
+    assert "a1_request" in drawn_nodes and "a1_response" in drawn_nodes
+    stages = {n.split("_v")[0] for n in drawn_nodes if "_s" in n and "_v" in n}
+    assert len(stages) == text.count("subgraph cluster_a1_s")  # no stage dropped
+    edges = re.findall(r"<title>(a1_[a-z0-9_]+)&#45;&gt;(a1_[a-z0-9_]+)</title>", svg)
+    assert len(edges) == text.count(" -> ")
+    if case == "split":
+        assert "R&amp;D &amp;lt;split&amp;gt;" in svg  # shown as `R&D &lt;split&gt;`
+    png = subprocess.run([_DOT, "-Tpng"], input=text.encode(), capture_output=True, timeout=60)
+    assert png.returncode == 0 and png.stdout.startswith(b"\x89PNG")

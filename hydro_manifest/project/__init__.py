@@ -107,6 +107,8 @@ class Summary:
     place: Place
     signature: Signature | None = None
     stages: list[list[Variant]] = field(default_factory=list)
+    #: Where each stage is written (a drawing shows the findings of a stage it cannot draw).
+    stage_places: list[Place] = field(default_factory=list)
     monitoring: list[Named] = field(default_factory=list)
     #: A Model's file and document index, where its signature is read when a check needs
     #: it (`signatures`); None once read, or when it was read with the document.
@@ -150,6 +152,10 @@ def summarize(
                 summary.monitoring.append(Named(model, place(path)))
     elif outcome.kind == "Application":
         summary.stages = list(_stages(value, place))
+        summary.stage_places = [
+            place(("singular",) if isinstance(value.get("singular"), dict) else ("pipeline", i))
+            for i in range(len(summary.stages))
+        ]
     return summary
 
 

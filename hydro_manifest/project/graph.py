@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Path
 from ..rules import find_rule
 from . import Field, Signature, Summary, Variant, shape_text, shapes_fit, signatures
 
@@ -40,8 +41,7 @@ class Node:
         return [*shown, *self.problems]
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """Fields passed from one node to the next ("name: type shape"), and whether any of
     them does not fit (missing, another type or shape)."""
 
@@ -77,17 +77,19 @@ def graphs(
     summaries = list(summaries)
     models = {s.name: s for s in summaries if s.kind == "Model" and s.name}
     at: dict[tuple[str, int, int], list[str]] = {}
+    within: dict[tuple[str, int | None], list[tuple[Path, str]]] = {}
     for found in diagnostics:
         rule = find_rule(found.rule)
         label = f"{found.rule} {rule.name}" if rule else found.rule
         at.setdefault((found.file, found.line, found.column), []).append(label)
+        within.setdefault((found.file, found.document), []).append((found.path or (), label))
     applications = [
         s for s in summaries if s.kind == "Application" and (name is None or s.name == name)
     ]
     drawn = {v.model.name for a in applications for stage in a.stages for v in stage}
     signatures(models[name] for name in sorted(drawn) if name in models)
     return [
-        _graph(f"a{number}", application, models, at)
+        _graph(f"a{number}", application, models, at, within)
         for number, application in enumerate(applications, 1)
     ]
 
@@ -97,35 +99,48 @@ def _graph(
     application: Summary,
     models: dict[str, Summary],
     at: dict[tuple[str, int, int], list[str]],
+    within: dict[tuple[str, int | None], list[tuple[Path, str]]],
 ) -> Graph:
-    def signature_of(variant: Variant) -> Signature | None:
-        model = models.get(variant.model.name)
+    def signature_of(variant: Variant | None) -> Signature | None:
+        model = models.get(variant.model.name) if variant is not None else None
         return model.signature if model is not None else None
 
+    # A stage with no variant to draw is one node saying why, so its edges stay.
+    variants: list[list[Variant | None]] = [list(stage) or [None] for stage in application.stages]
     stages = tuple(
         tuple(
             _node(f"{prefix}_s{index}_v{number}", variant, signature_of(variant), at, len(stage))
+            if variant is not None
+            else _undrawn(f"{prefix}_s{index}_v{number}", application, index - 1, within)
             for number, variant in enumerate(stage, 1)
         )
-        for index, stage in enumerate(application.stages, 1)
+        for index, stage in enumerate(variants, 1)
     )
     request, response = f"{prefix}_request", f"{prefix}_response"
-    edges: list[Edge] = []
-    variants = application.stages
-    if variants and variants[0]:
-        for node, variant in zip(stages[0], variants[0], strict=True):
-            signature = signature_of(variant)
-            fields = signature.inputs if signature else None
-            edges.append(Edge(request, node.id, _described(fields), False))
+    groups: list[list[Edge]] = []
+    if variants:
+        groups.append(
+            [
+                Edge(request, node.id, _described(_fields(signature_of(variant), "inputs")), False)
+                for node, variant in zip(stages[0], variants[0], strict=True)
+            ]
+        )
     for index in range(len(variants) - 1):
-        for source, before in zip(stages[index], variants[index], strict=True):
-            for target, after in zip(stages[index + 1], variants[index + 1], strict=True):
-                edges.append(_edge(source, target, signature_of(before), signature_of(after)))
-    if variants and variants[-1]:
-        for node, variant in zip(stages[-1], variants[-1], strict=True):
-            signature = signature_of(variant)
-            fields = signature.outputs if signature else None
-            edges.append(Edge(node.id, response, _described(fields), False))
+        groups.append(
+            [
+                _edge(source, target, signature_of(before), signature_of(after))
+                for source, before in zip(stages[index], variants[index], strict=True)
+                for target, after in zip(stages[index + 1], variants[index + 1], strict=True)
+            ]
+        )
+    if variants:
+        groups.append(
+            [
+                Edge(node.id, response, _described(_fields(signature_of(v), "outputs")), False)
+                for node, v in zip(stages[-1], variants[-1], strict=True)
+            ]
+        )
+    edges = [edge for group in groups for edge in _labelled_once(group)]
     place = application.place
     return Graph(
         prefix,
@@ -156,6 +171,35 @@ def _node(
         variant.configuration.name if variant.configuration else None,
         tuple(dict.fromkeys(at.get((place.file, place.line, place.column), ()))),
     )
+
+
+def _undrawn(
+    id: str,
+    application: Summary,
+    index: int,
+    within: dict[tuple[str, int | None], list[tuple[Path, str]]],
+) -> Node:
+    """A stage with no variant that names a model version: the findings written in it."""
+    place = application.stage_places[index] if index < len(application.stage_places) else None
+    found: tuple[str, ...] = ()
+    if place is not None:
+        inside = within.get((place.file, place.document), [])
+        found = tuple(
+            dict.fromkeys(label for path, label in inside if path[: len(place.path)] == place.path)
+        )
+    return Node(id, "no model version to draw", None, None, None, found or ("see the stage",))
+
+
+def _fields(signature: Signature | None, side: str) -> tuple[Field, ...] | None:
+    return None if signature is None else getattr(signature, side)
+
+
+def _labelled_once(edges: list[Edge]) -> list[Edge]:
+    """Edges between two stages that pass the same fields for every pair of variants: the
+    first keeps the label, the others are drawn without (nine equal labels crowd a 3x3)."""
+    if len(edges) < 2 or any(e.broken for e in edges) or len({e.fields for e in edges}) > 1:
+        return edges
+    return [edges[0], *(edge._replace(fields=()) for edge in edges[1:])]
 
 
 def _described(fields: tuple[Field, ...] | None) -> tuple[str, ...]:

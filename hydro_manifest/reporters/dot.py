@@ -2,7 +2,8 @@
 variant, the fields passed on the edges, problems in red with their rule.
 
 Node ids are hydro's own (`a1_s2_v1`); labels are quoted DOT strings with `"` and `\\`
-escaped and lines joined by `\\n`, so any name is safe.
+escaped, `&` written as `&amp;` (Graphviz reads entities in labels), and lines joined by
+`\\n`, so any name is safe.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def dot(graphs: Iterable[Graph]) -> str:
         lines.append("  }")
         for edge in graph.edges:
             style = f", {_PROBLEM}" if edge.broken else ""
-            lines.append(f"  {edge.source} -> {edge.target} [label={_quoted(edge.fields)}{style}];")
+            label = f"label={_quoted(edge.fields)}" if edge.fields else 'label=""'
+            lines.append(f"  {edge.source} -> {edge.target} [{label}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -39,6 +41,7 @@ def dot(graphs: Iterable[Graph]) -> str:
 def _quoted(parts: Iterable[str]) -> str:
     def escaped(text: str) -> str:
         text = text.replace("\\", "\\\\").replace('"', '\\"')
+        text = text.replace("&", "&amp;")  # Graphviz decodes entities in labels
         return text.replace("\r", " ").replace("\n", " ")
 
     return '"' + "\\n".join(escaped(part) for part in parts) + '"'

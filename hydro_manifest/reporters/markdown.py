@@ -84,7 +84,7 @@ def _code(text: str) -> str:
 
 def _escaped(text: str) -> str:
     """Text that Markdown shows as written, on one line, without breaking a table."""
-    for special in "\\`*_[]<>|#":
+    for special in "\\`*_[]<>|#&":  # `&` too: `&lt;` would be read as an entity
         text = text.replace(special, "\\" + special)
     return " ".join(text.split())
 

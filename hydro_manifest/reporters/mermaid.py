@@ -47,7 +47,8 @@ def mermaid(graphs: Iterable[Graph]) -> str:
         lines.append("  end")
         for edge in graph.edges:
             label = "<br/>".join(_text(field) for field in edge.fields)
-            lines.append(f'  {edge.source} -->|"{label}"| {edge.target}')
+            arrow = f'-->|"{label}"|' if edge.fields else "-->"
+            lines.append(f"  {edge.source} {arrow} {edge.target}")
             if edge.broken:
                 broken_edges.append(edge_count)
             edge_count += 1
