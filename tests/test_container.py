@@ -450,3 +450,38 @@ def test_resolve_json_lists_each_models_container(tmp_path: Path) -> None:
         "shared.pkl": "outside /model/files",
         "encoder.pkl": "missing on disk",
     }
+
+
+def test_requirements_that_differ_in_comments_are_each_located(tmp_path: Path) -> None:
+    """Files alike but for their comments are parsed once: each finding still names its
+    own file, at its own line."""
+    (tmp_path / ".git").mkdir()
+    for name, requirements in [
+        ("a", "# model a\nscikit-learn\nnumpy==1.21.6\n"),
+        ("b", "# model b\nscikit-learn\nnumpy==1.21.6\n"),
+        ("c", "# model c\n# pinned below\nscikit-learn\n"),
+    ]:
+        folder = tmp_path / name
+        (folder / "src").mkdir(parents=True)
+        (folder / "src" / "func_main.py").write_text(
+            "def predict(age):\n    return {'income': age}\n"
+        )
+        (folder / "requirements.txt").write_text(requirements)
+        (folder / "serving.yaml").write_text(
+            f"kind: Model\nname: {name}\nruntime: hydrosphere/serving-runtime-python-3.7:3.0.3\n"
+            "install-command: pip install -r requirements.txt\n"
+            "payload: [src/, requirements.txt]\ncontract:\n  name: predict\n"
+            "  inputs: {age: {shape: scalar, type: int64, profile: numerical}}\n"
+            "  outputs: {income: {shape: scalar, type: int64, profile: numerical}}\n"
+        )
+    report = lint_paths([str(tmp_path)], processes=1)
+    found = sorted(
+        (os.path.relpath(d.file, tmp_path), d.line, d.rule)
+        for d in report.diagnostics
+        if d.rule == "HY808"
+    )
+    assert found == [
+        ("a/requirements.txt", 2, "HY808"),
+        ("b/requirements.txt", 2, "HY808"),
+        ("c/requirements.txt", 3, "HY808"),
+    ]

@@ -53,6 +53,10 @@ class Container:
             for index, entry in enumerate(sequence(payload))
             if isinstance(entry, str) and entry.strip() and "\x00" not in entry
         ]
+        #: What was found at each path asked, and the names in each folder listed: the
+        #: checks of one Model ask about the same few paths and folders again and again.
+        self._found: dict[str, Path | None] = {}
+        self._names: dict[Path, frozenset[str]] = {}
 
     def _hosts(self, path: str) -> Iterator[tuple[Shipped, Path]]:
         """Where `path` in the container would be on disk, by each entry that may hold it,
@@ -67,10 +71,18 @@ class Container:
     def find(self, path: str) -> Path | None:
         """The file on disk that lands at `path` in the container, if one does (and lies
         inside the root: what lies outside is not looked at, see `leaves_root`)."""
-        for _, host in self._hosts(path):
-            if not host.name.startswith(".") and self.root.probe(host).kind is Kind.FILE:
-                return host
-        return None
+        if path in self._found:
+            return self._found[path]
+        found = next(
+            (
+                host
+                for _, host in self._hosts(path)
+                if not host.name.startswith(".") and self.root.probe(host).kind is Kind.FILE
+            ),
+            None,
+        )
+        self._found[path] = found
+        return found
 
     def leaves_root(self, path: str) -> Shipped | None:
         """The entry through which what lands at `path` would come from outside the root
@@ -96,9 +108,27 @@ class Container:
     def has_module(self, name: str, folders: tuple[str, ...]) -> bool:
         """Whether a module `name` (`name.py` or a package `name/`) is in one of `folders`."""
         return any(
-            self.find(f"{folder}/{name}.py") or self.find(f"{folder}/{name}/__init__.py")
+            self._may_hold(folder, name)
+            and (self.find(f"{folder}/{name}.py") or self.find(f"{folder}/{name}/__init__.py"))
             for folder in folders
         )
+
+    def _may_hold(self, folder: str, name: str) -> bool:
+        """Whether `folder` may hold the module `name`: an entry ships it, or a folder on
+        disk that lands there has the name (one listing a folder, not a probe a name)."""
+        module = f"{folder}/{name}"
+        if any(
+            s.container in (module, f"{module}.py") or s.container.startswith(module + "/")
+            for s in self.shipped
+        ):
+            return True
+        for _, host in self._hosts(folder):
+            names = self._names.get(host)
+            if names is None:
+                names = self._names[host] = frozenset(self.root.listdir(host))
+            if name in names or f"{name}.py" in names:
+                return True
+        return False
 
     def unresolved_around(self, folder: str) -> bool:
         """Whether an entry that would hold `folder` or sit inside it is missing on disk:

@@ -4,6 +4,7 @@ pip is told to look for packages."""
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Callable
 from pathlib import Path
@@ -216,8 +217,8 @@ def _pip_options(options: dict[str, Any]) -> list[str]:
     return found
 
 
-#: Requirements files parsed, by their text: the models of a repository often share them,
-#: and pip's grammar is slow to apply (an option parser per line).
+#: Requirements files parsed, by their text but comments: the models of a repository often
+#: share them, and pip's grammar is slow to apply.
 _PARSED: dict[str, Any] = {}
 _PARSED_LIMIT = 256
 
@@ -226,20 +227,42 @@ def _parse_requirements(host: Path, data: bytes) -> tuple[Any, list[str]]:
     """A requirements file as pip reads it (pip-requirements-parser), and its lines; `data`
     is its content, read through the root (the parser reads the file again by its name)."""
     text = data.decode("utf-8")
-    parsed = _PARSED.get(text)
+    lines = text.split("\n")
+    # Files that differ only in their comments (`# model-7`) read alike, line for line.
+    key = "\n".join("" if line.lstrip().startswith("#") else line for line in lines)
+    parsed = _PARSED.get(key)
     if parsed is None:
         from pip_requirements_parser import RequirementsFile
 
+        each_line = _parse_each_line_once()
+        before = each_line.cache_info().misses
         parsed = RequirementsFile.from_file(str(host), include_nested=False)
-        # It builds an option parser per line, each a reference cycle; a lint runs with the
-        # cyclic collector off (runner), so the young ones are collected here.
-        gc.collect(0)
-        if len(_PARSED) < _PARSED_LIMIT:
-            _PARSED[text] = parsed
-    return parsed, text.split("\n")
+        # It builds an option parser per new line, each a reference cycle; a lint runs with
+        # the cyclic collector off (runner), so the young ones are collected here.
+        if each_line.cache_info().misses != before:
+            gc.collect(0)
+        # (kept only without invalid lines, whose messages may name this file)
+        if len(_PARSED) < _PARSED_LIMIT and not parsed.invalid_lines:
+            _PARSED[key] = parsed
+    return parsed, lines
 
 
 def _reason(message: str) -> str:
     """pip's own words for a bad line, without the parser's trace of what it expected."""
     first = message.strip().split("\n")[0].removeprefix("Invalid requirement: ")
     return first.split(": Expected")[0].rstrip(" ?:") or "not a requirement"
+
+
+@functools.cache
+def _parse_each_line_once() -> Any:
+    """pip-requirements-parser builds an option parser for every line it reads (pip's
+    grammar, as optparse options), most of a requirements file's time; the files of a
+    repository repeat the same lines (`numpy==1.21.6`) with a comment or an order of their
+    own. Its line parser is wrapped once (and returned), so each distinct line is parsed
+    once a run (what it returns is only read)."""
+    import pip_requirements_parser as grammar
+
+    each_line = grammar.get_line_parser()
+    once = functools.lru_cache(maxsize=4096)(each_line)
+    grammar.get_line_parser = lambda: once
+    return once

@@ -157,10 +157,18 @@ def func_main_outside(root: Root, entry: DocumentPath) -> Finding:
 
 @dataclass
 class Code:
-    """func_main.py parsed, and how findings name it."""
+    """func_main.py parsed, and how findings name it; `nodes` is every node of the tree,
+    walked once for all the checks."""
 
     tree: ast.Module
     name: str  # the file as the report names it
+    nodes: list[ast.AST]
+
+
+#: Modules parsed, by their text: the Models of a repository often ship the same one, and
+#: the checks only read the tree.
+_TREES: dict[bytes, tuple[ast.Module, list[ast.AST]]] = {}
+_TREES_LIMIT = 256
 
 
 def parse(host: Path, name: str, root: Root) -> Code | Finding:
@@ -183,6 +191,9 @@ def parse(host: Path, name: str, root: Root) -> Code | Finding:
             span=Span(1, 1, 1, 2),
             file=name,
         )
+    known = _TREES.get(source)
+    if known is not None:
+        return Code(known[0], name, known[1])
     try:
         tree = ast.parse(source, filename=name)
     except SyntaxError as error:
@@ -201,7 +212,10 @@ def parse(host: Path, name: str, root: Root) -> Code | Finding:
             span=Span(1, 1, 1, 2),
             file=name,
         )
-    return Code(tree, name)
+    nodes = list(ast.walk(tree))
+    if len(_TREES) < _TREES_LIMIT:
+        _TREES[source] = (tree, nodes)
+    return Code(tree, name, nodes)
 
 
 def check_code(
@@ -387,8 +401,8 @@ def _own_returns(function: ast.AST) -> Iterator[ast.Return]:
 def _model_files(code: Code, container: Container) -> Iterator[Finding]:
     """Whole paths under /model/files/ written as text constants. Parts of a path built at
     run time (an f-string, `+`, `%`, `.format`) are not whole paths, and are passed over."""
-    parts = {id(p) for node in ast.walk(code.tree) for p in _built_from(node)}
-    for node in ast.walk(code.tree):
+    parts = {id(p) for node in code.nodes for p in _built_from(node)}
+    for node in code.nodes:
         path = node.value if isinstance(node, ast.Constant) else None
         if (
             not isinstance(path, str)

@@ -82,11 +82,11 @@ def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[
     folder = image.start_folder.value
     called = {  # nodes that run when a function is called, not at import
         id(inner)
-        for outer in ast.walk(code.tree)
+        for outer in code.nodes
         if isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
         for inner in ast.walk(outer)
     }
-    for node in ast.walk(code.tree):
+    for node in code.nodes:
         path = _opened_path(node)
         if path is None:
             continue
