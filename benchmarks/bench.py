@@ -212,12 +212,27 @@ def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) ->
     subprocess.run([*hydro, "schema", "-o", str(schema)], check=True)
     files = [str(p) for p in sorted(tree.rglob("*.yaml"))]
     commands: dict[str, list[str]] = {
+        # as users run them first: the file checks on, the CPUs the machine has
         "floor (CSafeLoader)": [python, "-c", FLOOR, str(tree)],
-        "hydro lint --jobs 1": [*hydro, "lint", "--no-file-checks", "--jobs", "1", str(tree)],
-        "hydro lint": [*hydro, "lint", "--no-file-checks", str(tree)],
-        "hydro lint --jobs 1, files checked": [*hydro, "lint", "--jobs", "1", str(tree)],
-        "hydro validate one file": [*hydro, "validate", "--no-file-checks", str(one)],
-        "hydro validate one Model, files checked": [*hydro, "validate", str(model)],
+        "hydro lint": [*hydro, "lint", str(tree)],
+        "hydro lint --jobs 1": [*hydro, "lint", "--jobs", "1", str(tree)],
+        "hydro validate one Model": [*hydro, "validate", str(model)],
+        # the manifests alone, as the peers check them
+        "hydro lint --no-file-checks": [*hydro, "lint", "--no-file-checks", str(tree)],
+        "hydro lint --no-file-checks --jobs 1": [
+            *hydro,
+            "lint",
+            "--no-file-checks",
+            "--jobs",
+            "1",
+            str(tree),
+        ],
+        "hydro validate --no-file-checks one file": [
+            *hydro,
+            "validate",
+            "--no-file-checks",
+            str(one),
+        ],
     }
     if peers and not args.no_peers and shutil.which("check-jsonschema"):
         commands["check-jsonschema"] = ["check-jsonschema", "--schemafile", str(schema), *files]
