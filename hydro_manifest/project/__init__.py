@@ -288,10 +288,28 @@ def signatures(models: Iterable[Summary]) -> None:
             index = model.contract_at[1]
             if index < len(documents):
                 document = documents[index]
-                validate_document(document)  # the contract as the checks read it: canonical
+                if not _canonical_contract(document.value):
+                    validate_document(document)  # the contract as the checks read it
                 if isinstance(document.value, dict):
                     model.signature = _signature(document.value)
             model.contract_at = None
+
+
+_CONTRACT_KEYS = frozenset({"name", "inputs", "outputs"})
+_FIELD_KEYS = frozenset({"shape", "type", "profile"})
+
+
+def _canonical_contract(value: Any) -> bool:
+    """Whether a Model's contract is written in the keys the checks read (most are):
+    then validating the document again, to rename other spellings, changes nothing."""
+    contract = value.get("contract") if isinstance(value, dict) else None
+    if not isinstance(contract, dict) or not contract.keys() <= _CONTRACT_KEYS:
+        return False
+    return all(
+        isinstance(fields, dict)
+        and all(isinstance(f, dict) and f.keys() <= _FIELD_KEYS for f in fields.values())
+        for fields in (contract.get("inputs", {}), contract.get("outputs", {}))
+    )
 
 
 def _compared(summaries: list[Summary], models: dict[str, Summary]) -> Iterator[Summary]:
