@@ -453,7 +453,9 @@ def _check_document(
             report.layouts.append(container.layout(document.index, outcome.name, job.name, image))
     from .project import summarize
 
-    summary = summarize(job.name, document, outcome, on_disk=job.text is None)
+    summary = summarize(
+        job.name, document, outcome, on_disk=job.text is None, root=job_root(job).folder
+    )
     if summary is not None:
         result.summaries.append(summary)
     resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents

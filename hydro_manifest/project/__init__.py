@@ -9,6 +9,7 @@ read again only if a check compares them (a pipeline, the variants of a stage,
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +19,11 @@ from .. import spec
 from ..diagnostics import Diagnostic, Path, Related, Span, Target
 from ..kinds import KINDS
 from ..kinds.values import is_integer, mapping, sequence
+from ..options import DEFAULT_MAX_FILE_SIZE
 from ..reading.document import DocumentOutcome
 from ..reading.loader import SourceDocument
+from ..root import Probe
+from ..root import at as root_at
 from ..rules import Rule
 from .rules import (
     DUPLICATE_APPLICATION,
@@ -110,19 +114,24 @@ class Summary:
     #: Where each stage is written (a drawing shows the findings of a stage it cannot draw).
     stage_places: list[Place] = field(default_factory=list)
     monitoring: list[Named] = field(default_factory=list)
-    #: A Model's file and document index, where its signature is read when a check needs
-    #: it (`signatures`); None once read, or when it was read with the document.
-    contract_at: tuple[str, int] | None = None
+    #: A Model's file, document index and repository root, where its signature is read
+    #: when a check needs it (`signatures`); None once read, or read with the document.
+    contract_at: tuple[str, int, str | None] | None = None
 
 
 # ------------------------------------------------------------------ reading documents
 
 
 def summarize(
-    file: str, document: SourceDocument, outcome: DocumentOutcome, on_disk: bool = False
+    file: str,
+    document: SourceDocument,
+    outcome: DocumentOutcome,
+    on_disk: bool = False,
+    root: str | None = None,
 ) -> Summary | None:
     """The summary of a document of one of the three kinds (its value is canonical). A
-    Model of a file `on_disk` keeps where its contract is instead of its fields."""
+    Model of a file `on_disk` keeps where its contract is instead of its fields (the file,
+    the document, and the repository root it is read through)."""
     value = document.value
     if outcome.kind not in KINDS or not isinstance(value, dict):
         return None
@@ -141,7 +150,7 @@ def summarize(
         summary.place = place(("name",))
     if outcome.kind == "Model":
         if on_disk and isinstance(value.get("contract"), dict):
-            summary.contract_at = (file, document.index)
+            summary.contract_at = (file, document.index, root)
         else:
             summary.signature = _signature(value)
         for index, metric in enumerate(sequence(value.get("monitoring"))):
@@ -278,11 +287,12 @@ def signatures(models: Iterable[Summary]) -> None:
             by_file[model.contract_at[0]][id(model)] = model
     for file, asked in by_file.items():
         waiting = list(asked.values())
-        try:
-            with open(file, "rb") as stream:
-                documents = load(decode(stream.read())[0]).documents
-        except OSError:  # gone since it was checked: the fields are unknown
-            documents = []
+        first = waiting[0].contract_at
+        assert first is not None
+        folder = first[2] or os.path.dirname(os.path.abspath(file))
+        data = root_at(folder).read(file, DEFAULT_MAX_FILE_SIZE)
+        # (gone or changed into something else since it was checked: the fields are unknown)
+        documents = [] if isinstance(data, Probe) else load(decode(data)[0]).documents
         for model in waiting:
             assert model.contract_at is not None
             index = model.contract_at[1]
