@@ -319,3 +319,44 @@ def test_graphviz_draws_every_stage_and_the_names_as_written(tmp_path: Path, cas
         assert "R&amp;D &amp;lt;split&amp;gt;" in svg  # shown as `R&D &lt;split&gt;`
     png = subprocess.run([_DOT, "-Tpng"], input=text.encode(), capture_output=True, timeout=60)
     assert png.returncode == 0 and png.stdout.startswith(b"\x89PNG")
+
+
+_MMDC = shutil.which("mmdc")  # @mermaid-js/mermaid-cli: mermaid in headless Chromium
+
+
+@pytest.mark.skipif(
+    _MMDC is None,
+    reason="mermaid-cli (`mmdc`, npm @mermaid-js/mermaid-cli with a Chromium) is not installed",
+)
+@pytest.mark.parametrize("case", ["split", "undrawn", "problems"])
+def test_mermaid_draws_every_stage_and_the_names_as_written(tmp_path: Path, case: str) -> None:
+    folder = tmp_path / "tree"
+    folder.mkdir()
+    if case == "split":
+        _split_3x3(folder)
+    elif case == "undrawn":
+        (folder / "models.yaml").write_text(_STAGES_MODEL)
+        (folder / "app.yaml").write_text(
+            "kind: Application\nname: app\npipeline:\n  - - model: census:1\n  - []\n"
+        )
+    else:
+        problems(folder)
+    text = drawn(folder, "mermaid")
+    source, target = tmp_path / "graph.mmd", tmp_path / "graph.svg"
+    source.write_text(text)
+    assert _MMDC is not None
+    done = subprocess.run(
+        [_MMDC, "-i", str(source), "-o", str(target), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    svg = target.read_text()
+    assert "Syntax error" not in svg
+    for number in range(1, text.count("subgraph a1_s") + 1):
+        assert f"stage {number}" in svg  # every stage drawn, none empty
+    if case == "undrawn":
+        assert "no model version to draw" in svg
+    if case == "split":
+        assert "R&amp;D" in svg
