@@ -7,18 +7,19 @@ Applications referencing them, DeploymentConfigurations), then times, alternatin
 commands in every repeat so that the machine's drift cancels out:
 
 - floor: one Python process reading every file and yaml.load_all with CSafeLoader;
-- hydro lint --jobs 1, and with the default jobs, file checks off (the manifests alone);
-- hydro lint --jobs 1 with the file checks on: each Model's payload, install command,
-  requirements and func_main.py read as well;
-- hydro validate of one small file (a whole process: start-up included), and of one Model
-  with its files checked (the shell parser's import included);
+- as users run them: hydro lint (the file checks on: each Model's payload, install
+  command, requirements and func_main.py read as well) with the default jobs and with
+  --jobs 1, and hydro validate of one Model (a whole process: start-up included);
+- the manifests alone (--no-file-checks), as the peers check them: hydro lint with the
+  default jobs and --jobs 1, and hydro validate of one small file;
 - peers when installed: check-jsonschema with `hydro schema`, yamllint.
 
 Prints, per tree size, each command's min, median and max, the ratio of medians to the
 floor and to peers, and the peak memory of the whole process tree (a parallel lint's
-workers included, each with its resident memory, so pages a forked worker shares with the
-parent count twice; the largest single process too when they differ). Peers are timed on
-one size. Bytecode is compiled first. Standard library only.
+workers included) as proportional set size (PSS: a page a forked worker shares with the
+parent counts once, split between them), and the largest single process's resident peak
+when they differ. Peers are timed on one size. Bytecode is compiled first. Standard
+library only.
 """
 
 from __future__ import annotations
@@ -127,9 +128,11 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
 
 
 def measure(command: list[str]) -> tuple[float, int, int, int]:
-    """Seconds, peak resident memory of the whole process tree and of its largest process
-    (KiB), and exit status of one run. The tree's memory is sampled from /proc every 10 ms
-    (Linux; elsewhere only the largest process is known, from the kernel's accounting)."""
+    """Seconds, peak memory of the whole process tree (PSS, `_tree_rss`; at least the
+    largest process's resident peak, which sampling may miss) and resident peak of its
+    largest process (KiB), and exit status of one run. The tree's memory is sampled from
+    /proc every 10 ms (Linux; elsewhere only the largest process is known, from the
+    kernel's accounting)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak_tree = [0]
@@ -151,22 +154,40 @@ def measure(command: list[str]) -> tuple[float, int, int, int]:
 
 
 def _tree_rss(root: int) -> int:
-    """The resident memory (KiB) of a process and all its descendants, now. Each process's
-    children are read from /proc/PID/task/TID/children: scanning all of /proc every 10 ms
-    would take CPU from the command measured (a parallel lint uses every core)."""
+    """The proportional memory (PSS, KiB) of a process and all its descendants, now: a
+    page shared by n processes (a forked worker's inherited pages) counts 1/n in each, so
+    the sum is the memory the tree takes. Where the kernel has no smaps_rollup, resident
+    memory (shared pages then count in each process). Each process's children are read
+    from /proc/PID/task/TID/children: scanning all of /proc every 10 ms would take CPU
+    from the command measured (a parallel lint uses every core)."""
     page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
         try:
-            with open(f"/proc/{pid}/statm") as stream:
-                total += int(stream.read().split()[1]) * page_kib
+            total += _pss(pid) or _rss(pid, page_kib)
             for thread in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{thread}/children") as stream:
                     stack.extend(int(child) for child in stream.read().split())
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            for line in stream:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _rss(pid: int, page_kib: int) -> int:
+    with open(f"/proc/{pid}/statm") as stream:
+        return int(stream.read().split()[1]) * page_kib
 
 
 def main() -> None:
@@ -260,7 +281,7 @@ def report(
     median = {name: statistics.median(values) for name, values in times.items()}
     floor = median["floor (CSafeLoader)"]
     print(f"\n{size:,} manifests")
-    print("| command | min | median | max | vs floor | files/s | memory, all processes |")
+    print("| command | min | median | max | vs floor | files/s | memory, all processes (PSS) |")
     print("|---|---|---|---|---|---|---|")
     for name, values in times.items():
         one_file = "one " in name
@@ -274,10 +295,10 @@ def report(
             f"| {ratio} | {rate} | {memory} |"
         )
     pairs = [
-        ("hydro lint --jobs 1", "check-jsonschema"),
-        ("hydro lint", "check-jsonschema"),
-        ("hydro lint --jobs 1", "yamllint"),
-        ("hydro validate one file", "yamllint one file"),
+        ("hydro lint --no-file-checks --jobs 1", "check-jsonschema"),
+        ("hydro lint --no-file-checks", "check-jsonschema"),
+        ("hydro lint --no-file-checks --jobs 1", "yamllint"),
+        ("hydro validate --no-file-checks one file", "yamllint one file"),
     ]
     for ours, theirs in pairs:
         if theirs in median:
