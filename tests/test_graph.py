@@ -8,6 +8,7 @@ ids and labels escaped), with names chosen to break a careless writer.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -345,8 +346,14 @@ def test_mermaid_draws_every_stage_and_the_names_as_written(tmp_path: Path, case
     source, target = tmp_path / "graph.mmd", tmp_path / "graph.svg"
     source.write_text(text)
     assert _MMDC is not None
+    # Chromium as the machine has it, without its sandbox (tests may run as root).
+    browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+    settings = tmp_path / "puppeteer.json"
+    settings.write_text(
+        json.dumps({"args": ["--no-sandbox"], **({"executablePath": browser} if browser else {})})
+    )
     done = subprocess.run(
-        [_MMDC, "-i", str(source), "-o", str(target), "-q"],
+        [_MMDC, "-i", str(source), "-o", str(target), "-q", "-p", str(settings)],
         capture_output=True,
         text=True,
         timeout=120,
