@@ -290,22 +290,27 @@ def test_an_ampersand_is_shown_as_written(tmp_path: Path) -> None:
     assert "R\\&D \\&lt;split\\&gt;" in summary
 
 
+def _rendered_case(folder: Path, case: str) -> Path:
+    """The trees the real renderers draw: the 3x3 split with `&` in its name, a stage with
+    nothing to draw, and every kind of problem."""
+    if case == "split":
+        return _split_3x3(folder)
+    if case == "undrawn":
+        (folder / "models.yaml").write_text(_STAGES_MODEL)
+        (folder / "app.yaml").write_text(
+            "kind: Application\nname: app\npipeline:\n  - - model: census:1\n  - []\n"
+        )
+        return folder
+    return problems(folder)
+
+
 _DOT = shutil.which("dot")
 
 
 @pytest.mark.skipif(_DOT is None, reason="Graphviz (`dot`) is not installed: apt install graphviz")
 @pytest.mark.parametrize("case", ["split", "undrawn", "problems"])
 def test_graphviz_draws_every_stage_and_the_names_as_written(tmp_path: Path, case: str) -> None:
-    if case == "split":
-        _split_3x3(tmp_path)
-    elif case == "undrawn":
-        (tmp_path / "models.yaml").write_text(_STAGES_MODEL)
-        (tmp_path / "app.yaml").write_text(
-            "kind: Application\nname: app\npipeline:\n  - - model: census:1\n  - []\n"
-        )
-    else:
-        problems(tmp_path)
-    text = drawn(tmp_path, "dot")
+    text = drawn(_rendered_case(tmp_path, case), "dot")
     assert _DOT is not None
     svg = subprocess.run(
         [_DOT, "-Tsvg"], input=text, capture_output=True, text=True, check=True, timeout=60
@@ -333,16 +338,7 @@ _MMDC = shutil.which("mmdc")  # @mermaid-js/mermaid-cli: mermaid in headless Chr
 def test_mermaid_draws_every_stage_and_the_names_as_written(tmp_path: Path, case: str) -> None:
     folder = tmp_path / "tree"
     folder.mkdir()
-    if case == "split":
-        _split_3x3(folder)
-    elif case == "undrawn":
-        (folder / "models.yaml").write_text(_STAGES_MODEL)
-        (folder / "app.yaml").write_text(
-            "kind: Application\nname: app\npipeline:\n  - - model: census:1\n  - []\n"
-        )
-    else:
-        problems(folder)
-    text = drawn(folder, "mermaid")
+    text = drawn(_rendered_case(folder, case), "mermaid")
     source, target = tmp_path / "graph.mmd", tmp_path / "graph.svg"
     source.write_text(text)
     assert _MMDC is not None

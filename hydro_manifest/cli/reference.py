@@ -16,10 +16,6 @@ from .running import (
     usage_error,
 )
 
-# typer 0.29 labels each argument with its Python type in --help (`PATH <list[str]>`);
-# a reader of `hydro validate --help` needs the metavar and the text, not the annotation.
-typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
-
 
 def rules(
     rule_id: Annotated[
