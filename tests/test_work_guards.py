@@ -234,7 +234,7 @@ def test_a_model_file_gone_before_its_fields_are_read_is_no_crash(tmp_path: Path
     report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
     for summary in report.summaries:  # as a lint leaves them before its last checks
         if summary.kind == "Model":
-            summary.signature, summary.contract_at = None, (summary.place.file, 0)
+            summary.signature, summary.contract_at = None, (summary.place.file, 0, str(tmp_path))
     (tmp_path / "model-1.yaml").unlink()
     found = check(report.summaries)  # the stage of model-1 and model-2 fits model-0 or not:
     assert [d.message.split(" (stage")[0] for d in found] == ["'model-2'"]  # model-1 unknown
