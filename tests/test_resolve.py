@@ -258,6 +258,26 @@ def test_local_sources_are_not_handed_to_pip(
     assert f"{why}, which hydro does not hand to pip" in report.diagnostics[0].message
 
 
+def test_a_marker_that_reads_as_an_option_is_not_handed_to_pip(
+    index: Index, tmp_path: Path
+) -> None:
+    """pip reads a requirements line's words from the first `-…` one as options: a
+    requirement given on the command line, written back as a line, would have pip read a
+    file of this machine. (In a requirements file pip reads it as an option already:
+    HY806 says so offline.)"""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:hunter2\n")
+    word = f'numpy==1.18.3 ; python_version == " --requirement={secret}"'
+    command = f"pip install -r requirements.txt '{word}'"
+    manifest = _model(tmp_path, "joblib==1.1.0\n", command=command)
+    asked = index.requests
+    report = _remote(manifest, index.url)
+    assert index.requests == asked
+    assert [d.rule for d in report.diagnostics] == ["HY848"]
+    assert "holds a word pip would read as an option" in report.diagnostics[0].message
+    assert all("hunter2" not in d.message for d in report.diagnostics)
+
+
 def test_without_remote_nothing_is_asked(index: Index, tmp_path: Path) -> None:
     manifest = _model(tmp_path, "scikit-lern==1.0\n", "import joblib\n" + PREDICT)
     asked = index.requests

@@ -226,8 +226,10 @@ def _platforms(glibc: int) -> list[str]:
 
 
 def _local_source(resolution: Resolution, index_url: str | None) -> str | None:
-    """A place the container installs from that is not an http(s) index, if any: hydro
-    hands pip no path of this machine, and no index but http(s) ones."""
+    """Why the requirements are not handed to pip as written, if they are not: a place
+    the container installs from that is not an http(s) index (hydro hands pip no path of
+    this machine, and no index but http(s) ones), or a word pip would read as an option
+    of its own (a file to read) where the manifest's author wrote a value."""
     given = [(option, value) for _, option, value in resolution.indexes]
     given += [
         (option, value.strip())
@@ -235,6 +237,8 @@ def _local_source(resolution: Resolution, index_url: str | None) -> str | None:
         for option, _, value in [line.partition(" ")]
     ]
     for option, value in given:
+        if any(c.isspace() for c in value) or value.startswith("-"):
+            return f"its option `{option}` has a value pip would read as more than one word"
         if option == "--no-index" and index_url is None:
             return "it installs with --no-index"
         if option == "--find-links" and not value.startswith(("http://", "https://")):
@@ -242,6 +246,11 @@ def _local_source(resolution: Resolution, index_url: str | None) -> str | None:
         web = value.startswith(("http://", "https://"))
         if option.endswith("index-url") and not web and index_url is None:
             return f"its index {redact(value)} is not an http(s) address"
+    for text in (*resolution.requirements, *resolution.constraints):
+        # pip reads a requirements line's words from the first that starts with `-` as its
+        # options: a marker's text (`; python_version == " -r /etc/passwd"`) would become one
+        if any(word.startswith("-") for word in text.split()):
+            return f"its requirement `{text}` holds a word pip would read as an option"
     return None
 
 
