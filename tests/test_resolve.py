@@ -278,6 +278,17 @@ def test_a_marker_that_reads_as_an_option_is_not_handed_to_pip(
     assert all("hunter2" not in d.message for d in report.diagnostics)
 
 
+def test_what_pip_did_not_find_is_asked_again(tmp_path: Path) -> None:
+    """pip says "no matching distribution" for an index it could not reach as well: only
+    resolutions are cached, so a package published since is found on the next run."""
+    with serving(tmp_path / "index") as later:
+        later.wheel("numpy", "1.18.3")
+        manifest = _model(tmp_path, "fresh==1.0\n")
+        assert [d.rule for d in _remote(manifest, later.url).diagnostics] == ["HY842"]
+        later.wheel("fresh", "1.0")
+        assert _remote(manifest, later.url).diagnostics == []
+
+
 def test_without_remote_nothing_is_asked(index: Index, tmp_path: Path) -> None:
     manifest = _model(tmp_path, "scikit-lern==1.0\n", "import joblib\n" + PREDICT)
     asked = index.requests

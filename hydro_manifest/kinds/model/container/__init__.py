@@ -47,6 +47,7 @@ from .runtime import (
 
 if TYPE_CHECKING:
     from .build import Installed
+    from .images import Image
     from .layout import Container
     from .resolver import Resolution
 
@@ -162,18 +163,18 @@ def _check(
         )
     if not is_python_runtime(runtime):
         return findings
-    found_in_code, missing = _func_main(doc, container, root, shown, installed, runtime)
-    findings += found_in_code
     facts = image_facts(runtime)
-    tag = None if facts is None else facts[1]
-    if resolutions is not None and facts is not None and tag is not None:
+    tag_facts = None if facts is None else facts[1]
+    found_in_code, missing = _func_main(doc, container, root, shown, installed, tag_facts)
+    findings += found_in_code
+    asks_pip = missing or installed.wanted
+    if resolutions is not None and facts is not None and tag_facts is not None and asks_pip:
         from .resolver import resolution
 
         whole = place(0, len(command)) if isinstance(command, str) else Span(1, 1, 1, 2)
-        if missing or installed.wanted:
-            waiting = [(module, _of_the_model(model, warning)) for module, warning in missing]
-            resolutions.append(resolution(facts[0], tag, installed, waiting, model, place, whole))
-            return findings  # the imports wait for pip's answer
+        waiting = [(module, _of_the_model(model, warning)) for module, warning in missing]
+        resolutions.append(resolution(facts[0], tag_facts, installed, waiting, model, place, whole))
+        return findings  # the imports wait for pip's answer
     return findings + [warning for _, warning in missing]
 
 
@@ -183,10 +184,11 @@ def _func_main(
     root: Root,
     shown: Callable[[Path], str],
     installed: Installed,
-    runtime: object,
+    image: Image | None,
 ) -> tuple[list[Finding], list[Missing]]:
     """What the runtime would fail on in func_main.py, and apart from it the imports
-    nothing known provides (HY815, or `--remote`'s to settle)."""
+    nothing known provides (HY815, or `--remote`'s to settle); `image`: the facts of the
+    runtime's tag, when hydro has them."""
     module = find_func_main(container)
     through = None if module else next(filter(None, map(container.leaves_root, CANDIDATES)), None)
     if through is not None:
@@ -202,8 +204,6 @@ def _func_main(
     code = parse(host, shown(host), root)
     if isinstance(code, Finding):
         return [code], []
-    facts = image_facts(runtime)
-    image = None if facts is None else facts[1]
     findings = list(check_code(code, doc, container))
     if image is not None:
         from .start import check_start

@@ -16,6 +16,7 @@ what pip would put in their place, and what pulls it in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -185,9 +186,8 @@ class Request:
     lock: tuple[str, ...]
     timeout: float
     key: str
-    #: Why pip is not asked: the container installs from files (`--find-links wheels/`,
-    #: a `file:` index, `--no-index`), which hydro does not hand to pip.
-    local: str | None = None
+    #: Why pip is not asked (`_withheld`).
+    withheld: str | None = None
 
     @classmethod
     def of(cls, resolution: Resolution, index_url: str | None, timeout: float) -> Request:
@@ -205,17 +205,28 @@ class Request:
         requirements = tuple(lines + resolution.requirements)
         lock = tuple(f"{name}=={version}" for name, version in sorted(resolution.lock.items()))
         material = json.dumps(
-            [arguments, requirements, resolution.constraints, lock, _PIP_VERSION_KEY]
+            [arguments, requirements, resolution.constraints, lock, _ANSWERS, _pip_version()]
         )
         key = hashlib.sha256(material.encode()).hexdigest()
         constraints = tuple(resolution.constraints)
-        local = _local_source(resolution, index_url)
-        return cls(tuple(arguments), requirements, constraints, lock, timeout, key, local)
+        withheld = _withheld(resolution, index_url)
+        return cls(tuple(arguments), requirements, constraints, lock, timeout, key, withheld)
 
 
 _INDEX_LINES = ("--index-url", "--extra-index-url", "--no-index", "--find-links")
-#: Part of the cache key: a new hydro may read pip's answers differently.
-_PIP_VERSION_KEY = "hydro-resolve-1"
+#: Part of the cache key, with pip's version: a new hydro may keep pip's answers otherwise.
+_ANSWERS = "hydro-resolve-1"
+
+
+@functools.cache
+def _pip_version() -> str:
+    """The version of the pip that resolves (from its metadata: pip is not imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pip")
+    except PackageNotFoundError:
+        return ""
 
 
 def _platforms(glibc: int) -> list[str]:
@@ -225,7 +236,7 @@ def _platforms(glibc: int) -> list[str]:
             "linux_x86_64"]  # fmt: skip
 
 
-def _local_source(resolution: Resolution, index_url: str | None) -> str | None:
+def _withheld(resolution: Resolution, index_url: str | None) -> str | None:
     """Why the requirements are not handed to pip as written, if they are not: a place
     the container installs from that is not an http(s) index (hydro hands pip no path of
     this machine, and no index but http(s) ones), or a word pip would read as an option
@@ -277,13 +288,13 @@ def _index_options(resolution: Resolution, index_url: str | None) -> list[str]:
 
 
 def _answer(request: Request) -> Answer:
-    if request.local is not None:
-        return Answer(None, "", f"{request.local}, which hydro does not hand to pip")
+    if request.withheld is not None:
+        return Answer(None, "", f"{request.withheld}, which hydro does not hand to pip")
     if not any(not line.startswith("-") for line in request.requirements):
         return Answer([], "")  # nothing to install: the image's own packages only
-    cached = _cache_read(request.key)
-    if cached is not None:
-        return cached
+    cached = _cached(request.key, "resolve", CACHE_SECONDS)
+    if isinstance(cached, list):
+        return Answer(cached, "")
     answer = _pip(request, with_lock=True)
     if answer.installed is None and request.lock and _conflicts_with_lock(answer.output):
         unlocked = _pip(request, with_lock=False)
@@ -291,8 +302,10 @@ def _answer(request: Request) -> Answer:
             answer = Answer(unlocked.installed, answer.output)
         else:
             answer = unlocked
-    if answer.unreachable is None:
-        _cache_write(request.key, answer)
+    # Only a resolution is kept: pip says "no matching distribution" for an index it
+    # could not reach too, which the next run must ask again.
+    if answer.installed is not None:
+        _keep(request.key, "resolve", answer.installed)
     return answer
 
 
@@ -368,26 +381,19 @@ def cache_folder() -> Path:
     return Path(base) / "hydro"
 
 
-def _cache_read(key: str, folder: str = "resolve", seconds: float = CACHE_SECONDS) -> Any:
+def _cached(key: str, folder: str, seconds: float) -> Any:
+    """What was kept under `key` less than `seconds` ago (JSON), or None."""
     path = cache_folder() / folder / f"{key}.json"
     try:
         if time.time() - path.stat().st_mtime > seconds:
             return None
-        data = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if folder == "resolve":
-        return Answer(data.get("installed"), str(data.get("output", "")))
-    return data
 
 
-def _cache_write(key: str, answer: Answer | Any, folder: str = "resolve") -> None:
+def _keep(key: str, folder: str, data: Any) -> None:
     path = cache_folder() / folder / f"{key}.json"
-    data = (
-        {"installed": answer.installed, "output": answer.output}
-        if isinstance(answer, Answer)
-        else answer
-    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
@@ -409,14 +415,14 @@ def wheel_modules(url: str, timeout: float) -> frozenset[str] | None:
     if url in _MODULES:
         return _MODULES[url]
     key = hashlib.sha256(url.encode()).hexdigest()
-    cached = _cache_read(key, "wheels", float("inf"))
+    cached = _cached(key, "wheels", float("inf"))
     if isinstance(cached, list):
         _MODULES[url] = frozenset(cached)
         return _MODULES[url]
     found = listed(url, timeout)
     if isinstance(found, Unreachable):
         return None
-    _cache_write(key, sorted(found), "wheels")
+    _keep(key, "wheels", sorted(found))
     _MODULES[url] = found
     return found
 
