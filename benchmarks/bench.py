@@ -65,14 +65,16 @@ REQUIREMENTS = "numpy==1.21.6\nscikit-learn==1.0.2\n"  # releases for the image'
 
 
 def generate(root: Path, count: int, seed: int = 7) -> Path:
-    """`count` manifests: 80% Models (each in a folder with its payload: src/func_main.py
-    and requirements.txt), 15% Applications, 5% DeploymentConfigurations."""
+    """`count` manifests: 70% Models (each in a folder with its payload: src/func_main.py
+    and requirements.txt), 20% Applications (half of them two-stage pipelines), 10%
+    DeploymentConfigurations. Every tenth Model is a second stage: it takes the `score`
+    that every Model returns, so each pipeline's stages fit."""
     rng = random.Random(seed)
-    models = max(1, count * 80 // 100)
-    configs = max(1, count * 5 // 100)
+    models = max(2, count * 70 // 100)
+    configs = max(1, count * 10 // 100)
     apps = count - models - configs
     for n in range(models):
-        fields = rng.randint(3, 120)
+        fields = rng.randint(3, 120) if n % 10 else 0
         lines = [
             "kind: Model",
             f"name: model-{n}",
@@ -95,6 +97,13 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
                 f"      shape: {shape}",
                 f"      type: {kind}",
                 f"      profile: {profile}",
+            ]
+        if not fields:  # a second stage
+            lines += [
+                "    score:",
+                "      shape: scalar",
+                "      type: double",
+                "      profile: numerical",
             ]
         lines += [
             "  outputs:",
@@ -119,11 +128,17 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
     for n in range(apps):
         folder = root / "apps" / f"a{n // 100:03d}"
         folder.mkdir(parents=True, exist_ok=True)
-        model = rng.randrange(models)
-        (folder / f"app-{n}.yaml").write_text(
-            f"kind: Application\nname: app-{n}\nsingular:\n  model: model-{model}:1\n"
-            f"  deployment-config: config-{n % configs}\n"
-        )
+        first = rng.randrange(models)
+        config = f"config-{n % configs}"
+        if n % 2:
+            second = rng.randrange(0, models, 10)
+            body = (
+                f"pipeline:\n  - - model: model-{first}:1\n      deployment-config: {config}\n"
+                f"  - - model: model-{second}:1\n"
+            )
+        else:
+            body = f"singular:\n  model: model-{first}:1\n  deployment-config: {config}\n"
+        (folder / f"app-{n}.yaml").write_text(f"kind: Application\nname: app-{n}\n{body}")
     return root
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .asking import Pending, ask_s3, pending, resolve
 from .config import Config
@@ -137,7 +137,7 @@ def run(
                 _in_pool(jobs, processes, results, progress)
             else:
                 for job in jobs:
-                    results.append(check_file(job))
+                    results.append(check_file(job, contracts_in_memory=True))
                     if progress is not None:
                         progress(len(results), len(jobs))
     except Terminated:
@@ -220,6 +220,7 @@ def _in_pool(
                     results.append(result)
                     if progress is not None:
                         progress(len(results), len(jobs))
+            _contracts_in_pool(pool, results, processes)
         except BrokenProcessPool:
             results.append(_alone(jobs[len(results)]))
         except KeyboardInterrupt:
@@ -227,6 +228,25 @@ def _in_pool(
             raise
         finally:  # the work is done or given up: waiting is short, and leaves no thread behind
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _contracts_in_pool(
+    pool: ProcessPoolExecutor, results: list[_FileResult], processes: int
+) -> None:
+    """The workers read again the contracts the checks across documents compare (the
+    pool's results carry where each is, not its fields). What a broken pool leaves unread
+    is read later, in this process."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .project import Mapper, compared, signatures
+
+    def in_pool(read: Callable[[Any], Any], files: list[Any]) -> Iterator[Any]:
+        return pool.map(read, files, chunksize=max(1, min(64, len(files) // (processes * 8))))
+
+    try:
+        signatures(compared(s for r in results for s in r.summaries), cast(Mapper, in_pool))
+    except BrokenProcessPool:
+        return
 
 
 def _check_files(jobs: list[Job]) -> list[_FileResult]:
@@ -309,8 +329,10 @@ def _without_cyclic_gc() -> Iterator[None]:
 # ------------------------------------------------------------------ one file
 
 
-def check_file(job: Job) -> _FileResult:
-    """Everything about one file that does not need the other files."""
+def check_file(job: Job, contracts_in_memory: bool = False) -> _FileResult:
+    """Everything about one file that does not need the other files. A Model's contract
+    fields stay in its summary `contracts_in_memory` (one process checks every file);
+    else only where they are, to be read again if a check compares them."""
     data = _read(job)
     if isinstance(data, Finding):
         return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
@@ -323,7 +345,7 @@ def check_file(job: Job) -> _FileResult:
     # Fixes are edits of UTF-8 text: a file in another encoding gets none.
     placed = None if any(f.rule is ENCODING for f in findings) else FileText(text, bom)
     try:
-        return _check_decoded(job, text, findings, placed)
+        return _check_decoded(job, text, findings, placed, contracts_in_memory)
     except Exception as error:  # a bug in hydro: report it, keep going with other files
         findings.append(internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [file_diagnostic(job.name, f) for f in findings]
@@ -389,7 +411,11 @@ def _too_large(size: int, limit: int) -> Finding:
 
 
 def _check_decoded(
-    job: Job, text: str, findings: list[Finding], placed: FileText | None
+    job: Job,
+    text: str,
+    findings: list[Finding],
+    placed: FileText | None,
+    contracts_in_memory: bool,
 ) -> _FileResult:
     source = load(text)
     if job.lint and _other_yaml(source, text):
@@ -405,7 +431,7 @@ def _check_decoded(
         if job.lint and not is_manifest(document.node):
             continue
         try:
-            _check_document(job, document, result, placed)
+            _check_document(job, document, result, placed, contracts_in_memory)
         except Exception as error:  # a bug in hydro: report it, keep going with the others
             line = document.line
             finding = internal_error(error, Span(line, 1, line, 2))
@@ -425,7 +451,11 @@ def _other_yaml(source: SourceFile, text: str) -> bool:
 
 
 def _check_document(
-    job: Job, document: SourceDocument, result: _FileResult, placed: FileText | None
+    job: Job,
+    document: SourceDocument,
+    result: _FileResult,
+    placed: FileText | None,
+    contracts_in_memory: bool,
 ) -> None:
     report = result.report
     assert report is not None
@@ -453,9 +483,8 @@ def _check_document(
             report.layouts.append(container.layout(document.index, outcome.name, job.name, image))
     from .project import summarize
 
-    summary = summarize(
-        job.name, document, outcome, on_disk=job.text is None, root=job_root(job).folder
-    )
+    on_disk = job.text is None and not contracts_in_memory
+    summary = summarize(job.name, document, outcome, on_disk, root=job_root(job).folder)
     if summary is not None:
         result.summaries.append(summary)
     resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents

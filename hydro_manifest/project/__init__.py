@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -275,34 +275,63 @@ def shapes_fit(a: Shape | None, b: Shape | None) -> bool:
 # ------------------------------------------------------------------ checking the set
 
 
-def signatures(models: Iterable[Summary]) -> None:
-    """Read the signatures of these Models that were left on disk, each file once."""
-    from ..reading.document import validate_document
-    from ..reading.loader import load
-    from ..reading.text import decode
+#: Reads the contracts of one file: (file, root, document indexes) to their signatures.
+ContractsOfFile = tuple[str, str | None, tuple[int, ...]]
+#: Applies `read_contracts` to every file's request, in order (`map`, or a pool's).
+Mapper = Callable[
+    [Callable[[ContractsOfFile], list[Signature | None]], list[ContractsOfFile]],
+    Iterable[list[Signature | None]],
+]
 
+
+def signatures(models: Iterable[Summary], mapper: Mapper = map) -> None:
+    """Read the signatures of these Models that were left on disk, each file once
+    (`mapper` may spread the files over processes)."""
     by_file: dict[str, dict[int, Summary]] = defaultdict(dict)
     for model in models:  # a model may be asked for twice (in two stages)
         if model.contract_at is not None:
             by_file[model.contract_at[0]][id(model)] = model
+    requests: list[ContractsOfFile] = []
     for file, asked in by_file.items():
-        waiting = list(asked.values())
-        first = waiting[0].contract_at
+        first = next(iter(asked.values())).contract_at
         assert first is not None
-        folder = first[2] or os.path.dirname(os.path.abspath(file))
-        data = root_at(folder).read(file, DEFAULT_MAX_FILE_SIZE)
-        # (gone or changed into something else since it was checked: the fields are unknown)
-        documents = [] if isinstance(data, Probe) else load(decode(data)[0]).documents
-        for model in waiting:
-            assert model.contract_at is not None
-            index = model.contract_at[1]
-            if index < len(documents):
-                document = documents[index]
-                if not _canonical_contract(document.value):
-                    validate_document(document)  # the contract as the checks read it
-                if isinstance(document.value, dict):
-                    model.signature = _signature(document.value)
+        indexes = tuple(m.contract_at[1] for m in asked.values() if m.contract_at is not None)
+        requests.append((file, first[2], indexes))
+    for waiting, read in zip(by_file.values(), mapper(read_contracts, requests), strict=True):
+        for model, signature in zip(waiting.values(), read, strict=True):
+            model.signature = signature
             model.contract_at = None
+
+
+def read_contracts(request: ContractsOfFile) -> list[Signature | None]:
+    """The signatures of a file's documents at these indexes (None where the file has
+    gone or changed into something else since it was checked: the fields are unknown)."""
+    from ..reading.document import validate_document
+    from ..reading.loader import load
+    from ..reading.text import decode
+
+    file, root, indexes = request
+    folder = root or os.path.dirname(os.path.abspath(file))
+    data = root_at(folder).read(file, DEFAULT_MAX_FILE_SIZE)
+    documents = [] if isinstance(data, Probe) else load(decode(data)[0]).documents
+    found: list[Signature | None] = []
+    for index in indexes:
+        document = documents[index] if index < len(documents) else None
+        if document is not None and not _canonical_contract(document.value):
+            validate_document(document)  # the contract as the checks read it
+        value = document.value if document is not None else None
+        found.append(_signature(value) if isinstance(value, dict) else None)
+    return found
+
+
+def compared(summaries: Iterable[Summary]) -> list[Summary]:
+    """The Models whose fields the checks across documents compare."""
+    summaries = list(summaries)
+    models: dict[str, Summary] = {}
+    for summary in summaries:
+        if summary.kind == "Model" and summary.name is not None:
+            models.setdefault(summary.name, summary)
+    return list(_compared(summaries, models))
 
 
 _CONTRACT_KEYS = frozenset({"name", "inputs", "outputs"})

@@ -9,12 +9,14 @@ mapping of output names back. The module is parsed, never imported or run.
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import posixpath
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from .... import spec
 from ....diagnostics import Finding, Span, Target
@@ -155,20 +157,100 @@ def func_main_outside(root: Root, entry: DocumentPath) -> Finding:
     )
 
 
+T = TypeVar("T")
+
+
+class Module:
+    """A func_main.py parsed, with what the checks read of it, each worked out once: the
+    Models of a repository often ship the same module, and only its container differs."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self._returns: dict[int, list[ast.Return]] = {}
+        self._derived: dict[Callable[[Module], Any], Any] = {}
+
+    @functools.cached_property
+    def nodes(self) -> list[ast.AST]:
+        return list(ast.walk(self.tree))
+
+    @functools.cached_property
+    def top_level(self) -> dict[str, ast.AST]:
+        """The names the module defines at its top: functions, classes, assignments,
+        imports."""
+        names: dict[str, ast.AST] = {}
+        for node in self.tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names[node.name] = node
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        names[target.id] = node
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    names[(alias.asname or alias.name).split(".")[0]] = node
+        return names
+
+    @functools.cached_property
+    def imports(self) -> list[tuple[ast.stmt, str]]:
+        """Each top-level import statement with the top-level module it imports."""
+        return [
+            (node, imported.split(".")[0])
+            for node in self.tree.body
+            for imported in _imported(node)
+        ]
+
+    @functools.cached_property
+    def model_paths(self) -> list[tuple[ast.Constant, str]]:
+        """Whole paths under /model/files/ written as text constants. Parts of a path built
+        at run time (an f-string, `+`, `%`, `.format`) are not whole paths."""
+        parts = {id(p) for node in self.nodes for p in _built_from(node)}
+        return [
+            (node, node.value)
+            for node in self.nodes
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in parts
+            and node.value.startswith(FILES + "/")
+            and not {"{", "*", "%"} & set(node.value)
+            and posixpath.normpath(node.value) != FILES
+        ]
+
+    @functools.cached_property
+    def in_functions(self) -> set[int]:
+        """The nodes that run when a function is called, not at import."""
+        return {
+            id(inner)
+            for outer in self.nodes
+            if isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            for inner in ast.walk(outer)
+        }
+
+    def derived(self, fact: Callable[[Module], T]) -> T:
+        """`fact(self)`, worked out once: what another check reads of the module."""
+        if fact not in self._derived:
+            self._derived[fact] = fact(self)
+        return cast(T, self._derived[fact])
+
+    def returns(self, function: ast.AST) -> list[ast.Return]:
+        """The returns of a function, not of the functions and classes inside it."""
+        found = self._returns.get(id(function))
+        if found is None:
+            found = self._returns[id(function)] = list(_own_returns(function))
+        return found
+
+
 @dataclass
 class Code:
-    """func_main.py parsed, and how findings name it; `nodes` is every node of the tree,
-    walked once for all the checks."""
+    """func_main.py as one Model ships it: the module, and how findings name the file."""
 
-    tree: ast.Module
+    module: Module
     name: str  # the file as the report names it
-    nodes: list[ast.AST]
 
 
-#: Modules parsed, by their text: the Models of a repository often ship the same one, and
-#: the checks only read the tree.
-_TREES: dict[bytes, tuple[ast.Module, list[ast.AST]]] = {}
-_TREES_LIMIT = 256
+#: Modules parsed, by their text.
+_MODULES: dict[bytes, Module] = {}
+_MODULES_LIMIT = 256
 
 
 def parse(host: Path, name: str, root: Root) -> Code | Finding:
@@ -191,9 +273,9 @@ def parse(host: Path, name: str, root: Root) -> Code | Finding:
             span=Span(1, 1, 1, 2),
             file=name,
         )
-    known = _TREES.get(source)
+    known = _MODULES.get(source)
     if known is not None:
-        return Code(known[0], name, known[1])
+        return Code(known, name)
     try:
         tree = ast.parse(source, filename=name)
     except SyntaxError as error:
@@ -212,10 +294,10 @@ def parse(host: Path, name: str, root: Root) -> Code | Finding:
             span=Span(1, 1, 1, 2),
             file=name,
         )
-    nodes = list(ast.walk(tree))
-    if len(_TREES) < _TREES_LIMIT:
-        _TREES[source] = (tree, nodes)
-    return Code(tree, name, nodes)
+    module = Module(tree)
+    if len(_MODULES) < _MODULES_LIMIT:
+        _MODULES[source] = module
+    return Code(module, name)
 
 
 def check_code(
@@ -226,7 +308,7 @@ def check_code(
     """Everything the runtime would fail on that the module shows, but its imports
     (`missing_imports`)."""
     contract = contract_of(doc)
-    function = _top_level(code).get(contract.signature)
+    function = code.module.top_level.get(contract.signature)
     if function is None:
         yield _no_function(code, contract)
     elif isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -251,27 +333,10 @@ def _at(code: Code, rule: object, node: ast.AST, message: str, hint: str | None 
     return Finding(rule, message, hint=hint, span=_span(code, node), file=code.name)  # type: ignore[arg-type]
 
 
-def _top_level(code: Code) -> dict[str, ast.AST]:
-    """The names the module defines at its top: functions, classes, assignments, imports."""
-    names: dict[str, ast.AST] = {}
-    for node in code.tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names[node.name] = node
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    names[target.id] = node
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                names[(alias.asname or alias.name).split(".")[0]] = node
-    return names
-
-
 def _no_function(code: Code, contract: Contract) -> Finding:
     functions = [
         name
-        for name, node in _top_level(code).items()
+        for name, node in code.module.top_level.items()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     ]
     hint = did_you_mean(contract.signature, functions) or (
@@ -350,7 +415,7 @@ def _all(arguments: ast.arguments) -> list[ast.arg]:
 def _returns(
     code: Code, function: ast.FunctionDef | ast.AsyncFunctionDef, contract: Contract
 ) -> Iterator[Finding]:
-    returns = list(_own_returns(function))
+    returns = code.module.returns(function)
     if not returns or not contract.outputs or _unreadable(contract.outputs):
         return
     keys: list[tuple[ast.Return, list[str]]] = []
@@ -399,19 +464,8 @@ def _own_returns(function: ast.AST) -> Iterator[ast.Return]:
 
 
 def _model_files(code: Code, container: Container) -> Iterator[Finding]:
-    """Whole paths under /model/files/ written as text constants. Parts of a path built at
-    run time (an f-string, `+`, `%`, `.format`) are not whole paths, and are passed over."""
-    parts = {id(p) for node in code.nodes for p in _built_from(node)}
-    for node in code.nodes:
-        path = node.value if isinstance(node, ast.Constant) else None
-        if (
-            not isinstance(path, str)
-            or id(node) in parts
-            or not path.startswith(FILES + "/")
-            or {"{", "*", "%"} & set(path)
-            or posixpath.normpath(path) == FILES
-        ):
-            continue
+    """Whole paths under /model/files/ that the payload does not ship."""
+    for node, path in code.module.model_paths:
         if (
             container.find(path) is None
             and not container.is_folder(path)
@@ -450,29 +504,27 @@ def missing_imports(
         return []
     installed = {_normal(d) for d in distributions}
     found = []
-    for node in code.tree.body:
-        for imported in _imported(node):
-            name = imported.split(".")[0]
-            if (
-                name in sys.stdlib_module_names
-                or name in RUNTIME_PACKAGES
-                or name == MODULE
-                or container.has_module(name, SEARCH)
-                or _normal(name) in installed
-                or any(_normal(d) in installed for d in IMPORT_NAMES.get(name, ()))
-            ):
-                continue
-            warning = _at(
-                code,
-                IMPORT_MISSING,
-                node,
-                f"`{name}` may be missing when the runtime imports func_main: no requirement "
-                "the install command installs provides it, nor the payload's src/"
-                + if_import_fails(image),
-                "add it to the requirements (pip's name for it may differ), or check that the "
-                "runtime image has it",
-            )
-            found.append((name, warning))
+    for node, name in code.module.imports:
+        if (
+            name in sys.stdlib_module_names
+            or name in RUNTIME_PACKAGES
+            or name == MODULE
+            or container.has_module(name, SEARCH)
+            or _normal(name) in installed
+            or any(_normal(d) in installed for d in IMPORT_NAMES.get(name, ()))
+        ):
+            continue
+        warning = _at(
+            code,
+            IMPORT_MISSING,
+            node,
+            f"`{name}` may be missing when the runtime imports func_main: no requirement "
+            "the install command installs provides it, nor the payload's src/"
+            + if_import_fails(image),
+            "add it to the requirements (pip's name for it may differ), or check that the "
+            "runtime image has it",
+        )
+        found.append((name, warning))
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import cast
 
 from ....diagnostics import Finding
 from .image_rules import (
@@ -21,7 +22,7 @@ from .image_rules import (
 )
 from .images import Image, if_import_fails
 from .layout import FILES, Container
-from .runtime import SEARCH, Code, _at, _imported
+from .runtime import SEARCH, Code, Module, _at
 
 #: Calls that take a file's path first: `open` and the loaders of the usual libraries.
 _OPENERS = {"open"}
@@ -50,49 +51,37 @@ _OPENCV = {"opencv-python", "opencv-contrib-python"}
 
 def _libraries(code: Code, image: Image, distributions: set[str] | None) -> Iterator[Finding]:
     installed = {d.lower().replace("_", "-") for d in distributions or ()}
-    for node in code.tree.body:
-        for imported in _imported(node):
-            name = imported.split(".")[0]
-            if name == "lightgbm" and "lightgbm" in installed and not image.libgomp.value:
-                yield _at(
-                    code,
-                    SYSTEM_LIBRARY_MISSING,
-                    node,
-                    "lightgbm's wheels load the system's OpenMP library, libgomp.so.1, which "
-                    f"this runtime image may lack ({image.libgomp.source}): the import may "
-                    "fail with `OSError: libgomp.so.1: cannot open shared object file`"
-                    + if_import_fails(image),
-                    "use a runtime tag that installs libgomp1 (3.0.0-alpha.1 or older), or a "
-                    "custom runtime FROM this image that installs it",
-                )
-            elif name == "cv2" and installed & _OPENCV:
-                yield _at(
-                    code,
-                    SYSTEM_LIBRARY_MISSING,
-                    node,
-                    "opencv-python loads libGL.so.1, which the slim runtime images may lack: "
-                    "the import may fail with `ImportError: libGL.so.1: cannot open shared "
-                    "object file`" + if_import_fails(image),
-                    "install opencv-python-headless instead (the same cv2, without the GUI "
-                    "libraries)",
-                )
+    for node, name in code.module.imports:
+        if name == "lightgbm" and "lightgbm" in installed and not image.libgomp.value:
+            yield _at(
+                code,
+                SYSTEM_LIBRARY_MISSING,
+                node,
+                "lightgbm's wheels load the system's OpenMP library, libgomp.so.1, which "
+                f"this runtime image may lack ({image.libgomp.source}): the import may "
+                "fail with `OSError: libgomp.so.1: cannot open shared object file`"
+                + if_import_fails(image),
+                "use a runtime tag that installs libgomp1 (3.0.0-alpha.1 or older), or a "
+                "custom runtime FROM this image that installs it",
+            )
+        elif name == "cv2" and installed & _OPENCV:
+            yield _at(
+                code,
+                SYSTEM_LIBRARY_MISSING,
+                node,
+                "opencv-python loads libGL.so.1, which the slim runtime images may lack: "
+                "the import may fail with `ImportError: libGL.so.1: cannot open shared "
+                "object file`" + if_import_fails(image),
+                "install opencv-python-headless instead (the same cv2, without the GUI libraries)",
+            )
 
 
 def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[Finding]:
     folder = image.start_folder.value
-    called = {  # nodes that run when a function is called, not at import
-        id(inner)
-        for outer in code.nodes
-        if isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
-        for inner in ast.walk(outer)
-    }
-    for node in code.nodes:
-        path = _opened_path(node)
-        if path is None:
-            continue
+    for node, path in code.module.derived(_opened):
         when = (
             "when the function runs"
-            if id(node) in called
+            if id(node) in code.module.in_functions
             else "when the runtime imports func_main" + if_import_fails(image)
         )
         shipped = container.find(f"{FILES}/{path}") is not None
@@ -105,11 +94,21 @@ def _relative_paths(code: Code, container: Container, image: Image) -> Iterator[
         yield _at(
             code,
             RELATIVE_PATH,
-            node.args[0],  # type: ignore[attr-defined]
+            node.args[0],
             f"`{path}` is relative, and the runtime starts the code in {folder} "
             f"({image.start_folder.source}), not in {FILES}: FileNotFoundError {when}",
             hint,
         )
+
+
+def _opened(module: Module) -> list[tuple[ast.Call, str]]:
+    """The calls that open a relative path written as text, with the path."""
+    found = []
+    for node in module.nodes:
+        path = _opened_path(node)
+        if path is not None:
+            found.append((cast(ast.Call, node), path))
+    return found
 
 
 def _opened_path(node: ast.AST) -> str | None:
@@ -136,16 +135,14 @@ def _opened_path(node: ast.AST) -> str | None:
 def _shadowed(code: Code, container: Container, image: Image) -> Iterator[Finding]:
     shadows = image.shadows.value
     assert isinstance(shadows, frozenset)
-    for node in code.tree.body:
-        for imported in _imported(node):
-            name = imported.split(".")[0]
-            if name in shadows and container.has_module(name, SEARCH):
-                yield _at(
-                    code,
-                    MODULE_SHADOWED,
-                    node,
-                    f"the payload's module `{name}` may never be imported: the runtime has "
-                    f"one of that name, found first on sys.path ({image.shadows.source})"
-                    + if_import_fails(image),
-                    f"rename the payload's `{name}` (and its imports)",
-                )
+    for node, name in code.module.imports:
+        if name in shadows and container.has_module(name, SEARCH):
+            yield _at(
+                code,
+                MODULE_SHADOWED,
+                node,
+                f"the payload's module `{name}` may never be imported: the runtime has "
+                f"one of that name, found first on sys.path ({image.shadows.source})"
+                + if_import_fails(image),
+                f"rename the payload's `{name}` (and its imports)",
+            )
