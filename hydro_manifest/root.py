@@ -92,6 +92,11 @@ class Root:
             return Probe(Kind.FILE, status.st_size)
         return Probe(Kind.OTHER)
 
+    def realpath(self, path: str | os.PathLike[str]) -> str:
+        """The real location of `path` (links resolved), as `os.path.realpath` gives it,
+        from the folders already resolved."""
+        return self._resolve(os.fspath(path))[0]
+
     def _inside(self, real: str) -> bool:
         return real == self.real or real.startswith(self._prefix)
 

@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import re
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict
@@ -166,9 +166,15 @@ def hs_required(
     return {HS_REQUIRED: declared}
 
 
-def missing_hs_fields(model: type[BaseModel], value: Any, path: Path = ()) -> Iterator[Finding]:
+def missing_hs_fields(model: type[BaseModel], value: Any) -> list[Finding]:
     """The fields declared with `hs_required` that the document leaves out (or null),
     in the objects of `value` that are mappings."""
+    found: list[Finding] = []
+    _missing_in(model, value, (), found)
+    return found
+
+
+def _missing_in(model: type[BaseModel], value: Any, path: Path, found: list[Finding]) -> None:
     if not isinstance(value, dict):
         return
     for key, declared, below in _required_plan(model):
@@ -180,9 +186,9 @@ def missing_hs_fields(model: type[BaseModel], value: Any, path: Path = ()) -> It
             written = fill["values"].get(str(value.get(fill["from"]))) if fill else None
             change = Add(key, written) if written else None
             rule = RULES[str(declared["rule"])]
-            yield Finding(rule, message, (*path, key), hint, Target.PARENT, change=change)
+            found.append(Finding(rule, message, (*path, key), hint, Target.PARENT, change=change))
         elif child is not None and below is not None:
-            yield from _missing_below(below, child, (*path, key))
+            _missing_below(below, child, (*path, key), found)
 
 
 _TEXTS = ("message", "hint")
@@ -221,16 +227,16 @@ def _descent(annotation: Any) -> _Descent | None:
     return None
 
 
-def _missing_below(descent: _Descent, value: Any, path: Path) -> Iterator[Finding]:
+def _missing_below(descent: _Descent, value: Any, path: Path, found: list[Finding]) -> None:
     kind, inner = descent
     if kind == "model":
-        yield from missing_hs_fields(inner, value, path)
+        _missing_in(inner, value, path, found)
     elif kind == "list" and isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _missing_below(inner, item, (*path, index))
+            _missing_below(inner, item, (*path, index), found)
     elif kind == "dict" and isinstance(value, dict):
         for key, item in value.items():
-            yield from _missing_below(inner, item, (*path, key))
+            _missing_below(inner, item, (*path, key), found)
 
 
 Integer = Annotated[int, Strict()]

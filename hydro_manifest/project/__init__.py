@@ -143,11 +143,12 @@ def summarize(
         )
 
     name = value.get("name")
+    named = isinstance(name, str)
     summary = Summary(
-        outcome.kind, name if isinstance(name, str) else None, place(("name",), Target.PARENT)
+        outcome.kind,
+        name if named else None,
+        place(("name",), Target.VALUE if named else Target.PARENT),
     )
-    if summary.name is not None:
-        summary.place = place(("name",))
     if outcome.kind == "Model":
         if on_disk and isinstance(value.get("contract"), dict):
             summary.contract_at = (file, document.index, root)
@@ -225,16 +226,22 @@ _FIELDS: dict[tuple[Any, ...], Field] = {}
 
 
 def _fields(fields: Any) -> tuple[Field, ...]:
+    if not isinstance(fields, dict):
+        return ()
     found = []
-    for name, definition in mapping(fields).items():
-        definition = mapping(definition)
-        key = (
-            name,
-            definition.get("type"),
-            _shape_key(definition.get("shape")),
-            definition.get("profile"),
-        )
-        field = _FIELDS.get(key)
+    known = _FIELDS.get
+    for name, definition in fields.items():
+        if isinstance(definition, dict):
+            shape = definition.get("shape")
+            key = (
+                name,
+                definition.get("type"),
+                () if shape == spec.SCALAR_SHAPE else _shape_key(shape),
+                definition.get("profile"),
+            )
+        else:
+            key = (name, None, None, None)
+        field = known(key)
         if field is None:
             field = _FIELDS.setdefault(key, _field(*key))
         found.append(field)

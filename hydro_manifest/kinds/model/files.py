@@ -110,7 +110,7 @@ def resolve_local(doc: dict[str, Any], found: list[Reference], root: Root) -> No
             _payload_entry(reference, root)
         else:
             _training_data(doc, reference, root)
-    _duplicates([r for r in found if r.role == PAYLOAD and r.exists])
+    _duplicates([r for r in found if r.role == PAYLOAD and r.exists], root)
 
 
 def _probe(reference: Reference, root: Root) -> Probe:
@@ -219,9 +219,11 @@ def _has_files(folder: str, root: Root) -> bool:
     return False
 
 
-def _duplicates(payload: list[Reference]) -> None:
+def _duplicates(payload: list[Reference], root: Root) -> None:
     """Entries naming a file already named, or inside a folder already listed."""
-    real = [(r, os.path.realpath(r.location)) for r in payload]
+    if len(payload) < 2:
+        return
+    real = [(r, root.realpath(r.location)) for r in payload]
     for index, (reference, path) in enumerate(real):
         for earlier, earlier_path in real[:index]:
             inside = earlier.type == "dir" and path.startswith(earlier_path.rstrip(os.sep) + os.sep)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
@@ -90,6 +91,7 @@ def _model_name(name: str) -> str:
     return name
 
 
+@functools.cache
 def servable_name_overflow(name_length: int, version_digits: int) -> tuple[float, int]:
     """For a model name of this length and a version of this many digits: the share of the
     servable names the manager can draw that are too long for Kubernetes, and how many
@@ -136,7 +138,7 @@ def _runtime(reference: str) -> str:
             f"runtime '{reference}' contains a template placeholder, not a real tag",
             "replace the placeholder with a released version, e.g. :3.0.0",
         )
-    if reference != reference.strip() or any(c.isspace() for c in reference):
+    if reference.split() != [reference]:  # (not blank, checked above)
         raise violation(RUNTIME_REFERENCE, f"runtime '{reference}' contains spaces", _RUNTIME_HINT)
     name, tag, digest = split_image_reference(reference)
     if name != name.lower():

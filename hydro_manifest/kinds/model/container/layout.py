@@ -154,7 +154,11 @@ class Container:
     def named(self, host: Path, manifest: str) -> str:
         """A file on disk as the report names files: beside the manifest's own name."""
         folder = os.path.dirname(manifest) if manifest != STDIN else ""
-        return os.path.join(folder, os.path.relpath(host, self.base))
+        text, base = str(host), str(self.base)
+        inside = text.startswith(base + os.sep) and ".." not in text[len(base) :].split(os.sep)
+        # (Paths come normalized but for `..`: inside the base, the rest is the relative path)
+        relative = text[len(base) + 1 :] if inside else os.path.relpath(host, self.base)
+        return os.path.join(folder, relative)
 
     def layout(
         self,
