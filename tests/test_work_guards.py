@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import hydro_manifest.runner as runner_module
-from hydro_manifest import Options, lint_paths
+from hydro_manifest import Options, lint_paths, load_text, validate_text
 from tests.conftest import EXAMPLES, model_manifest, ship_func_main
 
 
@@ -290,3 +290,28 @@ def test_a_run_builds_only_the_command_it_runs(
     )  # fmt: skip
     built = json.loads(done.stdout.splitlines()[-1])
     assert built == expected if expected is not None else len(built) >= 10
+
+
+def test_a_field_validated_before_is_still_judged_by_what_is_written() -> None:
+    """Contract fields written alike are validated once a run, but `1` and `true` (equal to
+    Python), `1` and `1.0`, or a field with a key more are not alike: each gets its own
+    verdict; fields validated alike share one frozen value."""
+    fields = {
+        "a": "{shape: [1], type: int64, profile: numerical}",
+        "b": "{shape: [true], type: int64, profile: numerical}",
+        "c": "{shape: [1.0], type: int64, profile: numerical}",
+        "d": "{shape: [1], type: int64, profile: numerical, extra: 1}",
+    }
+    outputs = {"y": "{shape: [1], type: int64, profile: numerical}"}
+    report = validate_text(model_manifest(inputs=fields, outputs=outputs), filename="m.yaml")
+    found = [(d.rule, d.path, d.line, d.column) for d in report.diagnostics if d.rule != "HY809"]
+    assert found == [
+        ("HY305", ("contract", "inputs", "b", "shape"), 9, 16),
+        ("HY305", ("contract", "inputs", "c", "shape"), 10, 16),
+        ("HY104", ("contract", "inputs", "d", "extra"), 11, 54),
+    ]
+    same = {"a": fields["a"], "e": fields["a"]}
+    model = load_text(
+        model_manifest(inputs=same, outputs=outputs), options=Options(file_checks=False)
+    )[0]
+    assert model.contract.inputs["a"] is model.contract.inputs["e"]  # type: ignore[union-attr]

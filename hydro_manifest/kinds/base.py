@@ -235,8 +235,22 @@ def _missing_below(descent: _Descent, value: Any, path: Path, found: list[Findin
         for index, item in enumerate(value):
             _missing_below(inner, item, (*path, index), found)
     elif kind == "dict" and isinstance(value, dict):
+        required = _leaves_required(inner)
         for key, item in value.items():
+            if required and item.__class__ is dict and None not in map(item.get, required):
+                continue  # (most contract fields: nothing is missing, nothing below)
             _missing_below(inner, item, (*path, key), found)
+
+
+@functools.cache
+def _leaves_required(descent: _Descent) -> tuple[str, ...]:
+    """The keys a model of `descent` requires when it requires nothing deeper: a mapping
+    that has them all lacks nothing. Empty when the test does not apply."""
+    kind, inner = descent
+    plan = _required_plan(inner) if kind == "model" else ()
+    if not plan or any(below is not None for _, _, below in plan):
+        return ()
+    return tuple(key for key, _, _ in plan)
 
 
 Integer = Annotated[int, Strict()]

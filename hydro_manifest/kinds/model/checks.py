@@ -148,25 +148,24 @@ def contract_fields(doc: Document) -> Iterator[Finding]:
             Target.PARENT,
         )
     for section, name, field in _fields(doc):
-        path = ("contract", section, name)
         if field.get("shape") == []:
             yield Finding(
                 EMPTY_SHAPE,
                 "`shape: []` means a scalar",
-                (*path, "shape"),
+                ("contract", section, name, "shape"),
                 "write `shape: scalar`",
                 change=Replace(spec.SCALAR_SHAPE),
             )
         profile = field.get("profile")
         if (
-            isinstance(profile, str)
+            profile.__class__ is str
+            and not profile.islower()
             and profile.lower() in spec.DOCUMENTED_PROFILES
-            and profile != profile.lower()
         ):
             yield Finding(
                 PROFILE_CASE,
                 f"profile '{profile}' works, but profiles are written in lowercase",
-                (*path, "profile"),
+                ("contract", section, name, "profile"),
                 f"write '{profile.lower()}'",
                 change=Replace(profile.lower()),
             )

@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, PlainValidator
+from pydantic import (
+    AfterValidator,
+    Field,
+    PlainValidator,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from ... import spec
 from ...fixes.changes import Replace, plain_or_quoted, rename
@@ -442,8 +448,43 @@ class ContractField(KebabModel):
     )
 
 
+#: Contract fields validated without an error, by what is written in them: a repository's
+#: models repeat the same few (`shape: scalar, type: double, profile: numerical`), and
+#: the fields are most of a manifest. Instances are frozen, so documents may share one.
+_VALID_FIELDS: dict[tuple[Any, ...], ContractField] = {}
+_VALID_FIELDS_LIMIT = 20_000
+_FIELD_KEYS = frozenset({"shape", "type", "profile"})
+
+
+def _validated_once(value: Any, handler: ValidatorFunctionWrapHandler) -> ContractField:
+    """A field written as one validated before is that field again; others are validated.
+    Only text and whole numbers are compared (`1` and `true` are equal to Python)."""
+    key = _field_key(value)
+    known = _VALID_FIELDS.get(key) if key is not None else None
+    if known is not None:
+        return known
+    field: ContractField = handler(value)
+    if key is not None and len(_VALID_FIELDS) < _VALID_FIELDS_LIMIT:
+        _VALID_FIELDS[key] = field
+    return field
+
+
+def _field_key(value: Any) -> tuple[Any, ...] | None:
+    if value.__class__ is not dict or not value.keys() <= _FIELD_KEYS:
+        return None
+    kind, profile, shape = value.get("type"), value.get("profile"), value.get("shape")
+    if not (kind.__class__ is str and profile.__class__ in (str, type(None))):
+        return None
+    if shape.__class__ is list and all(d.__class__ is int for d in shape):
+        return (tuple(value), kind, profile, tuple(shape))
+    return (tuple(value), kind, profile, shape) if shape.__class__ in (str, type(None)) else None
+
+
 Fields = Annotated[
-    dict[Annotated[str, AfterValidator(_field_name)], ContractField],
+    dict[
+        Annotated[str, AfterValidator(_field_name)],
+        Annotated[ContractField, WrapValidator(_validated_once)],
+    ],
     AfterValidator(_some_fields),
 ]
 
