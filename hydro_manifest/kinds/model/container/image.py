@@ -5,6 +5,7 @@ says what works on that tag instead.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,12 @@ _STOPS = (SUDO_MISSING, SUDO_NOT_ALLOWED, APT_WITHOUT_ROOT)
 def image_facts(runtime: object) -> tuple[Named, Image | None] | None:
     """The runtime's name and the facts of its tag (None when hydro has none); None when it
     is not one of Hydrosphere's Python runtimes."""
+    return _image_facts(runtime) if isinstance(runtime, str) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _image_facts(runtime: str) -> tuple[Named, Image | None] | None:
+    """(A repository names a few runtimes, in every Model.)"""
     name = named(runtime)
     return None if name is None else (name, image_of(name.tag))
 

@@ -85,8 +85,8 @@ def contract_of(doc: dict[str, object]) -> Contract:
     name = contract.get("name")
     return Contract(
         name if isinstance(name, str) and name else spec.DEFAULT_SIGNATURE_NAME,
-        tuple(str(n) for n in mapping(contract.get("inputs"))),
-        tuple(str(n) for n in mapping(contract.get("outputs"))),
+        tuple(mapping(contract.get("inputs"))),  # (keys are text: reading.loader)
+        tuple(mapping(contract.get("outputs"))),
     )
 
 
@@ -509,9 +509,9 @@ def missing_imports(
             name in sys.stdlib_module_names
             or name in RUNTIME_PACKAGES
             or name == MODULE
-            or container.has_module(name, SEARCH)
             or _normal(name) in installed
             or any(_normal(d) in installed for d in IMPORT_NAMES.get(name, ()))
+            or container.has_module(name, SEARCH)  # (the one that reads the disk: last)
         ):
             continue
         warning = _at(
