@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from .config import Config
 from .diagnostics import STDIN, Diagnostic
-from .discovery import discover
+from .discovery import Discovered, discover, walk
 from .kinds.model.files import Reference
 from .options import Options
 from .report import ISSUES_URL, DocumentInfo, ExitCode, FileReport, ManifestError, Report
@@ -161,17 +161,17 @@ def _lint_jobs(
     exclude: Iterable[str],
     options: Options,
     stdin_filename: str | None,
-) -> list[Job]:
+) -> Iterator[Job]:
+    """The files to lint, as the folders are walked (`run` checks the first while the
+    others are looked for); the folders that cannot be read and the links refused last."""
+    if STDIN in paths:
+        yield _input(STDIN, stdin_filename, options, lint=True)
+    found = Discovered([], {})
     folders = [p for p in paths if p != STDIN]
-    found = discover(folders, [*config.exclude, *exclude], options.root)
-    files = [p for p in paths if p == STDIN] + found.files
-    jobs = [
-        _input(path, stdin_filename, options, lint=True, root=found.roots.get(path))
-        for path in files
-    ]
-    jobs += [Job(folder, unreadable=reason) for folder, reason in found.unreadable.items()]
-    jobs += [Job(link, refused=finding) for link, finding in found.refused.items()]
-    return jobs
+    for path in walk(folders, [*config.exclude, *exclude], options.root, found):
+        yield _input(path, stdin_filename, options, lint=True, root=found.roots.get(path))
+    yield from (Job(folder, unreadable=reason) for folder, reason in found.unreadable.items())
+    yield from (Job(link, refused=finding) for link, finding in found.refused.items())
 
 
 def _processes(wanted: int | None) -> int:
@@ -227,7 +227,7 @@ def fix_paths(
     config = config or Config()
     if lint:
         options = options or config.options()
-        jobs = _lint_jobs(paths, config, exclude, options, stdin_filename)
+        jobs = list(_lint_jobs(paths, config, exclude, options, stdin_filename))
     else:
         options = options or Options()
         jobs = _validate_jobs(paths, stdin_filename, options)

@@ -75,25 +75,33 @@ def discover(
 ) -> Discovered:
     """The manifest files under `paths`; a path that is not a folder is taken as a file.
     `root` is the repository root (`--root`); by default each path's own (`root_of`)."""
+    found = Discovered([], {})
+    found.files.extend(walk(paths, exclude, root, found))
+    return found
+
+
+def walk(
+    paths: Iterable[str], exclude: Iterable[str], root: str | None, found: Discovered
+) -> Iterator[str]:
+    """`discover`'s files as the walk finds them (a lint checks the first while it looks
+    for the others); `found` gets each file's root as it is given, and the folders that
+    cannot be read and the links refused as they are met. Its `files` are left alone."""
     from pathspec import GitIgnoreSpec
 
     excluded = GitIgnoreSpec.from_lines(list(exclude))
-    found = Discovered([], {})
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
             top = root_of(path, path, root)
-            walk = _Walk(at(top), excluded if len(excluded) else None, found)
-            for file in walk.files(path):
+            for file in _Walk(at(top), excluded if len(excluded) else None, found).files(path):
                 if file not in seen:
                     seen.add(file)
-                    found.files.append(file)
                     found.roots[file] = top
+                    yield file
         elif path not in seen:
             seen.add(path)
-            found.files.append(path)
             found.roots[path] = root_of(path, os.path.dirname(os.path.abspath(path)), root)
-    return found
+            yield path
 
 
 @dataclass

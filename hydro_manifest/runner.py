@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import codecs
 import gc
+import itertools
 import os
 import re
 import signal
 import stat
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from .kinds.model.container import ShellBudget
     from .kinds.model.container.resolver import Resolution
@@ -110,7 +112,7 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 def run(
-    jobs: list[Job],
+    jobs: Iterable[Job],
     options: Options,
     *,
     config: Config | None = None,
@@ -119,7 +121,9 @@ def run(
     resolving: Progress | None = None,
     resolvers: int | None = None,
 ) -> Report:
-    """Check every job; the report lists the files in the order of `jobs`.
+    """Check every job; the report lists the files in the order of `jobs`. Given as an
+    iterator (a walk of folders), the jobs of a large run are checked in worker processes
+    as they come, and `progress` is told the jobs found so far until the last.
 
     With `options.remote`, S3 is asked about training data, and pip resolves the Models'
     requirements, `resolvers` (else `processes`) at a time (`resolving` is told how many
@@ -130,23 +134,27 @@ def run(
     files checked so far and says it was interrupted.
     """
     results: list[_FileResult] = []
+    stream = iter(jobs)
+    known: list[Job] = []  # the jobs taken from `stream` so far, in order
     stopped_by: signal.Signals | None = None
     try:
         with _without_cyclic_gc():  # in a pool's parent too: it unpacks the results
-            if processes > 1 and len(jobs) >= _POOL_THRESHOLD:
-                _in_pool(jobs, processes, results, progress)
+            known.extend(itertools.islice(stream, _POOL_THRESHOLD))
+            if processes > 1 and len(known) >= _POOL_THRESHOLD:
+                _in_pool(known, stream, processes, results, progress)
             else:
-                for job in jobs:
+                known.extend(stream)
+                for job in known:
                     results.append(check_file(job, contracts_in_memory=True))
                     if progress is not None:
-                        progress(len(results), len(jobs))
+                        progress(len(results), len(known))
     except Terminated:
         stopped_by = signal.SIGTERM
     except KeyboardInterrupt:
         stopped_by = signal.SIGINT
     interrupted = stopped_by is not None
     report = Report([], [], interrupted=interrupted, signal=stopped_by)
-    for job, result in zip(jobs, results, strict=False):
+    for job, result in zip(known, results, strict=False):
         if result.report is None:
             report.skipped.append(job.name)
         else:
@@ -194,10 +202,19 @@ def _once_in_shared_files(report: Report) -> None:
         file.diagnostics = kept
 
 
+#: Files a worker checks in one call while the folders are still being walked.
+_CHUNK = 32
+
+
 def _in_pool(
-    jobs: list[Job], processes: int, results: list[_FileResult], progress: Progress | None
+    known: list[Job],
+    stream: Iterator[Job],
+    processes: int,
+    results: list[_FileResult],
+    progress: Progress | None,
 ) -> None:
-    """Check `jobs` in worker processes, appending to `results` in order.
+    """Check the jobs in worker processes, appending to `results` in order: `known`, then
+    those `stream` still gives (added to `known`), handed out as they come.
 
     A worker that dies (killed, out of memory, a crash in a C library) breaks the pool: the
     first unfinished file is then checked alone in a process of its own, reported if that
@@ -206,28 +223,66 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    while len(results) < len(jobs):
-        remaining = jobs[len(results) :]
-        chunk = max(1, min(64, len(remaining) // (processes * 8)))
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
+    try:
+        _hand_out(pool, known, stream, processes, results, progress)
+        _contracts_in_pool(pool, results, processes)
+    except BrokenProcessPool:
+        known.extend(stream)  # the rest of the walk
+        results.append(_alone(known[len(results)]))
+    except KeyboardInterrupt:
+        _stop_workers(pool)  # they would finish their chunks, holding our stdout open
+        raise
+    finally:  # the work is done or given up: waiting is short, and leaves no thread behind
+        pool.shutdown(wait=True, cancel_futures=True)
+    while len(results) < len(known):  # after a worker died: what is left, in a new pool
+        remaining = known[len(results) :]
         pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
         try:
-            chunks = [
-                pool.submit(_check_files, remaining[start : start + chunk])
-                for start in range(0, len(remaining), chunk)
-            ]
-            for done in chunks:
-                for result in done.result():
-                    results.append(result)
-                    if progress is not None:
-                        progress(len(results), len(jobs))
-            _contracts_in_pool(pool, results, processes)
+            _hand_out(pool, remaining, iter(()), processes, results, progress, len(results))
         except BrokenProcessPool:
-            results.append(_alone(jobs[len(results)]))
+            results.append(_alone(known[len(results)]))
         except KeyboardInterrupt:
-            _stop_workers(pool)  # they would finish their chunks, holding our stdout open
+            _stop_workers(pool)
             raise
-        finally:  # the work is done or given up: waiting is short, and leaves no thread behind
+        finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _hand_out(
+    pool: ProcessPoolExecutor,
+    jobs: list[Job],
+    stream: Iterator[Job],
+    processes: int,
+    results: list[_FileResult],
+    progress: Progress | None,
+    done_before: int = 0,
+) -> None:
+    """Give the pool `jobs` and those `stream` adds to them, a chunk at a time, and take
+    the results back in order (`done_before`: results of earlier jobs, for `progress`).
+    Once the stream ends, the rest is cut finer, so that the workers end together."""
+    waiting: deque[Future[list[_FileResult]]] = deque()
+    sent = 0
+
+    def send(size: int) -> None:
+        nonlocal sent
+        waiting.append(pool.submit(_check_files, jobs[sent : sent + size]))
+        sent += size
+
+    def take(wait: bool) -> None:
+        while waiting and (wait or waiting[0].done()):
+            results.extend(waiting.popleft().result())
+            if progress is not None:
+                progress(len(results), done_before + len(jobs))
+
+    for job in stream:
+        jobs.append(job)
+        if len(jobs) - sent >= _CHUNK:
+            send(_CHUNK)
+            take(wait=False)
+    while sent < len(jobs):
+        send(max(1, min(_CHUNK, (len(jobs) - sent) // (processes * 4))))
+    take(wait=True)
 
 
 def _contracts_in_pool(

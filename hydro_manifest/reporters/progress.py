@@ -44,7 +44,7 @@ class ProgressBar:
             self._bar.start()
         if self._task is None or self._task[0] != what:
             self._task = (what, self._bar.add_task(what, total=total))
-        self._bar.update(self._task[1], completed=done)
+        self._bar.update(self._task[1], completed=done, total=total)  # (found so far)
 
     def __enter__(self) -> ProgressBar:
         return self
