@@ -177,6 +177,36 @@ def test_jobs_give_output_identical_to_one_process(tmp_path: Path) -> None:
     assert rules.count("HY608") == 10 and rules.count("HY601") == 3 and rules.count("HY203") == 80
 
 
+def test_the_walk_gives_each_file_as_it_finds_it(tmp_path: Path) -> None:
+    """A lint checks the first files while the folders are walked for the others: the walk
+    hands out a file before it has looked into the next folder."""
+    from hydro_manifest.discovery import Discovered, walk
+
+    root = tree(tmp_path, {f"f{n}/m.yaml": model_manifest(f"model-{n}") for n in range(3)})
+    found = Discovered([], {})
+    files = walk([str(root)], (), None, found)
+    assert next(files) == str(root / "f0" / "m.yaml")
+    assert list(found.roots) == [str(root / "f0" / "m.yaml")]  # f1 and f2 not yet walked
+    assert list(files) == [str(root / "f1" / "m.yaml"), str(root / "f2" / "m.yaml")]
+
+
+@pytest.mark.skipif(available_cpus() < 2, reason="a pool needs two CPUs")
+def test_a_pool_lint_reports_every_file_in_the_walks_order(tmp_path: Path) -> None:
+    """With worker processes, the files walked are handed out as they are found; the
+    report keeps the walk's order, and the progress ends at every file found."""
+    names = [f"d{n % 7}/m{n:03d}.yaml" for n in range(150)]
+    root = tree(tmp_path, {name: model_manifest(f"model-{n}") for n, name in enumerate(names)})
+    seen: list[tuple[int, int]] = []
+    report = lint_paths(
+        [str(root)],
+        options=Options(file_checks=False),
+        processes=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert [f.file for f in report.files] == [str(root / name) for name in sorted(names)]
+    assert seen[-1] == (150, 150) and all(done <= total for done, total in seen)
+
+
 def test_jobs_are_capped_at_the_cpus_available(tmp_path: Path) -> None:
     import multiprocessing
 
