@@ -19,6 +19,8 @@ import functools
 import os
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from typing import NamedTuple
 
@@ -56,6 +58,25 @@ class Probe(NamedTuple):
         return self.kind in (Kind.FILE, Kind.FOLDER, Kind.OTHER)
 
 
+#: The probes made while one file is checked (`remembered_probes`), by root and path.
+_REMEMBERED: ContextVar[dict[tuple[str, str], Probe] | None] = ContextVar(
+    "remembered_probes", default=None
+)
+
+
+@contextmanager
+def remembered_probes() -> Iterator[None]:
+    """Within the block, each path is probed once: the checks of one manifest ask about the
+    same payload files again and again (the entry, the file the container finds there, the
+    file read). Per thread and task; the block is one file's check, so what changes on disk
+    meanwhile is seen by the next file's."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 class Root:
     """The folder hydro may read in (`folder` as given, `real` with links resolved)."""
 
@@ -73,8 +94,19 @@ class Root:
         return self.probe(path).kind is not Kind.OUTSIDE
 
     def probe(self, path: str | os.PathLike[str]) -> Probe:
-        """What `path` is, asking the file system only when it lies inside the root."""
+        """What `path` is, asking the file system only when it lies inside the root (and,
+        while `remembered_probes` is on, only once)."""
         path = os.fspath(path)
+        remembered = _REMEMBERED.get()
+        if remembered is None:
+            return self._probe(path)
+        key = (self.real, path)
+        found = remembered.get(key)
+        if found is None:
+            found = remembered[key] = self._probe(path)
+        return found
+
+    def _probe(self, path: str) -> Probe:
         try:  # (a name too long for the system is its answer, ENAMETOOLONG, below)
             real, status = self._resolve(path)
         except ValueError:  # an embedded NUL byte

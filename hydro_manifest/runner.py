@@ -14,7 +14,6 @@ import itertools
 import os
 import re
 import signal
-import stat
 import sys
 import threading
 from collections import deque
@@ -36,7 +35,7 @@ from .reading.loader import SourceDocument, SourceFile, load
 from .reading.rules import ENCODING, FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport, Report
-from .root import Root
+from .root import Kind, Root, remembered_probes
 from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
@@ -385,9 +384,15 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def check_file(job: Job, contracts_in_memory: bool = False) -> _FileResult:
-    """Everything about one file that does not need the other files. A Model's contract
-    fields stay in its summary `contracts_in_memory` (one process checks every file);
-    else only where they are, to be read again if a check compares them."""
+    """Everything about one file that does not need the other files (each path its checks
+    ask about probed once). A Model's contract fields stay in its summary
+    `contracts_in_memory` (one process checks every file); else only where they are, to
+    be read again if a check compares them."""
+    with remembered_probes():
+        return _check_file(job, contracts_in_memory)
+
+
+def _check_file(job: Job, contracts_in_memory: bool) -> _FileResult:
     data = _read(job)
     if isinstance(data, Finding):
         return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
@@ -418,18 +423,23 @@ def _read(job: Job) -> str | bytes | Finding:
         size = len(job.text)
         return _too_large(size, job.max_size) if size > job.max_size else job.text
     root = job_root(job)
-    if not root.contains(job.name):
+    found = root.read(job.name, job.max_size)
+    if isinstance(found, bytes):
+        return found
+    if found.kind is Kind.OUTSIDE:
         return outside_root_file(root)
-    try:
-        status = os.stat(job.name)
-        if not stat.S_ISREG(status.st_mode):
-            what = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file"
-            return _read_error(f"cannot read the file: it is {what}")
-        if status.st_size > job.max_size:
-            return _too_large(status.st_size, job.max_size)
-        return FilePath(job.name).read_bytes()
+    if found.kind in (Kind.FOLDER, Kind.OTHER):
+        what = "a folder" if found.kind is Kind.FOLDER else "not a regular file"
+        return _read_error(f"cannot read the file: it is {what}")
+    if found.kind is Kind.FILE:
+        return _too_large(found.size or 0, job.max_size)
+    if found.reason:  # (could not be opened: the system's words)
+        return _read_error(f"cannot read the file: {found.reason}")
+    try:  # (missing, a loop, a name too long: the system says why)
+        os.stat(job.name)
     except OSError as error:
         return _read_error(f"cannot read the file: {error.strerror or error}")
+    return _read_error(f"cannot read the file: it is {found.kind.value}")
 
 
 def job_root(job: Job) -> Root:

@@ -19,7 +19,15 @@ from pathlib import Path
 import pytest
 
 from hydro_manifest import Options, lint_paths, validate_paths
-from hydro_manifest.root import NAME_MAX, Kind, Root, repository_of, root_of
+from hydro_manifest.root import (
+    NAME_MAX,
+    Kind,
+    Probe,
+    Root,
+    remembered_probes,
+    repository_of,
+    root_of,
+)
 from tests.conftest import observed
 
 SECRET = "planted-s3cr3t-value"
@@ -248,3 +256,17 @@ def test_the_root_is_the_nearest_folder_holding_git(tmp_path: Path) -> None:
     assert root_of(str(tmp_path / "sub"), "/fallback", given=str(tmp_path / "sub")) == str(
         tmp_path / "sub"
     )
+
+
+def test_a_path_is_probed_once_within_one_files_check(tmp_path: Path) -> None:
+    """The checks of one manifest ask about the same payload files again and again: within
+    `remembered_probes` (one file's check) the first answer stands; after it, the disk is
+    asked again."""
+    root = Root(str(tmp_path))
+    model = tmp_path / "model.pkl"
+    model.write_bytes(b"x")
+    with remembered_probes():
+        assert root.probe(model) == Probe(Kind.FILE, 1)
+        model.unlink()
+        assert root.probe(model) == Probe(Kind.FILE, 1)
+    assert root.probe(model) == Probe(Kind.MISSING)
