@@ -208,15 +208,19 @@ def _stages(value: dict[str, Any], place: Any) -> Iterator[list[Variant]]:
         yield [v for v in variants if v is not None]
 
 
-def _signature(value: dict[str, Any]) -> Signature | None:
+def _signature(
+    value: dict[str, Any], known: dict[tuple[Any, ...], Field] | None = None
+) -> Signature | None:
+    """The contract's signature; equal fields shared through `known` (by default, every
+    field this process keeps)."""
     contract = value.get("contract")
     if not isinstance(contract, dict):
         return None
     name = contract.get("name")
     return Signature(
         name if isinstance(name, str) else spec.DEFAULT_SIGNATURE_NAME,
-        _fields(contract.get("inputs")),
-        _fields(contract.get("outputs")),
+        _fields(contract.get("inputs"), _FIELDS if known is None else known),
+        _fields(contract.get("outputs"), _FIELDS if known is None else known),
     )
 
 
@@ -225,11 +229,10 @@ def _signature(value: dict[str, Any]) -> Signature | None:
 _FIELDS: dict[tuple[Any, ...], Field] = {}
 
 
-def _fields(fields: Any) -> tuple[Field, ...]:
+def _fields(fields: Any, known: dict[tuple[Any, ...], Field]) -> tuple[Field, ...]:
     if not isinstance(fields, dict):
         return ()
     found = []
-    known = _FIELDS.get
     for name, definition in fields.items():
         if isinstance(definition, dict):
             shape = definition.get("shape")
@@ -241,9 +244,9 @@ def _fields(fields: Any) -> tuple[Field, ...]:
             )
         else:
             key = (name, None, None, None)
-        field = known(key)
+        field = known.get(key)
         if field is None:
-            field = _FIELDS.setdefault(key, _field(*key))
+            field = known.setdefault(key, _field(*key))
         found.append(field)
     return tuple(found)
 
@@ -306,8 +309,21 @@ def signatures(models: Iterable[Summary], mapper: Mapper = map) -> None:
         requests.append((file, first[2], indexes))
     for waiting, read in zip(by_file.values(), mapper(read_contracts, requests), strict=True):
         for model, signature in zip(waiting.values(), read, strict=True):
-            model.signature = signature
+            model.signature = signature and _shared(signature)
             model.contract_at = None
+
+
+#: Fields as signatures read in other processes bring them: each distinct one kept once.
+_SHARED: dict[Field, Field] = {}
+
+
+def _shared(signature: Signature) -> Signature:
+    """The signature with fields equal to ones already kept replaced by those: read by the
+    workers of a parallel lint, thousands of contracts arrive as copies of a few fields."""
+    return signature._replace(
+        inputs=tuple(_SHARED.setdefault(f, f) for f in signature.inputs),
+        outputs=tuple(_SHARED.setdefault(f, f) for f in signature.outputs),
+    )
 
 
 def read_contracts(request: ContractsOfFile) -> list[Signature | None]:
@@ -327,7 +343,8 @@ def read_contracts(request: ContractsOfFile) -> list[Signature | None]:
         if document is not None and not _canonical_contract(document.value):
             validate_document(document)  # the contract as the checks read it
         value = document.value if document is not None else None
-        found.append(_signature(value) if isinstance(value, dict) else None)
+        # (sent to another process, which keeps each field once: `_shared`)
+        found.append(_signature(value, {}) if isinstance(value, dict) else None)
     return found
 
 
