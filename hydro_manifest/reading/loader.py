@@ -359,6 +359,11 @@ class _Builder:
         tag = node.tag
         if tag == STR:
             return node.value
+        if tag == INT and len(node.value) < 19:  # a short plain decimal: no sign but `-`,
+            text = node.value  # no leading 0 (YAML 1.1's octal), no `_` or `:`
+            digits = text[1:] if text[:1] == "-" else text
+            if digits.isascii() and digits.isdigit() and (digits == "0" or digits[0] != "0"):
+                return int(text)
         construct = _CONSTRUCT_SCALAR.get(tag)
         if construct is None:
             self.unsupported_tag(node)

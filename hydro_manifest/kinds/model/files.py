@@ -211,11 +211,31 @@ def _payload_entry(reference: Reference, root: Root) -> None:
 
 
 def _has_files(folder: str, root: Root) -> bool:
-    """Whether a folder holds a file the manager unpacks (it skips hidden ones)."""
-    for seen, (_, folders, files) in enumerate(root.walk(folder)):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        if any(not f.startswith(".") for f in files) or seen > _FOLDER_SCAN_LIMIT:
-            return True  # (a huge tree of folders is not worth walking to the end)
+    """Whether a folder holds a file the manager unpacks (it skips hidden ones, and the
+    files of hidden folders): a walk that ends at the first such file, and does not follow
+    links to folders (a huge tree of folders is not worth walking to the end)."""
+    if root.probe(folder).kind is not Kind.FOLDER:
+        return False
+    waiting, walked = [folder], 0
+    while waiting:
+        walked += 1
+        if walked > _FOLDER_SCAN_LIMIT:
+            return True
+        try:
+            with os.scandir(waiting.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
+                        return True
+                    if not entry.is_symlink():
+                        waiting.append(entry.path)
+        except OSError:
+            continue
     return False
 
 
