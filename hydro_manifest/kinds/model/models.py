@@ -453,39 +453,55 @@ class ContractField(KebabModel):
 #: the fields are most of a manifest. Instances are frozen, so documents may share one.
 _VALID_FIELDS: dict[tuple[Any, ...], ContractField] = {}
 _VALID_FIELDS_LIMIT = 20_000
-_FIELD_KEYS = frozenset({"shape", "type", "profile"})
 
 
-def _validated_once(value: Any, handler: ValidatorFunctionWrapHandler) -> ContractField:
-    """A field written as one validated before is that field again; others are validated.
-    Only text and whole numbers are compared (`1` and `true` are equal to Python)."""
-    key = _field_key(value)
-    known = _VALID_FIELDS.get(key) if key is not None else None
-    if known is not None:
-        return known
-    field: ContractField = handler(value)
-    if key is not None and len(_VALID_FIELDS) < _VALID_FIELDS_LIMIT:
-        _VALID_FIELDS[key] = field
-    return field
+def _validated_once(fields: Any, handler: ValidatorFunctionWrapHandler) -> dict[str, Any]:
+    """Inputs or outputs whose every field is written as one validated before are those
+    fields again; any other is validated whole (and its valid fields remembered)."""
+    if fields.__class__ is dict and fields:
+        found = {}
+        for name, definition in fields.items():
+            key = _field_key(definition)
+            known = _VALID_FIELDS.get(key) if key is not None else None
+            if known is None or name.__class__ is not str or not name.strip():
+                break
+            found[name] = known
+        else:
+            return found
+    validated: dict[str, Any] = handler(fields)
+    for name, definition in fields.items():
+        key = _field_key(definition)
+        if key is not None and len(_VALID_FIELDS) < _VALID_FIELDS_LIMIT:
+            _VALID_FIELDS.setdefault(key, validated[name])
+    return validated
 
 
-def _field_key(value: Any) -> tuple[Any, ...] | None:
-    if value.__class__ is not dict or not value.keys() <= _FIELD_KEYS:
+def _field_key(definition: Any) -> tuple[Any, ...] | None:
+    """What a field's validation depends on, when its values are text (or missing) and a
+    shape of whole numbers: `1` and `true`, or `1` and `1.0`, are equal to Python. A key
+    other than the three fails validation, and is never remembered."""
+    if definition.__class__ is not dict:
         return None
-    kind, profile, shape = value.get("type"), value.get("profile"), value.get("shape")
-    if not (kind.__class__ is str and profile.__class__ in (str, type(None))):
+    kind, profile, shape = (
+        definition.get("type"),
+        definition.get("profile"),
+        definition.get("shape"),
+    )
+    if kind.__class__ is not str or not (profile is None or profile.__class__ is str):
         return None
-    if shape.__class__ is list and all(d.__class__ is int for d in shape):
-        return (tuple(value), kind, profile, tuple(shape))
-    return (tuple(value), kind, profile, shape) if shape.__class__ in (str, type(None)) else None
+    if shape.__class__ is list:
+        shape = tuple(shape)
+        if not all(d.__class__ is int for d in shape):
+            return None
+    elif not (shape is None or shape.__class__ is str):
+        return None
+    return (tuple(definition), kind, profile, shape)
 
 
 Fields = Annotated[
-    dict[
-        Annotated[str, AfterValidator(_field_name)],
-        Annotated[ContractField, WrapValidator(_validated_once)],
-    ],
+    dict[Annotated[str, AfterValidator(_field_name)], ContractField],
     AfterValidator(_some_fields),
+    WrapValidator(_validated_once),
 ]
 
 
