@@ -40,7 +40,7 @@ PAYLOAD, TRAINING_DATA = "payload", "training-data"
 _ROLE_NAMES = {PAYLOAD: "payload entry", TRAINING_DATA: "training data"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """One thing a manifest points at, and what it resolved to (None: not checked)."""
 
