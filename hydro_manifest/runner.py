@@ -144,7 +144,7 @@ def run(
             else:
                 known.extend(stream)
                 for job in known:
-                    results.append(check_file(job, contracts_in_memory=True))
+                    results.append(check_file(job, kept=True))
                     if progress is not None:
                         progress(len(results), len(known))
     except Terminated:
@@ -248,6 +248,11 @@ def _in_pool(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: Chunks a pool holds at once, per worker: enough to keep it busy, few enough that what
+#: the results teach (the models a pipeline compares) reaches the chunks sent later.
+_IN_FLIGHT = 3
+
+
 def _hand_out(
     pool: ProcessPoolExecutor,
     jobs: list[Job],
@@ -259,29 +264,46 @@ def _hand_out(
 ) -> None:
     """Give the pool `jobs` and those `stream` adds to them, a chunk at a time, and take
     the results back in order (`done_before`: results of earlier jobs, for `progress`).
-    Once the stream ends, the rest is cut finer, so that the workers end together."""
+    Once the stream ends, the rest is cut finer, so that the workers end together. Each
+    chunk carries the names of the models the Applications seen so far compare: a worker
+    sends those Models' fields with their summaries, and only the others are read again
+    if a later Application compares them."""
+    from .project import compared_names, interned
+
     waiting: deque[Future[list[_FileResult]]] = deque()
+    compared: set[str] = set()
     sent = 0
 
     def send(size: int) -> None:
         nonlocal sent
-        waiting.append(pool.submit(_check_files, jobs[sent : sent + size]))
+        kept = frozenset(compared)
+        waiting.append(pool.submit(_check_files, jobs[sent : sent + size], kept))
         sent += size
 
-    def take(wait: bool) -> None:
-        while waiting and (wait or waiting[0].done()):
-            results.extend(waiting.popleft().result())
+    def take(block: bool) -> None:
+        while waiting and (block or waiting[0].done()):
+            block = False
+            for result in waiting.popleft().result():
+                results.append(result)
+                for summary in result.summaries:
+                    compared.update(compared_names(summary))
+                    if summary.signature is not None:
+                        summary.signature = interned(summary.signature)
             if progress is not None:
                 progress(len(results), done_before + len(jobs))
 
     for job in stream:
         jobs.append(job)
-        if len(jobs) - sent >= _CHUNK:
+        take(block=False)
+        if len(jobs) - sent >= _CHUNK and len(waiting) < processes * _IN_FLIGHT:
             send(_CHUNK)
-            take(wait=False)
     while sent < len(jobs):
-        send(max(1, min(_CHUNK, (len(jobs) - sent) // (processes * 4))))
-    take(wait=True)
+        if len(waiting) >= processes * _IN_FLIGHT:
+            take(block=True)
+        left = len(jobs) - sent
+        send(_CHUNK if left > _CHUNK * processes * 2 else max(1, left // (processes * 4)))
+    while waiting:
+        take(block=True)
 
 
 def _contracts_in_pool(
@@ -303,9 +325,10 @@ def _contracts_in_pool(
         return
 
 
-def _check_files(jobs: list[Job]) -> list[_FileResult]:
-    """A worker's share: a few files in one call, so that results cross back in batches."""
-    return [check_file(job) for job in jobs]
+def _check_files(jobs: list[Job], kept: frozenset[str]) -> list[_FileResult]:
+    """A worker's share: a few files in one call, so that results cross back in batches;
+    the Models named in `kept` send their contract fields along."""
+    return [check_file(job, kept) for job in jobs]
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -383,16 +406,20 @@ def _without_cyclic_gc() -> Iterator[None]:
 # ------------------------------------------------------------------ one file
 
 
-def check_file(job: Job, contracts_in_memory: bool = False) -> _FileResult:
+#: Which Models keep their contract fields in their summaries: all (one process checks
+#: every file), none, or those named (the rest keep where the contract is, to be read
+#: again if a check compares them).
+Kept = bool | frozenset[str]
+
+
+def check_file(job: Job, kept: Kept = False) -> _FileResult:
     """Everything about one file that does not need the other files (each path its checks
-    ask about probed once). A Model's contract fields stay in its summary
-    `contracts_in_memory` (one process checks every file); else only where they are, to
-    be read again if a check compares them."""
+    ask about probed once); `kept`: whose contract fields its summaries carry."""
     with remembered_probes():
-        return _check_file(job, contracts_in_memory)
+        return _check_file(job, kept)
 
 
-def _check_file(job: Job, contracts_in_memory: bool) -> _FileResult:
+def _check_file(job: Job, kept: Kept) -> _FileResult:
     data = _read(job)
     if isinstance(data, Finding):
         return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
@@ -405,7 +432,7 @@ def _check_file(job: Job, contracts_in_memory: bool) -> _FileResult:
     # Fixes are edits of UTF-8 text: a file in another encoding gets none.
     placed = None if any(f.rule is ENCODING for f in findings) else FileText(text, bom)
     try:
-        return _check_decoded(job, text, findings, placed, contracts_in_memory)
+        return _check_decoded(job, text, findings, placed, kept)
     except Exception as error:  # a bug in hydro: report it, keep going with other files
         findings.append(internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [file_diagnostic(job.name, f) for f in findings]
@@ -480,7 +507,7 @@ def _check_decoded(
     text: str,
     findings: list[Finding],
     placed: FileText | None,
-    contracts_in_memory: bool,
+    kept: Kept,
 ) -> _FileResult:
     source = load(text)
     if job.lint and _other_yaml(source, text):
@@ -496,7 +523,7 @@ def _check_decoded(
         if job.lint and not is_manifest(document.node):
             continue
         try:
-            _check_document(job, document, result, placed, contracts_in_memory)
+            _check_document(job, document, result, placed, kept)
         except Exception as error:  # a bug in hydro: report it, keep going with the others
             line = document.line
             finding = internal_error(error, Span(line, 1, line, 2))
@@ -520,7 +547,7 @@ def _check_document(
     document: SourceDocument,
     result: _FileResult,
     placed: FileText | None,
-    contracts_in_memory: bool,
+    kept: Kept,
 ) -> None:
     report = result.report
     assert report is not None
@@ -548,8 +575,10 @@ def _check_document(
             report.layouts.append(container.layout(document.index, outcome.name, job.name, image))
     from .project import summarize
 
-    on_disk = job.text is None and not contracts_in_memory
-    summary = summarize(job.name, document, outcome, on_disk, root=job_root(job).folder)
+    keeps = kept if isinstance(kept, bool) else outcome.name in kept
+    on_disk = job.text is None and not keeps
+    folder = job_root(job).folder
+    summary = summarize(job.name, document, outcome, on_disk, folder, sent=kept is not True)
     if summary is not None:
         result.summaries.append(summary)
     resource = None if job.lint else outcome.resource  # lint keeps summaries, not documents

@@ -13,7 +13,7 @@ PARENT = "HYDRO_TEST_PARENT_PID"
 check_file: Any = None  # the real one, set by the test
 
 
-def check_file_or_die(job: Any) -> Any:
+def check_file_or_die(job: Any, *args: Any) -> Any:
     if job.name.endswith(os.environ[KILLER]) and os.getpid() != int(os.environ[PARENT]):
         os._exit(9)  # what a crash in a C library or the out-of-memory killer does
-    return check_file(job)
+    return check_file(job, *args)

@@ -11,7 +11,9 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -237,6 +239,37 @@ def test_workers_read_again_only_the_fields_compared(tmp_path: Path) -> None:
     left = {s.name for s in report.summaries if s.contract_at is not None}
     assert len(left) == 67 and not left & set(read)  # never compared, never read again
     assert {d.rule for d in report.diagnostics} == {"HY603"}  # the fields were compared
+
+
+@pytest.mark.skipif(runner_module.available_cpus() < 2, reason="a pool needs two CPUs")
+def test_models_checked_after_their_pipeline_send_their_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunks a pool is given later carry the models the Applications already seen
+    compare: those Models' summaries come with their fields, and nothing is read again."""
+    import hydro_manifest.project as project
+
+    for n in range(400):
+        (tmp_path / f"model-{n:03d}.yaml").write_text(model_manifest(f"model-{n}"))
+    (tmp_path / "app.yaml").write_text(  # first in the walk: sent in the first chunk
+        "kind: Application\nname: scoring\npipeline:\n"
+        "  - - model: model-300:1\n  - - model: model-301:1\n"
+    )
+    asked: list[str] = []
+    read_again = project.signatures
+
+    def recording(models: Iterable[project.Summary], *args: Any) -> None:
+        models = list(models)
+        asked.extend(str(m.name) for m in models if m.contract_at is not None)
+        read_again(models, *args)
+
+    monkeypatch.setattr(project, "signatures", recording)
+    report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=2)
+    assert asked == []  # sent with their summaries: nothing read again
+    fields = {s.name: s.signature for s in report.summaries if s.kind == "Model"}
+    assert fields["model-300"] is not None and fields["model-301"] is not None
+    assert sum(signature is not None for signature in fields.values()) == 2
+    assert [d.rule for d in report.diagnostics] == ["HY603"]  # the fields were compared
 
 
 def test_a_model_file_gone_before_its_fields_are_read_is_no_crash(tmp_path: Path) -> None:

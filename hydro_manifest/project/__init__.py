@@ -128,10 +128,12 @@ def summarize(
     outcome: DocumentOutcome,
     on_disk: bool = False,
     root: str | None = None,
+    sent: bool = False,
 ) -> Summary | None:
     """The summary of a document of one of the three kinds (its value is canonical). A
     Model of a file `on_disk` keeps where its contract is instead of its fields (the file,
-    the document, and the repository root it is read through)."""
+    the document, and the repository root it is read through). A summary `sent` to
+    another process has its fields kept once there (`interned`), not here."""
     value = document.value
     if outcome.kind not in KINDS or not isinstance(value, dict):
         return None
@@ -153,7 +155,7 @@ def summarize(
         if on_disk and isinstance(value.get("contract"), dict):
             summary.contract_at = (file, document.index, root)
         else:
-            summary.signature = _signature(value)
+            summary.signature = _signature(value, {} if sent else None)
         for index, metric in enumerate(sequence(value.get("monitoring"))):
             ref = mapping(mapping(metric).get("config")).get("monitoring-model")
             model = _model_name(ref) if isinstance(ref, str) else None
@@ -309,7 +311,7 @@ def signatures(models: Iterable[Summary], mapper: Mapper = map) -> None:
         requests.append((file, first[2], indexes))
     for waiting, read in zip(by_file.values(), mapper(read_contracts, requests), strict=True):
         for model, signature in zip(waiting.values(), read, strict=True):
-            model.signature = signature and _shared(signature)
+            model.signature = signature and interned(signature)
             model.contract_at = None
 
 
@@ -317,8 +319,8 @@ def signatures(models: Iterable[Summary], mapper: Mapper = map) -> None:
 _SHARED: dict[Field, Field] = {}
 
 
-def _shared(signature: Signature) -> Signature:
-    """The signature with fields equal to ones already kept replaced by those: read by the
+def interned(signature: Signature) -> Signature:
+    """The signature with fields equal to ones already kept replaced by those: sent by the
     workers of a parallel lint, thousands of contracts arrive as copies of a few fields."""
     return signature._replace(
         inputs=tuple(_SHARED.setdefault(f, f) for f in signature.inputs),
@@ -343,7 +345,7 @@ def read_contracts(request: ContractsOfFile) -> list[Signature | None]:
         if document is not None and not _canonical_contract(document.value):
             validate_document(document)  # the contract as the checks read it
         value = document.value if document is not None else None
-        # (sent to another process, which keeps each field once: `_shared`)
+        # (sent to another process, which keeps each field once: `interned`)
         found.append(_signature(value, {}) if isinstance(value, dict) else None)
     return found
 
@@ -378,9 +380,18 @@ def _canonical_contract(value: Any) -> bool:
 def _compared(summaries: list[Summary], models: dict[str, Summary]) -> Iterator[Summary]:
     """The Models whose fields a check compares: in a pipeline, or a stage of variants."""
     for summary in summaries:
-        for stage in summary.stages:
-            if len(summary.stages) > 1 or len(stage) > 1:
-                yield from (models[v.model.name] for v in stage if v.model.name in models)
+        yield from (models[name] for name in compared_names(summary) if name in models)
+
+
+def compared_names(summary: Summary) -> list[str]:
+    """The models whose fields the checks compare for this Application: those of its
+    pipeline, or of a stage of variants (none for another document)."""
+    return [
+        variant.model.name
+        for stage in summary.stages
+        if len(summary.stages) > 1 or len(stage) > 1
+        for variant in stage
+    ]
 
 
 def check(summaries: Iterable[Summary]) -> list[Diagnostic]:
