@@ -9,6 +9,7 @@ documents, and returns the report in the order the files were given.
 from __future__ import annotations
 
 import codecs
+import functools
 import gc
 import itertools
 import os
@@ -272,12 +273,14 @@ def _hand_out(
 
     waiting: deque[Future[list[_FileResult]]] = deque()
     compared: set[str] = set()
+    named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
     sent = 0
 
     def send(size: int) -> None:
-        nonlocal sent
-        kept = frozenset(compared)
-        waiting.append(pool.submit(_check_files, jobs[sent : sent + size], kept))
+        nonlocal sent, named, named_count
+        if len(compared) != named_count:  # (it only grows)
+            named, named_count = "\n".join(sorted(compared)), len(compared)
+        waiting.append(pool.submit(_check_files, jobs[sent : sent + size], named))
         sent += size
 
     def take(block: bool) -> None:
@@ -325,10 +328,17 @@ def _contracts_in_pool(
         return
 
 
-def _check_files(jobs: list[Job], kept: frozenset[str]) -> list[_FileResult]:
+def _check_files(jobs: list[Job], named: str) -> list[_FileResult]:
     """A worker's share: a few files in one call, so that results cross back in batches;
-    the Models named in `kept` send their contract fields along."""
+    the Models `named` (one a line) send their contract fields along."""
+    kept = _names(named)
     return [check_file(job, kept) for job in jobs]
+
+
+@functools.lru_cache(maxsize=1)
+def _names(named: str) -> frozenset[str]:
+    """(The same names come with chunk after chunk.)"""
+    return frozenset(named.split("\n")) if named else frozenset()
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
