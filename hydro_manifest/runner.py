@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from .asking import Pending, ask_s3, pending, resolve
 from .config import Config
@@ -223,29 +223,19 @@ def _in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
-    try:
-        _hand_out(pool, known, stream, processes, results, progress)
-        _contracts_in_pool(pool, results, processes)
-    except BrokenProcessPool:
-        known.extend(stream)  # the rest of the walk
-        results.append(_alone(known[len(results)]))
-    except KeyboardInterrupt:
-        _stop_workers(pool)  # they would finish their chunks, holding our stdout open
-        raise
-    finally:  # the work is done or given up: waiting is short, and leaves no thread behind
-        pool.shutdown(wait=True, cancel_futures=True)
-    while len(results) < len(known):  # after a worker died: what is left, in a new pool
-        remaining = known[len(results) :]
+    while True:  # a new pool after a worker died, for what is left
         pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
         try:
-            _hand_out(pool, remaining, iter(()), processes, results, progress, len(results))
+            _hand_out(pool, known, stream, processes, results, progress)
+            _contracts_in_pool(pool, results, processes)
+            return
         except BrokenProcessPool:
+            known.extend(stream)  # the rest of the walk
             results.append(_alone(known[len(results)]))
         except KeyboardInterrupt:
-            _stop_workers(pool)
+            _stop_workers(pool)  # they would finish their chunks, holding our stdout open
             raise
-        finally:
+        finally:  # the work is done or given up: waiting is short, and leaves no thread behind
             pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -261,20 +251,19 @@ def _hand_out(
     processes: int,
     results: list[_FileResult],
     progress: Progress | None,
-    done_before: int = 0,
 ) -> None:
-    """Give the pool `jobs` and those `stream` adds to them, a chunk at a time, and take
-    the results back in order (`done_before`: results of earlier jobs, for `progress`).
-    Once the stream ends, the rest is cut finer, so that the workers end together. Each
-    chunk carries the names of the models the Applications seen so far compare: a worker
-    sends those Models' fields with their summaries, and only the others are read again
-    if a later Application compares them."""
+    """Give the pool the `jobs` that have no result yet and those `stream` adds to them, a
+    chunk at a time, and take the results back in order. Once the stream ends, the rest is
+    cut finer, so that the workers end together. Each chunk carries the names of the
+    models the Applications seen so far compare: a worker sends those Models' fields with
+    their summaries, and only the others are read again if a later Application compares
+    them."""
     from .project import compared_names, interned
 
     waiting: deque[Future[list[_FileResult]]] = deque()
     compared: set[str] = set()
     named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
-    sent = 0
+    sent = len(results)
 
     def send(size: int) -> None:
         nonlocal sent, named, named_count
@@ -293,7 +282,7 @@ def _hand_out(
                     if summary.signature is not None:
                         summary.signature = interned(summary.signature)
             if progress is not None:
-                progress(len(results), done_before + len(jobs))
+                progress(len(results), len(jobs))
 
     for job in stream:
         jobs.append(job)
@@ -317,13 +306,15 @@ def _contracts_in_pool(
     is read later, in this process."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .project import Mapper, compared, signatures
+    from .project import ContractsOfFile, Signature, compared, signatures
 
-    def in_pool(read: Callable[[Any], Any], files: list[Any]) -> Iterator[Any]:
+    def in_pool(
+        read: Callable[[ContractsOfFile], list[Signature | None]], files: list[ContractsOfFile]
+    ) -> Iterator[list[Signature | None]]:
         return pool.map(read, files, chunksize=max(1, min(64, len(files) // (processes * 8))))
 
     try:
-        signatures(compared(s for r in results for s in r.summaries), cast(Mapper, in_pool))
+        signatures(compared(s for r in results for s in r.summaries), in_pool)
     except BrokenProcessPool:
         return
 

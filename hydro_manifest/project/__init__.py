@@ -219,10 +219,11 @@ def _signature(
     if not isinstance(contract, dict):
         return None
     name = contract.get("name")
+    known = _FIELDS if known is None else known
     return Signature(
         name if isinstance(name, str) else spec.DEFAULT_SIGNATURE_NAME,
-        _fields(contract.get("inputs"), _FIELDS if known is None else known),
-        _fields(contract.get("outputs"), _FIELDS if known is None else known),
+        _fields(contract.get("inputs"), known),
+        _fields(contract.get("outputs"), known),
     )
 
 
@@ -237,13 +238,8 @@ def _fields(fields: Any, known: dict[tuple[Any, ...], Field]) -> tuple[Field, ..
     found = []
     for name, definition in fields.items():
         if isinstance(definition, dict):
-            shape = definition.get("shape")
-            key = (
-                name,
-                definition.get("type"),
-                () if shape == spec.SCALAR_SHAPE else _shape_key(shape),
-                definition.get("profile"),
-            )
+            kind, shape = definition.get("type"), _shape_key(definition.get("shape"))
+            key = (name, kind, shape, definition.get("profile"))
         else:
             key = (name, None, None, None)
         field = known.get(key)
