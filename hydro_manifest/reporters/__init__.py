@@ -8,6 +8,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TextIO
 
+from ..diagnostics import Diagnostic
 from ..report import Report
 from ..rules import Severity
 
@@ -21,6 +22,11 @@ class OutputFormat(str, Enum):
     JUNIT = "junit"
     GITHUB = "github"
     GITLAB = "gitlab"
+
+
+def message_with_hint(d: Diagnostic) -> str:
+    """The message and its hint as one text, for formats with a single message field."""
+    return f"{d.message} ({d.hint})" if d.hint else d.message
 
 
 def default_format() -> OutputFormat:

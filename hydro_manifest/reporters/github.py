@@ -12,7 +12,7 @@ from typing import TextIO
 from ..diagnostics import Diagnostic, printable
 from ..report import Report
 from ..rules import Severity
-from . import summary_line
+from . import message_with_hint, summary_line
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -33,7 +33,7 @@ def annotation(d: Diagnostic) -> str:
         "title": d.rule,
     }
     listed = ",".join(f"{key}={_property(str(value))}" for key, value in properties.items())
-    message = d.message + (f" ({d.hint})" if d.hint else "")
+    message = message_with_hint(d)
     return f"::{_COMMAND[d.severity]} {listed}::{_data(message)}"
 
 

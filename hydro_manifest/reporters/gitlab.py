@@ -19,6 +19,7 @@ from ..baseline import fingerprints
 from ..diagnostics import printable
 from ..report import Report
 from ..rules import Severity
+from . import message_with_hint
 
 #: GitLab's scale is info, minor, major, critical, blocker.
 _SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.NOTE: "info"}
@@ -30,7 +31,7 @@ def write_gitlab(report: Report, stream: TextIO) -> None:
     for diagnostic, found in sorted(fingerprints(report), key=lambda f: f[0].sort_key):
         seen[found] += 1
         unique = found if seen[found] == 1 else _hash(f"{found}\0{seen[found]}")
-        message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+        message = message_with_hint(diagnostic)
         issues.append(
             {
                 "description": f"{diagnostic.rule} {message}",

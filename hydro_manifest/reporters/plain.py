@@ -6,12 +6,12 @@ from typing import TextIO
 
 from ..diagnostics import Diagnostic, printable
 from ..report import Report
-from . import summary_line
+from . import message_with_hint, summary_line
 
 
 def format_line(d: Diagnostic) -> str:
-    line = f"{printable(d.file)}:{d.line}:{d.column}: {d.severity.value}[{d.rule}] {d.message}"
-    return f"{line} ({d.hint})" if d.hint else line
+    where = f"{printable(d.file)}:{d.line}:{d.column}"
+    return f"{where}: {d.severity.value}[{d.rule}] {message_with_hint(d)}"
 
 
 def write_plain(report: Report, stream: TextIO) -> None:

@@ -19,6 +19,7 @@ from ..diagnostics import STDIN, Diagnostic, Span
 from ..report import ISSUES_URL, Report
 from ..rules import Rule, Severity, all_rules
 from ..version import __version__
+from . import message_with_hint
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -130,7 +131,7 @@ def _physical(file: str, span: Span, root: Path) -> dict[str, Any]:
 
 
 def _result(d: Diagnostic, index: dict[str, int], root: Path) -> dict[str, Any]:
-    message = d.message + (f" ({d.hint})" if d.hint else "")
+    message = message_with_hint(d)
     result: dict[str, Any] = {
         "ruleId": d.rule,
         "ruleIndex": index[d.rule],
