@@ -1,4 +1,4 @@
-"""Checking files: one at a time or in a process pool, then what needs all of them.
+"""Checking files: one at a time or in a process pool (`pool`), then what needs all of them.
 
 A `Job` is one file. `check_file` reads, loads and validates it, resolves its local
 references and keeps the small summaries the checks across documents need. `run` then
@@ -9,15 +9,12 @@ documents, and returns the report in the order the files were given.
 from __future__ import annotations
 
 import codecs
-import functools
 import gc
 import itertools
 import os
 import re
 import signal
-import sys
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,8 +38,6 @@ from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     from .kinds.model.container import ShellBudget
     from .kinds.model.container.resolver import Resolution
     from .project import Summary
@@ -78,7 +73,9 @@ class Job:
 
 
 @dataclass(slots=True)
-class _FileResult:
+class FileResult:
+    """What checking one file gives: its report, and what later steps of the run need."""
+
     report: FileReport | None  # None: `hydro lint` found no manifest in the file
     summaries: list[Summary] = field(default_factory=list)
     pending: list[Pending] = field(default_factory=list)
@@ -133,7 +130,7 @@ def run(
     the findings of every kind of check. Ctrl-C stops the run: the report then holds the
     files checked so far and says it was interrupted.
     """
-    results: list[_FileResult] = []
+    results: list[FileResult] = []
     stream = iter(jobs)
     known: list[Job] = []  # the jobs taken from `stream` so far, in order
     stopped_by: signal.Signals | None = None
@@ -141,7 +138,9 @@ def run(
         with _without_cyclic_gc():  # in a pool's parent too: it unpacks the results
             known.extend(itertools.islice(stream, _POOL_THRESHOLD))
             if processes > 1 and len(known) >= _POOL_THRESHOLD:
-                _in_pool(known, stream, processes, results, progress)
+                from .pool import in_pool
+
+                in_pool(known, stream, processes, results, progress)
             else:
                 known.extend(stream)
                 for job in known:
@@ -202,193 +201,6 @@ def _once_in_shared_files(report: Report) -> None:
         file.diagnostics = kept
 
 
-#: Files a worker checks in one call while the folders are still being walked.
-_CHUNK = 32
-
-
-def _in_pool(
-    known: list[Job],
-    stream: Iterator[Job],
-    processes: int,
-    results: list[_FileResult],
-    progress: Progress | None,
-) -> None:
-    """Check the jobs in worker processes, appending to `results` in order: `known`, then
-    those `stream` still gives (added to `known`), handed out as they come.
-
-    A worker that dies (killed, out of memory, a crash in a C library) breaks the pool: the
-    first unfinished file is then checked alone in a process of its own, reported if that
-    dies too, and a new pool takes the rest.
-    """
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    while True:  # a new pool after a worker died, for what is left
-        pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
-        try:
-            _hand_out(pool, known, stream, processes, results, progress)
-            _contracts_in_pool(pool, results, processes)
-            return
-        except BrokenProcessPool:
-            known.extend(stream)  # the rest of the walk
-            results.append(_alone(known[len(results)]))
-        except KeyboardInterrupt:
-            _stop_workers(pool)  # they would finish their chunks, holding our stdout open
-            raise
-        finally:  # the work is done or given up: waiting is short, and leaves no thread behind
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-#: Chunks a pool holds at once, per worker: enough to keep it busy, few enough that what
-#: the results teach (the models a pipeline compares) reaches the chunks sent later.
-_IN_FLIGHT = 3
-
-
-def _hand_out(
-    pool: ProcessPoolExecutor,
-    jobs: list[Job],
-    stream: Iterator[Job],
-    processes: int,
-    results: list[_FileResult],
-    progress: Progress | None,
-) -> None:
-    """Give the pool the `jobs` that have no result yet and those `stream` adds to them, a
-    chunk at a time, and take the results back in order. Once the stream ends, the rest is
-    cut finer, so that the workers end together. Each chunk carries the names of the
-    models the Applications seen so far compare: a worker sends those Models' fields with
-    their summaries, and only the others are read again if a later Application compares
-    them."""
-    from .project import compared_names, interned
-
-    waiting: deque[Future[list[_FileResult]]] = deque()
-    compared: set[str] = set()
-    named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
-    sent = len(results)
-
-    def send(size: int) -> None:
-        nonlocal sent, named, named_count
-        if len(compared) != named_count:  # (it only grows)
-            named, named_count = "\n".join(sorted(compared)), len(compared)
-        waiting.append(pool.submit(_check_files, jobs[sent : sent + size], named))
-        sent += size
-
-    def take(block: bool) -> None:
-        while waiting and (block or waiting[0].done()):
-            block = False
-            for result in waiting.popleft().result():
-                results.append(result)
-                for summary in result.summaries:
-                    compared.update(compared_names(summary))
-                    if summary.signature is not None:
-                        summary.signature = interned(summary.signature)
-            if progress is not None:
-                progress(len(results), len(jobs))
-
-    for job in stream:
-        jobs.append(job)
-        take(block=False)
-        if len(jobs) - sent >= _CHUNK and len(waiting) < processes * _IN_FLIGHT:
-            send(_CHUNK)
-    while sent < len(jobs):
-        if len(waiting) >= processes * _IN_FLIGHT:
-            take(block=True)
-        left = len(jobs) - sent
-        send(_CHUNK if left > _CHUNK * processes * 2 else max(1, left // (processes * 4)))
-    while waiting:
-        take(block=True)
-
-
-def _contracts_in_pool(
-    pool: ProcessPoolExecutor, results: list[_FileResult], processes: int
-) -> None:
-    """The workers read again the contracts the checks across documents compare (the
-    pool's results carry where each is, not its fields). What a broken pool leaves unread
-    is read later, in this process."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    from .project import ContractsOfFile, Signature, compared, signatures
-
-    def in_pool(
-        read: Callable[[ContractsOfFile], list[Signature | None]], files: list[ContractsOfFile]
-    ) -> Iterator[list[Signature | None]]:
-        return pool.map(read, files, chunksize=max(1, min(64, len(files) // (processes * 8))))
-
-    try:
-        signatures(compared(s for r in results for s in r.summaries), in_pool)
-    except BrokenProcessPool:
-        return
-
-
-def _check_files(jobs: list[Job], named: str) -> list[_FileResult]:
-    """A worker's share: a few files in one call, so that results cross back in batches;
-    the Models `named` (one a line) send their contract fields along."""
-    kept = _names(named)
-    return [check_file(job, kept) for job in jobs]
-
-
-@functools.lru_cache(maxsize=1)
-def _names(named: str) -> frozenset[str]:
-    """(The same names come with chunk after chunk.)"""
-    return frozenset(named.split("\n")) if named else frozenset()
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End the pool's workers now, and wait until the pool has noticed (Python 3.14 has
-    `terminate_workers`; before it, the processes are reachable only through the pool's
-    `_processes`). No future may be cancelled before: a pool that finds its workers gone
-    fails its futures, and before Python 3.12 it breaks on a cancelled one."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=True)
-
-
-def _worker_setup() -> None:
-    """Workers leave Ctrl-C to the main process (which stops the run), end on SIGTERM,
-    end with the main process however it ends, and check files without the cyclic
-    garbage collector."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _end_with_parent()
-    gc.disable()
-
-
-def _end_with_parent() -> None:
-    """Ask Linux to send SIGTERM when the main process dies, even by SIGKILL
-    (`prctl(PR_SET_PDEATHSIG)`); elsewhere there is no such request."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the main process died before the request was made
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _alone(job: Job) -> _FileResult:
-    """Check one file in a process of its own, to tell whether it is what kills workers."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    with ProcessPoolExecutor(max_workers=1, initializer=_worker_setup) as pool:
-        try:
-            return pool.submit(check_file, job).result()
-        except BrokenProcessPool:
-            finding = Finding(
-                INTERNAL_ERROR,
-                "the process checking this file died (killed, out of memory, or a crash); "
-                "the other files were checked",
-                hint=f"please report it at {ISSUES_URL} with the file",
-                span=Span(1, 1, 1, 2),
-            )
-            return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, finding)]))
-
-
 @contextmanager
 def _without_cyclic_gc() -> Iterator[None]:
     """Composing thousands of files makes Python's cyclic collector scan an ever larger
@@ -413,17 +225,17 @@ def _without_cyclic_gc() -> Iterator[None]:
 Kept = bool | frozenset[str]
 
 
-def check_file(job: Job, kept: Kept = False) -> _FileResult:
+def check_file(job: Job, kept: Kept = False) -> FileResult:
     """Everything about one file that does not need the other files (each path its checks
     ask about probed once); `kept`: whose contract fields its summaries carry."""
     with remembered_probes():
         return _check_file(job, kept)
 
 
-def _check_file(job: Job, kept: Kept) -> _FileResult:
+def _check_file(job: Job, kept: Kept) -> FileResult:
     data = _read(job)
     if isinstance(data, Finding):
-        return _FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
+        return FileResult(FileReport(job.name, [], [file_diagnostic(job.name, data)]))
     if isinstance(data, bytes):
         text, findings = decode(data)
         bom = data.startswith(codecs.BOM_UTF8)
@@ -437,7 +249,7 @@ def _check_file(job: Job, kept: Kept) -> _FileResult:
     except Exception as error:  # a bug in hydro: report it, keep going with other files
         findings.append(internal_error(error, Span(1, 1, 1, 2)))
         diagnostics = [file_diagnostic(job.name, f) for f in findings]
-        return _FileResult(FileReport(job.name, [], diagnostics, text))
+        return FileResult(FileReport(job.name, [], diagnostics, text))
 
 
 def _read(job: Job) -> str | bytes | Finding:
@@ -509,17 +321,17 @@ def _check_decoded(
     findings: list[Finding],
     placed: FileText | None,
     kept: Kept,
-) -> _FileResult:
+) -> FileResult:
     source = load(text)
     if job.lint and _other_yaml(source, text):
-        return _FileResult(None)
+        return FileResult(None)
     report = FileReport(job.name, [], [], text)
     report.diagnostics.extend(
         file_diagnostic(job.name, f, placed.fix_of(f) if placed is not None else None)
         for f in [*findings, *source.findings]
     )
     report.suppressions = suppressions.parse(text, [d.node for d in source.documents], placed)
-    result = _FileResult(report)
+    result = FileResult(report)
     for document in source.documents:
         if job.lint and not is_manifest(document.node):
             continue
@@ -546,7 +358,7 @@ def _other_yaml(source: SourceFile, text: str) -> bool:
 def _check_document(
     job: Job,
     document: SourceDocument,
-    result: _FileResult,
+    result: FileResult,
     placed: FileText | None,
     kept: Kept,
 ) -> None:
@@ -595,7 +407,7 @@ def _check_document(
 
 
 def _container(
-    job: Job, document: SourceDocument, outcome: DocumentOutcome, result: _FileResult
+    job: Job, document: SourceDocument, outcome: DocumentOutcome, result: FileResult
 ) -> list[Finding]:
     """What the Model's image build and runtime would fail on (kinds.model.container); the
     file's Models share one budget of the shell grammar's time (`result.shell`)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import hydro_manifest.runner as runner_module
+import hydro_manifest.pool as pool_module
 from hydro_manifest import Options, lint_paths
 from tests import dying
 from tests.conftest import Unprivileged, model_manifest
@@ -97,8 +97,8 @@ def test_a_worker_that_dies_is_reported_and_the_run_finishes(
     killer = paths[30].name
     monkeypatch.setenv(dying.KILLER, killer)
     monkeypatch.setenv(dying.PARENT, str(os.getpid()))
-    monkeypatch.setattr(dying, "check_file", runner_module.check_file)
-    monkeypatch.setattr(runner_module, "check_file", dying.check_file_or_die)
+    monkeypatch.setattr(dying, "check_file", pool_module.check_file)
+    monkeypatch.setattr(pool_module, "check_file", dying.check_file_or_die)
     report = lint_paths([str(tmp_path)], options=NO_FILES, processes=2)
     assert [f.file for f in report.files] == [str(p) for p in paths]
     (died,) = report.diagnostics

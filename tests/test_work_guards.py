@@ -43,6 +43,7 @@ def test_the_cli_imports_nothing_heavy_it_does_not_use() -> None:
         "concurrent.futures.process",
         "hydro_manifest.project",
         "hydro_manifest.kinds.model.models",
+        "hydro_manifest.kinds.model.contract",
         "hydro_manifest.schema",
         "jsonschema",
     ):

@@ -18,14 +18,8 @@ if TYPE_CHECKING:
 
     from .application.models import Application, ModelVariant, Singular
     from .deployment.models import DeploymentConfiguration
-    from .model.models import (
-        Contract,
-        ContractField,
-        Metric,
-        MetricConfig,
-        Model,
-        MonitoringConfiguration,
-    )
+    from .model.contract import Contract, ContractField
+    from .model.models import Metric, MetricConfig, Model, MonitoringConfiguration
     from .values import Check
 
 
@@ -40,7 +34,7 @@ class Kind:
     summary: str
 
     def module(self, part: str) -> ModuleType:
-        """The kind's `rules`, `models` or `checks` module."""
+        """The kind's `rules`, `models`, `checks` (or the Model's `contract`) module."""
         # __import__ rather than importlib.import_module: `python -X importtime` sees it
         __import__(f"{__name__}.{self.package}.{part}")
         return sys.modules[f"{__name__}.{self.package}.{part}"]
@@ -83,24 +77,26 @@ KINDS: dict[str, Kind] = {
 }
 NAMES: tuple[str, ...] = tuple(KINDS)
 
-#: The pydantic classes importable from here, by the kind whose package defines them.
+#: The pydantic classes importable from here: the kind whose package defines them, and the
+#: module.
 _CLASSES = {
-    "Application": "Application",
-    "ModelVariant": "Application",
-    "Singular": "Application",
-    "DeploymentConfiguration": "DeploymentConfiguration",
-    "Contract": "Model",
-    "ContractField": "Model",
-    "Metric": "Model",
-    "MetricConfig": "Model",
-    "Model": "Model",
-    "MonitoringConfiguration": "Model",
+    "Application": ("Application", "models"),
+    "ModelVariant": ("Application", "models"),
+    "Singular": ("Application", "models"),
+    "DeploymentConfiguration": ("DeploymentConfiguration", "models"),
+    "Contract": ("Model", "contract"),
+    "ContractField": ("Model", "contract"),
+    "Metric": ("Model", "models"),
+    "MetricConfig": ("Model", "models"),
+    "Model": ("Model", "models"),
+    "MonitoringConfiguration": ("Model", "models"),
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _CLASSES:
-        return getattr(KINDS[_CLASSES[name]].module("models"), name)
+        kind, module = _CLASSES[name]
+        return getattr(KINDS[kind].module(module), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -34,7 +34,7 @@ from .rules import (
 
 if TYPE_CHECKING:
     from ..kinds import Model
-    from ..kinds.model.models import ContractField
+    from ..kinds.model.contract import ContractField
 
 #: The integer types and their ranges (quantized types are integers of their width).
 INTEGER_RANGES: dict[str, tuple[int, int]] = {

@@ -37,7 +37,7 @@ from .rules import (
 
 if TYPE_CHECKING:
     from ..kinds import Model
-    from ..kinds.model.models import ContractField
+    from ..kinds.model.contract import ContractField
 
 
 def parse(data: bytes, form: str, *, outputs: bool = False) -> tuple[Any, Any]:

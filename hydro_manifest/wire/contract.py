@@ -15,7 +15,7 @@ from . import messages
 
 if TYPE_CHECKING:
     from ..kinds import Model
-    from ..kinds.model.models import ContractField
+    from ..kinds.model.contract import ContractField
 
 
 def signature(model: Model) -> Any:

@@ -19,7 +19,7 @@ from . import messages
 
 if TYPE_CHECKING:
     from ..kinds import Model
-    from ..kinds.model.models import ContractField
+    from ..kinds.model.contract import ContractField
 
 #: DataType number to its name, and each DataType to the value list hydrosdk reads.
 DTYPE_NAMES = {number: name for name, number in messages.DATA_TYPES.items()}
