@@ -21,7 +21,7 @@ from .reading.rules import OUTSIDE_ROOT, SYMLINK_LOOP
 from .root import Root, at, root_of
 from .rules import Rule
 
-if TYPE_CHECKING:  # pathspec is imported by `hydro lint` only, when it walks folders
+if TYPE_CHECKING:  # pathspec is imported only when a glob or a `.gitignore` excludes something
     from pathspec import GitIgnoreSpec
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -86,14 +86,12 @@ def walk(
     """`discover`'s files as the walk finds them (a lint checks the first while it looks
     for the others); `found` gets each file's root as it is given, and the folders that
     cannot be read and the links refused as they are met. Its `files` are left alone."""
-    from pathspec import GitIgnoreSpec
-
-    excluded = GitIgnoreSpec.from_lines(list(exclude))
+    excluded = _excluded(list(exclude))
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
             top = root_of(path, path, root)
-            for file in _Walk(at(top), excluded if len(excluded) else None, found).files(path):
+            for file in _Walk(at(top), excluded, found).files(path):
                 if file not in seen:
                     seen.add(file)
                     found.roots[file] = top
@@ -102,6 +100,17 @@ def walk(
             seen.add(path)
             found.roots[path] = root_of(path, os.path.dirname(os.path.abspath(path)), root)
             yield path
+
+
+def _excluded(patterns: list[str]) -> GitIgnoreSpec | None:
+    """The `--exclude` and configured globs; None for none (pathspec is then not imported:
+    most runs exclude nothing, and few repositories have a `.gitignore` in every folder)."""
+    if not patterns:
+        return None
+    from pathspec import GitIgnoreSpec
+
+    spec = GitIgnoreSpec.from_lines(patterns)
+    return spec if len(spec) else None
 
 
 @dataclass

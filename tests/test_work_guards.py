@@ -50,6 +50,17 @@ def test_the_cli_imports_nothing_heavy_it_does_not_use() -> None:
         assert heavy not in loaded, heavy
 
 
+def test_lint_imports_the_gitignore_grammar_only_when_something_is_excluded(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "m.yaml").write_text(model_manifest())
+    lint = f"import hydro_manifest as h\nh.lint_paths([{str(tmp_path)!r}]"
+    assert "pathspec" not in modules_after(lint + ")")
+    assert "pathspec" in modules_after(lint + ", exclude=['old/'])")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    assert "pathspec" in modules_after(lint + ")")
+
+
 def test_validating_a_model_builds_only_the_model_models() -> None:
     loaded = modules_after(
         "import hydro_manifest as h\n"
