@@ -19,19 +19,12 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from .config import Config
 from .diagnostics import STDIN, Diagnostic
 from .discovery import Discovered, discover, walk
+from .file_check import Job
 from .kinds.model.files import Reference
-from .options import Options
+from .options import Options, Progress
 from .report import ISSUES_URL, DocumentInfo, ExitCode, FileReport, ManifestError, Report
 from .root import root_of
-from .runner import (
-    Job,
-    Progress,
-    Terminated,
-    available_cpus,
-    check_alone,
-    run,
-    stop_on_sigterm,
-)
+from .runner import Terminated, available_cpus, check_alone, run, stop_on_sigterm
 
 if TYPE_CHECKING:
     from .conformance.check import RuntimeCheck

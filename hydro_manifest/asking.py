@@ -13,9 +13,9 @@ from .report import FileReport
 
 if TYPE_CHECKING:
     from .kinds.model.container.resolver import Resolution
+    from .options import Progress
     from .reading.document import DocumentOutcome
     from .reading.loader import SourceDocument
-    from .runner import Progress
 
 
 @dataclass(slots=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: Manifests are kilobytes; a file of many megabytes is generated or not a manifest.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 #: pip resolves most requirements in seconds; a big set from a slow index takes a minute.
 DEFAULT_RESOLVE_TIMEOUT = 120.0
+#: Told (done, in all) as a run goes: the files checked, the requirements resolved.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .diagnostics import Finding, Span, file_diagnostic
+from .file_check import FileResult, Job, check_file
+from .options import Progress
 from .report import ISSUES_URL, FileReport
 from .rules import INTERNAL_ERROR
-from .runner import FileResult, Job, Progress, check_file
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import hydro_manifest.file_check as file_check_module
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths, load_text, validate_text
 from tests.conftest import EXAMPLES, model_manifest, ship_func_main
@@ -167,7 +168,7 @@ def test_lint_reads_and_parses_each_file_once(
     )
     reads: Counter[str] = Counter()
     parses = Counter[int]()
-    real_open, load = open, runner_module.load
+    real_open, load = open, file_check_module.load
 
     def counting_open(file: object, *args: object, **kwargs: object) -> object:
         reads[str(file)] += 1
@@ -177,7 +178,7 @@ def test_lint_reads_and_parses_each_file_once(
         parses[hash(text)] += 1
         return load(text)
 
-    monkeypatch.setattr(runner_module, "load", counting_load)
+    monkeypatch.setattr(file_check_module, "load", counting_load)
     import builtins
 
     monkeypatch.setattr(builtins, "open", counting_open)

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from ..config import Config, ConfigError, load
 from ..diagnostics import Diagnostic, Span, file_diagnostic
 from ..discovery import MANIFEST_SUFFIXES, discover
+from ..file_check import Job, check_file, internal_error
 from ..project import Summary, check
 from ..report import FileReport
 from ..root import root_of
-from ..runner import Job, check_alone, check_file, internal_error, selected
+from ..runner import check_alone, selected
 
 
 @dataclass
