@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ....diagnostics import Finding, Span
 from ....diagnostics import Path as DocumentPath
-from ....options import DEFAULT_RESOLVE_TIMEOUT
+from ....options import DEFAULT_RESOLVE_TIMEOUT, Progress
 from ....redaction import redact
 
 if TYPE_CHECKING:
@@ -138,9 +138,6 @@ class Answer(NamedTuple):
     installed: list[dict[str, Any]] | None
     output: str
     unreachable: str | None = None
-
-
-Progress = Callable[[int, int], None]
 
 
 def resolve_all(
