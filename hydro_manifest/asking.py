@@ -77,7 +77,7 @@ def resolve(
 ) -> None:
     if not waiting:
         return
-    from .kinds.model.container.resolver import resolve_all
+    from .kinds.model.container.pip_answer import resolve_all
 
     found = resolve_all(
         [resolution for _, resolution in waiting],

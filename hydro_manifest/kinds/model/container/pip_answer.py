@@ -1,7 +1,8 @@
 """What pip's answer means for a Model (`--remote`): its failure explained at the
 requirement that causes it (reading the index's page of the project where pip says too
 little), the packages it would put in place of the runtime's own, and the imports no
-resolved wheel provides.
+resolved wheel provides. `resolve_all` asks pip (`resolver`) for every Model and judges
+each answer.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ....diagnostics import Finding
+from ....options import DEFAULT_RESOLVE_TIMEOUT, Progress
 from ....redaction import redact
 from ....rules import Rule
 from .image_rules import (
@@ -31,6 +34,7 @@ from .resolver import (
     Placed,
     Request,
     Resolution,
+    ask_pip,
     canonical,
     wheel_modules,
 )
@@ -40,6 +44,36 @@ _NOT_SATISFIED = re.compile(
     r"(?: \(from (?P<parent>[^)]*)\))? \(from versions: (?P<versions>[^)]*)\)"
 )
 _IGNORED_PYTHON = "Ignored the following versions that require a different python version: "
+
+
+def resolve_all(
+    resolutions: list[Resolution],
+    *,
+    index_url: str | None = None,
+    timeout: float = DEFAULT_RESOLVE_TIMEOUT,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> list[list[Finding]]:
+    """Each Model's findings, in the order given. Models with the same requirements, index
+    and image are resolved once; results are cached for a day under the user cache folder
+    (HYDRO_CACHE_DIR, else XDG_CACHE_HOME/hydro or ~/.cache/hydro)."""
+    keys = [Request.of(r, index_url, timeout) for r in resolutions]
+    unique = list({key.key: key for key in keys}.values())
+    answers: dict[str, Answer] = {}
+    done = 0
+
+    def judged(pair: tuple[Resolution, Request]) -> list[Finding]:
+        resolution, request = pair
+        return list(Judge(resolution, request, answers[request.key], index_url).findings())
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for request, answer in zip(unique, pool.map(ask_pip, unique), strict=True):
+            answers[request.key] = answer
+            done += 1
+            if progress is not None:
+                progress(done, len(unique))
+        # what pip's answers leave open (an index page, wheels' modules) is asked in parallel
+        return list(pool.map(judged, zip(resolutions, keys, strict=True)))
 
 
 class Judge:

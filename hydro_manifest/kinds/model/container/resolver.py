@@ -25,14 +25,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ....diagnostics import Finding, Span
 from ....diagnostics import Path as DocumentPath
-from ....options import DEFAULT_RESOLVE_TIMEOUT, Progress
 from ....redaction import redact
 
 if TYPE_CHECKING:
@@ -138,38 +136,6 @@ class Answer(NamedTuple):
     installed: list[dict[str, Any]] | None
     output: str
     unreachable: str | None = None
-
-
-def resolve_all(
-    resolutions: list[Resolution],
-    *,
-    index_url: str | None = None,
-    timeout: float = DEFAULT_RESOLVE_TIMEOUT,
-    workers: int = 1,
-    progress: Progress | None = None,
-) -> list[list[Finding]]:
-    """Each Model's findings, in the order given. Models with the same requirements, index
-    and image are resolved once; results are cached for a day under the user cache folder
-    (HYDRO_CACHE_DIR, else XDG_CACHE_HOME/hydro or ~/.cache/hydro)."""
-    keys = [Request.of(r, index_url, timeout) for r in resolutions]
-    unique = list({key.key: key for key in keys}.values())
-    answers: dict[str, Answer] = {}
-    done = 0
-
-    from .pip_answer import Judge
-
-    def judged(pair: tuple[Resolution, Request]) -> list[Finding]:
-        resolution, request = pair
-        return list(Judge(resolution, request, answers[request.key], index_url).findings())
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for request, answer in zip(unique, pool.map(_answer, unique), strict=True):
-            answers[request.key] = answer
-            done += 1
-            if progress is not None:
-                progress(done, len(unique))
-        # what pip's answers leave open (an index page, wheels' modules) is asked in parallel
-        return list(pool.map(judged, zip(resolutions, keys, strict=True)))
 
 
 # ------------------------------------------------------------------ asking pip
@@ -284,7 +250,8 @@ def _index_options(resolution: Resolution, index_url: str | None) -> list[str]:
     return found
 
 
-def _answer(request: Request) -> Answer:
+def ask_pip(request: Request) -> Answer:
+    """What pip answers for one request (from the cache when asked within a day)."""
     if request.withheld is not None:
         return Answer(None, "", f"{request.withheld}, which hydro does not hand to pip")
     if not any(not line.startswith("-") for line in request.requirements):
