@@ -1,4 +1,5 @@
-"""Checking files in worker processes (`hydro lint` on a large tree, with more than one CPU).
+"""Checking files in worker processes (`hydro lint` on a large tree, with more than one CPU;
+`runner` imports this module only then).
 
 The files are handed out as the folders are walked, a chunk at a time, and their results
 taken back in order. Workers end with the main process, leave Ctrl-C to it, and a worker
@@ -14,16 +15,15 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .diagnostics import Finding, Span, file_diagnostic
 from .file_check import FileResult, Job, check_file
 from .options import Progress
+from .project import ContractsOfFile, Signature, compared, compared_names, interned, signatures
 from .report import ISSUES_URL, FileReport
 from .rules import INTERNAL_ERROR
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: Files a worker checks in one call while the folders are still being walked.
 _CHUNK = 32
@@ -43,8 +43,6 @@ def in_pool(
     first unfinished file is then checked alone in a process of its own, reported if that
     dies too, and a new pool takes the rest.
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     while True:  # a new pool after a worker died, for what is left
         pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
@@ -81,8 +79,6 @@ def _hand_out(
     models the Applications seen so far compare: a worker sends those Models' fields with
     their summaries, and only the others are read again if a later Application compares
     them."""
-    from .project import compared_names, interned
-
     waiting: deque[Future[list[FileResult]]] = deque()
     compared: set[str] = set()
     named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
@@ -127,9 +123,6 @@ def _contracts_in_pool(
     """The workers read again the contracts the checks across documents compare (the
     pool's results carry where each is, not its fields). What a broken pool leaves unread
     is read later, in this process."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    from .project import ContractsOfFile, Signature, compared, signatures
 
     def in_pool(
         read: Callable[[ContractsOfFile], list[Signature | None]], files: list[ContractsOfFile]
@@ -195,8 +188,6 @@ _PR_SET_PDEATHSIG = 1
 
 def _alone(job: Job) -> FileResult:
     """Check one file in a process of its own, to tell whether it is what kills workers."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, initializer=_worker_setup) as pool:
         try:
