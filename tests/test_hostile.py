@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import model_manifest
+
 
 def run(path: Path) -> tuple[int, dict]:
     done = subprocess.run(
@@ -57,6 +59,29 @@ def test_hostile_input_gets_a_finding_and_no_traceback(
         assert found == expected
     else:
         assert found and all(rule.startswith("HY0") for rule, _, _ in found)
+
+
+@pytest.mark.parametrize("command", ["validate", "lint"])
+def test_contract_values_of_the_wrong_kind_are_located_errors(tmp_path: Path, command: str) -> None:
+    """A field's type written as a list, its profile as a mapping, its shape as a mapping:
+    what the contract's summary for the checks across documents keeps of them must not
+    break the run (it once ended in HY000, "unhashable type")."""
+    model = model_manifest(
+        inputs={"x": "{shape: scalar, type: [float32], profile: {a: 1}}"},
+        outputs={"y": "{shape: {a: 1}, type: float32, profile: numerical}"},
+    )
+    (tmp_path / "m.yaml").write_text(model)
+    done = subprocess.run(
+        [sys.executable, "-m", "hydro_manifest", command, "--no-file-checks", "-f", "json",
+         str(tmp_path / "m.yaml")],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert rules_of(json.loads(done.stdout)) == [
+        ("HY107", 8, 30),
+        ("HY107", 8, 50),
+        ("HY305", 10, 16),
+    ]
 
 
 def test_deep_nesting_is_reported_where_it_gets_too_deep(tmp_path: Path) -> None:

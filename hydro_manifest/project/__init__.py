@@ -237,9 +237,14 @@ def _fields(fields: Any, known: dict[tuple[Any, ...], Field]) -> tuple[Field, ..
         return ()
     found = []
     for name, definition in fields.items():
-        if isinstance(definition, dict):
-            kind, shape = definition.get("type"), _shape_key(definition.get("shape"))
-            key = (name, kind, shape, definition.get("profile"))
+        if isinstance(definition, dict):  # (a list or a mapping written as a value is None)
+            kind, profile = definition.get("type"), definition.get("profile")
+            key = (
+                name,
+                kind if kind.__class__ is str else None,
+                _shape_key(definition.get("shape")),
+                profile if profile.__class__ is str else None,
+            )
         else:
             key = (name, None, None, None)
         field = known.get(key)
