@@ -182,6 +182,7 @@ def test_byte_mutations_of_real_manifests(data: bytes) -> None:
 
 @SETTINGS
 @given(structure_mutations())
+@example(b"kind: Model\nname: m\ncontract:\n  inputs:\n    x: {type: [float32], profile: {a: 1}}\n")
 def test_structural_mutations_of_real_manifests(data: bytes) -> None:
     check(data)
 
