@@ -187,6 +187,31 @@ def test_structural_mutations_of_real_manifests(data: bytes) -> None:
     check(data)
 
 
+@st.composite
+def contract_field_values(draw: st.DrawFn) -> bytes:
+    """A Model whose contract fields hold any value where a shape, type or profile goes:
+    what is remembered of fields across documents (validated fields, summaries) is keyed
+    by those values."""
+    keys = st.sets(st.sampled_from(["shape", "type", "profile"]))
+    fields = {
+        draw(st.sampled_from(["x", "y", "age"])): {key: draw(VALUES) for key in draw(keys)}
+        for _ in range(draw(st.integers(1, 3)))
+    }
+    document = {
+        "kind": "Model",
+        "name": "m",
+        "contract": {"inputs": fields, "outputs": draw(st.sampled_from([fields, {"y": {}}]))},
+    }
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
+
+
+@SETTINGS
+@given(contract_field_values())
+def test_contract_fields_of_any_value(data: bytes) -> None:
+    check(data)
+    check(data)  # again, with what the first check remembered
+
+
 @SETTINGS
 @given(st.lists(VALUES, min_size=1, max_size=3))
 def test_random_yaml_documents(documents: list[Any]) -> None:
