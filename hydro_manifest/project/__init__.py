@@ -254,16 +254,17 @@ def _fields(fields: Any, known: dict[tuple[Any, ...], Field]) -> tuple[Field, ..
     return tuple(found)
 
 
-def _field(name: Any, kind: Any, shape: Any, profile: Any) -> Field:
+def _field(name: object, kind: str | None, shape: Shape | None, profile: str | None) -> Field:
+    """A field from what is readable of it (its key in `known`: text, or None)."""
     return Field(
         str(name),
-        spec.TYPE_SYNONYMS.get(kind, kind) if isinstance(kind, str) else None,
-        shape if isinstance(shape, tuple) else None,
-        profile.lower() if isinstance(profile, str) else None,
+        None if kind is None else spec.TYPE_SYNONYMS.get(kind, kind),
+        shape,
+        None if profile is None else profile.lower(),
     )
 
 
-def _shape_key(shape: Any) -> Shape | str | None:
+def _shape_key(shape: Any) -> Shape | None:
     """A hashable shape: () for scalar, a tuple of sizes, or None when not readable."""
     if shape == spec.SCALAR_SHAPE or shape == []:
         return ()
