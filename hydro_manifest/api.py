@@ -137,14 +137,26 @@ def lint_paths(
     `config` (see `hydro_manifest.config.load`) selects rules, changes severities and adds
     excludes; without `options`, its `file-checks`, `remote` and `s3-endpoint-url` apply.
     `processes` defaults to, and is capped at, the CPUs available; `progress` is told
-    (files done, files in all).
+    (files done, files in all). With `options.cache`, a file whose checks would see the disk
+    as the last such lint's did has that lint's result (`hydro_manifest.cache`).
     """
     config = config or Config()
     options = options or config.options()
     jobs = _lint_jobs(paths, config, exclude, options, stdin_filename)
     processes = _processes(processes)
+    cache = None
+    if options.cache:
+        from .cache import LintCache
+
+        cache = LintCache.open(paths)
     return run(
-        jobs, options, config=config, processes=processes, progress=progress, resolving=resolving
+        jobs,
+        options,
+        config=config,
+        processes=processes,
+        progress=progress,
+        resolving=resolving,
+        cache=cache,
     )
 
 

@@ -27,7 +27,7 @@ from .reading.loader import SourceDocument, SourceFile, load
 from .reading.rules import ENCODING, FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport
-from .root import Kind, Root, remembered_probes
+from .root import Kind, Probe, Root, remembered_probes
 from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
@@ -75,6 +75,9 @@ class FileResult:
     shell: ShellBudget | None = None
     #: Each Model's requirements, for pip to resolve (`--remote`).
     resolutions: list[Resolution] = field(default_factory=list)
+    #: What the check saw of the disk: each path it probed (the file itself, what its
+    #: Models ship and read, the folders listed), by root (real) and path.
+    observed: dict[tuple[str, str], Probe] = field(default_factory=dict)
 
 
 #: Which Models keep their contract fields in their summaries: all (one process checks
@@ -86,8 +89,10 @@ Kept = bool | frozenset[str]
 def check_file(job: Job, kept: Kept = False) -> FileResult:
     """Everything about one file that does not need the other files (each path its checks
     ask about probed once); `kept`: whose contract fields its summaries carry."""
-    with remembered_probes():
-        return _check_file(job, kept)
+    with remembered_probes() as probes:
+        result = _check_file(job, kept)
+    result.observed = probes
+    return result
 
 
 def _check_file(job: Job, kept: Kept) -> FileResult:

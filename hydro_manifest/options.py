@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .file_check import FileResult, Job
 
 #: Manifests are kilobytes; a file of many megabytes is generated or not a manifest.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -11,6 +15,8 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_RESOLVE_TIMEOUT = 120.0
 #: Told (done, in all) as a run goes: the files checked, the requirements resolved.
 Progress = Callable[[int, int], None]
+#: Told each file's result as a run takes it, with its pickle when a worker made one.
+Keep = Callable[["Job", "FileResult", "bytes | None"], None]
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,9 @@ class Options:
     each Model's container as its payload fills it (what `hydro resolve` shows). `root`:
     the repository root, outside of which no file is opened (by default the nearest folder
     above each manifest that holds `.git`, else the folder given to lint or the manifest's
-    own folder; `hydro_manifest.root`).
+    own folder; `hydro_manifest.root`). `cache`: a lint reuses the last run's result of a
+    file whose checks would see the disk as they did (`hydro_manifest.cache`), and keeps
+    this run's.
     """
 
     file_checks: bool = True
@@ -36,3 +44,4 @@ class Options:
     root: str | None = None
     index_url: str | None = None
     resolve_timeout: float = DEFAULT_RESOLVE_TIMEOUT
+    cache: bool = False

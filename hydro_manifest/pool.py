@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import pickle
 import signal
 import sys
 from collections import deque
@@ -20,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .diagnostics import Finding, Span, file_diagnostic
 from .file_check import FileResult, Job, check_file
-from .options import Progress
+from .options import Keep, Progress
 from .project import ContractsOfFile, Signature, compared, compared_names, interned, signatures
 from .report import ISSUES_URL, FileReport
 from .rules import INTERNAL_ERROR
@@ -35,9 +36,11 @@ def in_pool(
     processes: int,
     results: list[FileResult],
     progress: Progress | None,
+    keep: Keep,
 ) -> None:
     """Check the jobs in worker processes, appending to `results` in order: `known`, then
-    those `stream` still gives (added to `known`), handed out as they come.
+    those `stream` still gives (added to `known`), handed out as they come; `keep` is told
+    each result with its pickle as it comes back.
 
     A worker that dies (killed, out of memory, a crash in a C library) breaks the pool: the
     first unfinished file is then checked alone in a process of its own, reported if that
@@ -47,7 +50,7 @@ def in_pool(
     while True:  # a new pool after a worker died, for what is left
         pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_setup)
         try:
-            _hand_out(pool, known, stream, processes, results, progress)
+            _hand_out(pool, known, stream, processes, results, progress, keep)
             _contracts_in_pool(pool, results, processes)
             return
         except BrokenProcessPool:
@@ -72,6 +75,7 @@ def _hand_out(
     processes: int,
     results: list[FileResult],
     progress: Progress | None,
+    keep: Keep,
 ) -> None:
     """Give the pool the `jobs` that have no result yet and those `stream` adds to them, a
     chunk at a time, and take the results back in order. Once the stream ends, the rest is
@@ -79,7 +83,7 @@ def _hand_out(
     models the Applications seen so far compare: a worker sends those Models' fields with
     their summaries, and only the others are read again if a later Application compares
     them."""
-    waiting: deque[Future[list[FileResult]]] = deque()
+    waiting: deque[Future[list[bytes]]] = deque()
     compared: set[str] = set()
     named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
     sent = len(results)
@@ -94,7 +98,9 @@ def _hand_out(
     def take(block: bool) -> None:
         while waiting and (block or waiting[0].done()):
             block = False
-            for result in waiting.popleft().result():
+            for blob in waiting.popleft().result():
+                result = pickle.loads(blob)
+                keep(jobs[len(results)], result, blob)
                 results.append(result)
                 for summary in result.summaries:
                     compared.update(compared_names(summary))
@@ -135,11 +141,12 @@ def _contracts_in_pool(
         return
 
 
-def _check_files(jobs: list[Job], named: str) -> list[FileResult]:
-    """A worker's share: a few files in one call, so that results cross back in batches;
-    the Models `named` (one a line) send their contract fields along."""
+def _check_files(jobs: list[Job], named: str) -> list[bytes]:
+    """A worker's share: a few files in one call, so that results cross back in batches,
+    each pickled here (what the cache keeps); the Models `named` (one a line) send their
+    contract fields along."""
     kept = _names(named)
-    return [check_file(job, kept) for job in jobs]
+    return [pickle.dumps(check_file(job, kept), pickle.HIGHEST_PROTOCOL) for job in jobs]
 
 
 @functools.lru_cache(maxsize=1)

@@ -47,11 +47,14 @@ class Kind(str, Enum):
 
 
 class Probe(NamedTuple):
-    """What a path is, its size when it is a file, and why it cannot be read (UNREADABLE)."""
+    """What a path is, its size when it is a file, why it cannot be read (UNREADABLE), and
+    when it exists, its stamp: inode, modification and change times in nanoseconds (a
+    folder's change when a name in it comes or goes; `hydro_manifest.cache` compares them)."""
 
     kind: Kind
     size: int | None = None
     reason: str | None = None
+    stamp: tuple[int, int, int] | None = None
 
     @property
     def exists(self) -> bool:
@@ -65,14 +68,16 @@ _REMEMBERED: ContextVar[dict[tuple[str, str], Probe] | None] = ContextVar(
 
 
 @contextmanager
-def remembered_probes() -> Iterator[None]:
+def remembered_probes() -> Iterator[dict[tuple[str, str], Probe]]:
     """Within the block, each path is probed once: the checks of one manifest ask about the
     same payload files again and again (the entry, the file the container finds there, the
     file read). Per thread and task; the block is one file's check, so what changes on disk
-    meanwhile is seen by the next file's."""
-    token = _REMEMBERED.set({})
+    meanwhile is seen by the next file's. Yields the probes, by root (real) and path: what
+    the check saw of the disk."""
+    probes: dict[tuple[str, str], Probe] = {}
+    token = _REMEMBERED.set(probes)
     try:
-        yield
+        yield probes
     finally:
         _REMEMBERED.reset(token)
 
@@ -118,11 +123,12 @@ class Root:
                 status = os.stat(real)
             except OSError as error:
                 return _failed(error)
+        stamp = (status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
         if stat.S_ISDIR(status.st_mode):
-            return Probe(Kind.FOLDER)
+            return Probe(Kind.FOLDER, stamp=stamp)
         if stat.S_ISREG(status.st_mode):
-            return Probe(Kind.FILE, status.st_size)
-        return Probe(Kind.OTHER)
+            return Probe(Kind.FILE, status.st_size, stamp=stamp)
+        return Probe(Kind.OTHER, stamp=stamp)
 
     def realpath(self, path: str | os.PathLike[str]) -> str:
         """The real location of `path` (links resolved), as `os.path.realpath` gives it,

@@ -22,11 +22,12 @@ from .asking import ask_s3, resolve
 from .config import Config
 from .diagnostics import Diagnostic
 from .file_check import FileResult, Job, check_file
-from .options import Options, Progress
+from .options import Keep, Options, Progress
 from .reading import suppressions
 from .report import FileReport, Report
 
 if TYPE_CHECKING:
+    from .cache import LintCache
     from .project import Summary
 
 #: Below this many files a process pool costs more than it saves.
@@ -61,6 +62,7 @@ def run(
     progress: Progress | None = None,
     resolving: Progress | None = None,
     resolvers: int | None = None,
+    cache: LintCache | None = None,
 ) -> Report:
     """Check every job; the report lists the files in the order of `jobs`. Given as an
     iterator (a walk of folders), the jobs of a large run are checked in worker processes
@@ -73,31 +75,47 @@ def run(
     Comment suppressions, then the configuration's rule selection, apply at the end, to
     the findings of every kind of check. Ctrl-C stops the run: the report then holds the
     files checked so far and says it was interrupted.
+
+    With a `cache`, a file whose check would see the disk as the last run's did has that
+    run's result; the others are checked, and kept for the next run.
     """
-    results: list[FileResult] = []
-    stream = iter(jobs)
+    every: list[Job] = []  # the jobs given, in order
+    reused: dict[int, FileResult] = {}  # from the cache, by their place in `every`
+    results: list[FileResult] = []  # of the jobs checked, in order
+    stream = _to_check(jobs, cache, every, reused)
     known: list[Job] = []  # the jobs taken from `stream` so far, in order
     stopped_by: signal.Signals | None = None
+    keep = _keeper(cache)
+    finished = False
     try:
         with _without_cyclic_gc():  # in a pool's parent too: it unpacks the results
             known.extend(itertools.islice(stream, _POOL_THRESHOLD))
             if processes > 1 and len(known) >= _POOL_THRESHOLD:
                 from .pool import in_pool
 
-                in_pool(known, stream, processes, results, progress)
+                in_pool(known, stream, processes, results, progress, keep)
             else:
                 known.extend(stream)
                 for job in known:
                     results.append(check_file(job, kept=True))
+                    keep(job, results[-1], None)
                     if progress is not None:
                         progress(len(results), len(known))
+        finished = True
     except Terminated:
         stopped_by = signal.SIGTERM
     except KeyboardInterrupt:
         stopped_by = signal.SIGINT
+    finally:
+        if cache is not None and finished:
+            cache.save()
+        elif cache is not None:
+            cache.discard()
     interrupted = stopped_by is not None
     report = Report([], [], interrupted=interrupted, signal=stopped_by)
-    for job, result in zip(known, results, strict=False):
+    ordered = list(_in_order(every, reused, results))
+    results = [result for _, result in ordered]
+    for job, result in ordered:
         if result.report is None:
             report.skipped.append(job.name)
         else:
@@ -114,6 +132,45 @@ def run(
         file.diagnostics.sort(key=lambda d: d.sort_key)
     _once_in_shared_files(report)
     return report
+
+
+def _to_check(
+    jobs: Iterable[Job], cache: LintCache | None, every: list[Job], reused: dict[int, FileResult]
+) -> Iterator[Job]:
+    """The jobs that need checking, as they come: all of them, or those the cache has no
+    result for that still stands (the others are `reused`); each job is added to `every`."""
+    for job in jobs:
+        every.append(job)
+        found = cache.result(job) if cache is not None else None
+        if found is None:
+            yield job
+        else:
+            reused[len(every) - 1] = found
+
+
+def _keeper(cache: LintCache | None) -> Keep:
+    """What is done with each result just checked: the cache keeps it, with what its check
+    saw of the disk, which this run needs no more."""
+
+    def keep(job: Job, result: FileResult, blob: bytes | None) -> None:
+        if cache is not None:
+            cache.keep(job, result, blob)
+        result.observed = {}
+
+    return keep
+
+
+def _in_order(
+    every: list[Job], reused: dict[int, FileResult], results: list[FileResult]
+) -> Iterator[tuple[Job, FileResult]]:
+    """Each job with its result, in the order given, up to the first not checked (an
+    interrupted run)."""
+    checked = iter(results)
+    for index, job in enumerate(every):
+        result = reused.get(index) or next(checked, None)
+        if result is None:
+            return
+        yield job, result
 
 
 def check_alone(job: Job, config: Config | None = None) -> list[Diagnostic]:

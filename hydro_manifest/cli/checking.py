@@ -31,6 +31,7 @@ from .options import (
     IndexUrl,
     LintPaths,
     MaxFileSize,
+    NoCache,
     NoFileChecks,
     OutputFile,
     Paths,
@@ -188,6 +189,7 @@ def lint(
     index_url: IndexUrl = None,
     resolve_timeout: ResolveTimeout = None,
     stdin_filename: StdinFilename = None,
+    no_cache: NoCache = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -247,7 +249,7 @@ def lint(
                 paths,
                 config=config,
                 exclude=exclude or (),
-                options=options,
+                options=replace(options, cache=not no_cache),
                 stdin_filename=stdin_filename,
                 processes=jobs,
                 progress=progress,

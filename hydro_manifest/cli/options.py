@@ -158,6 +158,17 @@ NoFileChecks = Annotated[
         "(for manifests checked away from their files).",
     ),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        envvar="HYDRO_NO_CACHE",
+        help="Check every file again. By default a file whose checks would see what the last "
+        "lint saw (the file, what its Models ship and read) has that lint's result, kept in "
+        "the user's cache folder ($HYDRO_CACHE_DIR, else $XDG_CACHE_HOME/hydro), never in "
+        "the repository.",
+    ),
+]
 Remote = Annotated[
     bool,
     typer.Option(

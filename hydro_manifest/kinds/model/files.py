@@ -232,7 +232,8 @@ def _has_files(folder: str, root: Root) -> bool:
                         is_folder = False
                     if not is_folder:
                         return True
-                    if not entry.is_symlink():
+                    # (probed, so that a check remembers each folder it looked in)
+                    if not entry.is_symlink() and root.probe(entry.path).kind is Kind.FOLDER:
                         waiting.append(entry.path)
         except OSError:
             continue

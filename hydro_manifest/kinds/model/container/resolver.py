@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ....cache import folder as cache_folder
 from ....diagnostics import Finding, Span
 from ....diagnostics import Path as DocumentPath
 from ....redaction import redact
@@ -335,14 +336,6 @@ def _conflicts_with_lock(output: str) -> bool:
 
 
 # ------------------------------------------------------------------ the cache
-
-
-def cache_folder() -> Path:
-    given = os.environ.get("HYDRO_CACHE_DIR")
-    if given:
-        return Path(given)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "hydro"
 
 
 def _cached(key: str, folder: str, seconds: float) -> Any:

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
+from ....cache import folder as cache_folder
+
 
 def bashlex() -> ModuleType:
     """The bashlex package, imported once."""
@@ -71,10 +73,10 @@ def _cache_file(folder: Path) -> Path | None:
     digest = hashlib.sha256(sys.version.encode())
     for name in ("parser.py", "yacc.py"):
         digest.update((folder / name).read_bytes())
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(root):
+    kept = cache_folder()
+    if not kept.is_absolute():
         return None
-    return Path(root) / "hydro" / f"bashlex-tables-{digest.hexdigest()[:16]}.json"
+    return kept / f"bashlex-tables-{digest.hexdigest()[:16]}.json"
 
 
 def _read(cache: Path | None) -> dict[str, Any] | None:

@@ -1,0 +1,352 @@
+"""`hydro lint` keeps each file's result in the user's cache folder and reuses it while the
+file and every path its checks looked at are unchanged (hydro_manifest/cache.py).
+
+A reused result must be the result a new check would give: each test changes one thing a
+check reads (the manifest, a payload file, a file deep in a payload folder, func_main.py,
+a link's target, the Model an Application names) and expects the new finding, located.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import hydro_manifest.cache as cache_module
+import hydro_manifest.pool as pool_module
+import hydro_manifest.runner as runner_module
+from hydro_manifest import Options, lint_paths
+from hydro_manifest.cache import FORMAT, LintCache
+from hydro_manifest.cli import app
+from hydro_manifest.file_check import FileResult, Job
+from tests.conftest import model_manifest, ship_func_main
+
+#: How long before a run a change must be for its result to be kept, in these tests: far
+#: above a file system's clock tick, far below the second hydro waits.
+RACY_NS = 100_000_000
+#: hydro's own margin, which a test of the command run as a process waits out.
+HYDRO_RACY_NS = cache_module.RACY_NS
+Found = list[tuple[str, str, int, int, str]]
+
+
+def settle() -> None:
+    """Let the files just written age past RACY_NS."""
+    time.sleep(RACY_NS / 1e9 * 1.5)
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("HYDRO_CACHE_DIR", str(folder))
+    monkeypatch.setattr(cache_module, "RACY_NS", RACY_NS)
+    return folder
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files a run checks (rather than takes from the cache), in one process."""
+    names: list[str] = []
+    check_file = runner_module.check_file
+
+    def counted(job: Job, kept: bool | frozenset[str] = False) -> FileResult:
+        names.append(os.path.basename(job.name))
+        return check_file(job, kept)
+
+    monkeypatch.setattr(runner_module, "check_file", counted)
+    return names
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A Model shipping code, a file, a folder of folders and a link, and an Application
+    naming it; all valid."""
+    top = tmp_path / "repo"
+    (top / ".git").mkdir(parents=True)
+    model = top / "census"
+    model.mkdir()
+    (model / "serving.yaml").write_text(
+        model_manifest(payload="['src/', 'model.pkl', 'data/', 'weights.pkl']")
+    )
+    ship_func_main(model)
+    (model / "model.pkl").write_bytes(b"x")
+    (model / "data" / "sub").mkdir(parents=True)
+    (model / "data" / "sub" / "x.bin").write_bytes(b"1")
+    (model / "a.pkl").write_bytes(b"x")
+    (model / "weights.pkl").symlink_to("a.pkl")
+    (top / "app.yaml").write_text(
+        "kind: Application\nname: census-app\nsingular:\n  model: census:1\n"
+    )
+    settle()
+    return top
+
+
+def lint(top: Path, processes: int = 1, **options: bool) -> Found:
+    report = lint_paths([str(top)], options=Options(cache=True, **options), processes=processes)
+    return [
+        (d.rule, os.path.relpath(d.file, top), d.line, d.column, str(d.path))
+        for file in report.files
+        for d in file.diagnostics
+    ]
+
+
+def test_an_unchanged_tree_is_reported_from_the_cache(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    assert lint(tree) == []
+    assert sorted(checked) == ["app.yaml", "serving.yaml"]
+    checked.clear()
+    assert lint(tree) == []
+    assert checked == []
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    assert cache_file.stat().st_mode & 0o777 == 0o600
+
+
+# Each change, and the finding a new check gives (rule, file, line, column, path).
+CHANGES: dict[str, tuple[Callable[[Path], object], Found]] = {
+    "the manifest, to a text of the same size": (
+        lambda top: (top / "census" / "serving.yaml").write_text(
+            (top / "census" / "serving.yaml").read_text().replace("int64", "int65")
+        ),
+        [("HY309", "census/serving.yaml", 8, 32, "('contract', 'inputs', 'age', 'type')")],
+    ),
+    "a payload file removed": (
+        lambda top: (top / "census" / "model.pkl").unlink(),
+        [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")],
+    ),
+    "the only file deep in a payload folder removed": (
+        lambda top: (top / "census" / "data" / "sub" / "x.bin").unlink(),
+        [("HY217", "census/serving.yaml", 4, 32, "('payload', 2)")],
+    ),
+    "func_main.py returning another key": (
+        lambda top: ship_func_main(
+            top / "census", 'def predict(age):\n    return {"wealth": str(age)}\n'
+        ),
+        [("HY813", "census/src/func_main.py", 2, 5, "None")],
+    ),
+    "a link now leading out of the repository": (
+        lambda top: (
+            (top / "census" / "weights.pkl").unlink(),
+            (top / "census" / "weights.pkl").symlink_to("/etc/passwd"),
+        ),
+        [("HY019", "census/serving.yaml", 4, 41, "('payload', 3)")],
+    ),
+    "the Model an Application names removed": (
+        lambda top: (top / "census" / "serving.yaml").unlink(),
+        [("HY601", "app.yaml", 4, 10, "('singular', 'model')")],
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_a_change_to_what_a_check_read_is_checked_again(
+    tree: Path, cache_folder: Path, checked: list[str], change: str
+) -> None:
+    make, found = CHANGES[change]
+    assert lint(tree) == []
+    make(tree)
+    assert lint(tree) == found
+    assert lint(tree) == found  # the files changed just now checked again, the rest reused
+
+
+def test_a_payload_file_that_appears_is_seen(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    (tree / "census" / "model.pkl").unlink()
+    settle()
+    assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    (tree / "census" / "model.pkl").write_bytes(b"x")
+    checked.clear()
+    assert lint(tree) == []
+    assert checked == ["serving.yaml"]
+
+
+def test_a_file_changed_just_before_the_run_is_not_kept(
+    tmp_path: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    """A change in the same tick of the file system's clock as the check would leave the
+    file's times as they were: such a result is checked again next time."""
+    (tmp_path / "serving.yaml").write_text(model_manifest())
+    lint(tmp_path)
+    lint(tmp_path)
+    assert checked == ["serving.yaml", "serving.yaml"]
+    settle()
+    lint(tmp_path)
+    lint(tmp_path)
+    assert checked == ["serving.yaml"] * 3
+
+
+def test_settings_that_change_a_result_are_kept_apart(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    (tree / "census" / "model.pkl").unlink()
+    assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    assert lint(tree, file_checks=False) == []
+    assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+
+
+class Planted:
+    """What a pickle built by someone else would run on load: it leaves a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_cache_file_written_by_another_hand_runs_nothing(
+    tree: Path, cache_folder: Path, checked: list[str], tmp_path: Path
+) -> None:
+    """The entries of a cache file are built by an unpickler that knows hydro's classes
+    only: a planted pickle, whole or as one file's result, is a cache miss."""
+    lint(tree)
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    entries = cache_module._read(cache_file)
+    assert len(entries) == 2
+    marker = tmp_path / "ran"
+    with open(cache_file, "wb") as stream:  # each result replaced, what it saw kept
+        pickle.dump(FORMAT, stream)
+        for key, (observed, _) in entries.items():
+            pickle.dump((key, observed, pickle.dumps(Planted(marker))), stream)
+    checked.clear()
+    assert lint(tree) == []
+    assert sorted(checked) == ["app.yaml", "serving.yaml"]
+    with open(cache_file, "wb") as stream:
+        pickle.dump(FORMAT, stream)
+        pickle.dump(Planted(marker), stream)
+    checked.clear()
+    assert lint(tree) == []
+    assert sorted(checked) == ["app.yaml", "serving.yaml"]
+    assert not marker.exists()
+    assert len(cache_module._read(cache_file)) == 2  # and written anew
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps(FORMAT)[:-1]])
+def test_a_broken_cache_file_is_a_miss(
+    tree: Path, cache_folder: Path, checked: list[str], content: bytes
+) -> None:
+    lint(tree)
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    cache_file.write_bytes(content)
+    checked.clear()
+    assert lint(tree) == []
+    assert len(checked) == 2
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_cache(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: list[str]
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("HYDRO_CACHE_DIR", str(blocked))
+    (tree / "census" / "model.pkl").unlink()
+    for _ in range(2):
+        assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    assert len(checked) == 4
+
+
+def test_an_interrupted_run_leaves_the_last_cache(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    lint(tree)
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    before = cache_file.read_bytes()
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    options = Options(cache=True)
+    (tree / "census" / "model.pkl").unlink()
+    report = lint_paths([str(tree)], options=options, processes=1, progress=stop)
+    assert report.interrupted
+    assert cache_file.read_bytes() == before
+    assert [p.name for p in (cache_folder / "lint").iterdir()] == [cache_file.name]
+
+
+def test_a_parallel_lint_keeps_what_its_workers_checked(
+    tmp_path: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers hand back each result pickled; the cache keeps those bytes, and the next run
+    of the unchanged tree starts no worker."""
+    for index in range(70):
+        (tmp_path / f"m{index}.yaml").write_text(model_manifest(f"model-{index}"))
+    (tmp_path / "m3.yaml").write_text(model_manifest("model-3", extra="junk: 1\n"))
+    settle()
+    first = lint(tmp_path, processes=2, file_checks=False)
+    assert first == [("HY104", "m3.yaml", 5, 1, "('junk',)")]
+    pools: list[int] = []
+    in_pool = pool_module.in_pool
+
+    def counted(*arguments: Any, **named: Any) -> None:
+        pools.append(1)
+        in_pool(*arguments, **named)
+
+    monkeypatch.setattr(pool_module, "in_pool", counted)
+    assert lint(tmp_path, processes=2, file_checks=False) == first
+    assert pools == []
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    assert len(cache_module._read(cache_file)) == 70
+
+
+@pytest.fixture
+def cli_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "cli-cache"
+    monkeypatch.setenv("HYDRO_CACHE_DIR", str(folder))
+    monkeypatch.delenv("HYDRO_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache_module, "RACY_NS", RACY_NS)
+    yield folder
+
+
+def test_the_cli_caches_by_default_and_not_with_no_cache(tree: Path, cli_cache: Path) -> None:
+    runner = CliRunner()
+    done = runner.invoke(app, ["lint", "--no-cache", str(tree)])
+    assert done.exit_code == 0, done.output
+    assert not cli_cache.exists()
+    done = runner.invoke(app, ["lint", str(tree)], env={"HYDRO_NO_CACHE": "1"})
+    assert done.exit_code == 0, done.output
+    assert not cli_cache.exists()
+    done = runner.invoke(app, ["lint", str(tree)])
+    assert done.exit_code == 0, done.output
+    assert [p.suffix for p in (cli_cache / "lint").iterdir()] == [".pickle"]
+
+
+def test_the_library_does_not_cache_unless_asked(tree: Path, cli_cache: Path) -> None:
+    lint_paths([str(tree)])
+    assert not cli_cache.exists()
+
+
+def test_a_second_run_of_the_command_reports_the_same(tree: Path, cli_cache: Path) -> None:
+    """As a user runs it: two processes, the second from the first's cache (hydro's own
+    margin for recent changes, one second, is waited out)."""
+    (tree / "census" / "model.pkl").unlink()
+    time.sleep(HYDRO_RACY_NS / 1e9 + 0.1)
+    command = [sys.executable, "-m", "hydro_manifest", "lint", "-f", "json", str(tree)]
+    environment = {**os.environ, "HYDRO_CACHE_DIR": str(cli_cache)}
+    runs = [
+        subprocess.run(command, capture_output=True, text=True, env=environment, timeout=60)
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [1, 1]
+    assert runs[0].stdout == runs[1].stdout
+    found = json.loads(runs[1].stdout)["diagnostics"]
+    assert [(d["rule"], d["line"], d["column"]) for d in found] == [("HY216", 4, 19)]
+    (cache_file,) = (cli_cache / "lint").iterdir()
+    assert len(cache_module._read(cache_file)) == 2
+
+
+def test_a_cache_is_kept_per_working_folder_and_paths(
+    tree: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = LintCache.open([str(tree)]).path
+    assert LintCache.open([str(tree / "census")]).path != first
+    monkeypatch.chdir(tree)
+    assert LintCache.open([str(tree)]).path != first
