@@ -9,9 +9,12 @@ commands in every repeat so that the machine's drift cancels out:
 - floor: one Python process reading every file and yaml.load_all with CSafeLoader;
 - as users run them: hydro lint (the file checks on: each Model's payload, install
   command, requirements and func_main.py read as well) with the default jobs and with
-  --jobs 1, and hydro validate of one Model (a whole process: start-up included);
+  --jobs 1, each a first run (no lint results cached, as on a fresh CI machine); hydro
+  lint again after a lint of the same tree, with nothing changed and with one Model
+  written again (what a developer's second run costs); hydro validate of one Model (a
+  whole process: start-up included);
 - the manifests alone (--no-file-checks), as the peers check them: hydro lint with the
-  default jobs and --jobs 1, and hydro validate of one small file;
+  default jobs and --jobs 1 (first runs), and hydro validate of one small file;
 - peers when installed: check-jsonschema with `hydro schema`, yamllint.
 
 Prints, per tree size, each command's min, median and max, the ratio of medians to the
@@ -34,7 +37,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 TYPES = ["int64", "double", "float32", "string", "bool", "int32"]
 PROFILES = {"string": "categorical", "bool": "categorical"}
@@ -142,14 +147,16 @@ def generate(root: Path, count: int, seed: int = 7) -> Path:
     return root
 
 
-def measure(command: list[str]) -> tuple[float, int, int, int]:
+def measure(command: list[str], environment: dict[str, str]) -> tuple[float, int, int, int]:
     """Seconds, peak memory of the whole process tree (PSS, `_tree_rss`; at least the
     largest process's resident peak, which sampling may miss) and resident peak of its
     largest process (KiB), and exit status of one run. The tree's memory is sampled from
     /proc every 10 ms (Linux; elsewhere only the largest process is known, from the
     kernel's accounting)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment
+    )
     peak_tree = [0]
     done = threading.Event()
 
@@ -238,53 +245,87 @@ def main() -> None:
 Timings = tuple[dict[str, list[float]], dict[str, int], dict[str, int]]
 
 
+class Command(NamedTuple):
+    """A command timed, the cache folder its hydro keeps lint results in, and what is done
+    before each of its runs (untimed)."""
+
+    argv: list[str]
+    cache: Path | None = None
+    before: Callable[[], object] | None = None
+
+
 def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) -> Timings:
     python = sys.executable
     hydro = [python, "-m", "hydro_manifest"]
     tree = generate(temp / "tree", size)
+    time.sleep(1.1)  # files changed within a second of a lint are not cached (racily clean)
     one = next((tree / "apps").rglob("*.yaml"))
     model = tree / "models" / "m000" / "model-0" / "serving.yaml"
     schema = temp / "hydro.schema.json"
     subprocess.run([*hydro, "schema", "-o", str(schema)], check=True)
     files = [str(p) for p in sorted(tree.rglob("*.yaml"))]
-    commands: dict[str, list[str]] = {
-        # as users run them first: the file checks on, the CPUs the machine has
-        "floor (CSafeLoader)": [python, "-c", FLOOR, str(tree)],
-        "hydro lint": [*hydro, "lint", str(tree)],
-        "hydro lint --jobs 1": [*hydro, "lint", "--jobs", "1", str(tree)],
-        "hydro validate one Model": [*hydro, "validate", str(model)],
-        # the manifests alone, as the peers check them
-        "hydro lint --no-file-checks": [*hydro, "lint", "--no-file-checks", str(tree)],
-        "hydro lint --no-file-checks --jobs 1": [
-            *hydro,
-            "lint",
-            "--no-file-checks",
-            "--jobs",
-            "1",
-            str(tree),
-        ],
-        "hydro validate --no-file-checks one file": [
-            *hydro,
-            "validate",
-            "--no-file-checks",
-            str(one),
-        ],
+
+    def first_run(argv: list[str], name: str) -> Command:
+        """Run as on a fresh CI machine: no lint results kept (the shell grammar's tables,
+        which hydro builds once per installation, are)."""
+        cache = temp / "cache" / name
+        return Command(argv, cache, lambda: shutil.rmtree(cache / "lint", ignore_errors=True))
+
+    def again(argv: list[str], name: str, before: Callable[[], object] | None = None) -> Command:
+        """Run after a run of the same tree (made once, untimed), as a developer runs it."""
+        cache = temp / "cache" / name
+        subprocess.run(argv, env=_with_cache(cache), stdout=subprocess.DEVNULL, check=False)
+        return Command(argv, cache, before)
+
+    def edit_one_model() -> None:  # (the same text written again: a new change time)
+        model.write_text(model.read_text())
+
+    lint = [*hydro, "lint", str(tree)]
+    lint_alone = [*hydro, "lint", "--no-file-checks"]
+    commands: dict[str, Command] = {
+        # as users run them first: the file checks on, the CPUs the machine has, a first run
+        "floor (CSafeLoader)": Command([python, "-c", FLOOR, str(tree)]),
+        "hydro lint": first_run(lint, "lint"),
+        "hydro lint --jobs 1": first_run([*hydro, "lint", "--jobs", "1", str(tree)], "jobs1"),
+        "hydro lint again, nothing changed": again(lint, "again"),
+        "hydro lint again, one Model changed": again(lint, "edited", edit_one_model),
+        "hydro validate one Model": Command([*hydro, "validate", str(model)]),
+        # the manifests alone, as the peers check them (first runs too)
+        "hydro lint --no-file-checks": first_run([*lint_alone, str(tree)], "alone"),
+        "hydro lint --no-file-checks --jobs 1": first_run(
+            [*lint_alone, "--jobs", "1", str(tree)], "alone1"
+        ),
+        "hydro validate --no-file-checks one file": Command(
+            [*hydro, "validate", "--no-file-checks", str(one)]
+        ),
     }
     if peers and not args.no_peers and shutil.which("check-jsonschema"):
-        commands["check-jsonschema"] = ["check-jsonschema", "--schemafile", str(schema), *files]
+        commands["check-jsonschema"] = Command(
+            ["check-jsonschema", "--schemafile", str(schema), *files]
+        )
     if peers and not args.no_peers and shutil.which("yamllint"):
-        commands["yamllint"] = ["yamllint", "-d", "relaxed", str(tree)]
-        commands["yamllint one file"] = ["yamllint", "-d", "relaxed", str(one)]
+        commands["yamllint"] = Command(["yamllint", "-d", "relaxed", str(tree)])
+        commands["yamllint one file"] = Command(["yamllint", "-d", "relaxed", str(one)])
     times: dict[str, list[float]] = {name: [] for name in commands}
     tree_memory: dict[str, int] = dict.fromkeys(commands, 0)
     largest: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(args.repeats):
         for name, command in commands.items():
-            seconds, whole, single, _status = measure(command)
+            if command.before is not None:
+                command.before()
+            seconds, whole, single, _status = measure(command.argv, _with_cache(command.cache))
             times[name].append(seconds)
             tree_memory[name] = max(tree_memory[name], whole)
             largest[name] = max(largest[name], single)
     return times, tree_memory, largest
+
+
+def _with_cache(cache: Path | None) -> dict[str, str]:
+    """The environment of a command: hydro's cache in the benchmark's folder, not the user's."""
+    environment = dict(os.environ)
+    if cache is not None:
+        environment["HYDRO_CACHE_DIR"] = str(cache)
+    return environment
 
 
 def report(
@@ -299,7 +340,7 @@ def report(
     print("| command | min | median | max | vs floor | files/s | memory, all processes (PSS) |")
     print("|---|---|---|---|---|---|---|")
     for name, values in times.items():
-        one_file = "one " in name
+        one_file = name.endswith((" one file", " one Model"))
         rate = "-" if one_file else f"{size / median[name]:,.0f}"
         ratio = "-" if one_file else f"{median[name] / floor:.2f}x"
         memory = f"{tree_memory[name] / 1024:.0f} MiB"
