@@ -488,6 +488,7 @@ def _job(
         options.max_file_size,
         layout=options.layout,
         remote=options.remote and base is not None,
+        cached=options.cache and text is None,
     )
 
 

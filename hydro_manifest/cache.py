@@ -24,6 +24,7 @@ import importlib.util
 import io
 import os
 import pickle
+import struct
 import sys
 import time
 from collections.abc import Sequence
@@ -45,7 +46,10 @@ UNUSED_SECONDS = 30 * 24 * 3600
 #: The libraries whose answers a check holds (their files are part of a cache file's key).
 LIBRARIES = ("yaml", "pydantic", "pydantic_core", "bashlex", "packaging", "pip_requirements_parser")
 
-Observed = dict[tuple[str, str], Probe]
+#: What a check saw of one path, as plain values (quick to pickle, no class to build back):
+#: the root's real folder and the path probed, then the probe's kind, size, reason, stamp.
+Seen = tuple[str, str, str, int | None, str | None, tuple[int, int, int] | None]
+Observed = tuple[Seen, ...]
 #: A file's entry: its name as given, the folder its references resolve from, its root,
 #: lint or validate, the largest file read.
 EntryKey = tuple[str, str | None, str | None, bool, int]
@@ -61,10 +65,21 @@ def folder() -> Path:
     return Path(base) / "hydro"
 
 
+def seen(probes: dict[tuple[str, str], Probe]) -> Observed:
+    """What a check saw of the disk, from the probes it made (`root.remembered_probes`)."""
+    return tuple((real, path, *_plain(probe)) for (real, path), probe in probes.items())
+
+
+def _plain(probe: Probe) -> tuple[str, int | None, str | None, tuple[int, int, int] | None]:
+    return (probe.kind.value, probe.size, probe.reason, probe.stamp)
+
+
 def cacheable(job: Job) -> bool:
-    """A file on disk, checked without asking the network nor recording its layout."""
+    """A file on disk, checked for the cache without asking the network nor recording its
+    layout."""
     return (
-        job.text is None
+        job.cached
+        and job.text is None
         and job.refused is None
         and job.unreadable is None
         and not job.layout
@@ -74,97 +89,144 @@ def cacheable(job: Job) -> bool:
 
 class LintCache:
     """The results of one setting's last run (`open`), and this run's, written as they come
-    (`keep`, `result`) and in place of the last run's at the end (`save`)."""
+    (`keep`, `result`) and in place of the last run's at the end (`save`).
 
-    def __init__(self, path: Path, entries: dict[EntryKey, tuple[Observed, bytes]]) -> None:
+    A cache file is `MAGIC`, then one entry per file checked: the lengths of its three
+    parts (`LENGTHS`), the file's key and what its check saw (pickles), and its result (a
+    pickle, unpickled only when used). Only the keys are read when the cache is opened;
+    an entry is read when its file comes, so a run never holds the whole cache."""
+
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self._entries = entries
         self._began = time.time_ns()
-        self._now: Observed = {}  # paths probed this run, to tell whether entries stand
         self._partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        self._stream: IO[bytes] | None = None
+        self._stream: IO[bytes] | None = None  # this run's entries, written as they come
         self._failed = False
+        self._last: IO[bytes] | None = None  # the last run's
+        self._entries: dict[EntryKey, tuple[int, int, int]] = {}  # where each entry is in it
+        try:
+            self._last = open(path, "rb")  # noqa: SIM115  (closed by save or discard)
+            self._entries = _index(self._last)
+        except Exception:  # missing, broken, or written by another hand: check every file
+            self._entries = {}
 
     @classmethod
     def open(cls, paths: Sequence[str]) -> LintCache:
         """The cache of a lint of `paths` from the working folder, as this hydro runs it."""
-        path = folder() / "lint" / f"{_setting(paths)}.pickle"
-        return cls(path, _read(path))
+        return cls(folder() / "lint" / f"{_setting(paths)}.pickle")
 
     def result(self, job: Job) -> FileResult | None:
         """The job's result from the last run, if nothing its check saw has changed."""
-        if not cacheable(job):
+        if not cacheable(job) or self._last is None:
             return None
         key = _key(job)
-        entry = self._entries.pop(key, None)
-        if entry is None:
-            return None
-        observed, blob = entry
-        if any(self._probe(where) != probe for where, probe in observed.items()):
+        where = self._entries.pop(key, None)
+        if where is None:
             return None
         from .file_check import FileResult
 
+        offset, seen_length, blob_length = where
         try:
+            self._last.seek(offset)
+            seen_bytes = self._last.read(seen_length)
+            observed: Observed = _OwnClasses(io.BytesIO(seen_bytes)).load()
+            if any(_probe(real, path) != answer for real, path, *answer in observed):
+                return None
+            blob = self._last.read(blob_length)
             result = _OwnClasses(io.BytesIO(blob)).load()
         except Exception:  # written by another hand, or broken: check the file again
             return None
         if not isinstance(result, FileResult):
             return None
-        self._write(key, observed, blob)
+        self._write(key, seen_bytes, blob)
         return result
 
     def keep(self, job: Job, result: FileResult, blob: bytes | None = None) -> None:
-        """Keep a result just checked (`blob`: it pickled, when a worker did that already)."""
-        if not cacheable(job) or self._racy(result.observed):
-            return
-        if blob is None:
-            blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        self._write(_key(job), result.observed, blob)
+        """Keep a result just checked, with what its check saw (`result.observed`, which
+        goes to the cache file, not on in memory); `blob`: the result pickled without it,
+        when a worker did that already."""
+        observed, result.observed = result.observed, ()
+        if cacheable(job) and not self._racy(observed):
+            if blob is None:
+                blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            self._write(_key(job), pickle.dumps(observed, pickle.HIGHEST_PROTOCOL), blob)
 
     def save(self) -> None:
         """This run's entries become the cache (the last run's others are dropped)."""
+        self._close_last()
         if self._stream is None:
             return
         try:
             self._stream.close()
             os.replace(self._partial, self.path)
         except OSError:
-            self.discard()
+            self._drop_partial()
             return
         _remove_unused(self.path.parent)
 
     def discard(self) -> None:
         """Keep the last run's cache (this run was interrupted)."""
+        self._close_last()
+        self._drop_partial()
+
+    def _drop_partial(self) -> None:
         if self._stream is not None:
             self._stream.close()
+            self._stream = None
         with contextlib.suppress(OSError):
             self._partial.unlink()
 
-    def _write(self, key: EntryKey, observed: Observed, blob: bytes) -> None:
+    def _write(self, key: EntryKey, seen: bytes, blob: bytes) -> None:
         if self._failed:
             return
+        named = pickle.dumps(key, pickle.HIGHEST_PROTOCOL)
         try:
             if self._stream is None:
                 self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 # (only its owner reads it: results quote the manifests)
                 descriptor = os.open(self._partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 self._stream = os.fdopen(descriptor, "wb")
-                pickle.dump(FORMAT, self._stream)
-            pickle.dump((key, observed, blob), self._stream, protocol=pickle.HIGHEST_PROTOCOL)
+                self._stream.write(MAGIC)
+            self._stream.write(LENGTHS.pack(len(named), len(seen), len(blob)))
+            self._stream.write(named + seen)
+            self._stream.write(blob)
         except OSError:  # a read-only or full disk: check every file next time
             self._failed = True
-            self.discard()
+            self._drop_partial()
 
-    def _probe(self, where: tuple[str, str]) -> Probe:
-        found = self._now.get(where)
-        if found is None:
-            real, path = where
-            found = self._now[where] = root_at(real).probe(path)
-        return found
+    def _close_last(self) -> None:
+        if self._last is not None:
+            self._last.close()
+            self._last = None
 
     def _racy(self, observed: Observed) -> bool:
         newest = self._began - RACY_NS
-        return any(p.stamp is not None and p.stamp[2] >= newest for p in observed.values())
+        return any(stamp is not None and stamp[2] >= newest for *_, stamp in observed)
+
+
+#: What a cache file starts with (its format's number last).
+MAGIC = b"hydro lint cache\n" + bytes([FORMAT])
+#: The lengths of an entry's key, what its check saw, and its result.
+LENGTHS = struct.Struct("<III")
+
+
+def _index(stream: IO[bytes]) -> dict[EntryKey, tuple[int, int, int]]:
+    """Where each entry of a cache file is: what its check saw starts at the offset given,
+    its result follows."""
+    if stream.read(len(MAGIC)) != MAGIC:
+        return {}
+    entries = {}
+    while head := stream.read(LENGTHS.size):
+        key_length, seen_length, blob_length = LENGTHS.unpack(head)
+        key = _OwnClasses(io.BytesIO(stream.read(key_length))).load()
+        entries[key] = (stream.tell(), seen_length, blob_length)
+        stream.seek(seen_length + blob_length, os.SEEK_CUR)
+    return entries
+
+
+def _probe(real: str, path: str) -> list[object]:
+    """A path probed now, as an entry holds what its check saw of it."""
+    return list(_plain(root_at(real).probe(path)))
 
 
 def _key(job: Job) -> EntryKey:
@@ -190,23 +252,6 @@ def _setting(paths: Sequence[str]) -> str:
         libraries.append((name, origin, installed and (installed.st_ino, installed.st_mtime_ns)))
     setting = (FORMAT, sys.version, os.getcwd(), list(paths), own, libraries)
     return hashlib.sha256(repr(setting).encode()).hexdigest()[:32]
-
-
-def _read(path: Path) -> dict[EntryKey, tuple[Observed, bytes]]:
-    """The entries of a cache file; none when it is missing, broken or not hydro's."""
-    entries: dict[EntryKey, tuple[Observed, bytes]] = {}
-    try:
-        with open(path, "rb") as stream:  # (one unpickler a pickle: each has its own memo)
-            if _OwnClasses(stream).load() != FORMAT:
-                return {}
-            while True:
-                try:
-                    key, observed, blob = _OwnClasses(stream).load()
-                except EOFError:
-                    return entries
-                entries[key] = (observed, blob)
-    except Exception:  # missing, broken, or written by another hand: check every file
-        return {}
 
 
 #: What a result holds besides hydro's own classes.

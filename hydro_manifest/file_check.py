@@ -27,11 +27,12 @@ from .reading.loader import SourceDocument, SourceFile, load
 from .reading.rules import ENCODING, FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport
-from .root import Kind, Probe, Root, remembered_probes
+from .root import Kind, Root, remembered_probes
 from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
 if TYPE_CHECKING:
+    from .cache import Observed
     from .kinds.model.container import ShellBudget
     from .kinds.model.container.resolver import Resolution
     from .project import Summary
@@ -62,6 +63,8 @@ class Job:
     layout: bool = False
     #: Hand each Model's requirements to pip after the files are checked (Options.remote).
     remote: bool = False
+    #: Record what the check sees of the disk, for the cache to keep (Options.cache).
+    cached: bool = False
 
 
 @dataclass(slots=True)
@@ -75,9 +78,9 @@ class FileResult:
     shell: ShellBudget | None = None
     #: Each Model's requirements, for pip to resolve (`--remote`).
     resolutions: list[Resolution] = field(default_factory=list)
-    #: What the check saw of the disk: each path it probed (the file itself, what its
-    #: Models ship and read, the folders listed), by root (real) and path.
-    observed: dict[tuple[str, str], Probe] = field(default_factory=dict)
+    #: What the check saw of the disk, for the cache (Job.cached): each path it probed (the
+    #: file itself, what its Models ship and read, the folders listed).
+    observed: Observed = ()
 
 
 #: Which Models keep their contract fields in their summaries: all (one process checks
@@ -91,7 +94,10 @@ def check_file(job: Job, kept: Kept = False) -> FileResult:
     ask about probed once); `kept`: whose contract fields its summaries carry."""
     with remembered_probes() as probes:
         result = _check_file(job, kept)
-    result.observed = probes
+    if job.cached:
+        from .cache import seen
+
+        result.observed = seen(probes)
     return result
 
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .file_check import FileResult, Job
 
 #: Manifests are kilobytes; a file of many megabytes is generated or not a manifest.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -15,8 +11,6 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_RESOLVE_TIMEOUT = 120.0
 #: Told (done, in all) as a run goes: the files checked, the requirements resolved.
 Progress = Callable[[int, int], None]
-#: Told each file's result as a run takes it, with its pickle when a worker made one.
-Keep = Callable[["Job", "FileResult", "bytes | None"], None]
 
 
 @dataclass(frozen=True)

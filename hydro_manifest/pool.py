@@ -19,13 +19,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .cache import Observed
 from .diagnostics import Finding, Span, file_diagnostic
 from .file_check import FileResult, Job, check_file
-from .options import Keep, Progress
+from .options import Progress
 from .project import ContractsOfFile, Signature, compared, compared_names, interned, signatures
 from .report import ISSUES_URL, FileReport
 from .rules import INTERNAL_ERROR
 
+#: Told each result as it comes back, with its pickle (`cache.LintCache.keep`).
+Keep = Callable[[Job, FileResult, bytes], None]
 #: Files a worker checks in one call while the folders are still being walked.
 _CHUNK = 32
 
@@ -36,11 +39,11 @@ def in_pool(
     processes: int,
     results: list[FileResult],
     progress: Progress | None,
-    keep: Keep,
+    keep: Keep | None = None,
 ) -> None:
     """Check the jobs in worker processes, appending to `results` in order: `known`, then
-    those `stream` still gives (added to `known`), handed out as they come; `keep` is told
-    each result with its pickle as it comes back.
+    those `stream` still gives (added to `known`), handed out as they come; `keep` (the
+    cache's) is told each result with its pickle, made by the worker, as it comes back.
 
     A worker that dies (killed, out of memory, a crash in a C library) breaks the pool: the
     first unfinished file is then checked alone in a process of its own, reported if that
@@ -75,7 +78,7 @@ def _hand_out(
     processes: int,
     results: list[FileResult],
     progress: Progress | None,
-    keep: Keep,
+    keep: Keep | None,
 ) -> None:
     """Give the pool the `jobs` that have no result yet and those `stream` adds to them, a
     chunk at a time, and take the results back in order. Once the stream ends, the rest is
@@ -83,7 +86,7 @@ def _hand_out(
     models the Applications seen so far compare: a worker sends those Models' fields with
     their summaries, and only the others are read again if a later Application compares
     them."""
-    waiting: deque[Future[list[bytes]]] = deque()
+    waiting: deque[Future[list[FileResult]] | Future[list[tuple[Observed, bytes]]]] = deque()
     compared: set[str] = set()
     named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
     sent = len(results)
@@ -92,15 +95,24 @@ def _hand_out(
         nonlocal sent, named, named_count
         if len(compared) != named_count:  # (it only grows)
             named, named_count = "\n".join(sorted(compared)), len(compared)
-        waiting.append(pool.submit(_check_files, jobs[sent : sent + size], named))
+        share = jobs[sent : sent + size]
+        if keep is None:
+            waiting.append(pool.submit(_check_files, share, named))
+        else:
+            waiting.append(pool.submit(_check_files_pickled, share, named))
         sent += size
 
     def take(block: bool) -> None:
         while waiting and (block or waiting[0].done()):
             block = False
-            for blob in waiting.popleft().result():
-                result = pickle.loads(blob)
-                keep(jobs[len(results)], result, blob)
+            for done in waiting.popleft().result():
+                if isinstance(done, tuple):  # for the cache: what the check saw, the pickle
+                    assert keep is not None
+                    result = pickle.loads(done[1])
+                    result.observed = done[0]
+                    keep(jobs[len(results)], result, done[1])
+                else:
+                    result = done
                 results.append(result)
                 for summary in result.summaries:
                     compared.update(compared_names(summary))
@@ -141,12 +153,23 @@ def _contracts_in_pool(
         return
 
 
-def _check_files(jobs: list[Job], named: str) -> list[bytes]:
-    """A worker's share: a few files in one call, so that results cross back in batches,
-    each pickled here (what the cache keeps); the Models `named` (one a line) send their
-    contract fields along."""
+def _check_files(jobs: list[Job], named: str) -> list[FileResult]:
+    """A worker's share: a few files in one call, so that results cross back in batches;
+    the Models `named` (one a line) send their contract fields along."""
     kept = _names(named)
-    return [pickle.dumps(check_file(job, kept), pickle.HIGHEST_PROTOCOL) for job in jobs]
+    return [check_file(job, kept) for job in jobs]
+
+
+def _check_files_pickled(jobs: list[Job], named: str) -> list[tuple[Observed, bytes]]:
+    """`_check_files` for the cache: what each check saw, and its result pickled here
+    without it (the bytes the cache keeps)."""
+    kept = _names(named)
+    done = []
+    for job in jobs:
+        result = check_file(job, kept)
+        observed, result.observed = result.observed, ()
+        done.append((observed, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+    return done
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ from .asking import ask_s3, resolve
 from .config import Config
 from .diagnostics import Diagnostic
 from .file_check import FileResult, Job, check_file
-from .options import Keep, Options, Progress
+from .options import Options, Progress
 from .reading import suppressions
 from .report import FileReport, Report
 
@@ -85,7 +85,7 @@ def run(
     stream = _to_check(jobs, cache, every, reused)
     known: list[Job] = []  # the jobs taken from `stream` so far, in order
     stopped_by: signal.Signals | None = None
-    keep = _keeper(cache)
+    keep = cache.keep if cache is not None else None
     finished = False
     try:
         with _without_cyclic_gc():  # in a pool's parent too: it unpacks the results
@@ -98,7 +98,8 @@ def run(
                 known.extend(stream)
                 for job in known:
                     results.append(check_file(job, kept=True))
-                    keep(job, results[-1], None)
+                    if keep is not None:
+                        keep(job, results[-1])
                     if progress is not None:
                         progress(len(results), len(known))
         finished = True
@@ -146,18 +147,6 @@ def _to_check(
             yield job
         else:
             reused[len(every) - 1] = found
-
-
-def _keeper(cache: LintCache | None) -> Keep:
-    """What is done with each result just checked: the cache keeps it, with what its check
-    saw of the disk, which this run needs no more."""
-
-    def keep(job: Job, result: FileResult, blob: bytes | None) -> None:
-        if cache is not None:
-            cache.keep(job, result, blob)
-        result.observed = {}
-
-    return keep
 
 
 def _in_order(

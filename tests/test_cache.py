@@ -25,7 +25,7 @@ import hydro_manifest.cache as cache_module
 import hydro_manifest.pool as pool_module
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
-from hydro_manifest.cache import FORMAT, LintCache
+from hydro_manifest.cache import LENGTHS, MAGIC, LintCache
 from hydro_manifest.cli import app
 from hydro_manifest.file_check import FileResult, Job
 from tests.conftest import model_manifest, ship_func_main
@@ -193,6 +193,32 @@ def test_settings_that_change_a_result_are_kept_apart(
     assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
 
 
+Entry = tuple[bytes, bytes, bytes]  # a cache file's entry: key, what its check saw, result
+
+
+def entries_of(cache_file: Path) -> list[Entry]:
+    """The entries of a cache file, as bytes (the format `LintCache` documents)."""
+    data = cache_file.read_bytes()
+    assert data.startswith(MAGIC)
+    found, at = [], len(MAGIC)
+    while at < len(data):
+        lengths = LENGTHS.unpack_from(data, at)
+        at += LENGTHS.size
+        parts = []
+        for length in lengths:
+            parts.append(data[at : at + length])
+            at += length
+        found.append((parts[0], parts[1], parts[2]))
+    return found
+
+
+def write_entries(cache_file: Path, entries: list[Entry]) -> None:
+    with open(cache_file, "wb") as stream:
+        stream.write(MAGIC)
+        for parts in entries:
+            stream.write(LENGTHS.pack(*map(len, parts)) + b"".join(parts))
+
+
 class Planted:
     """What a pickle built by someone else would run on load: it leaves a file."""
 
@@ -203,34 +229,32 @@ class Planted:
         return (os.system, (f"touch {self.marker}",))
 
 
+@pytest.mark.parametrize("part", ["key", "what its check saw", "result"])
 def test_a_cache_file_written_by_another_hand_runs_nothing(
-    tree: Path, cache_folder: Path, checked: list[str], tmp_path: Path
+    tree: Path, cache_folder: Path, checked: list[str], tmp_path: Path, part: str
 ) -> None:
-    """The entries of a cache file are built by an unpickler that knows hydro's classes
-    only: a planted pickle, whole or as one file's result, is a cache miss."""
+    """Every pickle of a cache file is read by an unpickler that knows hydro's classes
+    only: a planted pickle, in any part of an entry, is a cache miss and runs nothing."""
     lint(tree)
     (cache_file,) = (cache_folder / "lint").iterdir()
-    entries = cache_module._read(cache_file)
+    entries = entries_of(cache_file)
     assert len(entries) == 2
     marker = tmp_path / "ran"
-    with open(cache_file, "wb") as stream:  # each result replaced, what it saw kept
-        pickle.dump(FORMAT, stream)
-        for key, (observed, _) in entries.items():
-            pickle.dump((key, observed, pickle.dumps(Planted(marker))), stream)
-    checked.clear()
-    assert lint(tree) == []
-    assert sorted(checked) == ["app.yaml", "serving.yaml"]
-    with open(cache_file, "wb") as stream:
-        pickle.dump(FORMAT, stream)
-        pickle.dump(Planted(marker), stream)
+    planted = pickle.dumps(Planted(marker))
+    index = ["key", "what its check saw", "result"].index(part)
+    write_entries(
+        cache_file, [tuple(planted if i == index else p for i, p in enumerate(e)) for e in entries]
+    )
     checked.clear()
     assert lint(tree) == []
     assert sorted(checked) == ["app.yaml", "serving.yaml"]
     assert not marker.exists()
-    assert len(cache_module._read(cache_file)) == 2  # and written anew
+    assert len(entries_of(cache_file)) == 2  # and written anew
 
 
-@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps(FORMAT)[:-1]])
+@pytest.mark.parametrize(
+    "content", [b"", b"not a cache", MAGIC, MAGIC + LENGTHS.pack(1, 2, 3), MAGIC + b"\0"]
+)
 def test_a_broken_cache_file_is_a_miss(
     tree: Path, cache_folder: Path, checked: list[str], content: bytes
 ) -> None:
@@ -240,6 +264,19 @@ def test_a_broken_cache_file_is_a_miss(
     checked.clear()
     assert lint(tree) == []
     assert len(checked) == 2
+    assert len(entries_of(cache_file)) == 2
+
+
+def test_a_truncated_entry_is_a_miss_and_the_others_stand(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    lint(tree)
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    first, second = entries_of(cache_file)
+    write_entries(cache_file, [first, (second[0], second[1], second[2][:-5])])
+    checked.clear()
+    assert lint(tree) == []
+    assert len(checked) == 1
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_the_cache(
@@ -294,7 +331,7 @@ def test_a_parallel_lint_keeps_what_its_workers_checked(
     assert lint(tmp_path, processes=2, file_checks=False) == first
     assert pools == []
     (cache_file,) = (cache_folder / "lint").iterdir()
-    assert len(cache_module._read(cache_file)) == 70
+    assert len(entries_of(cache_file)) == 70
 
 
 @pytest.fixture
@@ -340,7 +377,7 @@ def test_a_second_run_of_the_command_reports_the_same(tree: Path, cli_cache: Pat
     found = json.loads(runs[1].stdout)["diagnostics"]
     assert [(d["rule"], d["line"], d["column"]) for d in found] == [("HY216", 4, 19)]
     (cache_file,) = (cli_cache / "lint").iterdir()
-    assert len(cache_module._read(cache_file)) == 2
+    assert len(entries_of(cache_file)) == 2
 
 
 def test_a_cache_is_kept_per_working_folder_and_paths(
