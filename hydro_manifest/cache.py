@@ -254,16 +254,11 @@ def _setting(paths: Sequence[str]) -> str:
     return hashlib.sha256(repr(setting).encode()).hexdigest()[:32]
 
 
-#: What a result holds besides hydro's own classes.
-_PLAIN = frozenset({("builtins", "frozenset"), ("builtins", "set"), ("pathlib", "PosixPath")})
-
-
 class _OwnClasses(pickle.Unpickler):
-    """Builds hydro's own classes (not its functions) and plain values, nothing else."""
+    """Builds hydro's own classes (not its functions) and plain values (which pickle writes
+    without naming a class), nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _PLAIN:
-            return super().find_class(module, name)
         if module.startswith("hydro_manifest.") and not module.startswith(_NOT_RESULTS):
             found = super().find_class(module, name)
             if isinstance(found, type):
@@ -272,7 +267,12 @@ class _OwnClasses(pickle.Unpickler):
 
 
 #: Modules with no class a result holds.
-_NOT_RESULTS = ("hydro_manifest.cli", "hydro_manifest.lsp", "hydro_manifest.pool")
+_NOT_RESULTS = (
+    "hydro_manifest.cache",
+    "hydro_manifest.cli",
+    "hydro_manifest.lsp",
+    "hydro_manifest.pool",
+)
 
 
 def _remove_unused(lint: Path) -> None:

@@ -8,6 +8,7 @@ a link's target, the Model an Application names) and expects the new finding, lo
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +29,8 @@ import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
 from hydro_manifest.cache import LENGTHS, MAGIC, LintCache
 from hydro_manifest.cli import app
-from hydro_manifest.file_check import FileResult, Job
-from tests.conftest import model_manifest, ship_func_main
+from hydro_manifest.file_check import FileResult, Job, check_file
+from tests.conftest import EXAMPLES, fixture_files, model_manifest, ship_func_main
 
 #: How long before a run a change must be for its result to be kept, in these tests: far
 #: above a file system's clock tick, far below the second hydro waits.
@@ -387,3 +389,17 @@ def test_a_cache_is_kept_per_working_folder_and_paths(
     assert LintCache.open([str(tree / "census")]).path != first
     monkeypatch.chdir(tree)
     assert LintCache.open([str(tree)]).path != first
+
+
+def test_every_fixtures_result_reads_back_through_the_cache(tmp_path: Path) -> None:
+    """The cache reads results with an unpickler that builds hydro's own classes only: a
+    result holding any other class would be checked again on every run. Every fixture's
+    and example's result (findings, fixes, summaries, suppressions) reads back, the same."""
+    files = [*fixture_files(), *sorted(EXAMPLES.rglob("*.yaml"))]
+    assert len(files) > 100
+    for path in files:
+        job = Job(str(path), base=str(path.parent), root=str(path.parent), lint=True)
+        result = check_file(job, kept=True)
+        blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        again = cache_module._OwnClasses(io.BytesIO(blob)).load()
+        assert replace(again, shell=None) == replace(result, shell=None), path
