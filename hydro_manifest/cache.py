@@ -28,6 +28,7 @@ import struct
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -148,7 +149,7 @@ class LintCache:
         observed, result.observed = result.observed, ()
         if cacheable(job) and not self._racy(observed):
             if blob is None:
-                blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                blob = pickle.dumps(_fields_on_disk(job, result), pickle.HIGHEST_PROTOCOL)
             self._write(_key(job), pickle.dumps(observed, pickle.HIGHEST_PROTOCOL), blob)
 
     def save(self) -> None:
@@ -222,6 +223,22 @@ def _index(stream: IO[bytes]) -> dict[EntryKey, tuple[int, int, int]]:
         entries[key] = (stream.tell(), seen_length, blob_length)
         stream.seek(seen_length + blob_length, os.SEEK_CUR)
     return entries
+
+
+def _fields_on_disk(job: Job, result: FileResult) -> FileResult:
+    """The result with each Model's contract fields left where they are written, as a
+    worker's results have them (read again if a check compares them): what one process
+    keeps in memory is a third of the bytes to pickle without them."""
+    from .file_check import job_root
+
+    root = job_root(job).folder
+    summaries = [
+        replace(s, signature=None, contract_at=(s.place.file, s.place.document, root))
+        if s.signature is not None
+        else s
+        for s in result.summaries
+    ]
+    return replace(result, summaries=summaries)
 
 
 def _probe(real: str, path: str) -> list[object]:

@@ -159,6 +159,30 @@ def test_a_change_to_what_a_check_read_is_checked_again(
     assert lint(tree) == found  # the files changed just now checked again, the rest reused
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_stages_compared_from_the_cache_are_read_again(
+    tmp_path: Path, cache_folder: Path, processes: int
+) -> None:
+    """A kept result leaves each Model's contract fields in its file (a third of the bytes
+    to pickle); a second run reads those a pipeline compares, as a worker's results are."""
+    score = "{shape: scalar, type: %s, profile: numerical}"
+    (tmp_path / "a.yaml").write_text(model_manifest("first", outputs={"score": score % "double"}))
+    (tmp_path / "b.yaml").write_text(model_manifest("second", inputs={"score": score % "int64"}))
+    for index in range(70 if processes > 1 else 0):  # enough files for a pool
+        (tmp_path / f"m{index}.yaml").write_text(model_manifest(f"model-{index}"))
+    (tmp_path / "app.yaml").write_text(
+        "kind: Application\nname: two\npipeline:\n  - - model: first:1\n  - - model: second:1\n"
+    )
+    settle()
+    found = [("HY604", "app.yaml", 5, 14, "('pipeline', 1, 0, 'model')")]
+    for _ in range(2):
+        assert lint(tmp_path, processes, file_checks=False) == found
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    results = [pickle.loads(blob) for _, _, blob in entries_of(cache_file)]
+    models = [s for r in results for s in r.summaries if s.kind == "Model"]
+    assert all(s.signature is None and s.contract_at is not None for s in models)
+
+
 def test_a_payload_file_that_appears_is_seen(
     tree: Path, cache_folder: Path, checked: list[str]
 ) -> None:
