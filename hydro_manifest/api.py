@@ -142,13 +142,13 @@ def lint_paths(
     """
     config = config or Config()
     options = options or config.options()
-    jobs = _lint_jobs(paths, config, exclude, options, stdin_filename)
-    processes = _processes(processes)
     cache = None
     if options.cache:
         from .cache import LintCache
 
         cache = LintCache.open(paths)
+    jobs = _lint_jobs(paths, config, exclude, options, stdin_filename, cached=cache is not None)
+    processes = _processes(processes)
     return run(
         jobs,
         options,
@@ -166,15 +166,19 @@ def _lint_jobs(
     exclude: Iterable[str],
     options: Options,
     stdin_filename: str | None,
+    *,
+    cached: bool = False,
 ) -> Iterator[Job]:
     """The files to lint, as the folders are walked (`run` checks the first while the
-    others are looked for); the folders that cannot be read and the links refused last."""
+    others are looked for); the folders that cannot be read and the links refused last.
+    `cached`: each file on disk is checked for the run's cache."""
     if STDIN in paths:
         yield _input(STDIN, stdin_filename, options, lint=True)
     found = Discovered([], {})
     folders = [p for p in paths if p != STDIN]
     for path in walk(folders, [*config.exclude, *exclude], options.root, found):
-        yield _input(path, stdin_filename, options, lint=True, root=found.roots.get(path))
+        root = found.roots.get(path)
+        yield _input(path, stdin_filename, options, lint=True, root=root, cached=cached)
     yield from (Job(folder, unreadable=reason) for folder, reason in found.unreadable.items())
     yield from (Job(link, refused=finding) for link, finding in found.refused.items())
 
@@ -467,10 +471,11 @@ def _job(
     base_dir: str | os.PathLike[str] | None = None,
     lint: bool = False,
     root: str | None = None,
+    cached: bool = False,
 ) -> Job:
     """A file to check; its references resolve from its folder (stdin: the working one),
     and nothing outside its root is opened (`root`, else `options.root`, else the nearest
-    folder above it holding `.git`, else its own folder)."""
+    folder above it holding `.git`, else its own folder); `cached`: checked for a cache."""
     if base_dir is not None:
         folder = str(FilePath(base_dir).absolute())
     elif filename == STDIN:
@@ -488,7 +493,7 @@ def _job(
         options.max_file_size,
         layout=options.layout,
         remote=options.remote and base is not None,
-        cached=options.cache and text is None,
+        cached=cached,
     )
 
 
@@ -499,8 +504,9 @@ def _input(
     *,
     lint: bool = False,
     root: str | None = None,
+    cached: bool = False,
 ) -> Job:
     if path == STDIN:
         data = sys.stdin.buffer.read(options.max_file_size + 1)  # enough to know it is too big
         return _job(stdin_filename or STDIN, options, text=data, lint=lint, root=root)
-    return _job(path, options, lint=lint, root=root)
+    return _job(path, options, lint=lint, root=root, cached=cached)
