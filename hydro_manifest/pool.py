@@ -18,14 +18,17 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
-from .cache import Observed
 from .diagnostics import Finding, Span, file_diagnostic
 from .file_check import FileResult, Job, check_file
 from .options import Progress
 from .project import ContractsOfFile, Signature, compared, compared_names, interned, signatures
 from .report import ISSUES_URL, FileReport
 from .rules import INTERNAL_ERROR
+
+if TYPE_CHECKING:
+    from .cache import Observed
 
 #: Told each result as it comes back, with its pickle (`cache.LintCache.keep`).
 Keep = Callable[[Job, FileResult, bytes], None]
