@@ -492,6 +492,7 @@ def _job(
         lint,
         options.max_file_size,
         layout=options.layout,
+        references=options.references,
         remote=options.remote and base is not None,
         cached=cached,
     )

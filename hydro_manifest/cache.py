@@ -52,8 +52,8 @@ LIBRARIES = ("yaml", "pydantic", "pydantic_core", "bashlex", "packaging", "pip_r
 Seen = tuple[str, str, str, int | None, str | None, tuple[int, int, int] | None]
 Observed = tuple[Seen, ...]
 #: A file's entry: its name as given, the folder its references resolve from, its root,
-#: lint or validate, the largest file read.
-EntryKey = tuple[str, str | None, str | None, bool, int]
+#: lint or validate, the largest file read, whether its report lists references.
+EntryKey = tuple[str, str | None, str | None, bool, int, bool]
 
 
 def folder() -> Path:
@@ -247,7 +247,7 @@ def _probe(real: str, path: str) -> list[object]:
 
 
 def _key(job: Job) -> EntryKey:
-    return (job.name, job.base, job.root, job.lint, job.max_size)
+    return (job.name, job.base, job.root, job.lint, job.max_size, job.references)
 
 
 def _setting(paths: Sequence[str]) -> str:

@@ -61,6 +61,8 @@ class Job:
     refused: Finding | None = None
     #: Record each Model's container layout (Options.layout).
     layout: bool = False
+    #: List what the manifests point at in the report (Options.references).
+    references: bool = True
     #: Hand each Model's requirements to pip after the files are checked (Options.remote).
     remote: bool = False
     #: Record what the check sees of the disk, for the cache to keep (Options.cache).
@@ -240,7 +242,8 @@ def _check_document(
         resolve_local(document.value, found, job_root(job))
         for reference in found:
             reference.document = document.index
-            report.references.append(reference)
+            if job.references:
+                report.references.append(reference)
             _add(report, document.index, outcome, reference.findings, placed)
             if reference.remote:
                 result.pending.append(pending(document, outcome, reference))

@@ -25,9 +25,12 @@ class Options:
     each Model's container as its payload fills it (what `hydro resolve` shows). `root`:
     the repository root, outside of which no file is opened (by default the nearest folder
     above each manifest that holds `.git`, else the folder given to lint or the manifest's
-    own folder; `hydro_manifest.root`). `cache`: a lint reuses the last run's result of a
-    file whose checks would see the disk as they did (`hydro_manifest.cache`), and keeps
-    this run's.
+    own folder; `hydro_manifest.root`). `references`: each file's report lists what its
+    manifests point at and what that resolved to (`FileReport.references`, what `hydro
+    resolve` shows); the findings about them come either way (`hydro lint`, which prints
+    findings only, leaves the list out of a large tree's memory). `cache`: a lint reuses
+    the last run's result of a file whose checks would see the disk as they did
+    (`hydro_manifest.cache`), and keeps this run's.
     """
 
     file_checks: bool = True
@@ -38,4 +41,5 @@ class Options:
     root: str | None = None
     index_url: str | None = None
     resolve_timeout: float = DEFAULT_RESOLVE_TIMEOUT
+    references: bool = True
     cache: bool = False

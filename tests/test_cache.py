@@ -219,6 +219,21 @@ def test_settings_that_change_a_result_are_kept_apart(
     assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
 
 
+def test_a_result_without_references_is_not_reused_where_they_are_listed(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    """A lint that leaves references out of its reports (the command's) keeps its results
+    apart from one that lists them (the library's default)."""
+    (tree / "census" / "model.pkl").unlink()
+    missing = [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    assert lint(tree, references=False) == missing
+    checked.clear()
+    report = lint_paths([str(tree)], options=Options(cache=True))
+    assert sorted(checked) == ["app.yaml", "serving.yaml"]
+    listed = [(r.entry, r.exists) for r in report.references]
+    assert listed == [("src/", True), ("model.pkl", False), ("data/", True), ("weights.pkl", True)]
+
+
 Entry = tuple[bytes, bytes, bytes]  # a cache file's entry: key, what its check saw, result
 
 
@@ -380,6 +395,22 @@ def test_the_cli_caches_by_default_and_not_with_no_cache(tree: Path, cli_cache: 
     done = runner.invoke(app, ["lint", str(tree)])
     assert done.exit_code == 0, done.output
     assert [p.suffix for p in (cli_cache / "lint").iterdir()] == [".pickle"]
+
+
+def test_the_cli_keeps_findings_not_references(tree: Path, cli_cache: Path) -> None:
+    """No command of a lint's shows what the manifests point at: the results it keeps (in
+    memory, and here in its cache) carry the findings about them and no list of them."""
+    (tree / "census" / "model.pkl").unlink()
+    settle()
+    done = CliRunner().invoke(app, ["lint", "-f", "json", str(tree)])
+    assert done.exit_code == 1, done.output
+    found = json.loads(done.output)["diagnostics"]
+    assert [(d["rule"], d["line"], d["column"]) for d in found] == [("HY216", 4, 19)]
+    (cache_file,) = (cli_cache / "lint").iterdir()
+    results = [pickle.loads(blob) for _, _, blob in entries_of(cache_file)]
+    kept = {os.path.basename(r.report.file): r.report for r in results}
+    assert [d.rule for d in kept["serving.yaml"].diagnostics] == ["HY216"]
+    assert [r.report.references for r in results] == [[], []]
 
 
 def test_the_library_does_not_cache_unless_asked(tree: Path, cli_cache: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from hydro_manifest import Options, resolve_file, validate_file, validate_text
+from hydro_manifest import Options, lint_paths, resolve_file, validate_file, validate_text
 from hydro_manifest.cli import app
 from tests.conftest import FIXTURES, model_manifest, ship_func_main
 
@@ -77,6 +77,22 @@ def test_no_file_checks_switches_them_off(tmp_path: Path) -> None:
     assert validate_file(path, options=Options(file_checks=False)).diagnostics == []
     result = runner.invoke(app, ["validate", "--no-file-checks", str(path)])
     assert result.exit_code == 0
+
+
+def test_references_left_out_of_the_report_keep_their_findings(tmp_path: Path) -> None:
+    path = tmp_path / "serving.yaml"
+    path.write_text(MANIFEST)
+    listed = validate_file(path)
+    assert [(r.role, r.entry, r.exists) for r in listed.references] == [
+        ("payload", "src/", False),
+        ("payload", "requirements.txt", False),
+        ("training-data", "data/train.csv", False),
+    ]
+    left_out = lint_paths([str(tmp_path)], options=Options(references=False))
+    assert left_out.references == []
+    assert (
+        rules(left_out) == rules(listed) == [("HY216", 4, 11), ("HY216", 4, 17), ("HY219", 5, 16)]
+    )
 
 
 def test_resolve_file_gives_what_each_reference_resolved_to() -> None:

@@ -249,7 +249,8 @@ def lint(
                 paths,
                 config=config,
                 exclude=exclude or (),
-                options=replace(options, cache=not no_cache),
+                # (no command of a lint's shows what the manifests point at: only findings)
+                options=replace(options, cache=not no_cache, references=False),
                 stdin_filename=stdin_filename,
                 processes=jobs,
                 progress=progress,
