@@ -11,8 +11,10 @@ commands in every repeat so that the machine's drift cancels out:
   command, requirements and func_main.py read as well) with the default jobs and with
   --jobs 1, each a first run (no lint results cached, as on a fresh CI machine); hydro
   lint again after a lint of the same tree, with nothing changed and with one Model
-  written again (what a developer's second run costs); hydro validate of one Model (a
-  whole process: start-up included);
+  written again (what a developer's second run costs); hydro lint of a new copy of the
+  tree (new inodes and times, as a CI machine's checkout) with the cache of a lint of an
+  earlier copy restored (what a CI job that keeps ~/.cache/hydro costs); hydro validate of
+  one Model (a whole process: start-up included);
 - the manifests alone (--no-file-checks), as the peers check them: hydro lint with the
   default jobs and --jobs 1 (first runs), and hydro validate of one small file;
 - peers when installed: check-jsonschema with `hydro schema`, yamllint.
@@ -280,6 +282,26 @@ def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) ->
     def edit_one_model() -> None:  # (the same text written again: a new change time)
         model.write_text(model.read_text())
 
+    checkout = temp / "checkout"  # the tree as a CI machine checks it out: anew each run
+
+    def new_checkout() -> None:
+        shutil.rmtree(checkout, ignore_errors=True)
+        shutil.copytree(tree, checkout, symlinks=True)
+
+    def restored(name: str) -> Command:
+        """Run on a new checkout, with the cache a lint of an earlier one left restored."""
+        argv = [*hydro, "lint", str(checkout)]
+        cache, kept = temp / "cache" / name, temp / "cache" / f"{name}-kept"
+        new_checkout()
+        subprocess.run(argv, env=_with_cache(kept), stdout=subprocess.DEVNULL, check=False)
+
+        def before() -> None:
+            new_checkout()
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.copytree(kept, cache)
+
+        return Command(argv, cache, before)
+
     lint = [*hydro, "lint", str(tree)]
     lint_alone = [*hydro, "lint", "--no-file-checks"]
     commands: dict[str, Command] = {
@@ -289,6 +311,7 @@ def run_tree(temp: Path, size: int, args: argparse.Namespace, *, peers: bool) ->
         "hydro lint --jobs 1": first_run([*hydro, "lint", "--jobs", "1", str(tree)], "jobs1"),
         "hydro lint again, nothing changed": again(lint, "again"),
         "hydro lint again, one Model changed": again(lint, "edited", edit_one_model),
+        "hydro lint in a new checkout, cache restored": restored("restored"),
         "hydro validate one Model": Command([*hydro, "validate", str(model)]),
         # the manifests alone, as the peers check them (first runs too)
         "hydro lint --no-file-checks": first_run([*lint_alone, str(tree)], "alone"),

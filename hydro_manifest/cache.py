@@ -3,17 +3,22 @@ results, per file, checked again only when the file or a path its checks looked 
 
 The folder is `$HYDRO_CACHE_DIR`, else `$XDG_CACHE_HOME/hydro`, else `~/.cache/hydro`:
 never the repository, where a pull request could commit a cache saying its broken
-manifests are fine. `lint/` holds one file per setting of a run (hydro's own files, the
-libraries that parse, Python, the working folder, the paths given), and in it one entry
-per file checked: each path its check probed, as the probe answered (kind, size, inode,
-modification and change times), and its result, pickled. Entries are read back by an
-unpickler that builds hydro's own classes and plain values only, so a cache file someone
-else wrote runs no code.
+manifests are fine. `lint/` holds one file per setting of a run (the content of hydro's own
+files, the versions of the libraries that parse, Python, the working folder, the paths
+given), and in it one entry per file checked: each path its check looked at, as the probe
+answered (kind, size, real location, and a stamp: inode, modification and change times)
+with what the check asked of it beyond (`root.Root.answered`), and its result, pickled.
+Entries are read back by an unpickler that builds hydro's own classes and plain values
+only, so a cache file someone else wrote runs no code.
 
-A result is used again when every path its check probed answers a new probe the same.
-A result is not kept when its check saw a path changed less than a second before the run
-began: a change in the same tick of the file system's clock leaves a file's times as they
-were (git's "racily clean" files).
+A result is used again when every path its check looked at answers as it did: its kind,
+size and real location the same, and either its stamp the same or, when the stamp changed
+(a new checkout of the same commit, a file written again as it was), every question the
+check asked of it answering the same again: the digest of the bytes read, of a folder's
+names, whether a payload folder holds files. So a cache restored on a new CI machine
+serves the files whose content is the same. A stamp less than a second older than the run
+is not trusted (a change in the same tick of the file system's clock leaves a file's times
+as they were: git's "racily clean" files): that path's questions are asked again.
 """
 
 from __future__ import annotations
@@ -32,24 +37,43 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .root import Probe
+from .root import LIST, Asked, Probe, Root, digest, remembered_probes
 from .root import at as root_at
 
 if TYPE_CHECKING:
     from .file_check import FileResult, Job
 
 #: Raised with every change to what an entry holds.
-FORMAT = 1
+FORMAT = 2
 #: A path changed this recently (nanoseconds before the run began) may change again unseen.
 RACY_NS = 1_000_000_000
 #: Cache files of runs not made again for this long are removed.
 UNUSED_SECONDS = 30 * 24 * 3600
-#: The libraries whose answers a check holds (their files are part of a cache file's key).
-LIBRARIES = ("yaml", "pydantic", "pydantic_core", "bashlex", "packaging", "pip_requirements_parser")
+#: The libraries whose answers a check holds, by module, and the names of their
+#: distributions (whose installed versions are part of a cache file's key).
+LIBRARIES = {
+    "yaml": "PyYAML",
+    "pydantic": "pydantic",
+    "pydantic_core": "pydantic_core",
+    "bashlex": "bashlex",
+    "packaging": "packaging",
+    "pip_requirements_parser": "pip_requirements_parser",
+}
 
 #: What a check saw of one path, as plain values (quick to pickle, no class to build back):
-#: the root's real folder and the path probed, then the probe's kind, size, reason, stamp.
-Seen = tuple[str, str, str, int | None, str | None, tuple[int, int, int] | None]
+#: the root's real folder and the path probed, then the probe's kind, size, reason, stamp
+#: (None: not to be trusted), a digest of its real location, and each question the check
+#: asked of it beyond the probe with its answer (`root.Root.answered`).
+Seen = tuple[
+    str,
+    str,
+    str,
+    int | None,
+    str | None,
+    tuple[int, int, int] | None,
+    bytes | None,
+    tuple[tuple[str, object], ...],
+]
 Observed = tuple[Seen, ...]
 #: A file's entry: its name as given, the folder its references resolve from, its root,
 #: lint or validate, the largest file read, whether its report lists references.
@@ -66,13 +90,22 @@ def folder() -> Path:
     return Path(base) / "hydro"
 
 
-def seen(probes: dict[tuple[str, str], Probe]) -> Observed:
-    """What a check saw of the disk, from the probes it made (`root.remembered_probes`)."""
-    return tuple((real, path, *_plain(probe)) for (real, path), probe in probes.items())
+def seen(asked: Asked) -> Observed:
+    """What a check saw of the disk, from what it asked (`root.remembered_probes`)."""
+    answers: dict[tuple[str, str], list[tuple[str, object]]] = {}
+    for (real, path, question), answer in (asked.answers or {}).items():
+        answers.setdefault((real, path), []).append((question, answer))
+    return tuple(
+        (real, path, *_plain(probe), tuple(answers.get((real, path), ())))
+        for (real, path), probe in asked.probes.items()
+    )
 
 
-def _plain(probe: Probe) -> tuple[str, int | None, str | None, tuple[int, int, int] | None]:
-    return (probe.kind.value, probe.size, probe.reason, probe.stamp)
+def _plain(
+    probe: Probe,
+) -> tuple[str, int | None, str | None, tuple[int, int, int] | None, bytes | None]:
+    located = digest(probe.real.encode(errors="surrogateescape")) if probe.real else None
+    return (probe.kind.value, probe.size, probe.reason, probe.stamp, located)
 
 
 def cacheable(job: Job) -> bool:
@@ -131,8 +164,11 @@ class LintCache:
             self._last.seek(offset)
             seen_bytes = self._last.read(seen_length)
             observed: Observed = _OwnClasses(io.BytesIO(seen_bytes)).load()
-            if any(_probe(real, path) != answer for real, path, *answer in observed):
+            now = _still(observed)
+            if now is None:
                 return None
+            if now != observed:  # the same content under new stamps: trusted from now on
+                seen_bytes = pickle.dumps(self._settled(now), pickle.HIGHEST_PROTOCOL)
             blob = self._last.read(blob_length)
             result = _OwnClasses(io.BytesIO(blob)).load()
         except Exception:  # written by another hand, or broken: check the file again
@@ -147,10 +183,11 @@ class LintCache:
         goes to the cache file, not on in memory); `blob`: the result pickled without it,
         when a worker did that already."""
         observed, result.observed = result.observed, ()
-        if cacheable(job) and not self._racy(observed):
+        if cacheable(job):
             if blob is None:
                 blob = pickle.dumps(_fields_on_disk(job, result), pickle.HIGHEST_PROTOCOL)
-            self._write(_key(job), pickle.dumps(observed, pickle.HIGHEST_PROTOCOL), blob)
+            seen_bytes = pickle.dumps(self._settled(observed), pickle.HIGHEST_PROTOCOL)
+            self._write(_key(job), seen_bytes, blob)
 
     def save(self) -> None:
         """This run's entries become the cache (the last run's others are dropped)."""
@@ -200,9 +237,15 @@ class LintCache:
             self._last.close()
             self._last = None
 
-    def _racy(self, observed: Observed) -> bool:
+    def _settled(self, observed: Observed) -> Observed:
+        """`observed` without the stamps changed too recently to be trusted."""
         newest = self._began - RACY_NS
-        return any(stamp is not None and stamp[2] >= newest for *_, stamp in observed)
+        if all(seen[5] is None or seen[5][2] < newest for seen in observed):
+            return observed
+        return tuple(
+            seen if seen[5] is None or seen[5][2] < newest else (*seen[:5], None, *seen[6:])
+            for seen in observed
+        )
 
 
 #: What a cache file starts with (its format's number last).
@@ -241,9 +284,53 @@ def _fields_on_disk(job: Job, result: FileResult) -> FileResult:
     return replace(result, summaries=summaries)
 
 
-def _probe(real: str, path: str) -> list[object]:
-    """A path probed now, as an entry holds what its check saw of it."""
-    return list(_plain(root_at(real).probe(path)))
+def _still(observed: Observed) -> Observed | None:
+    """What a check saw, as the disk answers now; None if an answer is not the same. While
+    every stamp stands, the probes answer as before; once one has changed, each question
+    the check asked is asked again (a scan for files asks about the folders below the one
+    it is noted on)."""
+    now: list[Seen] = []
+    changed = False
+    for seen in observed:
+        real, path, kind, size, reason, stamp, located, answers = seen
+        probe = root_at(real).probe(path)
+        if (probe.kind.value, probe.size, probe.reason) != (kind, size, reason):
+            return None
+        if stamp is None or probe.stamp != stamp:
+            fresh = _plain(probe)
+            if fresh[4] != located:
+                return None
+            seen = (real, path, *fresh, answers)
+            changed = True
+        now.append(seen)
+    if not changed:
+        return observed
+    for real, path, *_, answers in now:
+        root = root_at(real)
+        if any(_asked_again(root, path, question) != answer for question, answer in answers):
+            return None
+    return tuple(now)
+
+
+def _asked_again(root: Root, path: str, question: str) -> object:
+    """What a question a check asked of `path` answers now (`Root.answered`)."""
+    from .kinds.model.files import HAS_FILES, has_files
+
+    with remembered_probes(answers=True) as asked:
+        if question == LIST:
+            root.listdir(path)
+        elif question == HAS_FILES:
+            has_files(path, root)
+        elif question.startswith("read "):
+            _, limit, how = question.split(" ")
+            root.read(path, int(limit), head=how == "head")
+    assert asked.answers is not None
+    return asked.answers.get((root.real, path, question), _NOT_ANSWERED)
+
+
+#: What a question no longer answers (a file now unreadable), or one not asked again (a
+#: walk): equal to no answer kept.
+_NOT_ANSWERED = object()
 
 
 def _key(job: Job) -> EntryKey:
@@ -252,23 +339,60 @@ def _key(job: Job) -> EntryKey:
 
 def _setting(paths: Sequence[str]) -> str:
     """What a lint's results depend on besides the files: hydro's own files (its code and
-    runtime facts), the parsing libraries' files, Python, the working folder, the paths."""
-    package = Path(__file__).parent
-    own = []
+    runtime facts, by content: a new installation of the same hydro keeps the key), the
+    parsing libraries' versions, Python, the working folder, the paths given."""
+    own = _content(Path(__file__).parent)
+    setting = (FORMAT, sys.version, os.getcwd(), list(paths), own, _libraries())
+    return hashlib.sha256(repr(setting).encode()).hexdigest()[:32]
+
+
+def _content(package: Path) -> str:
+    """A digest of the names and bytes of a package's files (its bytecode left out)."""
+    found = hashlib.sha256()
     for where, folders, files in os.walk(package):
         folders[:] = sorted(f for f in folders if f != "__pycache__")
         for name in sorted(files):
             path = os.path.join(where, name)
-            status = os.stat(path)
-            own.append((os.path.relpath(path, package), status.st_size, status.st_mtime_ns))
-    libraries = []
-    for name in LIBRARIES:
-        found = importlib.util.find_spec(name)
-        origin = found.origin if found is not None else None
-        installed = os.stat(origin) if origin and os.path.exists(origin) else None
-        libraries.append((name, origin, installed and (installed.st_ino, installed.st_mtime_ns)))
-    setting = (FORMAT, sys.version, os.getcwd(), list(paths), own, libraries)
-    return hashlib.sha256(repr(setting).encode()).hexdigest()[:32]
+            with open(path, "rb") as stream:
+                data = stream.read()
+            found.update(f"{os.path.relpath(path, package)}\0{len(data)}\0".encode() + data)
+    return found.hexdigest()
+
+
+def _libraries() -> list[tuple[str, str | None, object]]:
+    """Each parsing library: where it is, and its installed version (its distribution's
+    `.dist-info` folder beside it), else its file's inode and modification time."""
+    listed: dict[str, list[str]] = {}
+    found: list[tuple[str, str | None, object]] = []
+    for module, distribution in LIBRARIES.items():
+        spec = importlib.util.find_spec(module)
+        origin = spec.origin if spec is not None else None
+        if not origin or not os.path.exists(origin):
+            found.append((module, None, None))
+            continue
+        site = os.path.dirname(origin)
+        if spec is not None and spec.submodule_search_locations is not None:
+            site = os.path.dirname(site)  # (a package: its folder's parent)
+        if site not in listed:
+            try:
+                listed[site] = sorted(os.listdir(site))
+            except OSError:
+                listed[site] = []
+        prefix = distribution.lower() + "-"
+        version = next(
+            (
+                name
+                for name in listed[site]
+                if name.endswith(".dist-info") and name.lower().startswith(prefix)
+            ),
+            None,
+        )
+        if version is None:
+            status = os.stat(origin)
+            found.append((module, origin, (status.st_ino, status.st_mtime_ns)))
+        else:
+            found.append((module, origin, version))
+    return found
 
 
 class _OwnClasses(pickle.Unpickler):

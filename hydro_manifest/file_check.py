@@ -94,12 +94,12 @@ Kept = bool | frozenset[str]
 def check_file(job: Job, kept: Kept = False) -> FileResult:
     """Everything about one file that does not need the other files (each path its checks
     ask about probed once); `kept`: whose contract fields its summaries carry."""
-    with remembered_probes() as probes:
+    with remembered_probes(answers=job.cached) as asked:
         result = _check_file(job, kept)
     if job.cached:
         from .cache import seen
 
-        result.observed = seen(probes)
+        result.observed = seen(asked)
     return result
 
 

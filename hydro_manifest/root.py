@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -49,37 +50,61 @@ class Kind(str, Enum):
 class Probe(NamedTuple):
     """What a path is, its size when it is a file, why it cannot be read (UNREADABLE), and
     when it exists, its stamp: inode, modification and change times in nanoseconds (a
-    folder's change when a name in it comes or goes; `hydro_manifest.cache` compares them)."""
+    folder's change when a name in it comes or goes; `hydro_manifest.cache` compares them),
+    and its real location (links resolved)."""
 
     kind: Kind
     size: int | None = None
     reason: str | None = None
     stamp: tuple[int, int, int] | None = None
+    real: str | None = None
 
     @property
     def exists(self) -> bool:
         return self.kind in (Kind.FILE, Kind.FOLDER, Kind.OTHER)
 
 
-#: The probes made while one file is checked (`remembered_probes`), by root and path.
-_REMEMBERED: ContextVar[dict[tuple[str, str], Probe] | None] = ContextVar(
-    "remembered_probes", default=None
-)
+class Asked:
+    """What one file's check asked of the disk (`remembered_probes`): each path's probe, by
+    root (real) and path; and, when `answers` are kept (for the lint cache), what each
+    question beyond a probe answered, by root, path and question: a file's bytes read (as
+    a digest), a folder's names, a scan for files (`Root.answered`)."""
+
+    __slots__ = ("answers", "probes")
+
+    def __init__(self, answers: bool = False) -> None:
+        self.probes: dict[tuple[str, str], Probe] = {}
+        self.answers: dict[tuple[str, str, str], object] | None = {} if answers else None
+
+
+#: What the check under way asked (`remembered_probes`).
+_REMEMBERED: ContextVar[Asked | None] = ContextVar("remembered_probes", default=None)
 
 
 @contextmanager
-def remembered_probes() -> Iterator[dict[tuple[str, str], Probe]]:
+def remembered_probes(answers: bool = False) -> Iterator[Asked]:
     """Within the block, each path is probed once: the checks of one manifest ask about the
     same payload files again and again (the entry, the file the container finds there, the
     file read). Per thread and task; the block is one file's check, so what changes on disk
-    meanwhile is seen by the next file's. Yields the probes, by root (real) and path: what
-    the check saw of the disk."""
-    probes: dict[tuple[str, str], Probe] = {}
-    token = _REMEMBERED.set(probes)
+    meanwhile is seen by the next file's. Yields what the check asked of the disk, with the
+    `answers` beyond probes when asked for."""
+    asked = Asked(answers)
+    token = _REMEMBERED.set(asked)
     try:
-        yield probes
+        yield asked
     finally:
         _REMEMBERED.reset(token)
+
+
+def _answers() -> dict[tuple[str, str, str], object] | None:
+    """Where the check under way notes its answers, if it keeps them."""
+    asked = _REMEMBERED.get()
+    return asked.answers if asked is not None else None
+
+
+def digest(data: bytes) -> bytes:
+    """A short fingerprint of what a question answered (a file's bytes, a folder's names)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class Root:
@@ -102,14 +127,22 @@ class Root:
         """What `path` is, asking the file system only when it lies inside the root (and,
         while `remembered_probes` is on, only once)."""
         path = os.fspath(path)
-        remembered = _REMEMBERED.get()
-        if remembered is None:
+        asked = _REMEMBERED.get()
+        if asked is None:
             return self._probe(path)
         key = (self.real, path)
-        found = remembered.get(key)
+        found = asked.probes.get(key)
         if found is None:
-            found = remembered[key] = self._probe(path)
+            found = asked.probes[key] = self._probe(path)
         return found
+
+    def answered(self, path: str | os.PathLike[str], question: str, answer: object) -> None:
+        """Note what a question about `path` beyond its probe answered, when the check under
+        way keeps answers (`remembered_probes`): the cache asks it again to tell whether a
+        result still stands."""
+        answers = _answers()
+        if answers is not None:
+            answers[(self.real, os.fspath(path), question)] = answer
 
     def _probe(self, path: str) -> Probe:
         try:  # (a name too long for the system is its answer, ENAMETOOLONG, below)
@@ -125,10 +158,10 @@ class Root:
                 return _failed(error)
         stamp = (status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
         if stat.S_ISDIR(status.st_mode):
-            return Probe(Kind.FOLDER, stamp=stamp)
+            return Probe(Kind.FOLDER, stamp=stamp, real=real)
         if stat.S_ISREG(status.st_mode):
-            return Probe(Kind.FILE, status.st_size, stamp=stamp)
-        return Probe(Kind.OTHER, stamp=stamp)
+            return Probe(Kind.FILE, status.st_size, stamp=stamp, real=real)
+        return Probe(Kind.OTHER, stamp=stamp, real=real)
 
     def realpath(self, path: str | os.PathLike[str]) -> str:
         """The real location of `path` (links resolved), as `os.path.realpath` gives it,
@@ -192,24 +225,45 @@ class Root:
             return found
         try:
             with open(os.fspath(path), "rb") as stream:  # (a buffer of its size, not the limit's)
-                return stream.read(min(limit, (found.size or 0) + 1))
+                data = stream.read(min(limit, (found.size or 0) + 1))
         except OSError as error:
             return _failed(error)
+        answers = _answers()
+        if answers is not None:
+            answers[(self.real, os.fspath(path), read_question(limit, head))] = digest(data)
+        return data
 
     def listdir(self, folder: str | os.PathLike[str]) -> list[str]:
         """The names in a folder inside the root (none elsewhere, or when unreadable)."""
         if self.probe(folder).kind is not Kind.FOLDER:
             return []
         try:
-            return os.listdir(folder)
+            names = os.listdir(folder)
         except OSError:
-            return []
+            names = []
+        answers = _answers()
+        if answers is not None:
+            listed = "\0".join(names).encode(errors="surrogateescape")
+            answers[(self.real, os.fspath(folder), LIST)] = digest(listed)
+        return names
 
     def walk(self, folder: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
         """`os.walk` of a folder inside the root; links to folders are not followed (they
         are listed among the files), so the walk cannot leave the root or loop."""
         if self.probe(folder).kind is Kind.FOLDER:
+            self.answered(folder, WALK, None)
             yield from os.walk(folder)
+
+
+#: The questions a check asks of a path beyond its probe (`Root.answered`): its bytes read
+#: (`read_question`), a folder's names, a walk of a folder (not asked again: a check
+#: that walks is taken from the cache only while every stamp it saw stands).
+LIST = "list"
+WALK = "walk"
+
+
+def read_question(limit: int, head: bool) -> str:
+    return f"read {limit} {'head' if head else 'whole'}"
 
 
 def too_long(path: str) -> bool:

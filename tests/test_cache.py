@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import time
@@ -141,6 +142,13 @@ CHANGES: dict[str, tuple[Callable[[Path], object], Found]] = {
         ),
         [("HY019", "census/serving.yaml", 4, 41, "('payload', 3)")],
     ),
+    "a link now naming another payload file of the same size": (
+        lambda top: (
+            (top / "census" / "weights.pkl").unlink(),
+            (top / "census" / "weights.pkl").symlink_to("model.pkl"),
+        ),
+        [("HY218", "census/serving.yaml", 4, 41, "('payload', 3)")],
+    ),
     "the Model an Application names removed": (
         lambda top: (top / "census" / "serving.yaml").unlink(),
         [("HY601", "app.yaml", 4, 10, "('singular', 'model')")],
@@ -148,15 +156,47 @@ CHANGES: dict[str, tuple[Callable[[Path], object], Found]] = {
 }
 
 
+def fresh_checkout(top: Path) -> None:
+    """The same files written anew, as a CI machine's checkout writes them: new inodes and
+    change times, so that no stamp stands and what the files hold decides."""
+    copy = top.with_name(f"{top.name}-copy")
+    shutil.copytree(top, copy, symlinks=True)
+    shutil.rmtree(top)
+    copy.rename(top)
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["in place", "then a fresh checkout"])
 @pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
 def test_a_change_to_what_a_check_read_is_checked_again(
-    tree: Path, cache_folder: Path, checked: list[str], change: str
+    tree: Path, cache_folder: Path, checked: list[str], change: str, fresh: bool
 ) -> None:
     make, found = CHANGES[change]
     assert lint(tree) == []
     make(tree)
+    if fresh:
+        fresh_checkout(tree)
     assert lint(tree) == found
     assert lint(tree) == found  # the files changed just now checked again, the rest reused
+
+
+def test_a_fresh_checkout_of_the_same_files_is_served_from_the_cache(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    """A cache restored on a new CI machine: every stamp differs, every answer is the same
+    (each file read and each folder scanned by the checks is asked again)."""
+    (tree / "census" / "model.pkl").unlink()
+    settle()
+    missing = [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    assert lint(tree) == missing
+    fresh_checkout(tree)
+    settle()
+    checked.clear()
+    assert lint(tree) == missing
+    assert checked == []
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    kept = [seen for _, part, _ in entries_of(cache_file) for seen in pickle.loads(part)]
+    stamps = [seen[5] for seen in kept if seen[2] != "missing"]
+    assert stamps and None not in stamps  # the new ones kept: no reading again next time
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -195,19 +235,26 @@ def test_a_payload_file_that_appears_is_seen(
     assert checked == ["serving.yaml"]
 
 
-def test_a_file_changed_just_before_the_run_is_not_kept(
+def test_a_file_changed_just_before_the_run_is_asked_again(
     tmp_path: Path, cache_folder: Path, checked: list[str]
 ) -> None:
     """A change in the same tick of the file system's clock as the check would leave the
-    file's times as they were: such a result is checked again next time."""
-    (tmp_path / "serving.yaml").write_text(model_manifest())
-    lint(tmp_path)
-    lint(tmp_path)
-    assert checked == ["serving.yaml", "serving.yaml"]
+    file's times as they were: its stamp is not kept, and the next run reads it again."""
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(model_manifest())
+    assert lint(tmp_path, file_checks=False) == []
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    ((_, part, _),) = entries_of(cache_file)
+    assert {seen[1]: seen[5] for seen in pickle.loads(part)}[str(manifest)] is None
+    written = manifest.stat()
+    manifest.write_text(model_manifest().replace("int64", "int65"))
+    os.utime(manifest, ns=(written.st_atime_ns, written.st_mtime_ns))  # as if in one tick
+    found = [("HY309", "serving.yaml", 8, 32, "('contract', 'inputs', 'age', 'type')")]
+    assert lint(tmp_path, file_checks=False) == found
     settle()
-    lint(tmp_path)
-    lint(tmp_path)
-    assert checked == ["serving.yaml"] * 3
+    for _ in range(2):
+        assert lint(tmp_path, file_checks=False) == found
+    assert checked == ["serving.yaml"] * 2  # read again and found the same, then trusted
 
 
 def test_settings_that_change_a_result_are_kept_apart(
@@ -444,6 +491,25 @@ def test_a_cache_is_kept_per_working_folder_and_paths(
     assert LintCache.open([str(tree / "census")]).path != first
     monkeypatch.chdir(tree)
     assert LintCache.open([str(tree)]).path != first
+
+
+def test_a_new_installation_of_the_same_hydro_keeps_the_key(tmp_path: Path) -> None:
+    """A CI job installs hydro anew each run: its files' times change, their bytes do not;
+    the libraries are told by their installed versions."""
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "a.py").write_text("A = 1\n")
+    (package / "sub" / "b.json").write_text("{}\n")
+    (package / "sub" / "__pycache__").mkdir()
+    first = cache_module._content(package)
+    os.utime(package / "a.py", ns=(0, 0))
+    (package / "sub" / "__pycache__" / "b.pyc").write_bytes(b"\0")
+    assert cache_module._content(package) == first
+    (package / "a.py").write_text("A = 2\n")
+    assert cache_module._content(package) != first
+    versions = {module: version for module, _, version in cache_module._libraries()}
+    assert set(versions) == set(cache_module.LIBRARIES)
+    assert all(str(v).endswith(".dist-info") for v in versions.values()), versions
 
 
 def test_every_fixtures_result_reads_back_through_the_cache(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from hydro_manifest.root import (
     Kind,
     Probe,
     Root,
+    digest,
     remembered_probes,
     repository_of,
     root_of,
@@ -269,5 +270,29 @@ def test_a_path_is_probed_once_within_one_files_check(tmp_path: Path) -> None:
         assert root.probe(model)[:2] == (Kind.FILE, 1)
         model.unlink()
         assert root.probe(model)[:2] == (Kind.FILE, 1)
-    assert list(seen) == [(root.real, str(model))]  # what the check saw of the disk
+    assert list(seen.probes) == [(root.real, str(model))]  # what the check saw of the disk
+    assert seen.answers is None  # (kept only for the lint cache)
     assert root.probe(model) == Probe(Kind.MISSING)
+
+
+def test_what_a_check_read_and_listed_is_noted_for_the_cache(tmp_path: Path) -> None:
+    """With answers on, each question beyond a probe is noted with its answer: the cache
+    asks it again when a path's stamp changed (a fresh checkout)."""
+    root = Root(str(tmp_path))
+    (tmp_path / "requirements.txt").write_bytes(b"numpy\n")
+    (tmp_path / "big.csv").write_bytes(b"a,b\n" * 10)
+    with remembered_probes(answers=True) as seen:
+        assert root.read(tmp_path / "requirements.txt", 100) == b"numpy\n"
+        assert root.read(tmp_path / "big.csv", 4, head=True) == b"a,b\n"
+        assert root.read(tmp_path / "big.csv", 4) == root.probe(tmp_path / "big.csv")  # unread
+        assert sorted(root.listdir(tmp_path)) == ["big.csv", "requirements.txt"]
+        assert list(root.walk(tmp_path))
+    assert seen.answers is not None
+    names = "\0".join(os.listdir(tmp_path)).encode()
+    assert seen.answers == {
+        (root.real, str(tmp_path / "requirements.txt"), "read 100 whole"): digest(b"numpy\n"),
+        (root.real, str(tmp_path / "big.csv"), "read 4 head"): digest(b"a,b\n"),
+        (root.real, str(tmp_path), "list"): digest(names),
+        (root.real, str(tmp_path), "walk"): None,
+    }
+    assert root.probe(tmp_path).real == root.real

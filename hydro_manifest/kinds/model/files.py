@@ -199,7 +199,7 @@ def _payload_entry(reference: Reference, root: Root) -> None:
             f"payload entry '{reference.entry}' ends in '/' but is a file",
             f"write '{reference.entry.rstrip('/')}'",
         )
-    elif reference.type == "dir" and not _has_files(reference.location, root):
+    elif reference.type == "dir" and not has_files(reference.location, root):
         _report(
             reference,
             PAYLOAD_FOLDER,
@@ -210,12 +210,45 @@ def _payload_entry(reference: Reference, root: Root) -> None:
         )
 
 
-def _has_files(folder: str, root: Root) -> bool:
+def has_files(folder: str, root: Root) -> bool:
     """Whether a folder holds a file the manager unpacks (it skips hidden ones, and the
     files of hidden folders): a walk that ends at the first such file, and does not follow
-    links to folders (a huge tree of folders is not worth walking to the end)."""
+    links to folders (a huge tree of folders is not worth walking to the end). The answer
+    is noted for the lint cache (`HAS_FILES`), which asks again when a folder changed."""
+    found = _has_files(folder, root)
+    root.answered(folder, HAS_FILES, found)
+    return found
+
+
+#: The question `has_files` answers (`Root.answered`).
+HAS_FILES = "has files"
+
+
+def _has_files(folder: str, root: Root) -> bool:
     if root.probe(folder).kind is not Kind.FOLDER:
         return False
+    waiting, walked = [folder], 0
+    while waiting:
+        walked += 1
+        if walked > _FOLDER_SCAN_LIMIT:
+            return True
+        try:
+            with os.scandir(waiting.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
+                        return True
+                    # (probed, so that a check remembers each folder it looked in)
+                    if not entry.is_symlink() and root.probe(entry.path).kind is Kind.FOLDER:
+                        waiting.append(entry.path)
+        except OSError:
+            continue
+    return False
     waiting, walked = [folder], 0
     while waiting:
         walked += 1
