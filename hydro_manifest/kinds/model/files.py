@@ -249,28 +249,6 @@ def _has_files(folder: str, root: Root) -> bool:
         except OSError:
             continue
     return False
-    waiting, walked = [folder], 0
-    while waiting:
-        walked += 1
-        if walked > _FOLDER_SCAN_LIMIT:
-            return True
-        try:
-            with os.scandir(waiting.pop()) as entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    try:
-                        is_folder = entry.is_dir()
-                    except OSError:
-                        is_folder = False
-                    if not is_folder:
-                        return True
-                    # (probed, so that a check remembers each folder it looked in)
-                    if not entry.is_symlink() and root.probe(entry.path).kind is Kind.FOLDER:
-                        waiting.append(entry.path)
-        except OSError:
-            continue
-    return False
 
 
 def _duplicates(payload: list[Reference], root: Root) -> None:
