@@ -296,7 +296,7 @@ def _still(observed: Observed) -> Observed | None:
         probe = root_at(real).probe(path)
         if (probe.kind.value, probe.size, probe.reason) != (kind, size, reason):
             return None
-        if stamp is None or probe.stamp != stamp:
+        if probe.stamp != stamp:  # (or an untrusted one: None kept for an existing path)
             fresh = _plain(probe)
             if fresh[4] != located:
                 return None

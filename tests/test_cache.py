@@ -179,6 +179,29 @@ def test_a_change_to_what_a_check_read_is_checked_again(
     assert lint(tree) == found  # the files changed just now checked again, the rest reused
 
 
+def test_an_unchanged_tree_is_not_read_again(
+    tree: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While every stamp stands, nothing a check read is read again: a path that has no
+    stamp (a payload entry that is missing) is no reason to."""
+    (tree / "census" / "model.pkl").unlink()
+    settle()
+    lint(tree)
+    asked: list[str] = []
+    asked_again = cache_module._asked_again
+
+    def counted(root: Any, path: str, question: str) -> object:
+        asked.append(question)
+        return asked_again(root, path, question)
+
+    monkeypatch.setattr(cache_module, "_asked_again", counted)
+    assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    assert asked == []
+    fresh_checkout(tree)
+    assert lint(tree) == [("HY216", "census/serving.yaml", 4, 19, "('payload', 1)")]
+    assert "read 10485760 whole" in asked  # (the manifest, by the default size limit)
+
+
 def test_a_fresh_checkout_of_the_same_files_is_served_from_the_cache(
     tree: Path, cache_folder: Path, checked: list[str]
 ) -> None:
