@@ -157,14 +157,14 @@ class LintCache:
         where = self._entries.pop(key, None)
         if where is None:
             return None
-        from .file_check import FileResult
+        from .file_check import FileResult, job_root
 
         offset, seen_length, blob_length = where
         try:
             self._last.seek(offset)
             seen_bytes = self._last.read(seen_length)
             observed: Observed = _OwnClasses(io.BytesIO(seen_bytes)).load()
-            now = _still(observed)
+            now = _still(observed, job_root(job).real)
             if now is None:
                 return None
             if now != observed:  # the same content under new stamps: trusted from now on
@@ -284,16 +284,20 @@ def _fields_on_disk(job: Job, result: FileResult) -> FileResult:
     return replace(result, summaries=summaries)
 
 
-def _still(observed: Observed) -> Observed | None:
+def _still(observed: Observed, root: str) -> Observed | None:
     """What a check saw, as the disk answers now; None if an answer is not the same. While
     every stamp stands, the probes answer as before; once one has changed, each question
     the check asked is asked again (a scan for files asks about the folders below the one
-    it is noted on)."""
+    it is noted on). Nothing is asked outside the job's `root` (real): an entry naming
+    another is not the check's."""
+    inside = root_at(root)
     now: list[Seen] = []
     changed = False
     for seen in observed:
         real, path, kind, size, reason, stamp, located, answers = seen
-        probe = root_at(real).probe(path)
+        if real != root:
+            return None
+        probe = inside.probe(path)
         if (probe.kind.value, probe.size, probe.reason) != (kind, size, reason):
             return None
         if probe.stamp != stamp:  # (or an untrusted one: None kept for an existing path)
@@ -305,9 +309,8 @@ def _still(observed: Observed) -> Observed | None:
         now.append(seen)
     if not changed:
         return observed
-    for real, path, *_, answers in now:
-        root = root_at(real)
-        if any(_asked_again(root, path, question) != answer for question, answer in answers):
+    for _, path, *_, answers in now:
+        if any(_asked_again(inside, path, question) != answer for question, answer in answers):
             return None
     return tuple(now)
 

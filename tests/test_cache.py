@@ -547,3 +547,20 @@ def test_every_fixtures_result_reads_back_through_the_cache(tmp_path: Path) -> N
         blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
         again = cache_module._OwnClasses(io.BytesIO(blob)).load()
         assert replace(again, shell=None) == replace(result, shell=None), path
+
+
+def test_an_entry_naming_another_root_is_a_miss(
+    tree: Path, cache_folder: Path, checked: list[str]
+) -> None:
+    """What a check saw lies inside its file's root: an entry that names another (written
+    by another hand) is not asked about, its file is checked again."""
+    assert lint(tree) == []
+    (cache_file,) = (cache_folder / "lint").iterdir()
+    moved = [
+        (key, pickle.dumps(tuple(("/", *seen[1:]) for seen in pickle.loads(part))), blob)
+        for key, part, blob in entries_of(cache_file)
+    ]
+    write_entries(cache_file, moved)
+    checked.clear()
+    assert lint(tree) == []
+    assert sorted(checked) == ["app.yaml", "serving.yaml"]
