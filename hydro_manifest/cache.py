@@ -37,7 +37,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .root import LIST, Asked, Probe, Root, digest, remembered_probes
+from .root import LIST, Asked, Probe, Root, digest, read_asked, remembered_probes
 from .root import at as root_at
 
 if TYPE_CHECKING:
@@ -324,9 +324,8 @@ def _asked_again(root: Root, path: str, question: str) -> object:
             root.listdir(path)
         elif question == HAS_FILES:
             has_files(path, root)
-        elif question.startswith("read "):
-            _, limit, how = question.split(" ")
-            root.read(path, int(limit), head=how == "head")
+        elif (read := read_asked(question)) is not None:
+            root.read(path, read[0], head=read[1])
     assert asked.answers is not None
     return asked.answers.get((root.real, path, question), _NOT_ANSWERED)
 

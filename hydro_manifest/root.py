@@ -256,14 +256,24 @@ class Root:
 
 
 #: The questions a check asks of a path beyond its probe (`Root.answered`): its bytes read
-#: (`read_question`), a folder's names, a walk of a folder (not asked again: a check
-#: that walks is taken from the cache only while every stamp it saw stands).
+#: (`read_question`), a folder's names, a walk of a folder (never asked again: a check that
+#: walks, which records a layout, is not cached).
 LIST = "list"
 WALK = "walk"
+_READ = "read"
 
 
 def read_question(limit: int, head: bool) -> str:
-    return f"read {limit} {'head' if head else 'whole'}"
+    return f"{_READ} {limit} {'head' if head else 'whole'}"
+
+
+def read_asked(question: str) -> tuple[int, bool] | None:
+    """The limit and head of a `read_question`; None for another question."""
+    kind, _, rest = question.partition(" ")
+    if kind != _READ:
+        return None
+    limit, _, how = rest.partition(" ")
+    return int(limit), how == "head"
 
 
 def too_long(path: str) -> bool:
