@@ -185,9 +185,18 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the pool's workers now, and wait until the pool has noticed (Python 3.14 has
     `terminate_workers`; before it, the processes are reachable only through the pool's
     `_processes`). No future may be cancelled before: a pool that finds its workers gone
-    fails its futures, and before Python 3.12 it breaks on a cancelled one."""
+    fails its futures, and before Python 3.12 it breaks on a cancelled one.
+
+    A worker ended while it sends its results leaves half a message in the results pipe,
+    and the pool's thread would wait for the rest forever (the shutdown with it): this
+    process holds the pipe's writing end too. With that copy closed, the pipe ends once
+    the workers are gone, and the thread reads the end instead.
+    """
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
     pool.shutdown(wait=True)
 
 

@@ -1,4 +1,4 @@
-"""A `check_file` whose worker process dies on one file, for tests/test_faults.py.
+"""`check_file`s whose worker process dies, or stalls, on one file, for tests/test_faults.py.
 
 It lives in a module of its own so that worker processes can find it by name.
 """
@@ -6,6 +6,10 @@ It lives in a module of its own so that worker processes can find it by name.
 from __future__ import annotations
 
 import os
+import struct
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 KILLER = "HYDRO_TEST_KILLER_FILE"
@@ -16,4 +20,22 @@ check_file: Any = None  # the real one, set by the test
 def check_file_or_die(job: Any, *args: Any) -> Any:
     if job.name.endswith(os.environ[KILLER]) and os.getpid() != int(os.environ[PARENT]):
         os._exit(9)  # what a crash in a C library or the out-of-memory killer does
+    return check_file(job, *args)
+
+
+STALLED = "HYDRO_TEST_STALLED_MARKER"
+
+
+def check_file_or_stall(job: Any, *args: Any) -> Any:
+    """On the killer file, a worker starts sending a result and stops halfway (as a worker
+    ended while it sends does), then says so by creating the marker file, and waits."""
+    if job.name.endswith(os.environ[KILLER]) and os.getpid() != int(os.environ[PARENT]):
+        frame = sys._getframe()
+        while frame.f_code.co_name != "_process_worker":
+            frame = frame.f_back  # type: ignore[assignment]
+        results = frame.f_locals["result_queue"]
+        results._wlock.acquire()  # (as a sending worker holds it)
+        os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"half a message")
+        Path(os.environ[STALLED]).touch()
+        time.sleep(600)
     return check_file(job, *args)

@@ -140,6 +140,92 @@ def test_ctrl_c_and_sigterm_end_promptly_with_a_partial_report(
     assert 0 < report["summary"]["files"] < 3000
 
 
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
+)
+def test_a_signal_while_the_report_is_written_ends_as_during_the_run(
+    tmp_path: Path, stop: signal.Signals, code: int, said: str
+) -> None:
+    """The run is over and the report fills the pipe of a reader that has stopped reading:
+    Ctrl-C or SIGTERM then ends hydro as during a run (before, both gave a silent 130)."""
+    import fcntl
+    import termios
+
+    models(tmp_path / "tree", 1000)
+    process = subprocess.Popen(
+        lint_command(tmp_path / "tree", "1", "json"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        waiting, before = bytearray(4), -1
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            fcntl.ioctl(process.stdout.fileno(), termios.FIONREAD, waiting)  # type: ignore[union-attr]
+            now = int.from_bytes(waiting, sys.byteorder)
+            if now > 60_000 and now == before:  # the pipe is full: hydro waits to write
+                break
+            before = now
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the report never filled the pipe")
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, stderr.strip()) == (code, f"hydro: {said}")
+
+
+#: Lints a tree in worker processes whose check stalls halfway through sending a result.
+_STALLING_LINT = """
+import os, sys
+import hydro_manifest.pool as pool_module
+from hydro_manifest import Options, lint_paths
+from tests import dying
+dying.check_file = pool_module.check_file
+pool_module.check_file = dying.check_file_or_stall
+os.environ[dying.PARENT] = str(os.getpid())
+report = lint_paths([sys.argv[1]], options=Options(file_checks=False), processes=2)
+print(report.interrupted, len(report.files))
+"""
+
+
+def test_an_interruption_while_a_worker_sends_its_results_ends_the_run(tmp_path: Path) -> None:
+    """A worker stopped halfway through sending its results leaves half a message in the
+    pipe; Ctrl-C (or SIGTERM) then still ends the run promptly, with a partial report.
+    (Before, the pool's thread waited for the rest of the message forever.)"""
+    paths = models(tmp_path / "tree", 200)
+    stalled = tmp_path / "stalled"
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        dying.KILLER: paths[100].name,
+        dying.STALLED: str(stalled),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", _STALLING_LINT, str(tmp_path / "tree")],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not stalled.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stalled.exists(), process.stderr and process.stderr.read()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    interrupted, files = stdout.split()
+    assert interrupted == "True"
+    assert int(files) < len(paths)
+
+
 def _wait_until_it_catches(pid: int, signum: int) -> None:
     """Until the process has a handler for `signum` (Linux: `SigCgt` in /proc/PID/status),
     so that a loaded machine's slow start-up does not meet the default action."""

@@ -92,6 +92,25 @@ def _app_for(arguments: list[str]) -> typer.Typer:
     return one
 
 
+def _stopped(stop: KeyboardInterrupt) -> None:
+    stopped_by = signal.SIGTERM if isinstance(stop, api.Terminated) else signal.SIGINT
+    print(f"hydro: {STOPPED[stopped_by]}", file=sys.stderr)
+    sys.exit(ExitCode.SIGNALLED + stopped_by)
+
+
+def _stopped_by(ended: SystemExit) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM an exit comes from (typer ends a command that one stops
+    outside a run with `Exit(130)`, raised from it)."""
+    cause: BaseException | None = ended
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def _command_name(command: Any) -> str:
     return str(command.name or command.callback.__name__.replace("_", "-"))
 
@@ -99,16 +118,18 @@ def _command_name(command: Any) -> str:
 def main() -> None:
     """Entry point: any exception that escapes is a bug, reported with exit code 3.
 
-    SIGTERM stops a run as Ctrl-C does (its worker processes end too), with 143."""
+    SIGTERM stops a run as Ctrl-C does (its worker processes end too), with 143; so it
+    does outside a run (writing the report), where typer turns either into a silent 130."""
     api.stop_on_sigterm()
     try:
         _app_for(sys.argv[1:])()
-    except SystemExit:
-        raise
+    except SystemExit as ended:
+        stop = _stopped_by(ended)
+        if stop is None:
+            raise
+        _stopped(stop)
     except KeyboardInterrupt as stop:
-        stopped_by = signal.SIGTERM if isinstance(stop, api.Terminated) else signal.SIGINT
-        print(f"hydro: {STOPPED[stopped_by]}", file=sys.stderr)
-        sys.exit(ExitCode.SIGNALLED + stopped_by)
+        _stopped(stop)
     except Exception as error:
         print(
             f"hydro: internal error: {type(error).__name__}: {error}\n"
