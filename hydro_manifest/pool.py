@@ -17,8 +17,9 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as NotYet
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Finding, Span, file_diagnostic
 from .file_check import FileResult, Job, check_file
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 Keep = Callable[[Job, FileResult, bytes], None]
 #: Files a worker checks in one call while the folders are still being walked.
 _CHUNK = 32
+#: How often the main process, waiting for a result, looks whether a worker has died.
+_LOOK_SECONDS = 0.5
 
 
 def in_pool(
@@ -108,7 +111,7 @@ def _hand_out(
     def take(block: bool) -> None:
         while waiting and (block or waiting[0].done()):
             block = False
-            for done in waiting.popleft().result():
+            for done in _result(pool, waiting.popleft()):
                 if isinstance(done, tuple):  # for the cache: what the check saw, the pickle
                     assert keep is not None
                     result = pickle.loads(done[1])
@@ -181,18 +184,36 @@ def _names(named: str) -> frozenset[str]:
     return frozenset(named.split("\n")) if named else frozenset()
 
 
+def _result(pool: ProcessPoolExecutor, future: Future[Any]) -> Any:
+    """The future's result. A worker that dies halfway through sending its results wedges
+    the pool, which never notices: its thread waits for the rest of the message, the other
+    workers for the pipe's lock. So a dead worker seen while waiting stops the pool, which
+    then fails the future as broken (BrokenProcessPool), as after any worker that dies."""
+    while True:
+        try:
+            return future.result(timeout=_LOOK_SECONDS)
+        except NotYet:
+            if any(process.exitcode is not None for process in _workers(pool)):
+                _stop_workers(pool)
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's processes (Python 3.14 has `terminate_workers`; before it, they are
+    reachable only through the pool's `_processes`)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End the pool's workers now, and wait until the pool has noticed (Python 3.14 has
-    `terminate_workers`; before it, the processes are reachable only through the pool's
-    `_processes`). No future may be cancelled before: a pool that finds its workers gone
-    fails its futures, and before Python 3.12 it breaks on a cancelled one.
+    """End the pool's workers now, and wait until the pool has noticed. No future may be
+    cancelled before: a pool that finds its workers gone fails its futures, and before
+    Python 3.12 it breaks on a cancelled one.
 
     A worker ended while it sends its results leaves half a message in the results pipe,
     and the pool's thread would wait for the rest forever (the shutdown with it): this
     process holds the pipe's writing end too. With that copy closed, the pipe ends once
     the workers are gone, and the thread reads the end instead.
     """
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in _workers(pool):
         process.terminate()
     writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     if writer is not None:
@@ -233,7 +254,7 @@ def _alone(job: Job) -> FileResult:
 
     with ProcessPoolExecutor(max_workers=1, initializer=_worker_setup) as pool:
         try:
-            return pool.submit(check_file, job).result()
+            return _result(pool, pool.submit(check_file, job))
         except BrokenProcessPool:
             finding = Finding(
                 INTERNAL_ERROR,

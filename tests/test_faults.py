@@ -178,18 +178,52 @@ def test_a_signal_while_the_report_is_written_ends_as_during_the_run(
     assert (process.returncode, stderr.strip()) == (code, f"hydro: {said}")
 
 
-#: Lints a tree in worker processes whose check stalls halfway through sending a result.
-_STALLING_LINT = """
-import os, sys
+#: Lints a tree (argv 1) in worker processes whose check is `tests.dying`'s (argv 2), and
+#: prints whether the run was interrupted, how many files it reports, and its findings.
+_FAULTY_LINT = """
+import json, os, sys
+from pathlib import Path
 import hydro_manifest.pool as pool_module
 from hydro_manifest import Options, lint_paths
 from tests import dying
 dying.check_file = pool_module.check_file
-pool_module.check_file = dying.check_file_or_stall
+pool_module.check_file = getattr(dying, sys.argv[2])
 os.environ[dying.PARENT] = str(os.getpid())
 report = lint_paths([sys.argv[1]], options=Options(file_checks=False), processes=2)
-print(report.interrupted, len(report.files))
+found = [[Path(d.file).name, d.rule] for d in report.diagnostics]
+print(json.dumps([report.interrupted, len(report.files), found, report.exit_code()]))
 """
+
+
+def _faulty_lint(tree: Path, check: str, killer: Path, **environment: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _FAULTY_LINT, str(tree), check],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+            dying.KILLER: killer.name,
+            **environment,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_worker_that_dies_while_it_sends_its_results_is_reported(tmp_path: Path) -> None:
+    """A worker killed halfway through sending its results wedges the pool, which never
+    notices (its thread waits for the rest of the message, the other worker for the pipe's
+    lock): the main process, waiting, sees the dead worker and stops the pool, and the run
+    goes on as after any worker that dies. (Before, it waited for ever.)"""
+    paths = models(tmp_path / "tree", 90)
+    process = _faulty_lint(tmp_path / "tree", "check_file_or_die_sending", paths[0])
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    interrupted, files, found, code = json.loads(stdout)
+    assert (interrupted, files, found, code) == (False, 90, [[paths[0].name, "HY000"]], 3)
 
 
 def test_an_interruption_while_a_worker_sends_its_results_ends_the_run(tmp_path: Path) -> None:
@@ -198,18 +232,8 @@ def test_an_interruption_while_a_worker_sends_its_results_ends_the_run(tmp_path:
     (Before, the pool's thread waited for the rest of the message forever.)"""
     paths = models(tmp_path / "tree", 200)
     stalled = tmp_path / "stalled"
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        dying.KILLER: paths[100].name,
-        dying.STALLED: str(stalled),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", _STALLING_LINT, str(tmp_path / "tree")],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = _faulty_lint(
+        tmp_path / "tree", "check_file_or_stall", paths[100], **{dying.STALLED: str(stalled)}
     )
     try:
         deadline = time.monotonic() + 60
@@ -221,9 +245,9 @@ def test_an_interruption_while_a_worker_sends_its_results_ends_the_run(tmp_path:
     finally:
         process.kill()
     assert process.returncode == 0, stderr
-    interrupted, files = stdout.split()
-    assert interrupted == "True"
-    assert int(files) < len(paths)
+    interrupted, files, _, _ = json.loads(stdout)
+    assert interrupted is True
+    assert files < len(paths)
 
 
 def _wait_until_it_catches(pid: int, signum: int) -> None:
