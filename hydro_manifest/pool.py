@@ -151,12 +151,23 @@ def _contracts_in_pool(
     def in_pool(
         read: Callable[[ContractsOfFile], list[Signature | None]], files: list[ContractsOfFile]
     ) -> Iterator[list[Signature | None]]:
-        return pool.map(read, files, chunksize=max(1, min(64, len(files) // (processes * 8))))
+        size = max(1, min(64, len(files) // (processes * 8)))
+        chunks = [pool.submit(_each, read, files[i : i + size]) for i in range(0, len(files), size)]
+        for chunk in chunks:
+            yield from _result(pool, chunk)
 
     try:
         signatures(compared(s for r in results for s in r.summaries), in_pool)
     except BrokenProcessPool:
         return
+
+
+def _each(
+    read: Callable[[ContractsOfFile], list[Signature | None]], files: list[ContractsOfFile]
+) -> list[list[Signature | None]]:
+    """A worker's share of the contracts read again (as `pool.map` does it, but waited for
+    by `_result`)."""
+    return [read(file) for file in files]
 
 
 def _check_files(jobs: list[Job], named: str) -> list[FileResult]:

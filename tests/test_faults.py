@@ -178,16 +178,21 @@ def test_a_signal_while_the_report_is_written_ends_as_during_the_run(
     assert (process.returncode, stderr.strip()) == (code, f"hydro: {said}")
 
 
-#: Lints a tree (argv 1) in worker processes whose check is `tests.dying`'s (argv 2), and
-#: prints whether the run was interrupted, how many files it reports, and its findings.
+#: Lints a tree (argv 1) in worker processes whose check, or reading of contracts, is
+#: `tests.dying`'s (argv 2; `as_it_is`: hydro's own), and prints whether the run was
+#: interrupted, how many files it reports, its findings and its exit code.
 _FAULTY_LINT = """
 import json, os, sys
 from pathlib import Path
 import hydro_manifest.pool as pool_module
+import hydro_manifest.project as project
 from hydro_manifest import Options, lint_paths
 from tests import dying
-dying.check_file = pool_module.check_file
-pool_module.check_file = getattr(dying, sys.argv[2])
+dying.check_file, dying.read_contracts = pool_module.check_file, project.read_contracts
+if sys.argv[2].startswith("read_contracts"):
+    project.read_contracts = getattr(dying, sys.argv[2])
+elif sys.argv[2] != "as_it_is":
+    pool_module.check_file = getattr(dying, sys.argv[2])
 os.environ[dying.PARENT] = str(os.getpid())
 report = lint_paths([sys.argv[1]], options=Options(file_checks=False), processes=2)
 found = [[Path(d.file).name, d.rule] for d in report.diagnostics]
@@ -224,6 +229,30 @@ def test_a_worker_that_dies_while_it_sends_its_results_is_reported(tmp_path: Pat
     assert process.returncode == 0, stderr
     interrupted, files, found, code = json.loads(stdout)
     assert (interrupted, files, found, code) == (False, 90, [[paths[0].name, "HY000"]], 3)
+
+
+def test_a_worker_that_dies_sending_contracts_read_again_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """The same for the contracts a pipeline compares, read again by the workers after the
+    files: once the pool is stopped, the main process reads them, and the report is the
+    one a run without the fault gives."""
+    models(tmp_path / "tree", 90)
+    (tmp_path / "tree" / "zzz-pipeline.yaml").write_text(
+        "kind: Application\nname: zzz\npipeline:\n  - - model: model-0:1\n  - - model: model-1:1\n"
+    )
+    killer = tmp_path / "tree" / "model-00000.yaml"
+    reports = []
+    for reading in ("as_it_is", "read_contracts_or_die_sending"):
+        process = _faulty_lint(tmp_path / "tree", reading, killer)
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        finally:
+            process.kill()
+        assert process.returncode == 0, stderr
+        reports.append(json.loads(stdout))
+    assert reports[1] == reports[0]
+    assert ["zzz-pipeline.yaml", "HY603"] in reports[0][2]  # (the contracts were compared)
 
 
 def test_an_interruption_while_a_worker_sends_its_results_ends_the_run(tmp_path: Path) -> None:
