@@ -14,11 +14,13 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as NotYet
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Finding, Span, file_diagnostic
@@ -103,9 +105,9 @@ def _hand_out(
             named, named_count = "\n".join(sorted(compared)), len(compared)
         share = jobs[sent : sent + size]
         if keep is None:
-            waiting.append(pool.submit(_check_files, share, named))
+            waiting.append(_submit(pool, _check_files, share, named))
         else:
-            waiting.append(pool.submit(_check_files_pickled, share, named))
+            waiting.append(_submit(pool, _check_files_pickled, share, named))
         sent += size
 
     def take(block: bool) -> None:
@@ -152,7 +154,8 @@ def _contracts_in_pool(
         read: Callable[[ContractsOfFile], list[Signature | None]], files: list[ContractsOfFile]
     ) -> Iterator[list[Signature | None]]:
         size = max(1, min(64, len(files) // (processes * 8)))
-        chunks = [pool.submit(_each, read, files[i : i + size]) for i in range(0, len(files), size)]
+        shares = [files[i : i + size] for i in range(0, len(files), size)]
+        chunks = [_submit(pool, _each, read, share) for share in shares]
         for chunk in chunks:
             yield from _result(pool, chunk)
 
@@ -193,6 +196,52 @@ def _check_files_pickled(jobs: list[Job], named: str) -> list[tuple[Observed, by
 def _names(named: str) -> frozenset[str]:
     """(The same names come with chunk after chunk.)"""
     return frozenset(named.split("\n")) if named else frozenset()
+
+
+def _submit(pool: ProcessPoolExecutor, work: Callable[..., Any], *args: Any) -> Future[Any]:
+    """`pool.submit`, with Ctrl-C and SIGTERM held until it is done: the pool starts its
+    processes and its thread there. Raised in the middle, they left a thread that never
+    ran for the shutdown to join (RuntimeError) and a worker the exit waited for; raised
+    in a hook a fork runs (logging's), Python drops them."""
+    with _signals_held():
+        return pool.submit(work, *args)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM noted instead of acted on, then acted on as their handlers would
+    (only the main thread sets handlers: elsewhere nothing is held). A process forked
+    meanwhile acts as a worker does: it ignores Ctrl-C and ends on SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    holder, held = os.getpid(), []
+
+    def hold(signum: int, frame: object) -> None:
+        if os.getpid() == holder:
+            held.append(signum)
+        elif signum == signal.SIGTERM:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    handlers = {
+        number: handler
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if (handler := signal.getsignal(number)) is not None  # (None: not set from Python)
+    }
+    for number in handlers:
+        signal.signal(number, hold)
+    try:
+        yield
+    finally:  # (a stop held outranks what the submission raised)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        for signum in held[:1]:
+            handler = handlers[signal.Signals(signum)]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def _result(pool: ProcessPoolExecutor, future: Future[Any]) -> Any:
@@ -265,7 +314,7 @@ def _alone(job: Job) -> FileResult:
 
     with ProcessPoolExecutor(max_workers=1, initializer=_worker_setup) as pool:
         try:
-            return _result(pool, pool.submit(check_file, job))
+            return _result(pool, _submit(pool, check_file, job))
         except BrokenProcessPool:
             finding = Finding(
                 INTERNAL_ERROR,

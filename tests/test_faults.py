@@ -279,6 +279,39 @@ def test_an_interruption_while_a_worker_sends_its_results_ends_the_run(tmp_path:
     assert files < len(paths)
 
 
+#: `hydro lint` (argv: its arguments) with SIGTERM sent to itself as the process pool
+#: starts its thread: inside the executor's own start-up.
+_SIGTERM_AS_THE_POOL_STARTS = """
+import os, signal, sys
+import concurrent.futures.process as executor
+start = executor._ExecutorManagerThread.start
+def start_after_sigterm(thread):
+    os.kill(os.getpid(), signal.SIGTERM)
+    start(thread)
+executor._ExecutorManagerThread.start = start_after_sigterm
+from hydro_manifest.cli import main
+sys.argv = ["hydro", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_signal_while_the_pool_starts_waits_until_it_has(tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM raised inside the executor's start-up left a thread that never ran,
+    which the shutdown cannot join (before: "internal error: RuntimeError: cannot join
+    thread before it is started", exit 3), or was dropped by a fork's hook; held until the
+    pool has started, it ends the run as anywhere else."""
+    models(tmp_path / "tree", 100)
+    arguments = lint_command(tmp_path / "tree", "2", "json")[3:]
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGTERM_AS_THE_POOL_STARTS, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr.strip()) == (143, "hydro: terminated")
+    assert json.loads(done.stdout)["interrupted"] is True
+
+
 def _wait_until_it_catches(pid: int, signum: int) -> None:
     """Until the process has a handler for `signum` (Linux: `SigCgt` in /proc/PID/status),
     so that a loaded machine's slow start-up does not meet the default action."""
