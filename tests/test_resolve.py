@@ -295,3 +295,45 @@ def test_without_remote_nothing_is_asked(index: Index, tmp_path: Path) -> None:
     report = validate_paths([str(manifest)], options=Options(index_url=index.url))
     assert index.requests == asked
     assert [d.rule for d in report.diagnostics] == ["HY815"]
+
+
+def test_sigterm_ends_the_pip_runs_in_flight(tmp_path: Path) -> None:
+    """An index that takes connections and never answers keeps pip waiting (its own timeout
+    is 15 s, twice): SIGTERM then ends hydro at once, pip included, not after pip's wait."""
+    import signal
+    import threading
+
+    asked = threading.Event()
+    held: list[socket.socket] = []
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+
+        def take() -> None:
+            connection, _ = silent.accept()
+            held.append(connection)
+            asked.set()
+
+        threading.Thread(target=take, daemon=True).start()
+        manifest = _model(tmp_path, "numpy==1.21.6\n")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hydro_manifest", "validate", "--remote", "--index-url",
+             f"http://127.0.0.1:{port}/simple/", "--resolve-timeout", "60", "-f", "json",
+             str(manifest)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert asked.wait(60), "pip never asked the index"
+            process.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            _, stderr = process.communicate(timeout=60)
+            ended = time.monotonic() - started
+        finally:
+            process.kill()
+        (connection,) = held
+        connection.settimeout(10)
+        while connection.recv(65536):  # (pip's request; then the end: pip is gone)
+            pass
+    assert (process.returncode, stderr.strip()) == (143, "hydro: terminated")
+    assert ended < 5

@@ -31,6 +31,7 @@ from .image_rules import (
 from .resolver import (
     INSTALL_COMMAND,
     Answer,
+    PipRuns,
     Placed,
     Request,
     Resolution,
@@ -66,12 +67,19 @@ def resolve_all(
         resolution, request = pair
         return list(Judge(resolution, request, answers[request.key], index_url).findings())
 
+    runs = PipRuns()
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for request, answer in zip(unique, pool.map(ask_pip, unique), strict=True):
-            answers[request.key] = answer
-            done += 1
-            if progress is not None:
-                progress(done, len(unique))
+        try:
+            asked = pool.map(lambda request: ask_pip(request, runs), unique)
+            for request, answer in zip(unique, asked, strict=True):
+                answers[request.key] = answer
+                done += 1
+                if progress is not None:
+                    progress(done, len(unique))
+        except BaseException:  # Ctrl-C or SIGTERM: the pip runs are ended, not waited for
+            pool.shutdown(wait=False, cancel_futures=True)
+            runs.stop()
+            raise
         # what pip's answers leave open (an index page, wheels' modules) is asked in parallel
         return list(pool.map(judged, zip(resolutions, keys, strict=True)))
 

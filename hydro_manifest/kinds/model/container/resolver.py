@@ -16,13 +16,16 @@ what pip would put in their place, and what pulls it in.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -251,8 +254,64 @@ def _index_options(resolution: Resolution, index_url: str | None) -> list[str]:
     return found
 
 
-def ask_pip(request: Request) -> Answer:
-    """What pip answers for one request (from the cache when asked within a day)."""
+class PipRuns:
+    """The pip processes of one resolution, so that a run stopped by Ctrl-C or SIGTERM ends
+    them instead of waiting for them (each in a process group of its own: pip's build
+    steps end with it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
+
+    def run(self, command: list[str], timeout: float, **options: Any) -> tuple[int, str] | None:
+        """The exit status and output (stdout, then stderr) of `command`, or None when the
+        resolution was stopped (then nothing starts any more). TimeoutExpired as
+        `subprocess.run` raises it, the process ended."""
+        with self._lock:
+            if self._stopped:
+                return None
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                start_new_session=True,
+                **options,
+            )
+            self._running.add(process)
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _end(process)
+            process.communicate()
+            raise
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return process.returncode, out + err
+
+    def stop(self) -> None:
+        """End every pip process running, and start none after."""
+        with self._lock:
+            self._stopped = True
+            for process in self._running:
+                _end(process)
+
+
+def _end(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(OSError):  # (ended meanwhile)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+
+
+def ask_pip(request: Request, runs: PipRuns | None = None) -> Answer:
+    """What pip answers for one request (from the cache when asked within a day); `runs`
+    keeps the pip processes of a resolution (one of its own when not given)."""
+    runs = runs or PipRuns()
     if request.withheld is not None:
         return Answer(None, "", f"{request.withheld}, which hydro does not hand to pip")
     if not any(not line.startswith("-") for line in request.requirements):
@@ -260,9 +319,9 @@ def ask_pip(request: Request) -> Answer:
     cached = _cached(request.key, "resolve", CACHE_SECONDS)
     if isinstance(cached, list):
         return Answer(cached, "")
-    answer = _pip(request, with_lock=True)
+    answer = _pip(request, runs, with_lock=True)
     if answer.installed is None and request.lock and _conflicts_with_lock(answer.output):
-        unlocked = _pip(request, with_lock=False)
+        unlocked = _pip(request, runs, with_lock=False)
         if unlocked.installed is not None:
             answer = Answer(unlocked.installed, answer.output)
         else:
@@ -274,7 +333,7 @@ def ask_pip(request: Request) -> Answer:
     return answer
 
 
-def _pip(request: Request, *, with_lock: bool) -> Answer:
+def _pip(request: Request, runs: PipRuns, *, with_lock: bool) -> Answer:
     """pip's dry run in a scratch folder; its report, or what it printed."""
     with tempfile.TemporaryDirectory(prefix="hydro-resolve-") as scratch:
         folder = Path(scratch)
@@ -292,22 +351,15 @@ def _pip(request: Request, *, with_lock: bool) -> Answer:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
         environment["PIP_CONFIG_FILE"] = os.devnull
         try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                errors="replace",
-                env=environment,
-                timeout=request.timeout,
-                cwd=folder,
-                check=False,
-            )
+            done = runs.run(command, request.timeout, env=environment, cwd=folder)
         except subprocess.TimeoutExpired:
             return Answer(None, "", f"pip did not finish within {request.timeout:g} s")
         except OSError as error:
             return Answer(None, "", f"pip could not be started ({error})")
-        output = done.stdout + done.stderr
-        if done.returncode == 0:
+        if done is None:
+            return Answer(None, "", "the run was stopped")
+        returncode, output = done
+        if returncode == 0:
             try:
                 report = json.loads((folder / "report.json").read_text())
             except (OSError, ValueError) as error:
