@@ -228,9 +228,8 @@ class Root:
                 data = stream.read(min(limit, (found.size or 0) + 1))
         except OSError as error:
             return _failed(error)
-        answers = _answers()
-        if answers is not None:
-            answers[(self.real, os.fspath(path), read_question(limit, head))] = digest(data)
+        if _answers() is not None:  # (the digest only for a check that keeps answers)
+            self.answered(path, read_question(limit, head), digest(data))
         return data
 
     def listdir(self, folder: str | os.PathLike[str]) -> list[str]:
@@ -241,10 +240,8 @@ class Root:
             names = os.listdir(folder)
         except OSError:
             names = []
-        answers = _answers()
-        if answers is not None:
-            listed = "\0".join(names).encode(errors="surrogateescape")
-            answers[(self.real, os.fspath(folder), LIST)] = digest(listed)
+        if _answers() is not None:
+            self.answered(folder, LIST, digest("\0".join(names).encode(errors="surrogateescape")))
         return names
 
     def walk(self, folder: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
