@@ -308,10 +308,9 @@ def _end(process: subprocess.Popen[str]) -> None:
             process.kill()
 
 
-def ask_pip(request: Request, runs: PipRuns | None = None) -> Answer:
+def ask_pip(request: Request, runs: PipRuns) -> Answer:
     """What pip answers for one request (from the cache when asked within a day); `runs`
-    keeps the pip processes of a resolution (one of its own when not given)."""
-    runs = runs or PipRuns()
+    holds the pip processes of the resolution it is part of."""
     if request.withheld is not None:
         return Answer(None, "", f"{request.withheld}, which hydro does not hand to pip")
     if not any(not line.startswith("-") for line in request.requirements):
