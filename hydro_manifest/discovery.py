@@ -136,6 +136,8 @@ class _Walk:
         except OSError as error:  # a folder we may not read: its manifests would go unchecked
             self.found.unreadable[os.path.normpath(folder)] = error.strerror or str(error)
             return
+        if relative_folder and _is_virtualenv(entries):
+            return  # (the folder's own listing tells: no probe of each folder's pyvenv.cfg)
         identity = (status.st_dev, status.st_ino)
         if identity in self.visited:
             return  # a second link to a folder already walked
@@ -188,15 +190,23 @@ def _skipped(
     excluded: GitIgnoreSpec | None,
     ignores: list[_Ignore],
 ) -> bool:
-    if is_dir and (entry.name in SKIPPED_FOLDERS or _is_virtualenv(entry.path)):
+    if is_dir and entry.name in SKIPPED_FOLDERS:
         return True
     if excluded is not None and excluded.match_file(relative + "/" if is_dir else relative):
         return True
     return any(ignore.matches(entry.path, is_dir) for ignore in ignores)
 
 
-def _is_virtualenv(folder: str) -> bool:
-    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
+def _is_virtualenv(entries: list[os.DirEntry[str]]) -> bool:
+    """Whether a folder's entries make it a virtual environment (never a manifest's)."""
+    return any(entry.name == "pyvenv.cfg" and _is_file(entry) for entry in entries)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _read_gitignore(folder: str, root: Root) -> _Ignore | None:
