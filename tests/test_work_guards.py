@@ -7,11 +7,13 @@ for a plain run, documents kept in memory by a lint.
 
 from __future__ import annotations
 
+import builtins
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +160,25 @@ def test_the_shell_and_requirements_parsers_load_only_for_a_command_to_read(
     assert "hydro_manifest.kinds.model.container" in loaded  # the HY315 guess is there
 
 
+def count_opened(monkeypatch: pytest.MonkeyPatch, named: Callable[[str], str]) -> Counter[str]:
+    """Counts each file opened from now on, with Python's `open` or the system's, by the
+    name `named` gives its path."""
+    opened: Counter[str] = Counter()
+    python_open, system_open = builtins.open, os.open
+
+    def counting(real: Callable[..., Any]) -> Callable[..., Any]:
+        def opening(file: object, *args: object, **kwargs: object) -> object:
+            if isinstance(file, str | os.PathLike):
+                opened[named(os.fspath(file))] += 1
+            return real(file, *args, **kwargs)
+
+        return opening
+
+    monkeypatch.setattr(builtins, "open", counting(python_open))
+    monkeypatch.setattr(os, "open", counting(system_open))
+    return opened
+
+
 def test_lint_reads_and_parses_each_file_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -166,22 +187,15 @@ def test_lint_reads_and_parses_each_file_once(
     (tmp_path / "app.yaml").write_text(
         "kind: Application\nname: app\nsingular:\n  model: model-0:1\n"
     )
-    reads: Counter[str] = Counter()
+    reads = count_opened(monkeypatch, str)
     parses = Counter[int]()
-    real_open, load = open, file_check_module.load
-
-    def counting_open(file: object, *args: object, **kwargs: object) -> object:
-        reads[str(file)] += 1
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+    load = file_check_module.load
 
     def counting_load(text: str) -> object:
         parses[hash(text)] += 1
         return load(text)
 
     monkeypatch.setattr(file_check_module, "load", counting_load)
-    import builtins
-
-    monkeypatch.setattr(builtins, "open", counting_open)
     report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
     assert len(report.files) == 21
     assert sorted(n for f, n in reads.items() if f.startswith(str(tmp_path))) == [1] * 21
@@ -209,25 +223,16 @@ pipeline:
 """
 
 
-def test_one_process_keeps_the_fields_it_read(tmp_path: Path) -> None:
+def test_one_process_keeps_the_fields_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In one process, a Model's fields are kept as it is read: no file is read again."""
     for n in range(5):
         (tmp_path / f"model-{n}.yaml").write_text(model_manifest(f"model-{n}"))
     (tmp_path / "app.yaml").write_text(PIPELINE)
-    opened: Counter[str] = Counter()
-    real_open = open
-
-    def counting_open(file: object, *args: object, **kwargs: object) -> object:
-        opened[Path(str(file)).name] += 1
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
-
-    import builtins
-
-    builtins.open = counting_open  # type: ignore[assignment]
-    try:
-        report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
-    finally:
-        builtins.open = real_open
+    opened = count_opened(monkeypatch, lambda file: Path(file).name)
+    report = lint_paths([str(tmp_path)], options=Options(file_checks=False), processes=1)
+    monkeypatch.undo()
     assert all(s.signature for s in report.summaries if s.kind == "Model")
     assert {name: n for name, n in opened.items() if name.startswith("model-")} == {
         f"model-{n}.yaml": 1 for n in range(5)
