@@ -18,7 +18,9 @@ check asked of it answering the same again: the digest of the bytes read, of a f
 names, whether a payload folder holds files. So a cache restored on a new CI machine
 serves the files whose content is the same. A stamp less than a second older than the run
 is not trusted (a change in the same tick of the file system's clock leaves a file's times
-as they were: git's "racily clean" files): that path's questions are asked again.
+as they were: git's "racily clean" files): that path's questions are asked again. Each file
+says when the run that wrote it began, and that is judged when it is read, so an entry is
+written as its check saw the disk (a worker pickles it; the main process only writes it).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from .file_check import FileResult, Job
 
 #: Raised with every change to what an entry holds.
-FORMAT = 2
+FORMAT = 3
 #: A path changed this recently (nanoseconds before the run began) may change again unseen.
 RACY_NS = 1_000_000_000
 #: Cache files of runs not made again for this long are removed.
@@ -125,7 +127,8 @@ class LintCache:
     """The results of one setting's last run (`open`), and this run's, written as they come
     (`keep`, `result`) and in place of the last run's at the end (`save`).
 
-    A cache file is `MAGIC`, then one entry per file checked: the lengths of its three
+    A cache file is `MAGIC`, when its run began (`BEGAN`), then one entry per file checked:
+    the lengths of its three
     parts (`LENGTHS`), the file's key and what its check saw (pickles), and its result (a
     pickle, unpickled only when used). Only the keys are read when the cache is opened;
     an entry is read when its file comes, so a run never holds the whole cache."""
@@ -138,9 +141,10 @@ class LintCache:
         self._failed = False
         self._last: IO[bytes] | None = None  # the last run's
         self._entries: dict[EntryKey, tuple[int, int, int]] = {}  # where each entry is in it
+        self._last_began = 0  # when the run that wrote it began
         try:
             self._last = open(path, "rb")  # noqa: SIM115  (closed by save or discard)
-            self._entries = _index(self._last)
+            self._last_began, self._entries = _index(self._last)
         except Exception:  # missing, broken, or written by another hand: check every file
             self._entries = {}
 
@@ -164,11 +168,11 @@ class LintCache:
             self._last.seek(offset)
             seen_bytes = self._last.read(seen_length)
             observed: Observed = _OwnClasses(io.BytesIO(seen_bytes)).load()
-            now = _still(observed, job_root(job).real)
+            now = _still(observed, job_root(job).real, self._last_began - RACY_NS)
             if now is None:
                 return None
             if now != observed:  # the same content under new stamps: trusted from now on
-                seen_bytes = pickle.dumps(self._settled(now), pickle.HIGHEST_PROTOCOL)
+                seen_bytes = pickle.dumps(now, pickle.HIGHEST_PROTOCOL)
             blob = self._last.read(blob_length)
             result = _OwnClasses(io.BytesIO(blob)).load()
         except Exception:  # written by another hand, or broken: check the file again
@@ -178,16 +182,15 @@ class LintCache:
         self._write(key, seen_bytes, blob)
         return result
 
-    def keep(self, job: Job, result: FileResult, blob: bytes | None = None) -> None:
+    def keep(self, job: Job, result: FileResult, pickled: Pickled | None = None) -> None:
         """Keep a result just checked, with what its check saw (`result.observed`, which
-        goes to the cache file, not on in memory); `blob`: the result pickled without it,
-        when a worker did that already."""
+        goes to the cache file, not on in memory); `pickled`: both, when a worker pickled
+        them already (`pickled_entry`)."""
         observed, result.observed = result.observed, ()
         if cacheable(job):
-            if blob is None:
-                blob = pickle.dumps(_fields_on_disk(job, result), pickle.HIGHEST_PROTOCOL)
-            seen_bytes = pickle.dumps(self._settled(observed), pickle.HIGHEST_PROTOCOL)
-            self._write(_key(job), seen_bytes, blob)
+            if pickled is None:
+                pickled = pickled_entry(observed, _fields_on_disk(job, result))
+            self._write(_key(job), *pickled)
 
     def save(self) -> None:
         """This run's entries become the cache (the last run's others are dropped)."""
@@ -224,7 +227,7 @@ class LintCache:
                 # (only its owner reads it: results quote the manifests)
                 descriptor = os.open(self._partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 self._stream = os.fdopen(descriptor, "wb")
-                self._stream.write(MAGIC)
+                self._stream.write(MAGIC + BEGAN.pack(self._began))
             self._stream.write(LENGTHS.pack(len(named), len(seen), len(blob)))
             self._stream.write(named + seen)
             self._stream.write(blob)
@@ -237,35 +240,39 @@ class LintCache:
             self._last.close()
             self._last = None
 
-    def _settled(self, observed: Observed) -> Observed:
-        """`observed` without the stamps changed too recently to be trusted."""
-        newest = self._began - RACY_NS
-        if all(seen[5] is None or seen[5][2] < newest for seen in observed):
-            return observed
-        return tuple(
-            seen if seen[5] is None or seen[5][2] < newest else (*seen[:5], None, *seen[6:])
-            for seen in observed
-        )
 
-
-#: What a cache file starts with (its format's number last).
+#: What a cache file starts with (its format's number last), followed by `BEGAN`.
 MAGIC = b"hydro lint cache\n" + bytes([FORMAT])
+#: When the run that wrote a cache file began (nanoseconds since the epoch).
+BEGAN = struct.Struct("<Q")
 #: The lengths of an entry's key, what its check saw, and its result.
 LENGTHS = struct.Struct("<III")
+#: An entry's parts as the cache file holds them: what its check saw, its result.
+Pickled = tuple[bytes, bytes]
 
 
-def _index(stream: IO[bytes]) -> dict[EntryKey, tuple[int, int, int]]:
-    """Where each entry of a cache file is: what its check saw starts at the offset given,
-    its result follows."""
+def pickled_entry(observed: Observed, result: FileResult) -> Pickled:
+    """What a check saw and its result, pickled as a cache file holds them (by the worker
+    that checked the file, for the default `hydro lint`)."""
+    return (
+        pickle.dumps(observed, pickle.HIGHEST_PROTOCOL),
+        pickle.dumps(result, pickle.HIGHEST_PROTOCOL),
+    )
+
+
+def _index(stream: IO[bytes]) -> tuple[int, dict[EntryKey, tuple[int, int, int]]]:
+    """When the run that wrote a cache file began, and where each entry is: what its check
+    saw starts at the offset given, its result follows."""
     if stream.read(len(MAGIC)) != MAGIC:
-        return {}
+        return 0, {}
+    (began,) = BEGAN.unpack(stream.read(BEGAN.size))
     entries = {}
     while head := stream.read(LENGTHS.size):
         key_length, seen_length, blob_length = LENGTHS.unpack(head)
         key = _OwnClasses(io.BytesIO(stream.read(key_length))).load()
         entries[key] = (stream.tell(), seen_length, blob_length)
         stream.seek(seen_length + blob_length, os.SEEK_CUR)
-    return entries
+    return began, entries
 
 
 def _fields_on_disk(job: Job, result: FileResult) -> FileResult:
@@ -284,12 +291,13 @@ def _fields_on_disk(job: Job, result: FileResult) -> FileResult:
     return replace(result, summaries=summaries)
 
 
-def _still(observed: Observed, root: str) -> Observed | None:
+def _still(observed: Observed, root: str, trusted_before: int) -> Observed | None:
     """What a check saw, as the disk answers now; None if an answer is not the same. While
-    every stamp stands, the probes answer as before; once one has changed, each question
-    the check asked is asked again (a scan for files asks about the folders below the one
-    it is noted on). Nothing is asked outside the job's `root` (real): an entry naming
-    another is not the check's."""
+    every stamp stands, the probes answer as before; once one has changed, or was seen
+    changed too recently to be trusted (its change time not before `trusted_before`), each
+    question the check asked is asked again (a scan for files asks about the folders below
+    the one it is noted on). Nothing is asked outside the job's `root` (real): an entry
+    naming another is not the check's."""
     inside = root_at(root)
     now: list[Seen] = []
     changed = False
@@ -300,7 +308,7 @@ def _still(observed: Observed, root: str) -> Observed | None:
         probe = inside.probe(path)
         if (probe.kind.value, probe.size, probe.reason) != (kind, size, reason):
             return None
-        if probe.stamp != stamp:  # (or an untrusted one: None kept for an existing path)
+        if probe.stamp != stamp or (stamp is not None and stamp[2] >= trusted_before):
             fresh = _plain(probe)
             if fresh[4] != located:
                 return None

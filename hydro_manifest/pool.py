@@ -21,8 +21,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as NotYet
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .cache import Pickled, pickled_entry
 from .diagnostics import Finding, Span, file_diagnostic
 from .file_check import FileResult, Job, check_file
 from .options import Progress
@@ -30,11 +31,9 @@ from .project import ContractsOfFile, Signature, compared, compared_names, inter
 from .report import ISSUES_URL, FileReport
 from .rules import INTERNAL_ERROR
 
-if TYPE_CHECKING:
-    from .cache import Observed
-
-#: Told each result as it comes back, with its pickle (`cache.LintCache.keep`).
-Keep = Callable[[Job, FileResult, bytes], None]
+#: Told each result as it comes back, with what its check saw and the result, both pickled
+#: (`cache.LintCache.keep`).
+Keep = Callable[[Job, FileResult, Pickled], None]
 #: Files a worker checks in one call while the folders are still being walked.
 _CHUNK = 32
 #: How often the main process, waiting for a result, looks whether a worker has died.
@@ -94,7 +93,7 @@ def _hand_out(
     models the Applications seen so far compare: a worker sends those Models' fields with
     their summaries, and only the others are read again if a later Application compares
     them."""
-    waiting: deque[Future[list[FileResult]] | Future[list[tuple[Observed, bytes]]]] = deque()
+    waiting: deque[Future[list[FileResult]] | Future[list[Pickled]]] = deque()
     compared: set[str] = set()
     named, named_count = "", 0  # `compared`, one name a line: one string crosses quickly
     sent = len(results)
@@ -114,11 +113,10 @@ def _hand_out(
         while waiting and (block or waiting[0].done()):
             block = False
             for done in _result(pool, waiting.popleft()):
-                if isinstance(done, tuple):  # for the cache: what the check saw, the pickle
+                if isinstance(done, tuple):  # for the cache: what the check saw, the result
                     assert keep is not None
                     result = pickle.loads(done[1])
-                    result.observed = done[0]
-                    keep(jobs[len(results)], result, done[1])
+                    keep(jobs[len(results)], result, done)
                 else:
                     result = done
                 results.append(result)
@@ -180,15 +178,15 @@ def _check_files(jobs: list[Job], named: str) -> list[FileResult]:
     return [check_file(job, kept) for job in jobs]
 
 
-def _check_files_pickled(jobs: list[Job], named: str) -> list[tuple[Observed, bytes]]:
-    """`_check_files` for the cache: what each check saw, and its result pickled here
-    without it (the bytes the cache keeps)."""
+def _check_files_pickled(jobs: list[Job], named: str) -> list[Pickled]:
+    """`_check_files` for the cache: what each check saw and its result, pickled here as
+    the cache keeps them (the main process only writes them)."""
     kept = _names(named)
     done = []
     for job in jobs:
         result = check_file(job, kept)
         observed, result.observed = result.observed, ()
-        done.append((observed, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)))
+        done.append(pickled_entry(observed, result))
     return done
 
 

@@ -28,7 +28,7 @@ import hydro_manifest.cache as cache_module
 import hydro_manifest.pool as pool_module
 import hydro_manifest.runner as runner_module
 from hydro_manifest import Options, lint_paths
-from hydro_manifest.cache import LENGTHS, MAGIC, LintCache
+from hydro_manifest.cache import BEGAN, LENGTHS, MAGIC, LintCache
 from hydro_manifest.cli import app
 from hydro_manifest.file_check import FileResult, Job, check_file
 from tests.conftest import EXAMPLES, fixture_files, model_manifest, ship_func_main
@@ -262,13 +262,16 @@ def test_a_file_changed_just_before_the_run_is_asked_again(
     tmp_path: Path, cache_folder: Path, checked: list[str]
 ) -> None:
     """A change in the same tick of the file system's clock as the check would leave the
-    file's times as they were: its stamp is not kept, and the next run reads it again."""
+    file's times as they were: a stamp less than RACY_NS older than the run that saw it is
+    not trusted (the cache file says when that run began), and the next run reads it."""
     manifest = tmp_path / "serving.yaml"
     manifest.write_text(model_manifest())
     assert lint(tmp_path, file_checks=False) == []
     (cache_file,) = (cache_folder / "lint").iterdir()
+    (began,) = BEGAN.unpack_from(cache_file.read_bytes(), len(MAGIC))
     ((_, part, _),) = entries_of(cache_file)
-    assert {seen[1]: seen[5] for seen in pickle.loads(part)}[str(manifest)] is None
+    stamp = {seen[1]: seen[5] for seen in pickle.loads(part)}[str(manifest)]
+    assert stamp[2] >= began - cache_module.RACY_NS
     written = manifest.stat()
     manifest.write_text(model_manifest().replace("int64", "int65"))
     os.utime(manifest, ns=(written.st_atime_ns, written.st_mtime_ns))  # as if in one tick
@@ -307,11 +310,14 @@ def test_a_result_without_references_is_not_reused_where_they_are_listed(
 Entry = tuple[bytes, bytes, bytes]  # a cache file's entry: key, what its check saw, result
 
 
+HEAD = len(MAGIC) + BEGAN.size  # a cache file's head: its format, when its run began
+
+
 def entries_of(cache_file: Path) -> list[Entry]:
     """The entries of a cache file, as bytes (the format `LintCache` documents)."""
     data = cache_file.read_bytes()
     assert data.startswith(MAGIC)
-    found, at = [], len(MAGIC)
+    found, at = [], HEAD
     while at < len(data):
         lengths = LENGTHS.unpack_from(data, at)
         at += LENGTHS.size
@@ -324,8 +330,10 @@ def entries_of(cache_file: Path) -> list[Entry]:
 
 
 def write_entries(cache_file: Path, entries: list[Entry]) -> None:
+    """Write a cache file's entries again under its head."""
+    head = cache_file.read_bytes()[:HEAD]
     with open(cache_file, "wb") as stream:
-        stream.write(MAGIC)
+        stream.write(head)
         for parts in entries:
             stream.write(LENGTHS.pack(*map(len, parts)) + b"".join(parts))
 
