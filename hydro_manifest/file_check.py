@@ -21,6 +21,7 @@ from .diagnostics import Finding, Path, Span, diagnostic, file_diagnostic
 from .fixes.edits import FileText
 from .kinds.model.files import references, resolve_local
 from .options import DEFAULT_MAX_FILE_SIZE
+from .pickling import by_fields
 from .reading import suppressions
 from .reading.document import DocumentOutcome, is_manifest, validate_document
 from .reading.loader import SourceDocument, SourceFile, load
@@ -43,6 +44,7 @@ _MANIFEST_KIND_LINE = re.compile(
 )
 
 
+@by_fields()
 @dataclass(frozen=True, slots=True)
 class Job:
     """One file: its name in the report, its text (or None: read `name`), the folder its
@@ -69,6 +71,7 @@ class Job:
     cached: bool = False
 
 
+@by_fields("shell")
 @dataclass(slots=True)
 class FileResult:
     """What checking one file gives: its report, and what later steps of the run need."""
@@ -76,7 +79,8 @@ class FileResult:
     report: FileReport | None  # None: `hydro lint` found no manifest in the file
     summaries: list[Summary] = field(default_factory=list)
     pending: list[Pending] = field(default_factory=list)
-    #: What the file's install commands may still take of the shell grammar's time.
+    #: What the file's install commands may still take of the shell grammar's time (while
+    #: the file is checked: a result pickled leaves it out).
     shell: ShellBudget | None = None
     #: Each Model's requirements, for pip to resolve (`--remote`).
     resolutions: list[Resolution] = field(default_factory=list)

@@ -8,6 +8,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .diagnostics import Diagnostic, undecodable_escaped
+from .pickling import by_fields
 from .rules import INTERNAL_ERROR, Severity
 from .version import __version__
 
@@ -42,6 +43,7 @@ class ExitCode(IntEnum):
 JSON_REPORT_VERSION = 3
 
 
+@by_fields()
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
     """One document of a file: where it starts, what it is, and its typed model if valid."""
@@ -56,6 +58,7 @@ class DocumentInfo:
         return {"index": self.index, "kind": self.kind, "name": self.name, "line": self.line}
 
 
+@by_fields()
 @dataclass(slots=True)
 class FileReport:
     """The documents and diagnostics of one file (`source` keeps its text for display)."""

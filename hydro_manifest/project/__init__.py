@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Path, Related, Span, Target
 from ..kinds import KINDS
 from ..kinds.values import is_integer, mapping, sequence
 from ..options import DEFAULT_MAX_FILE_SIZE
+from ..pickling import by_fields
 from ..reading.document import DocumentOutcome
 from ..reading.loader import SourceDocument
 from ..root import Probe
@@ -102,6 +103,7 @@ class Variant(NamedTuple):
     weight: int | None = None
 
 
+@by_fields()
 @dataclass(slots=True)
 class Summary:
     """What the checks across documents need to know of one document."""
