@@ -463,6 +463,15 @@ def _resources(report: Report) -> list[Resource]:
     return report.resources
 
 
+def _folder_of(filename: str) -> str:
+    """The folder of a file, as `Path(filename).absolute().parent` gives it (`..` left as
+    written: a link's `..` is its target's parent), without building paths for a file a
+    walk found (already normalized) as a large tree has thousands."""
+    if filename != os.path.normpath(filename) or os.path.basename(filename) in (".", ".."):
+        return str(FilePath(filename).absolute().parent)
+    return os.path.dirname(os.path.join(os.getcwd(), filename))
+
+
 def _job(
     filename: str,
     options: Options,
@@ -481,7 +490,7 @@ def _job(
     elif filename == STDIN:
         folder = os.getcwd()
     else:
-        folder = str(FilePath(filename).absolute().parent)
+        folder = _folder_of(filename)
     root = root or root_of(folder, folder, options.root)
     base = folder if options.file_checks else None
     return Job(
