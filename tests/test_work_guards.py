@@ -101,9 +101,9 @@ DENIED = (
 VALIDATE = """
 import json, sys
 sys.argv = ["hydro", "validate", *{arguments!r}]
-from hydro_manifest.cli import main
+from hydro_manifest.cli import run
 try:
-    main()
+    run()
 except SystemExit:
     pass
 import hydro_manifest.rules
@@ -320,9 +320,9 @@ def counted(*args, **kwargs):
 
 typer.main.get_command_from_info = counted
 sys.argv = ["hydro", *{arguments!r}]
-from hydro_manifest.cli import main
+from hydro_manifest.cli import run
 try:
-    main()
+    run()
 except SystemExit:
     pass
 print(json.dumps(built))
