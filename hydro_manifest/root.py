@@ -189,6 +189,8 @@ class Root:
             return candidate, None  # nothing there: where it would be is where it is
         if stat.S_ISLNK(status.st_mode):
             return os.path.realpath(candidate), status
+        if stat.S_ISDIR(status.st_mode) and len(self._folders) <= _FOLDERS_KEPT:
+            self._folders[absolute] = candidate  # (its files are asked about next)
         return candidate, status
 
     def _real_folder(self, folder: str) -> str:

@@ -255,7 +255,7 @@ def _duplicates(payload: list[Reference], root: Root) -> None:
     """Entries naming a file already named, or inside a folder already listed."""
     if len(payload) < 2:
         return
-    real = [(r, root.realpath(r.location)) for r in payload]
+    real = [(r, root.probe(r.location).real or root.realpath(r.location)) for r in payload]
     for index, (reference, path) in enumerate(real):
         for earlier, earlier_path in real[:index]:
             inside = earlier.type == "dir" and path.startswith(earlier_path.rstrip(os.sep) + os.sep)
