@@ -583,3 +583,21 @@ def test_without_the_lsp_extra_the_command_says_what_to_install() -> None:
     assert done.returncode == 2
     assert "pip install 'hydro-manifest[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_server_runs_with_the_cyclic_collector_on() -> None:
+    """`hydro` turns Python's cyclic collector off for its short commands; the server, which
+    runs for hours, turns it back on."""
+    import subprocess
+
+    script = (
+        "import gc, sys\n"
+        "import hydro_manifest.lsp.server as server\n"
+        "server.serve = lambda: print('collector on:', gc.isenabled())\n"
+        "sys.argv = ['hydro', 'lsp']\n"
+        "from hydro_manifest.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "collector on: True\n"

@@ -8,6 +8,7 @@ reports, exit codes)."""
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import signal
 import sys
@@ -119,7 +120,13 @@ def _command_name(command: Any) -> str:
 
 
 def main() -> NoReturn:
-    """Entry point of the `hydro` command: `run`, then the process ends at once (`_end`)."""
+    """Entry point of the `hydro` command: `run`, then the process ends at once (`_end`).
+
+    Python's cyclic collector stays off (`hydro lsp`, which runs for hours, turns it back
+    on): a lint keeps every file's result until its report is written, and each collection
+    after the run scanned them all (50 ms at 5,000 files); what hydro builds is freed by
+    reference counting (`runner._without_cyclic_gc`)."""
+    gc.disable()
     try:
         run()
     except SystemExit as ended:

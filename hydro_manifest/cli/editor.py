@@ -21,7 +21,11 @@ def lsp() -> None:
     """Serve editors as a language server over standard input and output: diagnostics as
     you type, fixes, hover, completion and go to definition. Needs the lsp extra: pip
     install 'hydro-manifest[lsp]'."""
+    import gc
+
     from ..lsp import EXTRA
+
+    gc.enable()  # (a server runs for hours: the cycles its requests leave are collected)
 
     try:
         from ..lsp.server import serve
