@@ -84,12 +84,21 @@ def test_contract_values_of_the_wrong_kind_are_located_errors(tmp_path: Path, co
     ]
 
 
-def test_deep_nesting_is_reported_where_it_gets_too_deep(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("kind: Model\nname: " + "[" * 100_000 + "]" * 100_000 + "\n", 2),  # flow
+        ("kind: Model\nname: x\n---\n" + "- " * 100_000 + "x\n", 4),  # block, one line
+    ],
+)
+def test_deep_nesting_is_reported_where_it_gets_too_deep(
+    tmp_path: Path, text: str, line: int
+) -> None:
     path = tmp_path / "deep.yaml"
-    path.write_text("kind: Model\nname: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    path.write_text(text)
     _, report = run(path)
-    (diagnostic,) = report["diagnostics"]
-    assert (diagnostic["rule"], diagnostic["line"]) == ("HY011", 2)
+    deep = [(d["rule"], d["line"]) for d in report["diagnostics"] if d["rule"] == "HY011"]
+    assert deep == [("HY011", line)]
 
 
 # ------------------------------------------------------------------ big and strange files

@@ -538,13 +538,19 @@ def _too_deep_finding(mark: Any, path: Path | None = None) -> Finding:
 def _nesting_bound(text: str) -> int:
     """A cheap upper bound of how deep any document of `text` nests.
 
-    Flow collections need a bracket per level; block collections need a deeper indent or a
-    `- ` on the same line, so twice the longest line bounds them.
+    Every collection has an indicator of its own: a bracket for a flow one, a `-` for a
+    block sequence, a `:` (or `?`) for a block mapping's key; a manifest holds a few
+    hundred. Beyond that, flow collections need a bracket per level, and block ones a
+    deeper indent or a `- ` on the same line, so twice the longest line bounds them.
     """
     if len(text) <= _COMPOSE_SAFE_DEPTH:
         return len(text)
+    brackets = text.count("[") + text.count("{")
+    indicators = brackets + text.count("-") + text.count(":") + text.count("?") + 1
+    if indicators <= _COMPOSE_SAFE_DEPTH:
+        return indicators
     longest = max(map(len, text.split("\n")))
-    return text.count("[") + text.count("{") + 2 * longest + 2
+    return min(indicators, brackets + 2 * longest + 2)
 
 
 def _find_too_deep(text: str) -> tuple[int, Any] | None:
