@@ -242,7 +242,7 @@ def _check_document(
     outcome = validate_document(document)
     _add(report, document.index, outcome, outcome.findings, placed)
     if job.base is not None and isinstance(document.value, dict):
-        found = references(document.value, FilePath(job.base))
+        found = references(document.value, job.base)
         resolve_local(document.value, found, job_root(job))
         for reference in found:
             reference.document = document.index

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
 from typing import Any
 
 from ... import spec
@@ -76,8 +75,9 @@ class Reference:
         }
 
 
-def references(doc: dict[str, Any], base: FilePath) -> list[Reference]:
-    """The payload entries and training data of a Model document, not yet resolved."""
+def references(doc: dict[str, Any], base: str) -> list[Reference]:
+    """The payload entries and training data of a Model document, not yet resolved (`base`:
+    the folder they resolve from)."""
     if doc.get("kind") != "Model":
         return []
     found = []
