@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
 from typing import TYPE_CHECKING
 
 from .asking import Pending, pending
@@ -257,7 +256,7 @@ def _check_document(
             from .kinds.model.container.layout import Container
 
             payload = document.value.get("payload")
-            container = Container(payload, FilePath(job.base), job_root(job))
+            container = Container(payload, job.base, job_root(job))
             from .kinds.model.container.images import summary as image_summary
 
             image = image_summary(document.value.get("runtime"))
@@ -293,13 +292,12 @@ def _container(
     def locate_text(path: Path, start: int, end: int) -> Span:
         return text_span(find_node(document.node, outcome.source_path(path))[1], start, end)
 
-    base = FilePath(job.base) if job.base is not None else None
     if result.shell is None:
         result.shell = ShellBudget()
     resolutions = result.resolutions if job.remote else None
     before = len(result.resolutions)
     found = check_container(
-        document.value, base, job_root(job), job.name, locate_text, result.shell, resolutions
+        document.value, job.base, job_root(job), job.name, locate_text, result.shell, resolutions
     )
     for resolution in result.resolutions[before:]:
         resolution.document = document.index

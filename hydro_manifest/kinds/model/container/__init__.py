@@ -9,7 +9,6 @@ Hydrosphere's Python runtimes reads `func_main.py` (`runtime`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ....diagnostics import STDIN, Finding, Span
@@ -89,7 +88,7 @@ _OF_THE_MODEL = {
 
 def check_container(
     doc: dict[str, object],
-    base: Path | None,
+    base: str | None,
     root: Root,
     manifest: str,
     locate_text: LocateText,
@@ -119,7 +118,7 @@ def _of_the_model(model: str, finding: Finding) -> Finding:
 
 def _check(
     doc: dict[str, object],
-    base: Path | None,
+    base: str | None,
     root: Root,
     manifest: str,
     locate_text: LocateText,
@@ -141,7 +140,7 @@ def _check(
 
     container = Container(doc.get("payload"), base, root)
 
-    def shown(host: Path) -> str:
+    def shown(host: str) -> str:
         return container.named(host, manifest)
 
     findings: list[Finding] = image
@@ -182,7 +181,7 @@ def _func_main(
     doc: dict[str, object],
     container: Container,
     root: Root,
-    shown: Callable[[Path], str],
+    shown: Callable[[str], str],
     installed: Installed,
     image: Image | None,
 ) -> tuple[list[Finding], list[Missing]]:

@@ -14,7 +14,6 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from ....diagnostics import Finding, Span
@@ -95,7 +94,7 @@ class Installed:
     """What the install command hands pip: requirements and constraints files (where each
     is in the container, on disk, and whether it installs), and the distributions named."""
 
-    requirements: list[tuple[str, Path, bool]] = field(default_factory=list)
+    requirements: list[tuple[str, str, bool]] = field(default_factory=list)
     distributions: set[str] = field(default_factory=set)
     #: False when it also installs what hydro cannot follow: a script, conda, a variable,
     #: a requirements file that is missing or unreadable.
@@ -144,7 +143,7 @@ def install_command(
     command: str,
     container: Container,
     place: Place,
-    shown: Callable[[Path], str],
+    shown: Callable[[str], str],
     budget: ShellBudget,
 ) -> tuple[list[Finding], Installed]:
     """The findings of an install command, and what it installs (for the runtime's imports).
@@ -229,7 +228,7 @@ class _Walker:
         self,
         container: Container,
         place: Place,
-        shown: Callable[[Path], str],
+        shown: Callable[[str], str],
         installed: Installed,
         depth: int = 0,
     ) -> None:
@@ -437,7 +436,7 @@ class _Walker:
         elif found is None and what == "requirements":
             self.installed.complete = False
 
-    def needs(self, word: str, start: int, end: int, what: str) -> Path | None:
+    def needs(self, word: str, start: int, end: int, what: str) -> str | None:
         """The file a word names, found in the container, or a finding."""
         if "$" in word or "*" in word:
             self.installed.complete = False
@@ -459,7 +458,7 @@ class _Walker:
             )
         return found
 
-    def script(self, host: Path) -> None:
+    def script(self, host: str) -> None:
         """A shell script the command runs (`sh setup.sh`): read as the install command
         is, its findings in its own file, what it installs added to the command's."""
         name = self.shown(host)

@@ -16,7 +16,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
+from pathlib import PurePath
 
 from ....diagnostics import STDIN
 from ....redaction import redact
@@ -37,7 +37,7 @@ class Shipped:
 
     index: int
     entry: str
-    host: Path
+    host: str
     container: str
 
 
@@ -45,20 +45,20 @@ class Container:
     """The container of one Model, as its payload fills it. Only files inside `root` are
     looked at (`hydro_manifest.root`)."""
 
-    def __init__(self, payload: object, base: Path, root: Root) -> None:
+    def __init__(self, payload: object, base: str, root: Root) -> None:
         self.base = base
         self.root = root
         self.shipped = [
-            Shipped(index, entry, base / entry, in_container(entry))
+            Shipped(index, entry, on_disk(base, entry), in_container(entry))
             for index, entry in enumerate(sequence(payload))
             if isinstance(entry, str) and entry.strip() and "\x00" not in entry
         ]
         #: What was found at each path asked, and the names in each folder listed: the
         #: checks of one Model ask about the same few paths and folders again and again.
-        self._found: dict[str, Path | None] = {}
-        self._names: dict[Path, frozenset[str]] = {}
+        self._found: dict[str, str | None] = {}
+        self._names: dict[str, frozenset[str]] = {}
 
-    def _hosts(self, path: str) -> Iterator[tuple[Shipped, Path]]:
+    def _hosts(self, path: str) -> Iterator[tuple[Shipped, str]]:
         """Where `path` in the container would be on disk, by each entry that may hold it,
         the last entry first (it wins when unpacking)."""
         path = posixpath.normpath(path)
@@ -66,9 +66,9 @@ class Container:
             if path == shipped.container:
                 yield shipped, shipped.host
             elif path.startswith(shipped.container.rstrip("/") + "/"):
-                yield shipped, shipped.host / path[len(shipped.container) :].lstrip("/")
+                yield shipped, on_disk(shipped.host, path[len(shipped.container) :].lstrip("/"))
 
-    def find(self, path: str) -> Path | None:
+    def find(self, path: str) -> str | None:
         """The file on disk that lands at `path` in the container, if one does (and lies
         inside the root: what lies outside is not looked at, see `leaves_root`)."""
         if path in self._found:
@@ -77,7 +77,7 @@ class Container:
             (
                 host
                 for _, host in self._hosts(path)
-                if not host.name.startswith(".") and self.root.probe(host).kind is Kind.FILE
+                if not _hidden(host) and self.root.probe(host).kind is Kind.FILE
             ),
             None,
         )
@@ -143,21 +143,21 @@ class Container:
             for shipped in self.shipped
         )
 
-    def beside_manifest(self, path: str) -> Path | None:
+    def beside_manifest(self, path: str) -> str | None:
         """Where a file meant for `path` in the container lies next to the manifest, if it
         does: what a payload entry would have to name."""
         if not path.startswith(FILES + "/"):
             return None
-        host = self.base / path[len(FILES) + 1 :]
+        host = on_disk(self.base, path[len(FILES) + 1 :])
         return host if self.root.probe(host).exists else None
 
-    def named(self, host: Path, manifest: str) -> str:
+    def named(self, host: str, manifest: str) -> str:
         """A file on disk as the report names files: beside the manifest's own name."""
         folder = os.path.dirname(manifest) if manifest != STDIN else ""
-        text, base = str(host), str(self.base)
-        inside = text.startswith(base + os.sep) and ".." not in text[len(base) :].split(os.sep)
+        base = self.base
+        inside = host.startswith(base + os.sep) and ".." not in host[len(base) :].split(os.sep)
         # (Paths come normalized but for `..`: inside the base, the rest is the relative path)
-        relative = text[len(base) + 1 :] if inside else os.path.relpath(host, self.base)
+        relative = host[len(base) + 1 :] if inside else os.path.relpath(host, base)
         return os.path.join(folder, relative)
 
     def layout(
@@ -186,19 +186,19 @@ class Container:
         placed.sort(key=lambda p: (p.fate is not Fate.LANDS, p.path or p.source))
         return Layout(document, model, placed, image=image)
 
-    def _files(self, shipped: Shipped) -> list[tuple[Path, str | None]]:
+    def _files(self, shipped: Shipped) -> list[tuple[str, str | None]]:
         """The files an entry packs, hidden ones included, with where each would land (None:
         a link inside the entry that leads out of the root, not followed)."""
         host = shipped.host
         if self.root.probe(host).kind is Kind.FILE:
             return [(host, shipped.container)]
-        found: list[tuple[Path, str | None]] = []
+        found: list[tuple[str, str | None]] = []
         for folder, folders, files in self.root.walk(host):
             folders.sort()
             relative = os.path.relpath(folder, host).replace(os.sep, "/")
             for name in sorted(files):
                 inside = name if relative == "." else f"{relative}/{name}"
-                file = Path(folder) / name
+                file = os.path.join(folder, name)
                 lands = self.root.contains(file)
                 found.append((file, f"{shipped.container}/{inside}" if lands else None))
                 if len(found) >= TREE_LIMIT:
@@ -256,12 +256,26 @@ class Layout:
         }
 
 
-def _fate(host: Path, path: str | None) -> Fate:
+def _fate(host: str, path: str | None) -> Fate:
     if path is None:
         return Fate.OUTSIDE_ROOT
-    if host.name.startswith("."):
+    if _hidden(host):
         return Fate.DROPPED
     return Fate.LANDS if path.startswith(FILES + "/") else Fate.OUTSIDE
+
+
+def on_disk(folder: str, relative: str) -> str:
+    """Where `relative` lies from `folder`, as pathlib joins them (the names a report shows
+    come from it): `.` parts, repeated and trailing slashes dropped, `..` kept."""
+    joined = os.path.join(folder, relative)
+    if "//" in joined or "/." in joined or joined.endswith("/"):
+        return str(PurePath(joined))  # (rare: the exact way)
+    return joined
+
+
+def _hidden(host: str) -> bool:
+    """Whether unpacking skips the file: its name starts with `.`."""
+    return os.path.basename(host).startswith(".")
 
 
 def in_container(entry: str) -> str:

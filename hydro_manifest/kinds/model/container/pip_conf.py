@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import configparser
 import re
-from pathlib import Path
 
 from ....diagnostics import Finding
 from ....root import Probe
@@ -44,7 +43,7 @@ _KEYS = ("index-url", "extra-index-url", "trusted-host", "find-links", "no-index
 
 
 def pip_config(
-    host: Path, name: str, container: Container
+    host: str, name: str, container: Container
 ) -> tuple[list[Finding], set[str], list[tuple[str, str]]]:
     """The findings of a pip configuration file, as pip would read it, the hosts it trusts,
     and where it tells `pip install` to look for packages (as pip's options and values)."""

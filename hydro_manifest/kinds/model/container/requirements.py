@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ....diagnostics import Finding
@@ -38,16 +37,16 @@ INCLUDE_DEPTH = 100
 
 
 def requirements(
-    installed: Installed, container: Container, shown: Callable[[Path], str]
+    installed: Installed, container: Container, shown: Callable[[str], str]
 ) -> list[Finding]:
     """The findings of every requirements file the command installs, nested ones too. Each
     file is read once; `chain` is the files that include it, the first named by the
     command first (a file among them again is a ring that pip never leaves)."""
-    queue: list[tuple[str, Path, bool, tuple[Path, ...]]] = [
+    queue: list[tuple[str, str, bool, tuple[str, ...]]] = [
         (path, host, installs, ()) for path, host, installs in installed.requirements
     ]
     findings: list[Finding] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     while queue:
         path, host, installs, chain = queue.pop(0)
         if host in seen:
@@ -223,7 +222,7 @@ _PARSED: dict[str, Any] = {}
 _PARSED_LIMIT = 256
 
 
-def _parse_requirements(host: Path, data: bytes) -> tuple[Any, list[str]]:
+def _parse_requirements(host: str, data: bytes) -> tuple[Any, list[str]]:
     """A requirements file as pip reads it (pip-requirements-parser), and its lines; `data`
     is its content, read through the root (the parser reads the file again by its name)."""
     text = data.decode("utf-8")

@@ -15,7 +15,6 @@ import posixpath
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from .... import spec
@@ -121,7 +120,7 @@ def field_names(doc: dict[str, object]) -> Iterator[Finding]:
                 )
 
 
-def find_func_main(container: Container) -> tuple[str, Path] | None:
+def find_func_main(container: Container) -> tuple[str, str] | None:
     """The module the runtime would import: its place in the container and on disk."""
     for candidate in CANDIDATES:
         found = container.find(candidate)
@@ -253,7 +252,7 @@ _MODULES: dict[bytes, Module] = {}
 _MODULES_LIMIT = 256
 
 
-def parse(host: Path, name: str, root: Root) -> Code | Finding:
+def parse(host: str, name: str, root: Root) -> Code | Finding:
     """The module's syntax tree, or why there is none: Python cannot parse it (the runtime's
     import fails alike), or it is larger than hydro parses (file-too-large, HY014)."""
     source = root.read(host, READ_LIMIT)
