@@ -467,9 +467,16 @@ def _folder_of(filename: str) -> str:
     """The folder of a file, as `Path(filename).absolute().parent` gives it (`..` left as
     written: a link's `..` is its target's parent), without building paths for a file a
     walk found (already normalized) as a large tree has thousands."""
-    if filename != os.path.normpath(filename) or os.path.basename(filename) in (".", ".."):
-        return str(FilePath(filename).absolute().parent)
-    return os.path.dirname(os.path.join(os.getcwd(), filename))
+    if (
+        not filename
+        or "//" in filename
+        or "/." in filename
+        or filename[0] == "."
+        or filename[-1] == "/"
+    ):
+        return str(FilePath(filename).absolute().parent)  # (rare: the exact way)
+    absolute = filename if filename.startswith("/") else os.path.join(os.getcwd(), filename)
+    return os.path.dirname(absolute)
 
 
 def _job(

@@ -267,10 +267,10 @@ def _fate(host: str, path: str | None) -> Fate:
 def on_disk(folder: str, relative: str) -> str:
     """Where `relative` lies from `folder`, as pathlib joins them (the names a report shows
     come from it): `.` parts, repeated and trailing slashes dropped, `..` kept."""
-    joined = os.path.join(folder, relative)
-    if "//" in joined or "/." in joined or joined.endswith("/"):
+    joined = relative if relative.startswith("/") else f"{folder.rstrip('/')}/{relative}"
+    if "//" in joined or "/." in joined:
         return str(PurePath(joined))  # (rare: the exact way)
-    return joined
+    return joined[:-1] if joined.endswith("/") and len(joined) > 1 else joined  # (`src/`)
 
 
 def _hidden(host: str) -> bool:
