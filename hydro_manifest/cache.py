@@ -128,10 +128,10 @@ class LintCache:
     (`keep`, `result`) and in place of the last run's at the end (`save`).
 
     A cache file is `MAGIC`, when its run began (`BEGAN`), then one entry per file checked:
-    the lengths of its three
-    parts (`LENGTHS`), the file's key and what its check saw (pickles), and its result (a
-    pickle, unpickled only when used). Only the keys are read when the cache is opened;
-    an entry is read when its file comes, so a run never holds the whole cache."""
+    the lengths of its three parts (`LENGTHS`), the file's key and what its check saw
+    (pickles), and its result (a pickle, unpickled only when used). Only the keys are read
+    when the cache is opened; an entry is read when its file comes, so a run never holds
+    the whole cache."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
