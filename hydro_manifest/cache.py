@@ -34,8 +34,7 @@ import pickle
 import struct
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -189,7 +188,8 @@ class LintCache:
         observed, result.observed = result.observed, ()
         if cacheable(job):
             if pickled is None:
-                pickled = pickled_entry(observed, _fields_on_disk(job, result))
+                with _fields_on_disk(job, result) as on_disk:
+                    pickled = pickled_entry(observed, on_disk)
             self._write(_key(job), *pickled)
 
     def save(self) -> None:
@@ -228,9 +228,9 @@ class LintCache:
                 descriptor = os.open(self._partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 self._stream = os.fdopen(descriptor, "wb")
                 self._stream.write(MAGIC + BEGAN.pack(self._began))
-            self._stream.write(LENGTHS.pack(len(named), len(seen), len(blob)))
-            self._stream.write(named + seen)
-            self._stream.write(blob)
+            self._stream.write(
+                b"".join((LENGTHS.pack(len(named), len(seen), len(blob)), named, seen, blob))
+            )
         except OSError:  # a read-only or full disk: check every file next time
             self._failed = True
             self._drop_partial()
@@ -275,20 +275,24 @@ def _index(stream: IO[bytes]) -> tuple[int, dict[EntryKey, tuple[int, int, int]]
     return began, entries
 
 
-def _fields_on_disk(job: Job, result: FileResult) -> FileResult:
+@contextlib.contextmanager
+def _fields_on_disk(job: Job, result: FileResult) -> Iterator[FileResult]:
     """The result with each Model's contract fields left where they are written, as a
-    worker's results have them (read again if a check compares them): what one process
-    keeps in memory is a third of the bytes to pickle without them."""
+    worker's results have them (read again if a check compares them), while it is pickled:
+    what one process keeps in memory is a third of the bytes to pickle without them. The
+    summaries are changed in place and back (copies of them cost more than the pickling)."""
     from .file_check import job_root
 
     root = job_root(job).folder
-    summaries = [
-        replace(s, signature=None, contract_at=(s.place.file, s.place.document, root))
-        if s.signature is not None
-        else s
-        for s in result.summaries
-    ]
-    return replace(result, summaries=summaries)
+    changed = [(s, s.signature, s.contract_at) for s in result.summaries if s.signature is not None]
+    for summary, _, _ in changed:
+        summary.signature = None
+        summary.contract_at = (summary.place.file, summary.place.document, root)
+    try:
+        yield result
+    finally:
+        for summary, signature, contract_at in changed:
+            summary.signature, summary.contract_at = signature, contract_at
 
 
 def _still(observed: Observed, root: str, trusted_before: int) -> Observed | None:
