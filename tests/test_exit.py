@@ -68,3 +68,16 @@ def test_a_usage_error_keeps_its_exit_code(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "No such option" in done.stderr
     assert marker == "handler ran\n"
+
+
+def test_under_a_profiler_the_usual_exit_lets_it_report(tmp_path: Path) -> None:
+    """A profiler or debugger writes its results after the program returns."""
+    (tmp_path / "serving.yaml").write_text(model_manifest())
+    profile = tmp_path / "hydro.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "hydro_manifest",
+         "validate", "--no-file-checks", "serving.yaml"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert profile.stat().st_size > 0
