@@ -63,8 +63,9 @@ LIBRARIES = {
 
 #: What a check saw of one path, as plain values (quick to pickle, no class to build back):
 #: the root's real folder and the path probed, then the probe's kind, size, reason, stamp
-#: (None: not to be trusted), a digest of its real location, and each question the check
-#: asked of it beyond the probe with its answer (`root.Root.answered`).
+#: (None: nothing there; one too recent for the run that saw it is judged when read), a
+#: digest of its real location, and each question the check asked of it beyond the probe
+#: with its answer (`root.Root.answered`).
 Seen = tuple[
     str,
     str,
