@@ -185,3 +185,46 @@ def test_a_payload_file_over_the_limit_is_reported(tmp_path: Path, name: str) ->
     files = {"pip.conf": "[global]\ntimeout = 60\n"}
     files[name] = "# padding\n" * 120_000  # 1.1 MiB
     assert _run(_case(tmp_path, manifest, files)) == [("HY014", name, 1, 1)]
+
+
+IMPORTS_SKLEARN = "import sklearn\n" + PREDICT
+RUNS_SETUP = _manifest("sh setup.sh", "[src/, requirements.txt, setup.sh]")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "files"),
+    [
+        (_manifest("# pip install -r requirements.txt"), {}),
+        (_manifest("\n  # nothing yet\n"), {}),
+        (RUNS_SETUP, {"setup.sh": "#!/bin/sh\n# nothing yet\n"}),
+        (RUNS_SETUP, {"setup.sh": ""}),
+    ],
+    ids=["comment", "blank-and-comment", "script-of-comments", "empty-script"],
+)
+def test_commands_of_only_comments_install_nothing(
+    tmp_path: Path, manifest: str, files: dict[str, str]
+) -> None:
+    """`/bin/sh` runs nothing: hydro knows nothing is installed, so an import no
+    requirement provides is reported, as it is for `true`."""
+    files = {"src/func_main.py": IMPORTS_SKLEARN, **files}
+    assert _run(_case(tmp_path, manifest, files)) == [("HY815", "func_main.py", 1, 1)]
+
+
+#: Text on which the shell grammar (bashlex) fails with its own error, not a syntax error.
+GRAMMAR_FAILS = "]][[ [[} 2>&1\\"
+
+
+def test_a_command_the_grammar_fails_on_is_unchecked(tmp_path: Path) -> None:
+    files = {"src/func_main.py": IMPORTS_SKLEARN}
+    found = _run(_case(tmp_path, _manifest(GRAMMAR_FAILS), files))
+    assert found == [("HY820", "serving.yaml", 4, 18)]  # and no guess at what it installs
+
+
+@pytest.mark.parametrize(
+    "script",
+    [GRAMMAR_FAILS + "\n", "echo " + "$(" * 150 + "true" + ")" * 150 + "\n"],
+    ids=["grammar-fails", "deep-nesting"],
+)
+def test_a_script_hydro_cannot_follow_is_unchecked(tmp_path: Path, script: str) -> None:
+    files = {"src/func_main.py": IMPORTS_SKLEARN, "setup.sh": "# set up\n" + script}
+    assert _run(_case(tmp_path, RUNS_SETUP, files)) == [("HY820", "setup.sh", 1, 1)]

@@ -160,8 +160,9 @@ def install_command(
             f"the install command is {size // 1024} KiB; `RUN` passes it to `/bin/sh -c` as "
             f"one argument, and Linux takes none longer than {ARGUMENT_LIMIT // 1024} KiB"
         )
-        hint = "move the commands into a script shipped with the payload: `sh install.sh`"
-        return [Finding(INSTALL_COMMAND_TOO_LONG, message, ("install-command",), hint)], installed
+        return [
+            Finding(INSTALL_COMMAND_TOO_LONG, message, ("install-command",), SHIP_A_SCRIPT)
+        ], installed
     if size > min(SHELL_TEXT_LIMIT, budget.left):
         installed.complete = False
         what = (
@@ -172,9 +173,9 @@ def install_command(
         return [_unchecked(f"the install command {what}")], installed
     budget.left -= size
     parsed = _parse(command)
-    if isinstance(parsed, RecursionError):
+    if isinstance(parsed, Unfollowed):
         installed.complete = False
-        return [_unchecked("the install command nests deeper than hydro follows")], installed
+        return [_unchecked(f"the install command {parsed}", parsed.hint)], installed
     if isinstance(parsed, Exception):
         error = parsed
         installed.complete = False  # what it would install is unknown
@@ -199,26 +200,59 @@ def install_command(
     return walker.findings, installed
 
 
-def _unchecked(why: str) -> Finding:
+#: What to do about a command too long or too deep for the shell grammar.
+SHIP_A_SCRIPT = "move the commands into a script shipped with the payload: `sh install.sh`"
+
+
+def _unchecked(why: str, hint: str = SHIP_A_SCRIPT) -> Finding:
     return Finding(
         INSTALL_COMMAND_UNCHECKED,
         f"{why}: it is not checked, nor what it installs",
         ("install-command",),
-        "move the commands into a script shipped with the payload: `sh install.sh`",
+        hint,
     )
+
+
+class Unfollowed(Exception):
+    """Text the shell grammar does not follow, for a reason of its own (not a syntax error
+    of the text's): what it runs is unknown. Its message completes "the command …"."""
+
+    def __init__(self, why: str, hint: str) -> None:
+        super().__init__(why)
+        self.hint = hint
 
 
 @functools.lru_cache(maxsize=256)
 def _parse(command: str) -> list[Any] | Exception:
-    """The command's syntax trees (bashlex), or why `/bin/sh` would not parse it. A tree
-    of models mostly repeats a few commands, and the walk only reads the trees."""
+    """The command's syntax trees (bashlex; none for blanks and comments), why `/bin/sh`
+    would not parse it, or `Unfollowed`. A tree of models mostly repeats a few commands,
+    and the walk only reads the trees."""
     from .shell import bashlex as imported
 
     bashlex = imported()  # its grammar's tables come from hydro's cache after the first run
     try:
         return list(bashlex.parse(command))
-    except (bashlex.errors.ParsingError, NotImplementedError, IndexError, RecursionError) as error:
+    except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
         return error
+    except RecursionError:
+        return Unfollowed("nests deeper than hydro follows", SHIP_A_SCRIPT)
+    except Exception as error:  # bashlex failing on text it has no node for
+        return _without_commands(bashlex, command, error)
+
+
+def _without_commands(bashlex: Any, command: str, error: Exception) -> list[Any] | Unfollowed:
+    """No trees when the text is only blanks and comments (`/bin/sh` runs nothing, and
+    bashlex has no node for that); otherwise the grammar's own failure."""
+    try:
+        tokens = bashlex.tokenizer.tokenizer(command, bashlex.state.parserstate())
+        if all(t.ttype is bashlex.tokenizer.tokentype.NEWLINE for t in tokens):
+            return []
+    except Exception:  # (the tokenizer fails on it too)
+        pass
+    return Unfollowed(
+        f"is more than hydro's shell grammar follows (bashlex: {type(error).__name__})",
+        "write it as plain commands, each on its own line, that hydro can follow",
+    )
 
 
 class _Walker:
@@ -469,10 +503,21 @@ class _Walker:
         text = data.decode("utf-8", "replace")
         place = text_place(text)
         parsed = _parse(text)
+        if isinstance(parsed, Unfollowed):
+            self.installed.complete = False
+            self.findings.append(
+                Finding(
+                    INSTALL_COMMAND_UNCHECKED,
+                    f"this script {parsed}: it is not checked, nor what it installs",
+                    span=place(0, min(len(text), 1)),
+                    file=name,
+                )
+            )
+            return
         if isinstance(parsed, Exception):
             self.installed.complete = False
             position = min(getattr(parsed, "position", 0) or 0, max(len(text) - 1, 0))
-            why = getattr(parsed, "message", None) or "it nests deeper than hydro follows"
+            why = getattr(parsed, "message", None) or str(parsed)
             self.findings.append(
                 Finding(
                     INSTALL_COMMAND_SYNTAX,

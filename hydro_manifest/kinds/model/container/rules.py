@@ -296,14 +296,17 @@ hydro's patience, and what lies below is not checked. Flatten the chain.
 )
 INSTALL_COMMAND_UNCHECKED = rule(
     "HY820", "install-command-unchecked", L.LINT, WARNING,
-    "an install command too long or nested too deep for hydro to read",
+    "an install command or script too long, too deeply nested or too unusual for hydro to read",
     """
 hydro reads the install command with a shell grammar whose time grows faster than the
 text. So that every manifest is decided in bounded time, a command longer than 16 KiB
 (or a file whose install commands add up to more than 32 KiB), or one that nests more
 deeply than the grammar follows (`$(`, `(`, `{`, `if`, functions, about a hundred levels),
 is not checked: nothing it installs or names is followed. A command that long belongs in
-a script shipped with the payload.
+a script shipped with the payload. The same holds for a command or a shipped script the
+grammar (bashlex) fails on for reasons of its own rather than the shell's, such as stray
+`]]` and `[[` around a trailing backslash: `/bin/sh` may run it, hydro cannot say what it
+does. A command or script of only comments runs nothing and is not reported.
 """,
     bad=EXAMPLE_INSTALLING.replace(
         "pip install -r requirements.txt", "echo " + "$(" * 200 + "true" + ")" * 200
