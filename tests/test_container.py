@@ -376,6 +376,60 @@ def test_a_hostile_func_main_is_a_located_finding(
     assert _hostile(tmp_path, data) == expected
 
 
+# ------------------------------------------------------------------ the runtime's Python
+
+WALRUS = (
+    "def predict(age):\n    if (old := age > 40):\n        pass\n    return {'income': str(old)}\n"
+)
+MATCH = (
+    "def predict(age):\n    match age:\n        case 1:\n            pass\n"
+    "    return {'income': ''}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "code", "expected"),
+    [
+        ("python-3.7:3.0.3", WALRUS, [("HY810", "src/func_main.py", 2, 9, "null")]),
+        ("python-3.8.11:3.0.3", WALRUS, []),
+        ("python-3.8.11:3.0.3", MATCH, [("HY810", "src/func_main.py", 2, 5, "null")]),
+        ("python-3.6:2.4.3", WALRUS, [("HY810", "src/func_main.py", 2, 9, "null")]),
+    ],
+    ids=["walrus-on-3.7", "walrus-on-3.8", "match-on-3.8", "walrus-on-3.6"],
+)
+def test_syntax_newer_than_the_runtimes_python(
+    tmp_path: Path, runtime: str, code: str, expected: list[tuple[str, str, int, int, str]]
+) -> None:
+    """The module is read in the grammar of the Python the image's name gives: Python 3.7
+    cannot import `:=` (3.8) nor 3.8 `match` (3.10), however new the Python hydro runs on."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", runtime)
+    (manifest.parent / "src" / "func_main.py").write_text(code)
+    assert _found(manifest) == expected
+    if expected:
+        (finding,) = validate_file(manifest).diagnostics
+        version = runtime.removeprefix("python-")[:3]  # 3.7, 3.8, 3.6
+        assert finding.message.startswith(f"Python {version}, the runtime's, cannot parse")
+
+
+def test_the_parsers_warnings_neither_print_nor_fail(tmp_path: Path) -> None:
+    """`"\\d"` makes Python's parser warn (SyntaxWarning from 3.12); under
+    `PYTHONWARNINGS=error` the warning would be a false syntax error."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    code = "import re\nDIGITS = re.compile('\\d+')\ndef predict(age):\n    return {'income': ''}\n"
+    (manifest.parent / "src" / "func_main.py").write_text(code)
+    for warnings in ("default", "error"):
+        done = subprocess.run(
+            [sys.executable, "-m", "hydro_manifest", "validate", "-f", "json", str(manifest)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONWARNINGS": warnings},
+        )
+        assert (done.returncode, done.stderr) == (0, ""), warnings
+        assert json.loads(done.stdout)["diagnostics"] == []
+
+
 # ------------------------------------------------------------------ hydro resolve
 
 

@@ -21,6 +21,7 @@ from .image_rules import (
     REQUIREMENT_BREAKS_RUNTIME,
     REQUIREMENT_NEEDS_NEWER_PYTHON,
 )
+from .images import python_of
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
@@ -200,7 +201,7 @@ def _func_main(
         payload: DocumentPath = ("payload",) if "payload" in doc else ()
         return [missing_func_main(container, payload)], []
     _, host = module
-    code = parse(host, shown(host), root)
+    code = parse(host, shown(host), root, python_of(doc.get("runtime")))
     if isinstance(code, Finding):
         return [code], []
     findings = list(check_code(code, doc, container))

@@ -286,6 +286,17 @@ def named(runtime: object) -> Named | None:
     return Named(name[len(HYDROSPHERE + PYTHON_IMAGE) :], tag)
 
 
+def python_of(runtime: object) -> tuple[int, int] | None:
+    """The Python the image runs, as its name gives it: the runtime's Makefile builds
+    `serving-runtime-python-<V>` `FROM python:<V>-slim` (hsp@3.0.3:Makefile:9, Dockerfile:2-3);
+    None for another image or a name without a version."""
+    name = named(runtime)
+    parts = [] if name is None else name.variant.split(".")[:2]
+    if len(parts) < 2 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
 def image_of(tag: str) -> Image | None:
     """The facts of a runtime tag, if hydro has them."""
     return next((image for image in IMAGES if tag in image.tags), None)

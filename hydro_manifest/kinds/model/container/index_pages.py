@@ -24,6 +24,8 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from packaging.utils import canonicalize_name
 
+from .python_grammar import syntax_tree
+
 #: A project page is kilobytes to a few megabytes (numpy's lists thousands of files).
 PAGE_LIMIT = 16 * 1024 * 1024
 #: An sdist read for C sources, and a wheel read whole where ranges are refused.
@@ -116,7 +118,7 @@ def compiled_sources(url: str, timeout: float) -> list[str] | Unreachable:
 
 def _declares_extension(source: bytes) -> bool:
     try:
-        tree = ast.parse(source)
+        tree = syntax_tree(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(

@@ -173,6 +173,11 @@ FUNC_MAIN_SYNTAX = rule(
     """
 Importing a module with a syntax error fails, and the runtime with it: the model version
 builds and every servable of it fails to start. The finding points into `func_main.py`.
+hydro reads the module in the grammar of the Python the runtime's name gives
+(`serving-runtime-python-3.7` is `FROM python:3.7-slim`: hsp@3.0.3:Makefile:9,
+Dockerfile:2-3), so syntax newer than it (`:=` before 3.8, `match` before 3.10) is an error
+there. Which newer syntax is caught is Python's own `ast` `feature_version`, best effort
+and varying with the Python hydro runs on; a runtime older than 3.7 is read as 3.7.
 """,
     bad=MODEL_EXAMPLE,
     good=MODEL_EXAMPLE,

@@ -27,6 +27,7 @@ from ...values import mapping
 from ..rules import FIELD_NAME
 from .images import Image, if_import_fails
 from .layout import FILES, MODEL, Container
+from .python_grammar import syntax_tree
 from .rules import (
     FUNC_MAIN_MISSING,
     FUNC_MAIN_SYNTAX,
@@ -247,14 +248,15 @@ class Code:
     name: str  # the file as the report names it
 
 
-#: Modules parsed, by their text.
-_MODULES: dict[bytes, Module] = {}
+#: Modules parsed, by their text and the Python whose grammar read them.
+_MODULES: dict[tuple[bytes, tuple[int, int] | None], Module] = {}
 _MODULES_LIMIT = 256
 
 
-def parse(host: str, name: str, root: Root) -> Code | Finding:
-    """The module's syntax tree, or why there is none: Python cannot parse it (the runtime's
-    import fails alike), or it is larger than hydro parses (file-too-large, HY014)."""
+def parse(host: str, name: str, root: Root, python: tuple[int, int] | None) -> Code | Finding:
+    """The module's syntax tree, or why there is none: the runtime's Python (`python`,
+    hydro's own when unknown) cannot parse it, and its import fails alike, or it is larger
+    than hydro parses (file-too-large, HY014)."""
     source = root.read(host, READ_LIMIT)
     if isinstance(source, Probe) and source.size is not None:
         return Finding(
@@ -272,16 +274,17 @@ def parse(host: str, name: str, root: Root) -> Code | Finding:
             span=Span(1, 1, 1, 2),
             file=name,
         )
-    known = _MODULES.get(source)
+    known = _MODULES.get((source, python))
     if known is not None:
         return Code(known, name)
+    who = "Python" if python is None else "Python {}.{}, the runtime's,".format(*python)
     try:
-        tree = ast.parse(source, filename=name)
+        tree = syntax_tree(source, name, python)
     except SyntaxError as error:
         line, column = error.lineno or 1, error.offset or 1
         return Finding(
             FUNC_MAIN_SYNTAX,
-            f"Python cannot parse func_main.py: {error.msg}",
+            f"{who} cannot parse func_main.py: {error.msg}",
             hint="the runtime fails to import the module; fix the code at this place",
             span=Span(line, column, line, column + 1),
             file=name,
@@ -289,13 +292,13 @@ def parse(host: str, name: str, root: Root) -> Code | Finding:
     except (ValueError, RecursionError, MemoryError) as error:
         return Finding(
             FUNC_MAIN_SYNTAX,
-            f"Python cannot parse func_main.py: {error}",
+            f"{who} cannot parse func_main.py: {error}",
             span=Span(1, 1, 1, 2),
             file=name,
         )
     module = Module(tree)
     if len(_MODULES) < _MODULES_LIMIT:
-        _MODULES[source] = module
+        _MODULES[source, python] = module
     return Code(module, name)
 
 
