@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-#: Where a URL starts in free text: its scheme (`https://`, `git+https://`, `s3://`).
-_SCHEME = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://")
+#: Where a URL starts in free text: its scheme (`https://`, `git+https://`, `s3://`), also
+#: with one slash, as it stands in a path made of it (`/model/files/https:/u:p@h`).
+_SCHEME = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*:/+")
 #: What ends a URL's authority (`user:password@host:port`) in free text.
 _AUTHORITY_END = frozenset("/?#\\ \t\r\n\"'`<>()[]{},;|")
 HIDDEN = "****"
@@ -26,7 +27,7 @@ def redacted(text: str) -> tuple[str, list[tuple[int, int]]]:
     """`text` redacted, and for each replacement where it ended in `text` (a 0-based
     offset) and how many characters it removed (negative: added), so that a column after
     it can be moved (`moved`)."""
-    if "://" not in text:
+    if ":/" not in text:
         return text, []
     parts: list[str] = []
     shifts: list[tuple[int, int]] = []

@@ -175,6 +175,8 @@ def test_an_s3_endpoint_with_a_password_is_not_repeated(model: Path, tmp_path: P
         ("http://host/simple?u=a@b", "http://host/simple?u=a@b"),  # no credentials
         ("https://u:****@h", "https://u:****@h"),  # already hidden
         ("plain text", "plain text"),
+        ("/model/files/x https:/u:p@h/s", "/model/files/x https:/u:****@h/s"),  # a path of it
+        ("C:/Users/me/x", "C:/Users/me/x"),
     ],
 )
 def test_redaction_as_pip_does_it(text: str, shown: str) -> None:
@@ -187,3 +189,29 @@ def test_a_column_after_a_redaction_moves_with_it() -> None:
     column = line.index("numpy") + 1
     assert shown[moved(column, shifts) - 1 :] == "numpy"
     assert moved(1, shifts) == 1
+
+
+def test_a_url_inside_a_missing_file_name_stays_hidden(tmp_path: Path) -> None:
+    """A requirements line pip reads as a file name: the container path it would have is
+    normalized (`https://` becomes `https:/`), and is redacted all the same."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "func_main.py").write_text(
+        "def predict(age):\n    return {'income': age}\n"
+    )
+    (tmp_path / "requirements.txt").write_text(f"[extra] https://u:{SECRET}@h.example/simple\n")
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(
+        MANIFEST.split("---")[0]
+        .replace(INSTALL, "pip install -r requirements.txt")
+        .replace(", pip.conf, setup.py]", "]")
+    )
+    report = validate_paths([str(manifest)])
+    assert observed_in(manifest, report.diagnostics) == [
+        ("HY807", "requirements.txt", 1, 1, "null")
+    ]
+    (finding,) = report.diagnostics
+    assert finding.message.endswith("(/model/files/[extra] https:/u:****@h.example/simple)")
+    done = _run(["validate", manifest.name], tmp_path)
+    assert done.returncode == 1 and "u:****@h.example" in done.stdout
+    assert SECRET not in done.stdout + done.stderr
