@@ -141,7 +141,7 @@ def _end(code: object) -> NoReturn:
     too), the standard streams are flushed (a reader gone: 120, as Python's own exit). While
     a thread still runs, or a profiler or debugger watches (they report after the program
     returns), the usual exit."""
-    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
+    if threading.active_count() > 1 or _watched():
         sys.exit(code)  # type: ignore[arg-type]
     if code is None or isinstance(code, int):
         status = code or 0
@@ -155,6 +155,15 @@ def _end(code: object) -> NoReturn:
         except (OSError, ValueError):
             status = status or 120
     os._exit(status)
+
+
+def _watched() -> bool:
+    """A profiler, debugger or coverage tool watches the process: through the hooks of
+    `sys.setprofile` and `sys.settrace`, or of `sys.monitoring` (cProfile from Python 3.12)."""
+    if sys.getprofile() or sys.gettrace():
+        return True
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is not None and any(monitoring.get_tool(tool) for tool in range(6))
 
 
 def run() -> None:
