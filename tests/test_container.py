@@ -366,7 +366,7 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
         (b"x = " + b"(" * 300 + b")" * 300 + b"\n", [("HY810", "func_main.py", 1, 205)]),
         (b"x = " + b"-" * 200_000 + b"1\n", [("HY810", "func_main.py", 1, 1)]),
         (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64, [("HY810", "func_main.py", 1, 1)]),
-        (b"def predict(age):\n    return {'income': '\xff'}\n", [("HY810", "func_main.py", 2, 26)]),
+        (b"def predict(age):\n    return {'income': '\xff'}\n", [("HY810", "func_main.py", 2, 24)]),
     ],
     ids=["huge", "nested-parentheses", "deep-expression", "binary", "not-utf8"],
 )

@@ -46,6 +46,8 @@ def syntax_tree(
             construct = next((c for m, c in _NEWER.items() if error.msg.startswith(m)), None)
             if construct is not None and hasattr(ast, construct):
                 _place_at_first(error, source, getattr(ast, construct))
+            elif "codec can't decode" in error.msg and isinstance(source, bytes):
+                _place_at_undecodable(error, source)
             raise
 
 
@@ -60,3 +62,15 @@ def _place_at_first(error: SyntaxError, source: str | bytes, construct: type[ast
     if nodes:
         first = min(nodes, key=lambda node: (node.lineno, node.col_offset))  # type: ignore[attr-defined]
         error.lineno, error.offset = first.lineno, first.col_offset + 1  # type: ignore[attr-defined]
+
+
+def _place_at_undecodable(error: SyntaxError, source: bytes) -> None:
+    """Moves `error` (a string literal that is not UTF-8) to the byte that is not, on the
+    line the parser names: each Python version places it elsewhere in the literal."""
+    lines = source.split(b"\n")
+    if not error.lineno or error.lineno > len(lines):
+        return
+    try:
+        lines[error.lineno - 1].decode("utf-8")
+    except UnicodeDecodeError as undecodable:
+        error.offset = undecodable.start + 1  # a column in bytes, as `ast` counts them
