@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 #: Where a URL starts in free text: its scheme (`https://`, `git+https://`, `s3://`), also
-#: with one slash, as it stands in a path made of it (`/model/files/https:/u:p@h`).
-_SCHEME = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*:/+")
+#: with one slash, as it stands in a path made of it (`/model/files/https:/u:p@h`), and
+#: right after other text (`==1.0https://u:p@h`, `éhttps://…`), where no word begins.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/+")
 #: What ends a URL's authority (`user:password@host:port`) in free text.
 _AUTHORITY_END = frozenset("/?#\\ \t\r\n\"'`<>()[]{},;|")
 HIDDEN = "****"

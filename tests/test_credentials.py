@@ -177,6 +177,7 @@ def test_an_s3_endpoint_with_a_password_is_not_repeated(model: Path, tmp_path: P
         ("plain text", "plain text"),
         ("/model/files/x https:/u:p@h/s", "/model/files/x https:/u:****@h/s"),  # a path of it
         ("C:/Users/me/x", "C:/Users/me/x"),
+        ("==1.0https://u:p@h/s éhttps://t@h", "==1.0https://u:****@h/s éhttps://****@h"),
     ],
 )
 def test_redaction_as_pip_does_it(text: str, shown: str) -> None:
