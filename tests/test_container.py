@@ -430,6 +430,36 @@ def test_the_parsers_warnings_neither_print_nor_fail(tmp_path: Path) -> None:
         assert json.loads(done.stdout)["diagnostics"] == []
 
 
+@pytest.mark.parametrize(
+    ("runtime", "code"),
+    [
+        ("python-3.7:3.0.3", "def predict(age: 'list[int]') -> 'int | None':\n    pass\n"),
+        ("python-3.7:3.0.3", "list = tuple\n\n\ndef predict(age: list[int]):\n    pass\n"),
+        (
+            "python-3.7:3.0.3",
+            "import sys\n\nif sys.version_info >= (3, 10):\n"
+            "    def helper(age: int | None):\n        pass\n\n\ndef predict(age):\n",
+        ),
+        ("python-3.7:3.0.3", "def predict(age):\n    def inner(x: list[int]):\n        pass\n"),
+        ("python-3.7:3.0.3", "import numpy as np\n\n\ndef predict(age: np.ndarray | None):\n"),
+        (
+            "python-3.8.11:3.0.3",
+            "from __future__ import annotations\n\n\ndef predict(age: int | None):\n",
+        ),
+    ],
+    ids=["strings", "own-list", "version-test", "in-a-function", "another-class", "future"],
+)
+def test_annotations_python_does_not_evaluate_at_import_pass(
+    tmp_path: Path, runtime: str, code: str
+) -> None:
+    """Strings, names the module binds itself, blocks chosen by version, annotations inside
+    functions, classes that may define `|`, and postponed annotations: no HY849."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", runtime)
+    (manifest.parent / "src" / "func_main.py").write_text(code + "    return {'income': ''}\n")
+    assert [rule for rule, *_ in _found(manifest)] == []
+
+
 # ------------------------------------------------------------------ hydro resolve
 
 

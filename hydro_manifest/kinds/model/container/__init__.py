@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from ....diagnostics import STDIN, Finding, Span
 from ....diagnostics import Path as DocumentPath
 from ....root import Root
+from .annotations import check_annotations
 from .image import check_runtime_image, image_facts
 from .image_rules import (
+    ANNOTATION_NEEDS_NEWER_PYTHON,
     MODULE_SHADOWED,
     RELATIVE_PATH,
     REQUIREMENT_BREAKS_RUNTIME,
@@ -80,10 +82,11 @@ _OF_THE_MODEL = {
     SIGNATURE_OUTPUTS,
     MODEL_FILE_MISSING,
     IMPORT_MISSING,
-    REQUIREMENT_BREAKS_RUNTIME,  # (these four depend on the Model's runtime image)
+    REQUIREMENT_BREAKS_RUNTIME,  # (these five depend on the Model's runtime image)
     REQUIREMENT_NEEDS_NEWER_PYTHON,
     RELATIVE_PATH,
     MODULE_SHADOWED,
+    ANNOTATION_NEEDS_NEWER_PYTHON,
 }
 
 
@@ -201,10 +204,12 @@ def _func_main(
         payload: DocumentPath = ("payload",) if "payload" in doc else ()
         return [missing_func_main(container, payload)], []
     _, host = module
-    code = parse(host, shown(host), root, python_of(doc.get("runtime")))
+    python = python_of(doc.get("runtime"))
+    code = parse(host, shown(host), root, python)
     if isinstance(code, Finding):
         return [code], []
     findings = list(check_code(code, doc, container))
+    findings += check_annotations(code, python, image)
     if image is not None:
         from .start import check_start
 

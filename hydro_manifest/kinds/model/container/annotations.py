@@ -1,0 +1,196 @@
+"""Annotations that Python evaluates when the runtime imports func_main.py, written in a form
+only a newer Python than the runtime's evaluates.
+
+A function's annotations are evaluated when its `def` runs, and a module's or class body's
+variable annotations when the statement runs (the language reference, "Function
+definitions" and "Annotated assignment statements"): for the module's own functions and
+classes, that is at import. `list[float]` needs Python 3.9 (PEP 585) and `int | None`
+3.10 (PEP 604); an older Python raises TypeError, and the import fails with it. `from
+__future__ import annotations` (PEP 563, Python 3.7) stops the evaluation, and is itself a
+syntax error before 3.7.
+
+Only what runs at import is read: the module's statements and its classes' bodies, not the
+bodies of functions (their inner annotations are evaluated when they run), nor blocks
+under `if TYPE_CHECKING:` or a test of `sys.version_info`. Only built-in types are
+judged: another class may define `|`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from ....diagnostics import Finding
+from .image_rules import ANNOTATION_NEEDS_NEWER_PYTHON
+from .images import Image, if_import_fails
+from .runtime import Code, Module, _at
+
+#: Built-in classes that `[…]` makes generic from Python 3.9 (PEP 585).
+_GENERIC = frozenset({"list", "dict", "tuple", "set", "frozenset", "type"})
+#: Built-in classes that `|` joins from Python 3.10 (PEP 604), besides `None`.
+_CLASSES = _GENERIC | {"int", "float", "complex", "str", "bytes", "bytearray", "bool", "object"}
+#: How long an annotation is quoted in a message.
+_SHOWN = 60
+
+
+class Newer(NamedTuple):
+    """A part of an annotation that needs a newer Python than some runtimes have."""
+
+    node: ast.AST
+    needs: tuple[int, int]
+    what: str  # what it does, to complete "… needs Python 3.x"
+    instead: str  # what to write instead, beside the future import
+
+
+def check_annotations(
+    code: Code, python: tuple[int, int] | None, image: Image | None
+) -> Iterator[Finding]:
+    """Each annotation evaluated at import that the runtime's Python (`python`) cannot
+    evaluate, at its first part that needs a newer one."""
+    if python is None:
+        return
+    for parts in code.module.derived(_evaluated_at_import):
+        part = next((part for part in parts if python < part.needs), None)
+        if part is None:
+            continue
+        shown = ast.unparse(part.node)
+        shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+        version = "{}.{}".format(*python)
+        if isinstance(part.node, ast.ImportFrom):
+            failure = f"Python {version}, the runtime's, cannot compile func_main.py"
+        else:
+            failure = (
+                f"Python {version}, the runtime's, evaluates it when it imports func_main "
+                "and raises TypeError"
+            )
+        yield _at(
+            code,
+            ANNOTATION_NEEDS_NEWER_PYTHON,
+            part.node,
+            f"`{shown}` {part.what} needs Python {'{}.{}'.format(*part.needs)}: {failure}"
+            + if_import_fails(image),
+            part.instead,
+        )
+
+
+def _evaluated_at_import(module: Module) -> list[list[Newer]]:
+    """For each annotation evaluated at import, its parts that need a newer Python, in the
+    order of the source."""
+    body = module.tree.body
+    future = next((node for node in body if _is_future_annotations(node)), None)
+    if future is not None:
+        return [[Newer(future, (3, 7), "(postponed annotations, PEP 563)", _NO_FUTURE)]]
+    own = set(module.top_level)  # a module that defines `list` or `int` means its own
+    found = [_newer(annotation, own) for annotation in _annotations(body)]
+    return [parts for parts in found if parts]
+
+
+_NO_FUTURE = (
+    "remove it and write annotations Python 3.6 evaluates (`typing.List[…]`), or choose a "
+    "runtime image of Python 3.7 or newer"
+)
+
+
+def _is_future_annotations(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+    )
+
+
+def _annotations(body: list[ast.stmt]) -> Iterator[ast.expr]:
+    """The annotations the statements evaluate when they run at import."""
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = statement.args
+            for argument in (
+                *arguments.posonlyargs,
+                *arguments.args,
+                arguments.vararg,
+                *arguments.kwonlyargs,
+                arguments.kwarg,
+            ):
+                if argument is not None and argument.annotation is not None:
+                    yield argument.annotation
+            if statement.returns is not None:
+                yield statement.returns
+        elif isinstance(statement, ast.ClassDef):
+            yield from _annotations(statement.body)
+        elif isinstance(statement, ast.AnnAssign):
+            yield statement.annotation
+        elif isinstance(statement, ast.If):
+            names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
+            names |= {n.attr for n in ast.walk(statement.test) if isinstance(n, ast.Attribute)}
+            if "version_info" in names:
+                continue  # the author chose by version
+            if "TYPE_CHECKING" not in names:
+                yield from _annotations(statement.body)
+            yield from _annotations(statement.orelse)
+        elif isinstance(statement, ast.Try):
+            for block in (statement.body, statement.orelse, statement.finalbody):
+                yield from _annotations(block)
+            for handler in statement.handlers:
+                yield from _annotations(handler.body)
+        elif isinstance(statement, ast.With | ast.For | ast.While):
+            yield from _annotations(statement.body)
+            yield from _annotations(getattr(statement, "orelse", []))
+
+
+def _newer(annotation: ast.expr, own: set[str]) -> list[Newer]:
+    """The parts of an annotation that need Python 3.9 or 3.10, in the order of the source."""
+    parts = []
+    for node in ast.walk(annotation):
+        if _builtin_generic(node, own):
+            assert isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+            parts.append(
+                Newer(
+                    node,
+                    (3, 9),
+                    f"(the built-in `{node.value.id}` made generic, PEP 585)",
+                    "add `from __future__ import annotations` as the module's first "
+                    f"statement, or write `typing.{node.value.id.capitalize()}[…]`",
+                )
+            )
+        elif isinstance(node, ast.BinOp) and _is_union(node, own):
+            parts.append(
+                Newer(
+                    node,
+                    (3, 10),
+                    "(types joined with `|`, PEP 604)",
+                    "add `from __future__ import annotations` as the module's first "
+                    "statement, or write `typing.Optional[…]` or `typing.Union[…]`",
+                )
+            )
+    return sorted(parts, key=_in_the_source)
+
+
+def _in_the_source(part: Newer) -> tuple[int, int, tuple[int, int]]:
+    """Where the part starts; of two that start alike (`list[int] | None`), the one the
+    older Python fails on first."""
+    return part.node.lineno, part.node.col_offset, part.needs  # type: ignore[attr-defined]
+
+
+def _builtin_generic(node: ast.AST, own: set[str]) -> bool:
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _GENERIC
+        and node.value.id not in own
+    )
+
+
+def _is_union(node: ast.expr, own: set[str]) -> bool:
+    """`a | b` of built-in classes, `None` and such unions: what Python 3.9 cannot join."""
+    if isinstance(node, ast.BinOp):
+        return (
+            isinstance(node.op, ast.BitOr)
+            and _is_union(node.left, own)
+            and _is_union(node.right, own)
+        )
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    if isinstance(node, ast.Name):
+        return node.id in _CLASSES and node.id not in own
+    return _builtin_generic(node, own)
