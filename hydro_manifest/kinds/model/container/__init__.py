@@ -19,6 +19,7 @@ from .image import check_runtime_image, image_facts
 from .image_rules import (
     ANNOTATION_NEEDS_NEWER_PYTHON,
     MODULE_SHADOWED,
+    RELATIVE_IMPORT,
     RELATIVE_PATH,
     REQUIREMENT_BREAKS_RUNTIME,
     REQUIREMENT_NEEDS_NEWER_PYTHON,
@@ -82,11 +83,12 @@ _OF_THE_MODEL = {
     SIGNATURE_OUTPUTS,
     MODEL_FILE_MISSING,
     IMPORT_MISSING,
-    REQUIREMENT_BREAKS_RUNTIME,  # (these five depend on the Model's runtime image)
+    REQUIREMENT_BREAKS_RUNTIME,  # (from here on, they depend on the Model's runtime image)
     REQUIREMENT_NEEDS_NEWER_PYTHON,
     RELATIVE_PATH,
     MODULE_SHADOWED,
     ANNOTATION_NEEDS_NEWER_PYTHON,
+    RELATIVE_IMPORT,
 }
 
 

@@ -445,3 +445,30 @@ or version tests) and judges built-in types only: another class may define `|`.
         "def predict(age: int | None) -> dict[str, str]:\n    return {'income': str(age)}\n",
     },
 )
+RELATIVE_IMPORT = rule(
+    "HY850", "relative-import", L.RUNTIME, ERROR,
+    "a relative import in `func_main.py`, which the runtime imports outside any package",
+    """
+Every Python runtime imports the module as `importlib.import_module("func_main")`
+(hsp@3.0.3:src/grpc_service.py:40, hsp@2.4.3:src/PythonRuntimeService.py:30): a top-level
+module, in no package. A relative import in it (`from . import helpers`, `from .helpers
+import scale`) raises `ImportError: attempted relative import with no known parent
+package`, at import when it is at the module's top (the runtime then fails to start), or
+when the function runs. The payload's `src/` is on `sys.path`: import the module by its
+own name. An import inside a `try` that catches ImportError is left to the author.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={
+        **EXAMPLE_PINNED,
+        "src/func_main.py": "from .helpers import scale\n\n\ndef predict(age):\n"
+        "    return {'income': str(scale(age))}\n",
+        "src/helpers.py": "def scale(age):\n    return age / 100\n",
+    },
+    good_files={
+        **EXAMPLE_PINNED,
+        "src/func_main.py": "from helpers import scale\n\n\ndef predict(age):\n"
+        "    return {'income': str(scale(age))}\n",
+        "src/helpers.py": "def scale(age):\n    return age / 100\n",
+    },
+)

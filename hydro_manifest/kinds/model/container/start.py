@@ -17,6 +17,7 @@ from typing import cast
 from ....diagnostics import Finding
 from .image_rules import (
     MODULE_SHADOWED,
+    RELATIVE_IMPORT,
     RELATIVE_PATH,
     SYSTEM_LIBRARY_MISSING,
 )
@@ -40,8 +41,59 @@ def check_start(
     system libraries the image lacks (`distributions`: what the install command installs,
     None when not all of it is known)."""
     yield from _relative_paths(code, container, image)
+    yield from _relative_imports(code, image)
     yield from _shadowed(code, container, image)
     yield from _libraries(code, image, distributions)
+
+
+def _relative_imports(code: Code, image: Image) -> Iterator[Finding]:
+    for node in code.module.derived(_relative):
+        when = (
+            "when the function runs"
+            if id(node) in code.module.in_functions
+            else "when the runtime imports func_main" + if_import_fails(image)
+        )
+        names = ", ".join(alias.name for alias in node.names)
+        written = f"from {'.' * node.level}{node.module or ''} import {names}"
+        absolute = f"from {node.module} import {names}" if node.module else f"import {names}"
+        yield _at(
+            code,
+            RELATIVE_IMPORT,
+            node,
+            f"`{written}` is a relative import, and the runtime imports func_main as a "
+            f"top-level module, in no package ({image.import_failure.source}): ImportError "
+            f"(attempted relative import with no known parent package) {when}",
+            f"import it by its own name, `{absolute}`: the payload's src/ is on sys.path",
+        )
+
+
+#: Exceptions whose handler takes a failing import in its stride.
+_CATCHING_IMPORTS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _relative(module: Module) -> list[ast.ImportFrom]:
+    """The relative imports, but those in a `try` whose handler catches ImportError."""
+    guarded = {
+        id(inner)
+        for node in module.nodes
+        if isinstance(node, ast.Try) and any(map(_catches_imports, node.handlers))
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
+    found = [
+        node
+        for node in module.nodes
+        if isinstance(node, ast.ImportFrom) and node.level > 0 and id(node) not in guarded
+    ]
+    return sorted(found, key=lambda node: (node.lineno, node.col_offset))
+
+
+def _catches_imports(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(name, ast.Name) and name.id in _CATCHING_IMPORTS for name in names)
 
 
 #: Imports whose wheels load a system library the slim images lack: the library, whether
