@@ -367,8 +367,12 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
         (b"x = " + b"-" * 200_000 + b"1\n", [("HY810", "func_main.py", 1, 1)]),
         (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64, [("HY810", "func_main.py", 1, 1)]),
         (b"def predict(age):\n    return {'income': '\xff'}\n", [("HY810", "func_main.py", 2, 24)]),
+        (  # a union of 990 terms: deeper than Python writes back, read without recursion
+            b"def predict(age: " + b" | ".join([b"int"] * 990) + b"):\n    return {}\n",
+            [("HY849", "func_main.py", 1, 18), ("HY813", "func_main.py", 2, 5)],
+        ),
     ],
-    ids=["huge", "nested-parentheses", "deep-expression", "binary", "not-utf8"],
+    ids=["huge", "nested-parentheses", "deep-expression", "binary", "not-utf8", "long-union"],
 )
 def test_a_hostile_func_main_is_a_located_finding(
     tmp_path: Path, data: bytes, expected: list[tuple[str, str, int, int]]

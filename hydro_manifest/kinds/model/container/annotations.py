@@ -54,8 +54,7 @@ def check_annotations(
         part = next((part for part in parts if python < part.needs), None)
         if part is None:
             continue
-        shown = ast.unparse(part.node)
-        shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
+        shown = _shown(part.node)
         version = "{}.{}".format(*python)
         if isinstance(part.node, ast.ImportFrom):
             failure = f"Python {version}, the runtime's, cannot compile func_main.py"
@@ -68,10 +67,20 @@ def check_annotations(
             code,
             ANNOTATION_NEEDS_NEWER_PYTHON,
             part.node,
-            f"`{shown}` {part.what} needs Python {'{}.{}'.format(*part.needs)}: {failure}"
+            f"{shown} {part.what} needs Python {'{}.{}'.format(*part.needs)}: {failure}"
             + if_import_fails(image),
             part.instead,
         )
+
+
+def _shown(node: ast.AST) -> str:
+    """The part as the message quotes it, shortened; one too deep to write back (a union
+    of a thousand terms) by its kind."""
+    try:
+        shown = ast.unparse(node)
+    except RecursionError:
+        return "a union too long to quote" if isinstance(node, ast.BinOp) else "a generic"
+    return f"`{shown}`" if len(shown) <= _SHOWN else f"`{shown[: _SHOWN - 1]}…`"
 
 
 def _evaluated_at_import(module: Module) -> list[list[Newer]]:
@@ -139,8 +148,15 @@ def _annotations(body: list[ast.stmt]) -> Iterator[ast.expr]:
 
 
 def _newer(annotation: ast.expr, own: set[str]) -> list[Newer]:
-    """The parts of an annotation that need Python 3.9 or 3.10, in the order of the source."""
+    """The parts of an annotation that need Python 3.9 or 3.10, in the order of the source
+    (of `a | b | c`, the whole)."""
     parts = []
+    joined = {
+        id(side)
+        for node in ast.walk(annotation)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)
+        for side in (node.left, node.right)
+    }
     for node in ast.walk(annotation):
         if _builtin_generic(node, own):
             assert isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
@@ -153,7 +169,7 @@ def _newer(annotation: ast.expr, own: set[str]) -> list[Newer]:
                     f"statement, or write `typing.{node.value.id.capitalize()}[…]`",
                 )
             )
-        elif isinstance(node, ast.BinOp) and _is_union(node, own):
+        elif isinstance(node, ast.BinOp) and id(node) not in joined and _is_union(node, own):
             parts.append(
                 Newer(
                     node,
@@ -181,16 +197,22 @@ def _builtin_generic(node: ast.AST, own: set[str]) -> bool:
     )
 
 
-def _is_union(node: ast.expr, own: set[str]) -> bool:
-    """`a | b` of built-in classes, `None` and such unions: what Python 3.9 cannot join."""
-    if isinstance(node, ast.BinOp):
-        return (
-            isinstance(node.op, ast.BitOr)
-            and _is_union(node.left, own)
-            and _is_union(node.right, own)
-        )
-    if isinstance(node, ast.Constant):
-        return node.value is None
-    if isinstance(node, ast.Name):
-        return node.id in _CLASSES and node.id not in own
-    return _builtin_generic(node, own)
+def _is_union(union: ast.expr, own: set[str]) -> bool:
+    """`a | b` of built-in classes, `None` and such unions: what Python 3.9 cannot join.
+    (Without recursion: a union may join a thousand terms.)"""
+    waiting = [union]
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, ast.BitOr):
+                return False
+            waiting += (node.left, node.right)
+        elif isinstance(node, ast.Constant):
+            if node.value is not None:
+                return False
+        elif isinstance(node, ast.Name):
+            if node.id not in _CLASSES or node.id in own:
+                return False
+        elif not _builtin_generic(node, own):
+            return False
+    return True
