@@ -56,7 +56,7 @@ def _place_at_first(error: SyntaxError, source: str | bytes, construct: type[ast
     that grammar reads it: else the parser's place stands)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return
     nodes = [node for node in ast.walk(tree) if isinstance(node, construct)]
     if nodes:
