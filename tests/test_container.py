@@ -464,6 +464,34 @@ def test_annotations_python_does_not_evaluate_at_import_pass(
     assert [rule for rule, *_ in _found(manifest)] == []
 
 
+@pytest.mark.parametrize(
+    ("entry", "files", "shipped_at"),
+    [
+        ("utils.py", {"utils.py": ""}, "/model/files/utils.py"),
+        ("lib/", {"lib/utils.py": ""}, "/model/files/lib/utils.py"),
+        ("lib/", {"lib/utils/__init__.py": ""}, "/model/files/lib/utils/"),
+    ],
+    ids=["beside-the-manifest", "in-a-folder", "a-package"],
+)
+def test_a_module_shipped_off_the_runtimes_path_is_named(
+    tmp_path: Path, entry: str, files: dict[str, str], shipped_at: str
+) -> None:
+    """The payload ships the module, but where the runtime does not look (/model/files is
+    not on its sys.path): the warning says where it is and where it belongs."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "payload: [src/]", f"payload: [src/, {entry}]")
+    for name, text in files.items():
+        (manifest.parent / name).parent.mkdir(parents=True, exist_ok=True)
+        (manifest.parent / name).write_text(text)
+    (manifest.parent / "src" / "func_main.py").write_text(
+        "import utils\n\n\ndef predict(age):\n    return {'income': str(age)}\n"
+    )
+    assert _found(manifest) == [("HY815", "src/func_main.py", 1, 1, "null")]
+    (finding,) = validate_file(manifest).diagnostics
+    assert f"the payload ships it at {shipped_at}, and the runtime looks" in finding.message
+    assert finding.hint == "ship it beside func_main.py, under the payload's src/"
+
+
 # ------------------------------------------------------------------ hydro resolve
 
 

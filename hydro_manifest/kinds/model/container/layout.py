@@ -113,6 +113,20 @@ class Container:
             for folder in folders
         )
 
+    def module_elsewhere(self, name: str, searched: tuple[str, ...]) -> str | None:
+        """Where in the container the payload ships a module `name` outside the `searched`
+        folders: in /model/files itself, a folder an entry ships, or the folder of a file
+        an entry ships (None: nowhere hydro looks)."""
+        folders = {FILES}
+        for shipped in self.shipped:
+            folders.add(shipped.container)
+            folders.add(posixpath.dirname(shipped.container))
+        for folder in sorted(folders - set(searched)):
+            if self.has_module(name, (folder,)):
+                found = f"{folder}/{name}.py"
+                return found if self.find(found) else f"{folder}/{name}/"
+        return None
+
     def _may_hold(self, folder: str, name: str) -> bool:
         """Whether `folder` may hold the module `name`: an entry ships it, or a folder on
         disk that lands there has the name (one listing a folder, not a probe a name)."""

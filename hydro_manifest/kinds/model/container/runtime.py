@@ -516,15 +516,26 @@ def missing_imports(
             or container.has_module(name, SEARCH)  # (the one that reads the disk: last)
         ):
             continue
+        elsewhere = container.module_elsewhere(name, SEARCH)
+        if elsewhere is not None:
+            why = (
+                f"the payload ships it at {elsewhere}, and the runtime looks for modules "
+                f"in {', '.join(SEARCH[:-1])} and {SEARCH[-1]} only"
+            )
+            hint = "ship it beside func_main.py, under the payload's src/"
+        else:
+            why = "no requirement the install command installs provides it, nor the payload's src/"
+            hint = (
+                "add it to the requirements (pip's name for it may differ), or check that the "
+                "runtime image has it"
+            )
         warning = _at(
             code,
             IMPORT_MISSING,
             node,
-            f"`{name}` may be missing when the runtime imports func_main: no requirement "
-            "the install command installs provides it, nor the payload's src/"
+            f"`{name}` may be missing when the runtime imports func_main: {why}"
             + if_import_fails(image),
-            "add it to the requirements (pip's name for it may differ), or check that the "
-            "runtime image has it",
+            hint,
         )
         found.append((name, warning))
     return found
