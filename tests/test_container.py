@@ -492,6 +492,35 @@ def test_a_module_shipped_off_the_runtimes_path_is_named(
     assert finding.hint == "ship it beside func_main.py, under the payload's src/"
 
 
+@pytest.mark.parametrize(
+    ("tag", "expected", "where"),
+    [
+        ("3.0.3", [], None),
+        (
+            "2.4.3",
+            [("HY815", "src/func_main.py", 1, 1, "null")],
+            "ships it at /model/files/src/lib/helpers.py, and the runtime looks for modules in "
+            "/model/files/src and /model/lib only",
+        ),
+    ],
+)
+def test_src_lib_is_on_the_path_of_3x_runtimes_only(
+    tmp_path: Path, tag: str, expected: list[tuple[str, str, int, int, str]], where: str | None
+) -> None:
+    """3.x appends /model/files/src/lib to sys.path; 2.x appends /model/lib instead, where
+    no payload lands (hsp@2.4.3:src/PythonRuntime.py:18-23)."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", f"python-3.7:{tag}")
+    (manifest.parent / "src" / "lib").mkdir()
+    (manifest.parent / "src" / "lib" / "helpers.py").write_text("def scale(age):\n    return age\n")
+    (manifest.parent / "src" / "func_main.py").write_text(
+        "import helpers\n\n\ndef predict(age):\n    return {'income': str(helpers.scale(age))}\n"
+    )
+    assert _found(manifest) == expected
+    if where is not None:
+        assert where in validate_file(manifest).diagnostics[0].message
+
+
 # ------------------------------------------------------------------ hydro resolve
 
 

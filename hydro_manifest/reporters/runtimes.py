@@ -16,7 +16,7 @@ from ..version import __version__
 
 #: Each fact of an image, by the name the reports give it.
 _FACTS = ("built", "user", "sudo", "apt_lists", "debian", "tools", "venv", "pip", "volume_model",
-          "start_folder", "import_failure", "packages")  # fmt: skip
+          "start_folder", "import_path", "import_failure", "packages")  # fmt: skip
 
 
 def _value(name: str, image: Image) -> Any:

@@ -35,8 +35,7 @@ from .rules import (
     SIGNATURE_PARAMETERS,
 )
 from .runtime import (
-    CANDIDATES,
-    SEARCH,
+    candidates,
     check_code,
     field_names,
     find_func_main,
@@ -46,6 +45,7 @@ from .runtime import (
     missing_func_main,
     missing_imports,
     parse,
+    search_of,
 )
 
 if TYPE_CHECKING:
@@ -194,17 +194,19 @@ def _func_main(
     """What the runtime would fail on in func_main.py, and apart from it the imports
     nothing known provides (HY815, or `--remote`'s to settle); `image`: the facts of the
     runtime's tag, when hydro has them."""
-    module = find_func_main(container)
-    through = None if module else next(filter(None, map(container.leaves_root, CANDIDATES)), None)
+    search = search_of(image)
+    module = find_func_main(container, search)
+    leading_out = map(container.leaves_root, candidates(search))
+    through = None if module else next(filter(None, leading_out), None)
     if through is not None:
         if not root.contains(through.host):
             return [], []  # the entry itself leads out: HY019 at the entry
         return [func_main_outside(root, ("payload", through.index))], []
-    if module is None and any(container.unresolved_around(folder) for folder in SEARCH):
+    if module is None and any(container.unresolved_around(folder) for folder in search):
         return [], []  # an entry that may hold it is missing (HY216)
     if module is None:
         payload: DocumentPath = ("payload",) if "payload" in doc else ()
-        return [missing_func_main(container, payload)], []
+        return [missing_func_main(container, payload, search)], []
     _, host = module
     python = python_of(doc.get("runtime"))
     code = parse(host, shown(host), root, python)

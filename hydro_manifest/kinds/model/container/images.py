@@ -74,6 +74,9 @@ class Image:
     debian: Fact
     #: What the runtime does when importing func_main raises: its consequence, as a clause.
     import_failure: Fact
+    #: The folders the runtime appends to `sys.path` for the payload's modules, in order:
+    #: where it finds func_main and what func_main imports.
+    import_path: Fact
 
 
 #: The tools `tools` facts speak of: what an install command may call beyond the shell.
@@ -92,6 +95,18 @@ _EXITS = Fact(
     "hsp@3.0.3:src/grpc_service.py:40-41",
 )
 _SLIM = "dlp: python:X-slim purges gcc, make and wget and never has git or conda"
+#: 2.x appends /model/files/src, and /model/lib when it exists; 3.x /model, /model/files/src
+#: and /model/files/src/lib.
+IMPORT_PATH_2 = Fact(
+    ("/model/files/src", "/model/lib"),
+    S,
+    "hsp@2.4.3:src/PythonRuntime.py:18-23, PythonRuntimeService.py:19",
+)
+IMPORT_PATH_3 = Fact(
+    ("/model", "/model/files/src", "/model/files/src/lib"),
+    S,
+    "hsp@3.0.3:src/grpc_service.py:30-38",
+)
 #: The runtime's own modules, in its start folder, first on sys.path.
 _OWN_2 = frozenset({"main", "PythonRuntime", "PythonRuntimeService", "src"})
 _OWN_3 = frozenset({"main", "grpc_server", "grpc_service", "src"})
@@ -131,6 +146,7 @@ _IMAGE_300 = Image(
     libgomp=Fact(False, S, "hsp@3.0.0:Dockerfile:16 (wget curl sudo only)"),
     debian=Fact("bullseye", INFERRED, "dlp@f154e5d: python:3.X-slim is bullseye from 2021-08-16"),
     import_failure=_EXITS,
+    import_path=IMPORT_PATH_3,
 )
 
 IMAGES: tuple[Image, ...] = (
@@ -152,6 +168,7 @@ IMAGES: tuple[Image, ...] = (
         libgomp=Fact(True, S, "hsp@2.3.0:Dockerfile:6-8"),
         debian=_BUSTER,
         import_failure=_STAYS_UP,
+        import_path=IMPORT_PATH_2,
     ),
     Image(
         tags=("2.3.1", "2.3.2"),
@@ -171,6 +188,7 @@ IMAGES: tuple[Image, ...] = (
         libgomp=Fact(True, S, "hsp@2.3.2:Dockerfile:6-8"),
         debian=_BUSTER,
         import_failure=_STAYS_UP,
+        import_path=IMPORT_PATH_2,
     ),
     Image(
         tags=("2.4.0", "2.4.1", "2.4.2", "2.4.3"),
@@ -190,6 +208,7 @@ IMAGES: tuple[Image, ...] = (
         libgomp=Fact(True, S, "hsp@2.4.3:Dockerfile:8"),
         debian=_BUSTER,
         import_failure=_STAYS_UP,
+        import_path=IMPORT_PATH_2,
     ),
     Image(
         tags=("3.0.0-dev1", "3.0.0-dev3", "3.0.0-dev4"),
@@ -209,6 +228,7 @@ IMAGES: tuple[Image, ...] = (
         libgomp=Fact(True, S, "hsp@3.0.0-dev3:Dockerfile:11"),
         debian=_BUSTER,
         import_failure=_EXITS,
+        import_path=IMPORT_PATH_3,
     ),
     Image(
         tags=("3.0.0-alpha.1",),
@@ -237,6 +257,7 @@ IMAGES: tuple[Image, ...] = (
         libgomp=Fact(True, S, "hsp@3.0.0-alpha.1:Dockerfile:16"),
         debian=_BUSTER,
         import_failure=_EXITS,
+        import_path=IMPORT_PATH_3,
     ),
     # 3.0.0-alpha.2 was built from the same Dockerfile a week before python:slim moved to
     # bullseye.
@@ -264,6 +285,7 @@ IMAGES: tuple[Image, ...] = (
             "bullseye", INFERRED, "dlp@f154e5d: python:3.X-slim is bullseye from 2021-08-16"
         ),
         import_failure=_EXITS,
+        import_path=IMPORT_PATH_3,
     ),
 )
 

@@ -113,11 +113,13 @@ class Container:
             for folder in folders
         )
 
-    def module_elsewhere(self, name: str, searched: tuple[str, ...]) -> str | None:
+    def module_elsewhere(
+        self, name: str, searched: tuple[str, ...], usual: tuple[str, ...]
+    ) -> str | None:
         """Where in the container the payload ships a module `name` outside the `searched`
-        folders: in /model/files itself, a folder an entry ships, or the folder of a file
-        an entry ships (None: nowhere hydro looks)."""
-        folders = {FILES}
+        folders: in /model/files itself, one of the `usual` folders, a folder an entry
+        ships, or the folder of a file an entry ships (None: nowhere hydro looks)."""
+        folders = {FILES, *usual}
         for shipped in self.shipped:
             folders.add(shipped.container)
             folders.add(posixpath.dirname(shipped.container))

@@ -161,8 +161,10 @@ FUNC_MAIN_MISSING = rule(
     "a Python model without `func_main.py` where the runtime imports it from",
     """
 The Python runtime puts `/model`, `/model/files/src` and `/model/files/src/lib` on
-`sys.path` and imports `func_main` (hydro-serving-python `src/grpc_service.py`). The
-payload must ship it there, usually as `src/func_main.py` with the entry `src/`.
+`sys.path` and imports `func_main` (hsp@3.0.3:src/grpc_service.py:30-40); the 2.x runtimes
+only `/model/files/src` (and `/model/lib`, where no payload lands: hsp@2.4.3:
+src/PythonRuntime.py:18-23). The payload must ship it there, usually as
+`src/func_main.py` with the entry `src/`; `hydro runtimes TAG` shows each tag's folders.
 """,
     bad=MODEL_EXAMPLE.replace("payload: [src/, requirements.txt]", "payload: [requirements.txt]"),
     good=MODEL_EXAMPLE,

@@ -25,8 +25,8 @@ from ....root import Probe, Root
 from ....suggest import closest, did_you_mean
 from ...values import mapping
 from ..rules import FIELD_NAME
-from .images import Image, if_import_fails
-from .layout import FILES, MODEL, Container
+from .images import IMPORT_PATH_3, Image, if_import_fails
+from .layout import FILES, Container
 from .python_grammar import syntax_tree
 from .rules import (
     FUNC_MAIN_MISSING,
@@ -38,11 +38,21 @@ from .rules import (
     SIGNATURE_PARAMETERS,
 )
 
-#: The module the runtime imports, and the folders it finds it in, in `sys.path` order.
+#: The module the runtime imports.
 MODULE = "func_main"
-SEARCH = (MODEL, f"{FILES}/src", f"{FILES}/src/lib")
-#: Where the module may be, in the order the runtime's import looks.
-CANDIDATES = tuple(p for f in SEARCH for p in (f"{f}/{MODULE}.py", f"{f}/{MODULE}/__init__.py"))
+
+
+def search_of(image: Image | None) -> tuple[str, ...]:
+    """The folders the runtime finds the payload's modules in, in `sys.path` order: the
+    image's, or 3.x's for a tag hydro has no facts for."""
+    return cast(tuple[str, ...], (image.import_path if image else IMPORT_PATH_3).value)
+
+
+def candidates(search: tuple[str, ...]) -> list[str]:
+    """Where the module may be, in the order the runtime's import looks."""
+    return [p for f in search for p in (f"{f}/{MODULE}.py", f"{f}/{MODULE}/__init__.py")]
+
+
 #: A func_main.py larger than this is reported, not parsed.
 READ_LIMIT = 2 * 1024 * 1024
 #: Packages the Python runtime image installs itself (hydro-serving-python pyproject.toml).
@@ -121,16 +131,18 @@ def field_names(doc: dict[str, object]) -> Iterator[Finding]:
                 )
 
 
-def find_func_main(container: Container) -> tuple[str, str] | None:
+def find_func_main(container: Container, search: tuple[str, ...]) -> tuple[str, str] | None:
     """The module the runtime would import: its place in the container and on disk."""
-    for candidate in CANDIDATES:
+    for candidate in candidates(search):
         found = container.find(candidate)
         if found is not None:
             return candidate, found
     return None
 
 
-def missing_func_main(container: Container, payload_path: DocumentPath) -> Finding:
+def missing_func_main(
+    container: Container, payload_path: DocumentPath, search: tuple[str, ...]
+) -> Finding:
     beside = container.beside_manifest(f"{FILES}/src/{MODULE}.py")
     if beside is not None:
         hint = "add `src/` to `payload`: src/func_main.py is beside the manifest, not shipped"
@@ -138,12 +150,16 @@ def missing_func_main(container: Container, payload_path: DocumentPath) -> Findi
         hint = "write src/func_main.py with the signature's function, and list `src/` in `payload`"
     return Finding(
         FUNC_MAIN_MISSING,
-        "the Python runtime imports `func_main` from /model, /model/files/src or "
-        "/model/files/src/lib, and the payload ships it in none of them",
+        f"the Python runtime imports `func_main` from {_either(search)}, and the payload "
+        "ships it in none of them",
         payload_path,
         hint,
         Target.KEY,
     )
+
+
+def _either(folders: tuple[str, ...], word: str = "or") -> str:
+    return f"{', '.join(folders[:-1])} {word} {folders[-1]}" if len(folders) > 1 else folders[0]
 
 
 def func_main_outside(root: Root, entry: DocumentPath) -> Finding:
@@ -505,6 +521,7 @@ def missing_imports(
     if distributions is None:
         return []
     installed = {_normal(d) for d in distributions}
+    search = search_of(image)
     found = []
     for node, name in code.module.imports:
         if (
@@ -513,14 +530,14 @@ def missing_imports(
             or name == MODULE
             or _normal(name) in installed
             or any(_normal(d) in installed for d in IMPORT_NAMES.get(name, ()))
-            or container.has_module(name, SEARCH)  # (the one that reads the disk: last)
+            or container.has_module(name, search)  # (the one that reads the disk: last)
         ):
             continue
-        elsewhere = container.module_elsewhere(name, SEARCH)
+        elsewhere = container.module_elsewhere(name, search, search_of(None))
         if elsewhere is not None:
             why = (
                 f"the payload ships it at {elsewhere}, and the runtime looks for modules "
-                f"in {', '.join(SEARCH[:-1])} and {SEARCH[-1]} only"
+                f"in {_either(search, 'and')} only"
             )
             hint = "ship it beside func_main.py, under the payload's src/"
         else:

@@ -23,7 +23,7 @@ from .image_rules import (
 )
 from .images import Image, if_import_fails
 from .layout import FILES, Container
-from .runtime import SEARCH, Code, Module, _at
+from .runtime import Code, Module, _at, search_of
 
 #: Calls that take a file's path first: `open` and the loaders of the usual libraries.
 _OPENERS = {"open"}
@@ -188,7 +188,7 @@ def _shadowed(code: Code, container: Container, image: Image) -> Iterator[Findin
     shadows = image.shadows.value
     assert isinstance(shadows, frozenset)
     for node, name in code.module.imports:
-        if name in shadows and container.has_module(name, SEARCH):
+        if name in shadows and container.has_module(name, search_of(image)):
             yield _at(
                 code,
                 MODULE_SHADOWED,
