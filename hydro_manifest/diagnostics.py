@@ -135,7 +135,10 @@ class Diagnostic(NamedTuple):
         related: tuple[Related, ...] = (),
     ) -> Diagnostic:
         """The one way a diagnostic is made: the rule gives its id, layer and severity,
-        and message and hint are kept to one line of at most MESSAGE_LIMIT characters."""
+        and message and hint are kept to one line of at most MESSAGE_LIMIT characters.
+        Credentials are hidden there and in the path's keys (a key may be a URL)."""
+        if path is not None and any(isinstance(key, str) and ":/" in key for key in path):
+            path = tuple(redact(key) if isinstance(key, str) else key for key in path)
         return cls(
             file=file,
             document=document,

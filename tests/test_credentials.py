@@ -216,3 +216,24 @@ def test_a_url_inside_a_missing_file_name_stays_hidden(tmp_path: Path) -> None:
     done = _run(["validate", manifest.name], tmp_path)
     assert done.returncode == 1 and "u:****@h.example" in done.stdout
     assert SECRET not in done.stdout + done.stderr
+
+
+def test_a_key_that_is_a_url_is_hidden_in_the_path(tmp_path: Path) -> None:
+    """The path into the document names keys, and a key may be a URL with a password: the
+    JSON report, SARIF and the baseline show it redacted."""
+    (tmp_path / "dc.yaml").write_text(
+        f"kind: DeploymentConfiguration\nname: d\nhttp://u:{SECRET}@h.example/x: 1\n"
+    )
+    report = validate_paths([str(tmp_path / "dc.yaml")])
+    assert [(d.rule, d.path) for d in report.diagnostics] == [
+        ("HY104", ("http://u:****@h.example/x",))
+    ]
+    out = tmp_path / "out"
+    out.mkdir()
+    forms = [a for form in ("json", "sarif") for a in ("-f", f"{form}={out / form}")]
+    done = _run(["validate", "dc.yaml", *forms], tmp_path)
+    baseline = _run(["baseline", "-o", str(out / "baseline.json"), "dc.yaml"], tmp_path)
+    assert done.returncode == 1 and baseline.returncode == 0, done.stderr + baseline.stderr
+    texts = [done.stdout, *(path.read_text() for path in out.iterdir())]
+    assert len(texts) == 4
+    assert [text for text in texts if SECRET in text] == []
