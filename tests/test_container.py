@@ -435,6 +435,43 @@ def test_the_parsers_warnings_neither_print_nor_fail(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("code", "column", "typing_name"),
+    [
+        (
+            "from collections.abc import Sequence\n\n\ndef predict(age: Sequence[int]):\n",
+            18,
+            "Sequence",
+        ),
+        (
+            "import collections.abc\n\n\ndef predict(age: collections.abc.Set[int]):\n",
+            18,
+            "AbstractSet",
+        ),
+        (
+            "from collections import abc\n\n\ndef predict(age: abc.Callable[[], int]):\n",
+            18,
+            "Callable",
+        ),
+        ("import collections as c\n\n\ndef predict(age: c.deque[int]):\n", 18, "Deque"),
+        ("import re\n\n\ndef predict(age, p: re.Pattern[str] = None):\n", 21, "Pattern"),
+        ("import typing\n\n\ndef predict(age: frozenset[int]):\n", 18, "FrozenSet"),
+    ],
+    ids=["from-abc", "module-abc", "abc-alias", "deque", "pattern", "frozenset"],
+)
+def test_standard_library_generics_need_python_39(
+    tmp_path: Path, code: str, column: int, typing_name: str
+) -> None:
+    """PEP 585 made the standard library's containers generic in Python 3.9: on 3.8.11's
+    image `collections.abc.Sequence[int]` raises TypeError at import, as `list[int]` does."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", "python-3.8.11:3.0.3")
+    (manifest.parent / "src" / "func_main.py").write_text(code + "    return {'income': ''}\n")
+    assert _found(manifest) == [("HY849", "src/func_main.py", 4, column, "null")]
+    (finding,) = validate_file(manifest).diagnostics
+    assert finding.hint is not None and finding.hint.endswith(f"`typing.{typing_name}[…]`")
+
+
+@pytest.mark.parametrize(
     ("runtime", "code"),
     [
         ("python-3.7:3.0.3", "def predict(age: 'list[int]') -> 'int | None':\n    pass\n"),

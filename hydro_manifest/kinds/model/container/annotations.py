@@ -4,15 +4,17 @@ only a newer Python than the runtime's evaluates.
 A function's annotations are evaluated when its `def` runs, and a module's or class body's
 variable annotations when the statement runs (the language reference, "Function
 definitions" and "Annotated assignment statements"): for the module's own functions and
-classes, that is at import. `list[float]` needs Python 3.9 (PEP 585) and `int | None`
-3.10 (PEP 604); an older Python raises TypeError, and the import fails with it. `from
+classes, that is at import. `list[float]` and `collections.abc.Sequence[int]` need Python
+3.9 (PEP 585), `int | None` 3.10 (PEP 604); an older Python raises TypeError, and the
+import fails with it. `from
 __future__ import annotations` (PEP 563, Python 3.7) stops the evaluation, and is itself a
 syntax error before 3.7.
 
 Only what runs at import is read: the module's statements and its classes' bodies, not the
 bodies of functions (their inner annotations are evaluated when they run), nor blocks
 under `if TYPE_CHECKING:` or a test of `sys.version_info`. Only built-in types are
-judged: another class may define `|`.
+joined with `|` (another class may define it), and only the standard library's classes of
+PEP 585 made generic.
 """
 
 from __future__ import annotations
@@ -26,8 +28,25 @@ from .image_rules import ANNOTATION_NEEDS_NEWER_PYTHON
 from .images import Image, if_import_fails
 from .runtime import Code, Module, _at
 
-#: Built-in classes that `[…]` makes generic from Python 3.9 (PEP 585).
-_GENERIC = frozenset({"list", "dict", "tuple", "set", "frozenset", "type"})
+#: Built-in classes that `[…]` makes generic from Python 3.9 (PEP 585), with the `typing`
+#: name to write instead.
+_TYPING_NAMES = {"list": "List", "dict": "Dict", "tuple": "Tuple", "set": "Set",
+                 "frozenset": "FrozenSet", "type": "Type"}  # fmt: skip
+_GENERIC = frozenset(_TYPING_NAMES)
+#: Standard-library classes that `[…]` makes generic from Python 3.9 (PEP 585), by module,
+#: with the `typing` name to write instead.
+_ABCS = ("Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator",
+         "Iterable", "Iterator", "Generator", "Reversible", "Container", "Collection",
+         "Callable", "MutableSet", "Mapping", "MutableMapping", "Sequence", "MutableSequence",
+         "ByteString", "MappingView", "KeysView", "ItemsView", "ValuesView")  # fmt: skip
+_STANDARD_GENERIC = {
+    "collections.abc": {**{name: name for name in _ABCS}, "Set": "AbstractSet"},
+    "collections": {"deque": "Deque", "defaultdict": "DefaultDict", "OrderedDict": "OrderedDict",
+                    "Counter": "Counter", "ChainMap": "ChainMap"},
+    "re": {"Pattern": "Pattern", "Match": "Match"},
+    "contextlib": {"AbstractContextManager": "ContextManager",
+                   "AbstractAsyncContextManager": "AsyncContextManager"},
+}  # fmt: skip
 #: Built-in classes that `|` joins from Python 3.10 (PEP 604), besides `None`.
 _CLASSES = _GENERIC | {"int", "float", "complex", "str", "bytes", "bytearray", "bool", "object"}
 #: How long an annotation is quoted in a message.
@@ -91,7 +110,8 @@ def _evaluated_at_import(module: Module) -> list[list[Newer]]:
     if future is not None:
         return [[Newer(future, (3, 7), "(postponed annotations, PEP 563)", _NO_FUTURE)]]
     own = set(module.top_level)  # a module that defines `list` or `int` means its own
-    found = [_newer(annotation, own) for annotation in _annotations(body)]
+    imported = _imported_names(body)
+    found = [_newer(annotation, own, imported) for annotation in _annotations(body)]
     return [parts for parts in found if parts]
 
 
@@ -147,7 +167,40 @@ def _annotations(body: list[ast.stmt]) -> Iterator[ast.expr]:
             yield from _annotations(getattr(statement, "orelse", []))
 
 
-def _newer(annotation: ast.expr, own: set[str]) -> list[Newer]:
+def _imported_names(body: list[ast.stmt]) -> dict[str, str]:
+    """What each name the module's top-level imports bind stands for, dotted: `abc` for
+    `collections.abc` after `from collections import abc`."""
+    names = {}
+    for node in body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                names[bound] = alias.name if alias.asname else bound
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def _standard_generic(node: ast.AST, imported: dict[str, str]) -> tuple[str, str] | None:
+    """`Sequence[int]` after `from collections.abc import Sequence` (or
+    `collections.abc.Sequence[int]`, `re.Pattern[str]`): the class, dotted, and its name in
+    `typing`."""
+    if not isinstance(node, ast.Subscript):
+        return None
+    parts, value = [], node.value
+    while isinstance(value, ast.Attribute):
+        parts.append(value.attr)
+        value = value.value
+    if not isinstance(value, ast.Name) or value.id not in imported:
+        return None
+    dotted = ".".join([imported[value.id], *reversed(parts)])
+    module, _, name = dotted.rpartition(".")
+    typing_name = _STANDARD_GENERIC.get(module, {}).get(name)
+    return None if typing_name is None else (dotted, typing_name)
+
+
+def _newer(annotation: ast.expr, own: set[str], imported: dict[str, str]) -> list[Newer]:
     """The parts of an annotation that need Python 3.9 or 3.10, in the order of the source
     (of `a | b | c`, the whole)."""
     parts = []
@@ -166,7 +219,17 @@ def _newer(annotation: ast.expr, own: set[str]) -> list[Newer]:
                     (3, 9),
                     f"(the built-in `{node.value.id}` made generic, PEP 585)",
                     "add `from __future__ import annotations` as the module's first "
-                    f"statement, or write `typing.{node.value.id.capitalize()}[…]`",
+                    f"statement, or write `typing.{_TYPING_NAMES[node.value.id]}[…]`",
+                )
+            )
+        elif (standard := _standard_generic(node, imported)) is not None:
+            parts.append(
+                Newer(
+                    node,
+                    (3, 9),
+                    f"(`{standard[0]}` made generic, PEP 585)",
+                    "add `from __future__ import annotations` as the module's first "
+                    f"statement, or write `typing.{standard[1]}[…]`",
                 )
             )
         elif isinstance(node, ast.BinOp) and id(node) not in joined and _is_union(node, own):

@@ -424,13 +424,15 @@ ANNOTATION_NEEDS_NEWER_PYTHON = rule(
     """
 Python evaluates a function's annotations when its `def` runs, and a variable's at module
 or class level when the statement runs (the language reference): for func_main's own
-functions and classes, when the runtime imports it. `list[float]` needs Python 3.9 (PEP
-585) and `int | None` Python 3.10 (PEP 604); on the runtime's Python (3.7 or 3.8, from the
-image's name: `FROM python:<V>-slim`, hsp@3.0.3:Makefile:9, Dockerfile:2-3) they raise
-TypeError, and the import fails with it. `from __future__ import annotations` as the first
-statement stops the evaluation; on a Python 3.6 runtime (2.x tags) that import is itself a
-syntax error. hydro reads what runs at import (not function bodies, not `if TYPE_CHECKING:`
-or version tests) and judges built-in types only: another class may define `|`.
+functions and classes, when the runtime imports it. `list[float]` and
+`collections.abc.Sequence[int]` (or `re.Pattern[str]`, `collections.deque[int]`) need
+Python 3.9 (PEP 585), `int | None` Python 3.10 (PEP 604); on the runtime's Python (3.7 or
+3.8, from the image's name: `FROM python:<V>-slim`, hsp@3.0.3:Makefile:9, Dockerfile:2-3)
+they raise TypeError, and the import fails with it. `from __future__ import annotations`
+as the first statement stops the evaluation; on a Python 3.6 runtime (2.x tags) that
+import is itself a syntax error. hydro reads what runs at import (not function bodies, not
+`if TYPE_CHECKING:` or version tests) and judges `|` only between built-in types: another
+class may define it.
 """,
     bad=_ON_303,
     good=_ON_303,
