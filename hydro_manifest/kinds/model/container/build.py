@@ -9,7 +9,6 @@ at in `pip_conf`. Nothing is run.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -172,10 +171,14 @@ def install_command(
         )
         return [_unchecked(f"the install command {what}")], installed
     budget.left -= size
-    parsed = _parse(command)
+    from .shell import Unfollowed, parse  # (the grammar only where there is a command)
+
+    parsed = parse(command)
     if isinstance(parsed, Unfollowed):
         installed.complete = False
-        return [_unchecked(f"the install command {parsed}", parsed.hint)], installed
+        return [
+            _unchecked(f"the install command {parsed}", parsed.hint or SHIP_A_SCRIPT)
+        ], installed
     if isinstance(parsed, Exception):
         error = parsed
         installed.complete = False  # what it would install is unknown
@@ -210,48 +213,6 @@ def _unchecked(why: str, hint: str = SHIP_A_SCRIPT) -> Finding:
         f"{why}: it is not checked, nor what it installs",
         ("install-command",),
         hint,
-    )
-
-
-class Unfollowed(Exception):
-    """Text the shell grammar does not follow, for a reason of its own (not a syntax error
-    of the text's): what it runs is unknown. Its message completes "the command …"."""
-
-    def __init__(self, why: str, hint: str) -> None:
-        super().__init__(why)
-        self.hint = hint
-
-
-@functools.lru_cache(maxsize=256)
-def _parse(command: str) -> list[Any] | Exception:
-    """The command's syntax trees (bashlex; none for blanks and comments), why `/bin/sh`
-    would not parse it, or `Unfollowed`. A tree of models mostly repeats a few commands,
-    and the walk only reads the trees."""
-    from .shell import bashlex as imported
-
-    bashlex = imported()  # its grammar's tables come from hydro's cache after the first run
-    try:
-        return list(bashlex.parse(command))
-    except (bashlex.errors.ParsingError, NotImplementedError, IndexError) as error:
-        return error
-    except RecursionError:
-        return Unfollowed("nests deeper than hydro follows", SHIP_A_SCRIPT)
-    except Exception as error:  # bashlex failing on text it has no node for
-        return _without_commands(bashlex, command, error)
-
-
-def _without_commands(bashlex: Any, command: str, error: Exception) -> list[Any] | Unfollowed:
-    """No trees when the text is only blanks and comments (`/bin/sh` runs nothing, and
-    bashlex has no node for that); otherwise the grammar's own failure."""
-    try:
-        tokens = bashlex.tokenizer.tokenizer(command, bashlex.state.parserstate())
-        if all(t.ttype is bashlex.tokenizer.tokentype.NEWLINE for t in tokens):
-            return []
-    except Exception:  # (the tokenizer fails on it too)
-        pass
-    return Unfollowed(
-        f"is more than hydro's shell grammar follows (bashlex: {type(error).__name__})",
-        "write it as plain commands, each on its own line, that hydro can follow",
     )
 
 
@@ -502,7 +463,9 @@ class _Walker:
             return
         text = data.decode("utf-8", "replace")
         place = text_place(text)
-        parsed = _parse(text)
+        from .shell import Unfollowed, parse
+
+        parsed = parse(text)
         if isinstance(parsed, Unfollowed):
             self.installed.complete = False
             self.findings.append(

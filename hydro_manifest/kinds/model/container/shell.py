@@ -1,4 +1,5 @@
-"""bashlex, the shell grammar, imported without rebuilding its parse tables every time.
+"""bashlex, the shell grammar, imported without rebuilding its parse tables every time,
+and a command read with it.
 
 bashlex generates the LALR tables of its grammar when it is imported (its copy of PLY
 never reads them back): about 90 ms, most of a pre-commit run's time. The tables depend
@@ -10,6 +11,7 @@ import, which builds the tables as bashlex always does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -129,3 +131,43 @@ def _parser(yacc: Any, tables: dict[str, Any], names: dict[str, Any]) -> Any:
     parser = yacc.LRParser(built, names.get("p_error"))
     yacc.parse = parser.parse
     return parser
+
+
+class Unfollowed(Exception):
+    """Text the shell grammar does not follow, for a reason of its own (not a syntax error
+    of the text's): what it runs is unknown. Its message completes "the command …"."""
+
+    def __init__(self, why: str, hint: str | None = None) -> None:
+        super().__init__(why)
+        self.hint = hint  # (None: the caller's own)
+
+
+@functools.lru_cache(maxsize=256)
+def parse(command: str) -> list[Any] | Exception:
+    """The command's syntax trees (bashlex; none for blanks and comments), why `/bin/sh`
+    would not parse it, or `Unfollowed`. A tree of models mostly repeats a few commands,
+    and the walk only reads the trees."""
+    grammar = bashlex()  # its tables come from hydro's cache after the first run
+    try:
+        return list(grammar.parse(command))
+    except (grammar.errors.ParsingError, NotImplementedError, IndexError) as error:
+        return error
+    except RecursionError:
+        return Unfollowed("nests deeper than hydro follows")
+    except Exception as error:  # bashlex failing on text it has no node for
+        return _without_commands(grammar, command, error)
+
+
+def _without_commands(grammar: Any, command: str, error: Exception) -> list[Any] | Unfollowed:
+    """No trees when the text is only blanks and comments (`/bin/sh` runs nothing, and
+    bashlex has no node for that); otherwise the grammar's own failure."""
+    try:
+        tokens = grammar.tokenizer.tokenizer(command, grammar.state.parserstate())
+        if all(t.ttype is grammar.tokenizer.tokentype.NEWLINE for t in tokens):
+            return []
+    except Exception:  # (the tokenizer fails on it too)
+        pass
+    return Unfollowed(
+        f"is more than hydro's shell grammar follows (bashlex: {type(error).__name__})",
+        "write it as plain commands, each on its own line, that hydro can follow",
+    )
