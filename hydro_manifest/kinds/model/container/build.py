@@ -171,7 +171,7 @@ def install_command(
         )
         return [_unchecked(f"the install command {what}")], installed
     budget.left -= size
-    from .shell import Unfollowed, parse  # (the grammar only where there is a command)
+    from .shell import TOO_DEEP, Unfollowed, parse  # (the grammar only where there is a command)
 
     parsed = parse(command)
     if isinstance(parsed, Unfollowed):
@@ -199,7 +199,7 @@ def install_command(
             walker.visit(tree)
     except RecursionError:
         installed.complete = False
-        return [_unchecked("the install command nests deeper than hydro follows")], installed
+        return [_unchecked(f"the install command {TOO_DEEP}")], installed
     return walker.findings, installed
 
 

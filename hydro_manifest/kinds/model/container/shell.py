@@ -133,6 +133,10 @@ def _parser(yacc: Any, tables: dict[str, Any], names: dict[str, Any]) -> Any:
     return parser
 
 
+#: Why a command too deeply nested is not followed, to complete "the command …".
+TOO_DEEP = "nests deeper than hydro follows"
+
+
 class Unfollowed(Exception):
     """Text the shell grammar does not follow, for a reason of its own (not a syntax error
     of the text's): what it runs is unknown. Its message completes "the command …"."""
@@ -153,7 +157,7 @@ def parse(command: str) -> list[Any] | Exception:
     except (grammar.errors.ParsingError, NotImplementedError, IndexError) as error:
         return error
     except RecursionError:
-        return Unfollowed("nests deeper than hydro follows")
+        return Unfollowed(TOO_DEEP)
     except Exception as error:  # bashlex failing on text it has no node for
         return _without_commands(grammar, command, error)
 
