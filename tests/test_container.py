@@ -365,6 +365,9 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
         (b"x = 1\n" * 400_000, [("HY014", "func_main.py", 1, 1)]),  # 2.4 MiB
         (b"x = " + b"(" * 300 + b")" * 300 + b"\n", [("HY810", "func_main.py", 1, 205)]),
         (b"x = " + b"-" * 200_000 + b"1\n", [("HY810", "func_main.py", 1, 1)]),
+        # on Python 3.10 `ast.parse` of this crashed the process (C stack overflow)
+        (b"x = a" + b" + a" * 200_000 + b"\n", [("HY810", "func_main.py", 1, 1)]),
+        (b"x = a" + b".b" * 200_000 + b"\n", [("HY810", "func_main.py", 1, 1)]),
         (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64, [("HY810", "func_main.py", 1, 1)]),
         (b"def predict(age):\n    return {'income': '\xff'}\n", [("HY810", "func_main.py", 2, 24)]),
         (  # a union of 990 terms: deeper than Python writes back, read without recursion
@@ -372,7 +375,16 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
             [("HY849", "func_main.py", 1, 18), ("HY813", "func_main.py", 2, 5)],
         ),
     ],
-    ids=["huge", "nested-parentheses", "deep-expression", "binary", "not-utf8", "long-union"],
+    ids=[
+        "huge",
+        "nested-parentheses",
+        "deep-expression",
+        "long-sum",
+        "long-attribute-chain",
+        "binary",
+        "not-utf8",
+        "long-union",
+    ],
 )
 def test_a_hostile_func_main_is_a_located_finding(
     tmp_path: Path, data: bytes, expected: list[tuple[str, str, int, int]]
@@ -414,6 +426,93 @@ def test_syntax_newer_than_the_runtimes_python(
         (finding,) = validate_file(manifest).diagnostics
         version = runtime.removeprefix("python-")[:3]  # 3.7, 3.8, 3.6
         assert finding.message.startswith(f"Python {version}, the runtime's, cannot parse")
+
+
+PREDICT = "def predict(age):\n    return {'income': str(age)}\n"
+LATE_FUTURE = "import os\nfrom __future__ import annotations\n\n\n" + PREDICT
+YIELD_IN_COMPREHENSION = (
+    "def predict(age):\n    rows = [(yield a) for a in age]\n    return {'income': rows}\n"
+)
+CONTINUE_IN_FINALLY = (
+    "def predict(age):\n    for a in age:\n        try:\n            pass\n"
+    "        finally:\n            continue\n    return {'income': ''}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "code", "expected", "message"),
+    [
+        ("python-3.7:3.0.3", PREDICT + "return None\n", (3, 1), "'return' outside function"),
+        (
+            "python-3.8.11:3.0.3",
+            LATE_FUTURE,
+            (2, 1),
+            "from __future__ imports must occur at the beginning of the file",
+        ),
+        (
+            "python-3.7:3.0.3",
+            PREDICT.replace("(age)", "(age, age)"),
+            (1, 18),
+            "duplicate argument 'age' in function definition",
+        ),
+        (
+            "python-3.7:3.0.3",
+            PREDICT.replace("    return", "    nonlocal model\n    return"),
+            (2, 5),
+            "no binding for nonlocal 'model' found",
+        ),
+        (
+            "python-3.8.11:3.0.3",
+            YIELD_IN_COMPREHENSION,
+            (2, 14),
+            "'yield' inside list comprehension",
+        ),
+        ("python-3.7:3.0.3", YIELD_IN_COMPREHENSION, None, ""),
+        ("python-3.7:3.0.3", "# -\n" * 2_000 + YIELD_IN_COMPREHENSION, None, ""),
+        (
+            "python-3.7:3.0.3",
+            CONTINUE_IN_FINALLY,
+            (6, 13),
+            "'continue' not supported inside 'finally' clause",
+        ),
+        ("python-3.8.11:3.0.3", CONTINUE_IN_FINALLY, None, ""),
+    ],
+    ids=[
+        "return-outside-function",
+        "late-future-import",
+        "duplicate-argument",
+        "nonlocal-unbound",
+        "yield-in-comprehension-on-3.8",
+        "yield-in-comprehension-on-3.7",
+        "yield-in-comprehension-on-3.7-large-module",  # Python 3.10's guard compiles it
+        "continue-in-finally-on-3.7",
+        "continue-in-finally-on-3.8",
+    ],
+)
+def test_what_parses_but_does_not_compile(
+    tmp_path: Path,
+    runtime: str,
+    code: str,
+    expected: tuple[int, int] | None,
+    message: str,
+) -> None:
+    """Importing compiles the module: what Python's compiler rejects after the parser took it
+    is a SyntaxError at import as well, on the runtime's Python (each case read with real
+    CPython 3.6 to 3.13: `yield` in a comprehension fails from 3.8 on, `continue` in
+    `finally` before 3.8 only)."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", runtime)
+    (manifest.parent / "src" / "func_main.py").write_text(code)
+    found = [d for d in validate_file(manifest).diagnostics if d.rule == "HY810"]
+    if expected is None:
+        assert found == []
+        return
+    (finding,) = found
+    version = runtime.removeprefix("python-")[:3]
+    assert (finding.line, finding.column) == expected
+    assert finding.message == (
+        f"Python {version}, the runtime's, cannot compile func_main.py: {message}"
+    )
 
 
 def test_the_parsers_warnings_neither_print_nor_fail(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ src/PythonRuntime.py:18-23). The payload must ship it there, usually as
 )
 FUNC_MAIN_SYNTAX = rule(
     "HY810", "func-main-syntax", L.RUNTIME, ERROR,
-    "a `func_main.py` that Python cannot parse",
+    "a `func_main.py` that Python cannot parse or compile",
     """
 Importing a module with a syntax error fails, and the runtime with it: the model version
 builds and every servable of it fails to start. The finding points into `func_main.py`.
@@ -180,6 +180,12 @@ hydro reads the module in the grammar of the Python the runtime's name gives
 Dockerfile:2-3), so syntax newer than it (`:=` before 3.8, `match` before 3.10) is an error
 there. Which newer syntax is caught is Python's own `ast` `feature_version`, best effort
 and varying with the Python hydro runs on; a runtime older than 3.7 is read as 3.7.
+What parses but does not compile is a SyntaxError at import as well, on every Python from
+3.6 on: `return` or `yield` outside a function, `break` outside a loop, a
+`from __future__` import after other statements, `nonlocal` with nothing to bind, a
+duplicate argument, an expression nested thousands deep; `yield` in a comprehension from
+3.8, `continue` in a `finally` clause before 3.8. hydro compiles the module (runs none of
+it) to find them.
 """,
     bad=MODEL_EXAMPLE,
     good=MODEL_EXAMPLE,

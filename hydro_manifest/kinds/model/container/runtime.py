@@ -27,7 +27,7 @@ from ...values import mapping
 from ..rules import FIELD_NAME
 from .images import IMPORT_PATH_3, Image, if_import_fails
 from .layout import FILES, Container
-from .python_grammar import syntax_tree
+from .python_grammar import compile_error, syntax_tree
 from .rules import (
     FUNC_MAIN_MISSING,
     FUNC_MAIN_SYNTAX,
@@ -271,8 +271,8 @@ _MODULES_LIMIT = 256
 
 def parse(host: str, name: str, root: Root, python: tuple[int, int] | None) -> Code | Finding:
     """The module's syntax tree, or why there is none: the runtime's Python (`python`,
-    hydro's own when unknown) cannot parse it, and its import fails alike, or it is larger
-    than hydro parses (file-too-large, HY014)."""
+    hydro's own when unknown) cannot parse or compile it, and its import fails alike, or it
+    is larger than hydro parses (file-too-large, HY014)."""
     source = root.read(host, READ_LIMIT)
     if isinstance(source, Probe) and source.size is not None:
         return Finding(
@@ -296,15 +296,11 @@ def parse(host: str, name: str, root: Root, python: tuple[int, int] | None) -> C
     who = "Python" if python is None else "Python {}.{}, the runtime's,".format(*python)
     try:
         tree = syntax_tree(source, name, python)
+        rejected = compile_error(source, tree, name, python)
+        if rejected is not None:
+            return _syntax_error(rejected, f"{who} cannot compile", name)
     except SyntaxError as error:
-        line, column = error.lineno or 1, error.offset or 1
-        return Finding(
-            FUNC_MAIN_SYNTAX,
-            f"{who} cannot parse func_main.py: {error.msg}",
-            hint="the runtime fails to import the module; fix the code at this place",
-            span=Span(line, column, line, column + 1),
-            file=name,
-        )
+        return _syntax_error(error, f"{who} cannot parse", name)
     except (ValueError, RecursionError, MemoryError) as error:
         return Finding(
             FUNC_MAIN_SYNTAX,
@@ -316,6 +312,17 @@ def parse(host: str, name: str, root: Root, python: tuple[int, int] | None) -> C
     if len(_MODULES) < _MODULES_LIMIT:
         _MODULES[source, python] = module
     return Code(module, name)
+
+
+def _syntax_error(error: SyntaxError, failing: str, name: str) -> Finding:
+    line, column = error.lineno or 1, error.offset or 1
+    return Finding(
+        FUNC_MAIN_SYNTAX,
+        f"{failing} func_main.py: {error.msg}",
+        hint="the runtime fails to import the module; fix the code at this place",
+        span=Span(line, column, line, column + 1),
+        file=name,
+    )
 
 
 def check_code(
