@@ -1,0 +1,131 @@
+"""hydro's verdict on a func_main.py against the verdict of the runtime's real Python.
+
+The Python runtime images run CPython 3.6 to 3.8 (and 3.9 in newer builds); hydro reads a
+module in the grammar of the image's Python and compiles it to find what importing rejects
+(HY810). Each case here is compiled by the real interpreter of each of those versions found
+on this machine (on the path or under pyenv's versions), and hydro must agree on whether
+the import fails. Versions not found are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hydro_manifest.kinds.model.container.python_grammar import compile_error, syntax_tree
+
+CASES = {
+    "plain": "def predict(age):\n    return {'income': str(age)}\n",
+    "return-outside-function": "return 1\n",
+    "yield-outside-function": "yield 1\n",
+    "await-outside-function": "await x\n",
+    "await-outside-async": "def f():\n    await x\n",
+    "break-outside-loop": "break\n",
+    "continue-outside-loop": "continue\n",
+    "late-future-import": "import os\nfrom __future__ import annotations\n",
+    "late-future-after-docstring": "'''doc'''\nfrom __future__ import division\nx = 1\n"
+    "from __future__ import division\n",
+    "future-after-docstring": "'''doc'''\nfrom __future__ import division\n",
+    "unknown-future": "from __future__ import nosuch\n",
+    "nonlocal-at-module": "nonlocal x\n",
+    "nonlocal-unbound": "def f():\n    nonlocal x\n",
+    "duplicate-argument": "def f(a, a):\n    pass\n",
+    "star-import-in-function": "def f():\n    from os import *\n",
+    "parameter-and-global": "def f(a):\n    global a\n",
+    "used-before-global": "def f():\n    print(x)\n    global x\n",
+    "yield-in-list-comprehension": "def f():\n    return [(yield i) for i in x]\n",
+    "yield-in-generator-expression": "def f():\n    return ((yield i) for i in x)\n",
+    "continue-in-finally": "for i in x:\n    try:\n        pass\n    finally:\n        continue\n",
+    "continue-in-loop-in-finally": "for i in x:\n    try:\n        pass\n    finally:\n"
+    "        while y:\n            continue\n",
+    "continue-in-handler-in-finally": "for i in x:\n    try:\n        pass\n    finally:\n"
+    "        try:\n            pass\n        except E:\n            continue\n",
+    "return-value-in-async-generator": "async def f():\n    yield 1\n    return 2\n",
+    "annotated-global": "def f():\n    global x\n    x: int = 1\n",
+    "two-starred-targets": "a, *b, *c = x\n",
+    "starred-target-alone": "*a = x\n",
+    "nested-blocks": "".join("    " * i + "for i in x:\n" for i in range(21))
+    + "    " * 21
+    + "pass\n",
+    "long-sum": "x = a" + " + a" * 5_000 + "\n",
+    "walrus": "if (n := 10) > 5:\n    pass\n",
+    "match": "match x:\n    case 1:\n        pass\n",
+    "except-star": "try:\n    pass\nexcept* ValueError:\n    pass\n",
+}
+
+#: Cases whose failure is a limit of the compiler, which Python 3.13 raised (20 nested
+#: blocks, about 3,000 nested operations before): hydro running on 3.13 or later compiles
+#: them, so it misses (never invents) these failures of an older runtime.
+HOST_LIMITS = {"nested-blocks", "long-sum"} if sys.version_info >= (3, 13) else set()
+
+#: Where the real interpreters are looked for, besides `python3.N` on the path.
+PYENV_ROOT = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+
+_ASK = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+verdicts = {}
+for name, source in json.load(sys.stdin).items():
+    try:
+        compile(source, "func_main.py", "exec", dont_inherit=True)
+        verdicts[name] = "imports"
+    except (SyntaxError, RecursionError, MemoryError):
+        verdicts[name] = "fails"
+print(json.dumps(verdicts))
+"""
+
+
+def _interpreter(minor: int) -> str | None:
+    """A working CPython 3.`minor`: a pyenv shim on the path may name one it cannot run."""
+    found = [shutil.which(f"python3.{minor}")]
+    found += sorted(str(p) for p in PYENV_ROOT.glob(f"versions/3.{minor}.*/bin/python3.{minor}"))
+    for path in filter(None, found):
+        try:
+            done = subprocess.run(
+                [path, "-c", f"import sys; print(sys.version_info[:2] == (3, {minor}))"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except OSError:
+            continue
+        if done.stdout.strip() == "True":
+            return path
+    return None
+
+
+def _hydro(source: str, python: tuple[int, int]) -> str:
+    try:
+        tree = syntax_tree(source, "func_main.py", python)
+    except (SyntaxError, RecursionError, MemoryError):
+        return "fails"
+    return "fails" if compile_error(source, tree, "func_main.py", python) else "imports"
+
+
+@pytest.mark.parametrize("minor", [6, 7, 8, 9])
+def test_hydro_agrees_with_the_runtimes_python_on_what_imports(minor: int) -> None:
+    interpreter = _interpreter(minor)
+    if interpreter is None:
+        pytest.skip(f"no CPython 3.{minor} on this machine (python3.{minor} or pyenv's)")
+    done = subprocess.run(
+        [interpreter, "-c", _ASK],
+        input=json.dumps(CASES),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    real = json.loads(done.stdout)
+    hydro = {name: _hydro(source, (3, minor)) for name, source in CASES.items()}
+    missed = {name for name in CASES if (hydro[name], real[name]) == ("imports", "fails")}
+    assert missed <= HOST_LIMITS
+    assert {name: hydro[name] for name in CASES if name not in missed} == {
+        name: real[name] for name in CASES if name not in missed
+    }
+    assert real["plain"] == "imports" and real["return-outside-function"] == "fails"
