@@ -1,10 +1,13 @@
 """hydro's verdict on a func_main.py against the verdict of the runtime's real Python.
 
-The Python runtime images run CPython 3.6 to 3.8 (and 3.9 in newer builds); hydro reads a
-module in the grammar of the image's Python and compiles it to find what importing rejects
-(HY810). Each case here is compiled by the real interpreter of each of those versions found
-on this machine (on the path or under pyenv's versions), and hydro must agree on whether
-the import fails. Versions not found are skipped with the reason.
+The Python runtime images run CPython 3.6 to 3.8 (and 3.9 in newer builds). hydro reads a
+module in the grammar of the image's Python, compiles it to find what importing rejects
+(HY810), and reads the annotations importing evaluates (HY849). Each case here is compiled
+by the real interpreter of each of those versions found on this machine (on the path or
+under pyenv's versions); the annotation cases are also run, which for them only defines
+functions and classes and imports the standard library. hydro, validating a Model of that
+runtime shipping the case as its func_main.py, must agree on whether the import fails.
+Versions not found are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from hydro_manifest.kinds.model.container.python_grammar import compile_error, syntax_tree
+from hydro_manifest import validate_file
 
-CASES = {
+#: Modules that parse in the runtime's Python but may not compile.
+COMPILING = {
     "plain": "def predict(age):\n    return {'income': str(age)}\n",
     "return-outside-function": "return 1\n",
     "yield-outside-function": "yield 1\n",
@@ -59,6 +63,28 @@ CASES = {
     "except-star": "try:\n    pass\nexcept* ValueError:\n    pass\n",
 }
 
+#: Modules whose annotations importing evaluates, or does not.
+ANNOTATING = {
+    "builtin-generic": "def f(a: list[int]):\n    pass\n",
+    "builtin-generic-returned": "def f() -> dict[str, int]:\n    pass\n",
+    "type-generic": "def f(a: type[int]):\n    pass\n",
+    "union": "def f(a: int | None):\n    pass\n",
+    "union-none-first": "def f(a: None | str):\n    pass\n",
+    "union-of-generics": "def f(a: list[int] | None):\n    pass\n",
+    "module-variable": "x: dict[str, int] = {}\n",
+    "class-variable": "class A:\n    y: tuple[int, ...] = ()\n",
+    "abc-generic": "import collections.abc\n\n\ndef f(a: collections.abc.Sequence[int]):\n"
+    "    pass\n",
+    "abc-generic-imported": "from collections.abc import Sequence\n\n\n"
+    "def f(a: Sequence[int]):\n    pass\n",
+    "deque-generic": "import collections\n\n\ndef f(a: collections.deque[int]):\n    pass\n",
+    "typing-generic": "from typing import List\n\n\ndef f(a: List[int]):\n    pass\n",
+    "quoted": "def f(a: 'list[int]'):\n    pass\n",
+    "postponed": "from __future__ import annotations\n\n\ndef f(a: list[int] | None):\n    pass\n",
+    "local-variable": "def f():\n    x: list[int] = []\n",
+    "inner-function": "def f():\n    def g(a: list[int]):\n        pass\n",
+}
+
 #: Cases whose failure is a limit of the compiler, which Python 3.13 raised (20 nested
 #: blocks, about 3,000 nested operations before): hydro running on 3.13 or later compiles
 #: them, so it misses (never invents) these failures of an older runtime.
@@ -67,17 +93,32 @@ HOST_LIMITS = {"nested-blocks", "long-sum"} if sys.version_info >= (3, 13) else 
 #: Where the real interpreters are looked for, besides `python3.N` on the path.
 PYENV_ROOT = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
 
-_ASK = """
+_IMPORT = """
 import json, sys, warnings
 warnings.simplefilter("ignore")
+compiling, annotating = json.load(sys.stdin)
 verdicts = {}
-for name, source in json.load(sys.stdin).items():
+for name, source in {**compiling, **annotating}.items():
     try:
-        compile(source, "func_main.py", "exec", dont_inherit=True)
+        code = compile(source, "func_main.py", "exec", dont_inherit=True)
+        if name in annotating:  # defines functions and classes, imports the standard library
+            exec(code, {"__name__": name})
         verdicts[name] = "imports"
-    except (SyntaxError, RecursionError, MemoryError):
+    except (SyntaxError, RecursionError, MemoryError, TypeError, AttributeError):
         verdicts[name] = "fails"
 print(json.dumps(verdicts))
+"""
+
+MANIFEST = """kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-{version}:3.0.3
+payload: [src/]
+contract:
+  name: predict
+  inputs:
+    age: {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
 """
 
 
@@ -100,32 +141,35 @@ def _interpreter(minor: int) -> str | None:
     return None
 
 
-def _hydro(source: str, python: tuple[int, int]) -> str:
-    try:
-        tree = syntax_tree(source, "func_main.py", python)
-    except (SyntaxError, RecursionError, MemoryError):
-        return "fails"
-    return "fails" if compile_error(source, tree, "func_main.py", python) else "imports"
+def _hydro(folder: Path, minor: int, source: str) -> str:
+    """Whether hydro says the runtime's import of this func_main.py fails."""
+    (folder / "src").mkdir(parents=True, exist_ok=True)
+    (folder / "src" / "func_main.py").write_text(source)
+    manifest = folder / "serving.yaml"
+    manifest.write_text(MANIFEST.format(version=f"3.{minor}"))
+    rules = {d.rule for d in validate_file(manifest).diagnostics}
+    return "fails" if rules & {"HY810", "HY849"} else "imports"
 
 
 @pytest.mark.parametrize("minor", [6, 7, 8, 9])
-def test_hydro_agrees_with_the_runtimes_python_on_what_imports(minor: int) -> None:
+def test_hydro_agrees_with_the_runtimes_python_on_what_imports(tmp_path: Path, minor: int) -> None:
     interpreter = _interpreter(minor)
     if interpreter is None:
         pytest.skip(f"no CPython 3.{minor} on this machine (python3.{minor} or pyenv's)")
+    cases = {**COMPILING, **ANNOTATING}
     done = subprocess.run(
-        [interpreter, "-c", _ASK],
-        input=json.dumps(CASES),
+        [interpreter, "-c", _IMPORT],
+        input=json.dumps([COMPILING, ANNOTATING]),
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
     real = json.loads(done.stdout)
-    hydro = {name: _hydro(source, (3, minor)) for name, source in CASES.items()}
-    missed = {name for name in CASES if (hydro[name], real[name]) == ("imports", "fails")}
+    hydro = {name: _hydro(tmp_path / name, minor, source) for name, source in cases.items()}
+    missed = {name for name in cases if (hydro[name], real[name]) == ("imports", "fails")}
     assert missed <= HOST_LIMITS
-    assert {name: hydro[name] for name in CASES if name not in missed} == {
-        name: real[name] for name in CASES if name not in missed
+    assert {name: hydro[name] for name in cases if name not in missed} == {
+        name: real[name] for name in cases if name not in missed
     }
     assert real["plain"] == "imports" and real["return-outside-function"] == "fails"
