@@ -571,6 +571,36 @@ def test_standard_library_generics_need_python_39(
 
 
 @pytest.mark.parametrize(
+    ("code", "line", "column", "shown"),
+    [
+        (
+            "from typing import List\n\n\ndef predict(age: List[int] | None):\n",
+            4,
+            18,
+            "`List[int] | None`",
+        ),
+        ("import typing as t\n\n\ndef predict(age: t.Any | str):\n", 4, 18, "`t.Any | str`"),
+        ("class Row:\n    pass\n\n\ndef predict(age) -> Row | None:\n", 5, 21, "`Row | None`"),
+    ],
+    ids=["typing-generic", "typing-attribute", "own-class"],
+)
+def test_unions_of_typing_objects_and_plain_classes_need_python_310(
+    tmp_path: Path, code: str, line: int, column: int, shown: str
+) -> None:
+    """Before Python 3.10 neither `typing`'s objects nor a class of metaclass `type` define
+    `|` (PEP 604 added it to both): on 3.8.11's image the import raises TypeError."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", "python-3.8.11:3.0.3")
+    (manifest.parent / "src" / "func_main.py").write_text(code + "    return {'income': ''}\n")
+    assert _found(manifest) == [("HY849", "src/func_main.py", line, column, "null")]
+    (finding,) = validate_file(manifest).diagnostics
+    assert finding.message.split(": ", 1)[1].startswith(
+        f"{shown} (types joined with `|`, PEP 604) needs Python 3.10: Python 3.8, the runtime's,"
+        " evaluates it when it imports func_main and raises TypeError"
+    )
+
+
+@pytest.mark.parametrize(
     ("runtime", "code"),
     [
         ("python-3.7:3.0.3", "def predict(age: 'list[int]') -> 'int | None':\n    pass\n"),
@@ -586,8 +616,25 @@ def test_standard_library_generics_need_python_39(
             "python-3.8.11:3.0.3",
             "from __future__ import annotations\n\n\ndef predict(age: int | None):\n",
         ),
+        (
+            "python-3.7:3.0.3",
+            "class Row(Base):\n    pass\n\n\ndef predict(age: Row | None):\n",
+        ),
+        (
+            "python-3.7:3.0.3",
+            "@register\nclass Row:\n    pass\n\n\ndef predict(age: Row | None):\n",
+        ),
     ],
-    ids=["strings", "own-list", "version-test", "in-a-function", "another-class", "future"],
+    ids=[
+        "strings",
+        "own-list",
+        "version-test",
+        "in-a-function",
+        "another-class",
+        "future",
+        "class-with-a-base",
+        "decorated-class",
+    ],
 )
 def test_annotations_python_does_not_evaluate_at_import_pass(
     tmp_path: Path, runtime: str, code: str

@@ -81,6 +81,13 @@ ANNOTATING = {
     "typing-generic": "from typing import List\n\n\ndef f(a: List[int]):\n    pass\n",
     "quoted": "def f(a: 'list[int]'):\n    pass\n",
     "postponed": "from __future__ import annotations\n\n\ndef f(a: list[int] | None):\n    pass\n",
+    "typing-union": "from typing import Any, List\n\n\ndef f(a: List[int] | None, b: Any | str):\n"
+    "    pass\n",
+    "typing-attribute-union": "import typing\n\n\ndef f(a: typing.Optional[int] | str):\n"
+    "    pass\n",
+    "own-class-union": "class Row:\n    pass\n\n\ndef f(a: Row | None):\n    pass\n",
+    "abc-generic-union": "import collections.abc\n\n\n"
+    "def f(a: collections.abc.Sequence[int] | None):\n    pass\n",
     "local-variable": "def f():\n    x: list[int] = []\n",
     "inner-function": "def f():\n    def g(a: list[int]):\n        pass\n",
 }

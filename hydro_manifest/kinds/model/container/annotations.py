@@ -12,9 +12,10 @@ syntax error before 3.7.
 
 Only what runs at import is read: the module's statements and its classes' bodies, not the
 bodies of functions (their inner annotations are evaluated when they run), nor blocks
-under `if TYPE_CHECKING:` or a test of `sys.version_info`. Only built-in types are
-joined with `|` (another class may define it), and only the standard library's classes of
-PEP 585 made generic.
+under `if TYPE_CHECKING:` or a test of `sys.version_info`. A `|` is judged where every
+operand is a class of metaclass `type` (built-in, or the module's own `class A:`), `None`,
+an object of `typing` or a generic of these: another class's metaclass may define `|`.
+Only the standard library's classes of PEP 585 made generic are judged.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ class Newer(NamedTuple):
     needs: tuple[int, int]
     what: str  # what it does, to complete "… needs Python 3.x"
     instead: str  # what to write instead, beside the future import
+
+
+class _Names(NamedTuple):
+    """What the module's names stand for, as far as joining them with `|` goes."""
+
+    classes: frozenset[str]  # classes whose metaclass is `type`: built-in or the module's own
+    imported: dict[str, str]  # the module's top-level imports, dotted
 
 
 def check_annotations(
@@ -111,7 +119,8 @@ def _evaluated_at_import(module: Module) -> list[list[Newer]]:
         return [[Newer(future, (3, 7), "(postponed annotations, PEP 563)", _NO_FUTURE)]]
     own = set(module.top_level)  # a module that defines `list` or `int` means its own
     imported = _imported_names(body)
-    found = [_newer(annotation, own, imported) for annotation in _annotations(body)]
+    names = _names(module, imported)
+    found = [_newer(annotation, own, names) for annotation in _annotations(body)]
     return [parts for parts in found if parts]
 
 
@@ -200,7 +209,7 @@ def _standard_generic(node: ast.AST, imported: dict[str, str]) -> tuple[str, str
     return None if typing_name is None else (dotted, typing_name)
 
 
-def _newer(annotation: ast.expr, own: set[str], imported: dict[str, str]) -> list[Newer]:
+def _newer(annotation: ast.expr, own: set[str], names: _Names) -> list[Newer]:
     """The parts of an annotation that need Python 3.9 or 3.10, in the order of the source
     (of `a | b | c`, the whole)."""
     parts = []
@@ -222,7 +231,7 @@ def _newer(annotation: ast.expr, own: set[str], imported: dict[str, str]) -> lis
                     f"statement, or write `typing.{_TYPING_NAMES[node.value.id]}[…]`",
                 )
             )
-        elif (standard := _standard_generic(node, imported)) is not None:
+        elif (standard := _standard_generic(node, names.imported)) is not None:
             parts.append(
                 Newer(
                     node,
@@ -232,7 +241,7 @@ def _newer(annotation: ast.expr, own: set[str], imported: dict[str, str]) -> lis
                     f"statement, or write `typing.{standard[1]}[…]`",
                 )
             )
-        elif isinstance(node, ast.BinOp) and id(node) not in joined and _is_union(node, own):
+        elif isinstance(node, ast.BinOp) and id(node) not in joined and _is_union(node, own, names):
             parts.append(
                 Newer(
                     node,
@@ -260,8 +269,9 @@ def _builtin_generic(node: ast.AST, own: set[str]) -> bool:
     )
 
 
-def _is_union(union: ast.expr, own: set[str]) -> bool:
-    """`a | b` of built-in classes, `None` and such unions: what Python 3.9 cannot join.
+def _is_union(union: ast.expr, own: set[str], names: _Names) -> bool:
+    """`a | b` of operands none of which Python 3.9 can join: built-in classes, the module's
+    own plain classes, `None`, `typing`'s objects, generics of these and such unions.
     (Without recursion: a union may join a thousand terms.)"""
     waiting = [union]
     while waiting:
@@ -273,9 +283,45 @@ def _is_union(union: ast.expr, own: set[str]) -> bool:
         elif isinstance(node, ast.Constant):
             if node.value is not None:
                 return False
-        elif isinstance(node, ast.Name):
-            if node.id not in _CLASSES or node.id in own:
+        elif isinstance(node, ast.Subscript):
+            if not (
+                _builtin_generic(node, own)
+                or _standard_generic(node, names.imported)
+                or _cannot_join(node.value, names)
+            ):
                 return False
-        elif not _builtin_generic(node, own):
+        elif not _cannot_join(node, names):
             return False
     return True
+
+
+def _names(module: Module, imported: dict[str, str]) -> _Names:
+    own = set(module.top_level)
+    plain = {name for name, node in module.top_level.items() if _plain_class(node)}
+    return _Names(frozenset((_CLASSES - own) | plain), imported)
+
+
+def _plain_class(node: ast.AST) -> bool:
+    """A class statement that makes a class of metaclass `type`: no decorator (it could
+    return anything), no keywords, no base but `object`."""
+    return (
+        isinstance(node, ast.ClassDef)
+        and not node.decorator_list
+        and not node.keywords
+        and all(isinstance(base, ast.Name) and base.id == "object" for base in node.bases)
+    )
+
+
+def _cannot_join(node: ast.AST, names: _Names) -> bool:
+    """A class of metaclass `type` or an object of `typing`: before Python 3.10 neither
+    defines `|` (PEP 604 added it to both)."""
+    if isinstance(node, ast.Name) and node.id in names.classes:
+        return True
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in names.imported:
+        return False
+    dotted = ".".join([names.imported[node.id], *reversed(parts)])
+    return dotted.startswith("typing.")

@@ -431,8 +431,10 @@ Python 3.9 (PEP 585), `int | None` Python 3.10 (PEP 604); on the runtime's Pytho
 they raise TypeError, and the import fails with it. `from __future__ import annotations`
 as the first statement stops the evaluation; on a Python 3.6 runtime (2.x tags) that
 import is itself a syntax error. hydro reads what runs at import (not function bodies, not
-`if TYPE_CHECKING:` or version tests) and judges `|` only between built-in types: another
-class may define it.
+`if TYPE_CHECKING:` or version tests) and judges `|` where every side is a built-in type,
+a class of the module's own without bases or metaclass, `None` or an object of `typing`
+(`Optional[int] | None`): before 3.10 none of them defines `|`, while another class's
+metaclass may.
 """,
     bad=_ON_303,
     good=_ON_303,
