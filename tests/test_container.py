@@ -648,6 +648,65 @@ def test_annotations_python_does_not_evaluate_at_import_pass(
 
 
 @pytest.mark.parametrize(
+    ("runtime", "imports", "requirements", "expected"),
+    [
+        ("python-3.7:3.0.3", "import tomllib\n", "", [(1, 1, "tomllib", (3, 11), (3, 7))]),
+        (
+            "python-3.8.11:3.0.3",
+            "from zoneinfo import ZoneInfo\n",
+            "",
+            [(1, 1, "zoneinfo", (3, 9), (3, 8))],
+        ),
+        (
+            "python-3.6:2.4.3",
+            "import os\nimport dataclasses\n",
+            "",
+            [(2, 1, "dataclasses", (3, 7), (3, 6))],
+        ),
+        ("python-3.6:2.4.3", "import dataclasses\n", "dataclasses==0.8\n", []),
+        ("python-3.7:3.0.3", "from distutils.version import LooseVersion\nimport imp\n", "", []),
+        ("python-3.9:3.0.3", "import zoneinfo\nimport graphlib\n", "", []),
+    ],
+    ids=[
+        "tomllib-on-3.7",
+        "zoneinfo-on-3.8",
+        "dataclasses-on-3.6",
+        "backport-installed",
+        "removed-since-3.7",
+        "on-3.9",
+    ],
+)
+def test_the_standard_library_is_the_runtimes_pythons(
+    tmp_path: Path,
+    runtime: str,
+    imports: str,
+    requirements: str,
+    expected: list[tuple[int, int, str, tuple[int, int], tuple[int, int]]],
+) -> None:
+    """A module the standard library gained after the runtime's Python is missing there
+    unless a requirement installs it; one it lost since (distutils, gone from 3.12) is
+    still there, whatever Python hydro runs on."""
+    manifest = _case(tmp_path, "import-missing")
+    _edit(manifest, "python-3.7:3.0.0", runtime)
+    (manifest.parent / "requirements.txt").write_text(requirements)
+    (manifest.parent / "src" / "func_main.py").write_text(
+        imports + "\n\ndef predict(age):\n    return {'income': str(age)}\n"
+    )
+    found = [d for d in validate_file(manifest).diagnostics if d.rule == "HY815"]
+    assert [(d.line, d.column) for d in found] == [(line, column) for line, column, *_ in expected]
+    for finding, (_, _, name, joined, python) in zip(found, expected, strict=True):
+        assert (
+            "`{}` may be missing when the runtime imports func_main: it is in the standard "
+            "library from Python {}.{} on, not in Python {}.{}, the runtime's, and no "
+            "requirement the install command installs provides it"
+        ).format(name, *joined, *python) in finding.message
+        assert finding.hint == (
+            "choose a runtime image of Python {}.{} or newer, or install a backport and import "
+            "it (its name may differ)".format(*joined)
+        )
+
+
+@pytest.mark.parametrize(
     ("entry", "files", "shipped_at"),
     [
         ("utils.py", {"utils.py": ""}, "/model/files/utils.py"),

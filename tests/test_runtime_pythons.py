@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from hydro_manifest import validate_file
+from hydro_manifest.kinds.model.container import standard_library
 
 #: Modules that parse in the runtime's Python but may not compile.
 COMPILING = {
@@ -180,3 +181,38 @@ def test_hydro_agrees_with_the_runtimes_python_on_what_imports(tmp_path: Path, m
         name: real[name] for name in cases if name not in missed
     }
     assert real["plain"] == "imports" and real["return-outside-function"] == "fails"
+
+
+#: The top-level modules of a Python's standard library, as its own library folders and
+#: built-in modules show them on this machine (Linux, as the runtime images): private
+#: modules and the test suite's extension modules aside.
+_LIBRARY = """
+import json, os, pkgutil, sys, sysconfig
+stdlib = sysconfig.get_paths()["stdlib"]
+names = set(sys.builtin_module_names)
+names.update(m.name for m in pkgutil.iter_modules([stdlib, os.path.join(stdlib, "lib-dynload")]))
+print(json.dumps(sorted(n for n in names
+                        if not n.startswith(("_", "xx")) and n not in ("site-packages", "test"))))
+"""
+
+
+def _library(interpreter: str) -> set[str]:
+    done = subprocess.run(
+        [interpreter, "-c", _LIBRARY], capture_output=True, text=True, timeout=60, check=True
+    )
+    return set(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize("minor", [6, 7, 8, 9])
+def test_hydro_knows_the_standard_library_of_the_runtimes_python(minor: int) -> None:
+    """Every module of the real Python 3.N's standard library is one to hydro on 3.N, and
+    every module of hydro's own Python's that 3.N lacks (`tomllib` on 3.7) is not: hydro's
+    tables of what was added and removed since are complete."""
+    interpreter = _interpreter(minor)
+    if interpreter is None:
+        pytest.skip(f"no CPython 3.{minor} on this machine (python3.{minor} or pyenv's)")
+    real = _library(interpreter)
+    own = _library(sys.executable)
+    assert {name for name in real if not standard_library.has_module(name, (3, minor))} == set()
+    assert {name for name in own - real if standard_library.has_module(name, (3, minor))} == set()
+    assert "json" in real and (minor < 9) == ("zoneinfo" not in real)

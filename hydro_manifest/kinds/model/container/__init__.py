@@ -218,4 +218,4 @@ def _func_main(
         from .start import check_start
 
         findings += check_start(code, container, image, installed.known)
-    return findings, missing_imports(code, container, installed.known, image)
+    return findings, missing_imports(code, container, installed.known, image, python)

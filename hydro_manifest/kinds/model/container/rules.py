@@ -260,7 +260,9 @@ A top-level import that is neither in Python's standard library, nor a module sh
 `src/` or `src/lib/`, nor named in the requirements the install command installs, nor one
 of the Python runtime's own packages (numpy, pandas, grpc, hydrosdk) may fail when the
 runtime imports `func_main`. The runtime image may still have it: check, or add it to the
-requirements. Import names that differ from pip's (`sklearn` from scikit-learn, `yaml` from
+requirements. The standard library is that of the image's Python (from its name): an
+`import tomllib` (3.11) fails on `python-3.7` unless a requirement installs a module of
+that name, while `import distutils` works there, although Python 3.12 dropped it. Import names that differ from pip's (`sklearn` from scikit-learn, `yaml` from
 PyYAML, `cv2` from opencv-python, `PIL` from Pillow) are known. When the install command
 also installs what hydro does not follow (a script, conda, a local package, a requirements
 file that is missing or unreadable), imports are not judged.

@@ -12,7 +12,6 @@ import ast
 import functools
 import keyword
 import posixpath
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -25,6 +24,7 @@ from ....root import Probe, Root
 from ....suggest import closest, did_you_mean
 from ...values import mapping
 from ..rules import FIELD_NAME
+from . import standard_library
 from .images import IMPORT_PATH_3, Image, if_import_fails
 from .layout import FILES, Container
 from .python_grammar import compile_error, syntax_tree
@@ -520,10 +520,15 @@ def _built_from(node: ast.AST) -> list[ast.AST]:
 
 
 def missing_imports(
-    code: Code, container: Container, distributions: set[str] | None, image: Image | None
+    code: Code,
+    container: Container,
+    distributions: set[str] | None,
+    image: Image | None,
+    python: tuple[int, int] | None,
 ) -> list[tuple[str, Finding]]:
-    """Top-level imports nothing provides, each with its warning. `distributions`: what
-    the install command installs, None when it installs what hydro cannot follow (then
+    """Top-level imports nothing provides, each with its warning: not in the standard
+    library of the runtime's Python (`python`), not installed, not shipped. `distributions`:
+    what the install command installs, None when it installs what hydro cannot follow (then
     imports are not judged)."""
     if distributions is None:
         return []
@@ -532,7 +537,7 @@ def missing_imports(
     found = []
     for node, name in code.module.imports:
         if (
-            name in sys.stdlib_module_names
+            standard_library.has_module(name, python)
             or name in RUNTIME_PACKAGES
             or name == MODULE
             or _normal(name) in installed
@@ -547,6 +552,15 @@ def missing_imports(
                 f"in {_either(search, 'and')} only"
             )
             hint = "ship it beside func_main.py, under the payload's src/"
+        elif (joined := standard_library.joined_in(name)) is not None and python is not None:
+            why = (
+                "it is in the standard library from Python {}.{} on, not in Python {}.{}, the "
+                "runtime's, and no requirement the install command installs provides it"
+            ).format(*joined, *python)
+            hint = (
+                "choose a runtime image of Python {}.{} or newer, or install a backport and "
+                "import it (its name may differ)".format(*joined)
+            )
         else:
             why = "no requirement the install command installs provides it, nor the payload's src/"
             hint = (
