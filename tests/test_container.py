@@ -707,6 +707,75 @@ def test_the_standard_library_is_the_runtimes_pythons(
 
 
 @pytest.mark.parametrize(
+    ("runtime", "code", "expected"),
+    [
+        (
+            "python-3.7:3.0.3",
+            "import os\nfrom typing import List, Literal\n",
+            [(2, 1, "`typing.Literal` is new in Python 3.8: Python 3.7, the runtime's, raises "
+                    "ImportError when it imports func_main")],
+        ),
+        (
+            "python-3.8.11:3.0.3",
+            "import functools\n\n\n@functools.cache\ndef load():\n    pass\n",
+            [(4, 2, "`functools.cache` is new in Python 3.9: Python 3.8, the runtime's, raises "
+                    "AttributeError when it imports func_main")],
+        ),
+        (
+            "python-3.7:3.0.3",
+            "import importlib.metadata as md\n\nVERSION = md.version('numpy')\n",
+            [(1, 1, "`importlib.metadata` is new in Python 3.8: Python 3.7, the runtime's, "
+                    "raises ModuleNotFoundError when it imports func_main")],
+        ),
+        (
+            "python-3.7:3.0.3",
+            "import typing as t\n\n\nclass Row:\n    kind: t.Final = 1\n",
+            [(5, 11, "`typing.Final` is new in Python 3.8: Python 3.7, the runtime's, raises "
+                     "AttributeError when it imports func_main")],
+        ),
+        ("python-3.8.11:3.0.3", "from typing import Literal\n", []),
+        (
+            "python-3.7:3.0.3",
+            "import sys\n\nif sys.version_info >= (3, 8):\n    from typing import Literal\n"
+            "else:\n    from typing_extensions import Literal\n",
+            [],
+        ),
+        ("python-3.7:3.0.3", "import math\n\n\ndef total(a):\n    return math.prod(a)\n", []),
+        (
+            "python-3.7:3.0.3",
+            "from __future__ import annotations\nimport typing\n\n\n"
+            "def scale(a: typing.Final):\n    pass\n",
+            [],
+        ),
+    ],
+    ids=[
+        "from-import",
+        "decorator",
+        "submodule",
+        "class-annotation",
+        "on-a-python-that-has-it",
+        "chosen-by-version",
+        "in-a-function",
+        "postponed-annotation",
+    ],
+)  # fmt: skip
+def test_standard_library_names_newer_than_the_runtimes_python(
+    tmp_path: Path, runtime: str, code: str, expected: list[tuple[int, int, str]]
+) -> None:
+    """A name the standard library gained after the runtime's Python, taken when the
+    runtime imports func_main, fails the import: at its first place, with what it raises."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", runtime)
+    (manifest.parent / "src" / "func_main.py").write_text(
+        code + "\n\ndef predict(age):\n    return {'income': str(age)}\n"
+    )
+    found = [d for d in validate_file(manifest).diagnostics if d.rule == "HY851"]
+    assert [(d.line, d.column) for d in found] == [(line, column) for line, column, _ in expected]
+    for finding, (_, _, message) in zip(found, expected, strict=True):
+        assert message in finding.message
+
+
+@pytest.mark.parametrize(
     ("entry", "files", "shipped_at"),
     [
         ("utils.py", {"utils.py": ""}, "/model/files/utils.py"),

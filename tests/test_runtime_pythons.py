@@ -2,10 +2,11 @@
 
 The Python runtime images run CPython 3.6 to 3.8 (and 3.9 in newer builds). hydro reads a
 module in the grammar of the image's Python, compiles it to find what importing rejects
-(HY810), and reads the annotations importing evaluates (HY849). Each case here is compiled
-by the real interpreter of each of those versions found on this machine (on the path or
-under pyenv's versions); the annotation cases are also run, which for them only defines
-functions and classes and imports the standard library. hydro, validating a Model of that
+(HY810), reads the annotations importing evaluates (HY849) and the standard library's
+names it takes (HY851). Each case here is compiled by the real interpreter of each of
+those versions found on this machine (on the path or under pyenv's versions); the cases
+of annotations and names are also run, which for them only defines functions and classes
+and imports the standard library. hydro, validating a Model of that
 runtime shipping the case as its func_main.py, must agree on whether the import fails.
 Versions not found are skipped with the reason.
 """
@@ -93,6 +94,30 @@ ANNOTATING = {
     "inner-function": "def f():\n    def g(a: list[int]):\n        pass\n",
 }
 
+#: Modules that take names of the standard library at import, or later.
+TAKING = {
+    "typing-literal": "from typing import Literal\n",
+    "typing-literal-guarded": "try:\n    from typing import Literal\nexcept ImportError:\n"
+    "    Literal = None\n",
+    "typing-protocol-base": "import typing\n\n\nclass Reader(typing.Protocol):\n    pass\n",
+    "importlib-metadata": "import importlib.metadata\n",
+    "from-importlib-metadata": "from importlib import metadata\n",
+    "metadata-version": "from importlib.metadata import version\n",
+    "functools-cache-decorator": "import functools\n\n\n@functools.cache\ndef f():\n    pass\n",
+    "cached-property-in-class": "import functools\n\n\nclass A:\n"
+    "    @functools.cached_property\n    def f(self):\n        pass\n",
+    "math-prod-default": "import math\n\n\ndef f(a=math.prod):\n    pass\n",
+    "typing-final-annotation": "import typing as t\n\n\ndef f(a: t.Final = 1):\n    pass\n",
+    "postponed-final-annotation": "from __future__ import annotations\nimport typing\n\n\n"
+    "def f(a: typing.Final = 1):\n    pass\n",
+    "pairwise-in-function": "import itertools\n\n\ndef f(a):\n"
+    "    return list(itertools.pairwise(a))\n",
+    "pairwise-at-top": "import itertools\n\nPAIRS = list(itertools.pairwise([1, 2, 3]))\n",
+    "time-ns": "import time\n\nSTARTED = time.time_ns()\n",
+    "dataclasses-kw-only": "from dataclasses import KW_ONLY\n",
+    "re-pattern": "import re\n\n\ndef f(p: re.Pattern):\n    pass\n",
+}
+
 #: Cases whose failure is a limit of the compiler, which Python 3.13 raised (20 nested
 #: blocks, about 3,000 nested operations before): hydro running on 3.13 or later compiles
 #: them, so it misses (never invents) these failures of an older runtime.
@@ -104,15 +129,15 @@ PYENV_ROOT = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
 _IMPORT = """
 import json, sys, warnings
 warnings.simplefilter("ignore")
-compiling, annotating = json.load(sys.stdin)
+compiling, running = json.load(sys.stdin)
 verdicts = {}
-for name, source in {**compiling, **annotating}.items():
+for name, source in {**compiling, **running}.items():
     try:
         code = compile(source, "func_main.py", "exec", dont_inherit=True)
-        if name in annotating:  # defines functions and classes, imports the standard library
+        if name in running:  # defines functions and classes, imports the standard library
             exec(code, {"__name__": name})
         verdicts[name] = "imports"
-    except (SyntaxError, RecursionError, MemoryError, TypeError, AttributeError):
+    except (SyntaxError, RecursionError, MemoryError, TypeError, AttributeError, ImportError):
         verdicts[name] = "fails"
 print(json.dumps(verdicts))
 """
@@ -156,7 +181,7 @@ def _hydro(folder: Path, minor: int, source: str) -> str:
     manifest = folder / "serving.yaml"
     manifest.write_text(MANIFEST.format(version=f"3.{minor}"))
     rules = {d.rule for d in validate_file(manifest).diagnostics}
-    return "fails" if rules & {"HY810", "HY849"} else "imports"
+    return "fails" if rules & {"HY810", "HY849", "HY851"} else "imports"
 
 
 @pytest.mark.parametrize("minor", [6, 7, 8, 9])
@@ -164,10 +189,11 @@ def test_hydro_agrees_with_the_runtimes_python_on_what_imports(tmp_path: Path, m
     interpreter = _interpreter(minor)
     if interpreter is None:
         pytest.skip(f"no CPython 3.{minor} on this machine (python3.{minor} or pyenv's)")
-    cases = {**COMPILING, **ANNOTATING}
+    running = {**ANNOTATING, **TAKING}
+    cases = {**COMPILING, **running}
     done = subprocess.run(
         [interpreter, "-c", _IMPORT],
-        input=json.dumps([COMPILING, ANNOTATING]),
+        input=json.dumps([COMPILING, running]),
         capture_output=True,
         text=True,
         timeout=120,
@@ -216,3 +242,55 @@ def test_hydro_knows_the_standard_library_of_the_runtimes_python(minor: int) -> 
     assert {name for name in real if not standard_library.has_module(name, (3, minor))} == set()
     assert {name for name in own - real if standard_library.has_module(name, (3, minor))} == set()
     assert "json" in real and (minor < 9) == ("zoneinfo" not in real)
+
+
+_HAS_NAMES = """
+import importlib, json, sys, warnings
+warnings.simplefilter("ignore")
+found = {}
+for module, names in json.load(sys.stdin).items():
+    try:
+        imported = importlib.import_module(module)
+    except ImportError:
+        found[module] = []
+        continue
+    present = []
+    for name in names:
+        try:  # what `from module import name` finds: an attribute, or a submodule
+            if not hasattr(imported, name):
+                importlib.import_module(module + "." + name)
+            present.append(name)
+        except ImportError:
+            pass
+    found[module] = present
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.parametrize("minor", [6, 7, 8, 9, 10, 11, 12, 13])
+def test_hydro_knows_which_names_the_runtimes_library_has(minor: int) -> None:
+    """Each name hydro says the standard library gained in Python 3.N is missing from the
+    real 3.(N-1)'s and present in the real 3.N's: `from typing import Literal` fails on 3.7
+    and imports on 3.8."""
+    interpreter = _interpreter(minor)
+    if interpreter is None:
+        pytest.skip(f"no CPython 3.{minor} on this machine (python3.{minor} or pyenv's)")
+    table = standard_library.NAMES_ADDED
+    done = subprocess.run(
+        [interpreter, "-c", _HAS_NAMES],
+        input=json.dumps({module: sorted(names) for module, names in table.items()}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    present = {
+        (module, name) for module, names in json.loads(done.stdout).items() for name in names
+    }
+    expected = {
+        (module, name)
+        for module, names in table.items()
+        for name, since in names.items()
+        if since <= (3, minor)
+    }
+    assert present == expected

@@ -25,6 +25,7 @@ from .image_rules import (
     REQUIREMENT_NEEDS_NEWER_PYTHON,
 )
 from .images import python_of
+from .library_names import check_library_names
 from .rules import (
     CUSTOM_RUNTIME,
     IMPORT_MISSING,
@@ -214,6 +215,7 @@ def _func_main(
         return [code], []
     findings = list(check_code(code, doc, container))
     findings += check_annotations(code, python, image)
+    findings += check_library_names(code, python, image)
     if image is not None:
         from .start import check_start
 

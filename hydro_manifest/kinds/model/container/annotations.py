@@ -114,11 +114,11 @@ def _evaluated_at_import(module: Module) -> list[list[Newer]]:
     """For each annotation evaluated at import, its parts that need a newer Python, in the
     order of the source."""
     body = module.tree.body
-    future = next((node for node in body if _is_future_annotations(node)), None)
+    future = next((node for node in body if is_future_annotations(node)), None)
     if future is not None:
         return [[Newer(future, (3, 7), "(postponed annotations, PEP 563)", _NO_FUTURE)]]
     own = set(module.top_level)  # a module that defines `list` or `int` means its own
-    imported = _imported_names(body)
+    imported = imported_names(body)
     names = _names(module, imported)
     found = [_newer(annotation, own, names) for annotation in _annotations(body)]
     return [parts for parts in found if parts]
@@ -130,7 +130,7 @@ _NO_FUTURE = (
 )
 
 
-def _is_future_annotations(node: ast.stmt) -> bool:
+def is_future_annotations(node: ast.stmt) -> bool:
     return (
         isinstance(node, ast.ImportFrom)
         and node.module == "__future__"
@@ -176,7 +176,7 @@ def _annotations(body: list[ast.stmt]) -> Iterator[ast.expr]:
             yield from _annotations(getattr(statement, "orelse", []))
 
 
-def _imported_names(body: list[ast.stmt]) -> dict[str, str]:
+def imported_names(body: list[ast.stmt]) -> dict[str, str]:
     """What each name the module's top-level imports bind stands for, dotted: `abc` for
     `collections.abc` after `from collections import abc`."""
     names = {}

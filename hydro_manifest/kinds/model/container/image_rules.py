@@ -476,3 +476,32 @@ own name. An import inside a `try` that catches ImportError is left to the autho
         "src/helpers.py": "def scale(age):\n    return age / 100\n",
     },
 )
+NAME_NEEDS_NEWER_PYTHON = rule(
+    "HY851", "name-needs-newer-python", L.RUNTIME, ERROR,
+    "a standard-library name the code takes at import that the runtime's Python does not have",
+    """
+The runtime's Python is the one the image's name gives (`FROM python:<V>-slim`,
+hsp@3.0.3:Makefile:9, Dockerfile:2-3). A name its standard library gained later
+(`typing.Literal` and `functools.cached_property` in 3.8, `functools.cache` in 3.9,
+`itertools.pairwise` in 3.10, `importlib.metadata` in 3.8) is not there: `from typing import
+Literal` raises ImportError, `@functools.cache` AttributeError, and the import of
+func_main fails with it. A package from PyPI cannot add the name to the standard library's
+module (`typing_extensions` is a module of its own). hydro reads the imports and the
+expressions at the top of the module and of its classes (decorators, defaults, values,
+annotations unless postponed), not function bodies nor blocks under `if` or `try`; the
+names are those the library's reference marks "New in version 3.x", checked in CPython
+3.6 to 3.13.
+""",
+    bad=_ON_303,
+    good=_ON_303,
+    bad_files={
+        **EXAMPLE_PINNED,
+        "src/func_main.py": "from typing import Literal\n\n\n"
+        "def predict(age) -> dict:\n    return {'income': str(age)}\n",
+    },
+    good_files={
+        **EXAMPLE_PINNED,
+        "src/func_main.py": "from typing import Dict\n\n\n"
+        "def predict(age) -> Dict:\n    return {'income': str(age)}\n",
+    },
+)
