@@ -61,6 +61,10 @@ COMPILING = {
     + "pass\n",
     "long-sum": "x = a" + " + a" * 5_000 + "\n",
     "walrus": "if (n := 10) > 5:\n    pass\n",
+    "decorator-subscript": "@handlers[0]\ndef f():\n    pass\n",
+    "decorator-call-of-call": "@app.route()()\ndef f():\n    pass\n",
+    "decorator-dotted-call": "@app.route('/', methods=['POST'])\ndef f():\n    pass\n",
+    "class-decorator-lambda": "@(lambda c: c)\nclass A:\n    pass\n",
     "match": "match x:\n    case 1:\n        pass\n",
     "except-star": "try:\n    pass\nexcept* ValueError:\n    pass\n",
 }

@@ -51,8 +51,9 @@ def syntax_tree(
 
     `ast` rejects what is newer than that grammar where it knows the feature (`:=` before
     3.8, `match` before 3.10, …): best effort, as its documentation says. Pythons older than
-    `OLDEST_GRAMMAR` are read in it, newer ones than hydro's in hydro's own. Raises what
-    `ast.parse` raises, a newer construct's error placed at its start.
+    `OLDEST_GRAMMAR` are read in it, newer ones than hydro's in hydro's own; a decorator
+    PEP 614 allowed is checked besides. Raises what `ast.parse` raises, a newer construct's
+    error placed at its start.
     """
     version = None if python is None else min(max(python, OLDEST_GRAMMAR), sys.version_info[:2])
     with warnings.catch_warnings():
@@ -60,7 +61,7 @@ def syntax_tree(
         if sys.version_info < (3, 11) and len(source) >= _CHAIN_GUARD_FROM:
             _deep_chain_guard(source, filename)
         try:
-            return ast.parse(source, filename=filename, feature_version=version)
+            tree = ast.parse(source, filename=filename, feature_version=version)
         except SyntaxError as error:
             construct = next((c for m, c in _NEWER.items() if error.msg.startswith(m)), None)
             if construct is not None and hasattr(ast, construct):
@@ -68,6 +69,34 @@ def syntax_tree(
             elif "codec can't decode" in error.msg and isinstance(source, bytes):
                 _place_at_undecodable(error, source)
             raise
+    if python is not None and python < (3, 9):
+        _only_dotted_decorators(tree, filename)
+    return tree
+
+
+def _only_dotted_decorators(tree: ast.Module, filename: str) -> None:
+    """Before Python 3.9 (PEP 614) a decorator is a dotted name, or a call of one
+    (`@app.route("/")`): `ast`'s `feature_version` does not check it."""
+    others = [
+        decorator
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for decorator in node.decorator_list
+        if not _dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    ]
+    if others:
+        first = min(others, key=lambda node: (node.lineno, node.col_offset))
+        error = SyntaxError(
+            "a decorator other than a dotted name or a call of one is new in Python 3.9 (PEP 614)"
+        )
+        error.filename, error.lineno, error.offset = filename, first.lineno, first.col_offset + 1
+        raise error
+
+
+def _dotted_name(node: ast.expr) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 def compile_error(
