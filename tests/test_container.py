@@ -714,7 +714,7 @@ def test_the_standard_library_is_the_runtimes_pythons(
         ).format(name, *joined, *python) in finding.message
         assert finding.hint == (
             "choose a runtime image of Python {}.{} or newer, or install a backport and import "
-            "it (its name may differ)".format(*joined)
+            "that instead, under its own name".format(*joined)
         )
 
 

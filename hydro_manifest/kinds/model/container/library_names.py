@@ -48,7 +48,7 @@ def check_library_names(
         raised = _RAISED.get(type(taken.node), "AttributeError")
         since = "{}.{}".format(*taken.since)
         hint = (
-            "import it from `typing_extensions` (and add that to the requirements), or choose "
+            "import it from `typing_extensions`, adding that to the requirements, or choose "
             f"a runtime image of Python {since} or newer"
             if taken.module == "typing"
             else f"choose a runtime image of Python {since} or newer, or do without it"

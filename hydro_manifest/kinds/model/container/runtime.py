@@ -559,7 +559,7 @@ def missing_imports(
             ).format(*joined, *python)
             hint = (
                 "choose a runtime image of Python {}.{} or newer, or install a backport and "
-                "import it (its name may differ)".format(*joined)
+                "import that instead, under its own name".format(*joined)
             )
         else:
             why = "no requirement the install command installs provides it, nor the payload's src/"
