@@ -1,0 +1,159 @@
+"""hydro's verdict on generated func_main.py modules against the real Pythons' (run locally;
+not part of CI).
+
+    python fuzz/runtime_pythons.py --cases 3000 --seed 1 /path/to/python3.7 /path/to/python3.8
+
+Each module joins random parts (imports of the standard library, annotations, decorators,
+values computed at import) with its imports first. Each given interpreter compiles and runs
+it, which only defines and imports; hydro validates a Model of that interpreter's runtime
+shipping it. A module hydro says fails to import (HY810, HY849, HY851) where the real Python
+imports it is a false finding, printed with the module; the reverse, a failure hydro misses,
+is counted by what the Python raised. A module the real Python fails on for want of a name
+the generator left out (NameError) says nothing and is left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import subprocess
+import tempfile
+from pathlib import Path
+
+from hydro_manifest import validate_file
+
+IMPORTS = [
+    "from __future__ import annotations",
+    "import asyncio",
+    "import collections.abc",
+    "import dataclasses",
+    "import functools",
+    "import importlib.metadata",
+    "import itertools",
+    "import math",
+    "import re",
+    "import time",
+    "import typing",
+    "import typing as t",
+    "from collections import abc",
+    "from dataclasses import dataclass",
+    "from importlib import resources",
+    "from typing import Any, Dict, List, Optional",
+    "from typing import Final, Protocol",
+    "from typing import Literal",
+]
+PARTS = [
+    "@functools.lru_cache()\ndef f1():\n    pass",
+    "@functools.cache\ndef f2():\n    pass",
+    "@dataclass\nclass D:\n    x: int = 0",
+    "def g1(a: list[int]):\n    pass",
+    "def g2(a: List[int] | None):\n    pass",
+    "def g3(a: int | None = None) -> Dict[str, Any]:\n    pass",
+    "def g4(a=math.prod):\n    pass",
+    "def g5(a=math.floor):\n    pass",
+    "X: typing.Final = 1",
+    "Y: Optional[int] = None",
+    "Z = typing.Literal['a']",
+    "P = list(itertools.pairwise([1, 2]))",
+    "Q = list(itertools.chain([1], [2]))",
+    "R = re.Pattern",
+    "class C(typing.NamedTuple):\n    a: int",
+    "class K(t.Protocol):\n    pass",
+    "class M:\n    v: collections.abc.Sequence[int] = ()",
+    "class N:\n    w: abc.Mapping = None",
+    "T0 = time.time_ns()",
+    "R2 = asyncio.run",
+    "try:\n    from typing import Literal as L2\nexcept ImportError:\n    L2 = None",
+    "if typing.TYPE_CHECKING:\n    from typing import Protocol as P2",
+    "def h():\n    return functools.cache",
+    "def h2():\n    x: list[int] = []\n    return x",
+    "lam = lambda: math.prod([1])",
+    "def k1(a, /):\n    pass",
+    "def k2(a: type[int]):\n    pass",
+    "def k3() -> tuple[int, ...]:\n    pass",
+    "@(lambda f: f)\ndef k4():\n    pass",
+    "class O:\n    pass\ndef k5(a: O | None):\n    pass",
+    "def k6(a: 'int | None'):\n    pass",
+    "for _i in range(1):\n    continue",
+    "return 1",
+    "def k7(a, a):\n    pass",
+]
+MANIFEST = """kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-{version}:3.0.3
+payload: [src/]
+contract:
+  name: predict
+  inputs:
+    age: {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
+"""
+IMPORT = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+verdicts = {}
+for name, source in json.load(sys.stdin).items():
+    try:
+        exec(compile(source, "func_main.py", "exec", dont_inherit=True), {"__name__": "__main__"})
+        verdicts[name] = "imports"
+    except NameError:
+        verdicts[name] = "unknown"
+    except Exception as error:
+        verdicts[name] = type(error).__name__
+print(json.dumps([sys.version_info[0], sys.version_info[1], verdicts]))
+"""
+FAILING = {"HY810", "HY849", "HY851"}
+
+
+def modules(count: int, seed: int) -> dict[str, str]:
+    rnd = random.Random(seed)
+    made = {}
+    for number in range(count):
+        head = sorted({i for i in IMPORTS if rnd.random() < 0.4}, key=lambda i: "__future" not in i)
+        body = [rnd.choice(PARTS) for _ in range(rnd.randint(1, 6))]
+        made[f"m{number}"] = "\n".join(head + body) + "\n"
+    return made
+
+
+def hydro_fails(folder: Path, version: str, source: str) -> bool:
+    (folder / "src").mkdir(parents=True, exist_ok=True)
+    (folder / "src" / "func_main.py").write_text(source)
+    (folder / "serving.yaml").write_text(MANIFEST.format(version=version))
+    return bool({d.rule for d in validate_file(folder / "serving.yaml").diagnostics} & FAILING)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("interpreters", nargs="+")
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    arguments = parser.parse_args()
+    made = modules(arguments.cases, arguments.seed)
+    false_findings = 0
+    for interpreter in arguments.interpreters:
+        done = subprocess.run(
+            [interpreter, "-c", IMPORT], input=json.dumps(made), capture_output=True, text=True
+        )
+        major, minor, real = json.loads(done.stdout)
+        version = f"{major}.{minor}"
+        missed: collections.Counter[str] = collections.Counter()
+        with tempfile.TemporaryDirectory() as folder:
+            for name, source in made.items():
+                if real[name] == "unknown":
+                    continue
+                fails = hydro_fails(Path(folder), version, source)
+                if fails and real[name] == "imports":
+                    false_findings += 1
+                    print(f"false finding on {version}:\n{source}")
+                elif not fails and real[name] != "imports":
+                    missed[real[name]] += 1
+        print(f"Python {version}: missed {dict(missed) or 'nothing'}")
+    print(f"false findings: {false_findings}")
+    raise SystemExit(1 if false_findings else 0)
+
+
+if __name__ == "__main__":
+    main()
