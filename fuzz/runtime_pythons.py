@@ -77,6 +77,8 @@ PARTS = [
     "class O:\n    pass\ndef k5(a: O | None):\n    pass",
     "def k6(a: 'int | None'):\n    pass",
     "for _i in range(1):\n    continue",
+    "L3 = typing.Literal if hasattr(typing, 'Literal') else None",
+    "L4 = hasattr(functools, 'cache') and functools.cache",
     "return 1",
     "def k7(a, a):\n    pass",
 ]

@@ -119,6 +119,9 @@ TAKING = {
     "pairwise-at-top": "import itertools\n\nPAIRS = list(itertools.pairwise([1, 2, 3]))\n",
     "time-ns": "import time\n\nSTARTED = time.time_ns()\n",
     "dataclasses-kw-only": "from dataclasses import KW_ONLY\n",
+    "chosen-by-a-conditional": "import typing\n\nL = typing.Literal if hasattr(typing, 'Literal') "
+    "else None\n",
+    "chosen-by-and": "import typing\n\nL = hasattr(typing, 'Literal') and typing.Literal\n",
     "re-pattern": "import re\n\n\ndef f(p: re.Pattern):\n    pass\n",
 }
 

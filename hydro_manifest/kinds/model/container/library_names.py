@@ -123,11 +123,18 @@ def _note_attributes(
     found: dict[tuple[str, str], Taken], expression: ast.AST, bound: dict[str, str]
 ) -> None:
     """Notes each `module.name` in `expression` whose module the code imported, but in the
-    bodies of lambdas (they run when called)."""
+    bodies of lambdas (they run when called) and where a test chooses whether it runs
+    (`typing.Literal if hasattr(typing, "Literal") else str`, `… and typing.Literal`)."""
     waiting = [expression]
     while waiting:
         node = waiting.pop()
         if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.IfExp):
+            waiting.append(node.test)
+            continue
+        if isinstance(node, ast.BoolOp):
+            waiting.append(node.values[0])
             continue
         if isinstance(node, ast.Attribute):
             dotted = _dotted(node, bound)
