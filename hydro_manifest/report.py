@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .diagnostics import Diagnostic, undecodable_escaped
 from .pickling import by_fields
+from .redaction import redact
 from .rules import INTERNAL_ERROR, Severity
 from .version import __version__
 
@@ -55,7 +56,9 @@ class DocumentInfo:
     resource: Resource | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "kind": self.kind, "name": self.name, "line": self.line}
+        shown = {"kind": self.kind, "name": self.name}
+        shown = {key: redact(v) if isinstance(v, str) else v for key, v in shown.items()}
+        return {"index": self.index, **shown, "line": self.line}
 
 
 @by_fields()

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .redaction import redact
+
 _SEPARATORS = re.compile(r"[-_\s.]")
 
 
@@ -71,9 +73,12 @@ _LETTERS = str.maketrans(
 )
 
 
-def transliterate(text: str) -> str:
-    """`détection-fraude` as `detection-fraude`: accents dropped, a few letters spelled
-    out, so that a suggested name keeps the words (other characters are left as they are)."""
+def suggestable(text: str) -> str:
+    """`text` as a name suggested in its place starts from it: a URL's password hidden (in
+    `a-http-u-pw-h` no redaction would find it), and `détection-fraude` as
+    `detection-fraude`: accents dropped, a few letters spelled out, so that the suggestion
+    keeps the words (other characters are left as they are)."""
+    text = redact(text)
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))

@@ -237,3 +237,66 @@ def test_a_key_that_is_a_url_is_hidden_in_the_path(tmp_path: Path) -> None:
     texts = [done.stdout, *(path.read_text() for path in out.iterdir())]
     assert len(texts) == 4
     assert [text for text in texts if SECRET in text] == []
+
+
+NAMED = """\
+kind: Model
+name: "m-http://u:{secret}@h/x"
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.3
+payload: [src/]
+contract:
+  name: predict
+  inputs:
+    "https://u:{secret}@h/f": {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
+---
+kind: Application
+name: "app http://u:{secret}@h/s"
+pipeline:
+  - - model: "m-http://u:{secret}@h/x:1"
+  - - model: census:1
+---
+kind: Model
+name: census
+runtime: hydrosphere/serving-runtime-python-3.7:3.0.3
+payload: [src/]
+contract:
+  name: predict
+  inputs:
+    "https://u:{secret}@h/g": {{shape: scalar, type: int64, profile: numerical}}
+  outputs:
+    income: {{shape: scalar, type: string, profile: categorical}}
+---
+kind: DeploymentConfiguration
+name: "dc http://u:{secret}@h/s"
+pod:
+  nodeSelector:
+    "http://u:{secret}@h/l": "http://u:{secret}@h/v"
+"""
+
+
+def test_a_password_in_a_name_stays_hidden_where_hydro_rewrites_the_name(tmp_path: Path) -> None:
+    """A URL with a password in a name, a field or a label: hidden in messages, and also in
+    the names hydro suggests instead (`app-http-u-h-s`, where no redaction would find the
+    password once the URL is a slug), in the JSON report's documents and in the diagrams."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "func_main.py").write_text("def predict(**kw):\n    return {}\n")
+    (tmp_path / "serving.yaml").write_text(NAMED.format(secret=SECRET))
+    out = tmp_path / "out"
+    out.mkdir()
+    written = [a for form in _FORMATS for a in ("-f", f"{form}={out / form}")]
+    runs = [
+        _run(["lint", ".", *written, "--summary", str(out / "summary.md")], tmp_path),
+        _run(["lint", ".", "--explain-app", f"app http://u:{SECRET}@h/s"], tmp_path),
+        _run(["graph", "."], tmp_path),
+        _run(["graph", "-f", "dot", "."], tmp_path),
+    ]
+    texts = [run.stdout + run.stderr for run in runs]
+    texts += [path.read_text() for path in out.iterdir()]
+    assert len(texts) == 4 + len(_FORMATS) + 1
+    assert [text for text in texts if SECRET.lower() in text.lower()] == []
+    assert "did you mean 'app-http-u-h-s'?" in (out / "text").read_text()
+    assert '"name": "app http://u:****@h/s"' in (out / "json").read_text()
+    assert "Application app http://u:****@h/s" in texts[2]

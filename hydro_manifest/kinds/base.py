@@ -24,7 +24,7 @@ from .. import spec
 from ..diagnostics import Finding, Path, Target
 from ..fixes.changes import Add, Change, rename
 from ..rules import RULES, Rule
-from ..suggest import closest, did_you_mean, transliterate
+from ..suggest import closest, did_you_mean, suggestable
 from .rules import EMPTY_VALUE, METADATA_VALUE, MODEL_REFERENCE
 
 
@@ -325,7 +325,7 @@ ModelReference = Annotated[
 def suggest_model_name(name: str) -> str:
     """A valid model name close to `name`: latin lowercase, other characters as `-`."""
     other = f"[^{spec.MODEL_NAME_CHARACTERS}]+"
-    return re.sub(other, "-", transliterate(name).lower()).strip("-") or "model"
+    return re.sub(other, "-", suggestable(name).lower()).strip("-") or "model"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,7 +3,7 @@ variant, the fields passed on the edges, problems in red with their rule.
 
 Node ids are hydro's own (`a1_s2_v1`); labels are quoted DOT strings with `"` and `\\`
 escaped, `&` written as `&amp;` (Graphviz reads entities in labels), and lines joined by
-`\\n`, so any name is safe.
+`\\n`, so any name is safe; a URL's password in a label is hidden.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..project.graph import Graph
+from ..redaction import redact
 
 _PROBLEM = 'color="#cc0000", fontcolor="#cc0000", penwidth=2'
 
@@ -40,7 +41,7 @@ def dot(graphs: Iterable[Graph]) -> str:
 
 def _quoted(parts: Iterable[str]) -> str:
     def escaped(text: str) -> str:
-        text = text.replace("\\", "\\\\").replace('"', '\\"')
+        text = redact(text).replace("\\", "\\\\").replace('"', '\\"')
         text = text.replace("&", "&amp;")  # Graphviz decodes entities in labels
         return text.replace("\r", " ").replace("\n", " ")
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from ..diagnostics import Diagnostic
 from ..project.graph import graphs
+from ..redaction import redact
 from ..report import Report
 from ..rules import Severity
 from .mermaid import mermaid
@@ -83,7 +84,9 @@ def _code(text: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    """Text that Markdown shows as written, on one line, without breaking a table."""
+    """Text that Markdown shows as written, on one line, without breaking a table, and
+    without a URL's password."""
+    text = redact(text)
     for special in "\\`*_[]<>|#&":  # `&` too: `&lt;` would be read as an entity
         text = text.replace(special, "\\" + special)
     return " ".join(text.split())

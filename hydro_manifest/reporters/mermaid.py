@@ -3,7 +3,8 @@ inside Markdown: one subgraph per Application, one per stage, a node per variant
 fields passed on the edges, problems in red with their rule.
 
 Node ids are hydro's own (`a1_s2_v1`), never a model's name; every label is quoted with
-Mermaid's entity codes for what would end or change it, so any name is safe.
+Mermaid's entity codes for what would end or change it, so any name is safe, and a URL's
+password in it is hidden.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..project.graph import Graph, Node
+from ..redaction import redact
 
 _ENTITIES = {
     "&": "#amp;",
@@ -66,5 +68,6 @@ def _label(node: Node) -> str:
 
 
 def _text(text: str) -> str:
-    """Text inside a quoted label: what Mermaid would read as syntax, as entity codes."""
-    return "".join(_ENTITIES.get(c, " " if c in "\r\n\t" else c) for c in text)
+    """Text inside a quoted label: credentials in URLs hidden, what Mermaid would read as
+    syntax as entity codes."""
+    return "".join(_ENTITIES.get(c, " " if c in "\r\n\t" else c) for c in redact(text))

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from ... import spec
-from ...suggest import transliterate
+from ...suggest import suggestable
 from ..base import (
     Integer,
     KebabModel,
@@ -28,7 +28,7 @@ def _application_name(name: str) -> str:
         raise violation(EMPTY_VALUE, "the application name is empty", "name the application")
     if not spec.APPLICATION_NAME_RE.fullmatch(name):
         other = f"[^{spec.APPLICATION_NAME_CHARACTERS}]+"
-        better = re.sub(other, "-", transliterate(name)).strip("-") or "app"
+        better = re.sub(other, "-", suggestable(name)).strip("-") or "app"
         raise violation(
             APPLICATION_NAME,
             f"application name '{name}' may only contain latin letters, digits, '-' and '_'",

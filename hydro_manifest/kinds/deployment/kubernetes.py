@@ -12,7 +12,7 @@ import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Context, Decimal
 from typing import Final
 
-from ...suggest import closest, transliterate
+from ...suggest import closest, suggestable
 
 TOLERATION_OPERATORS: Final = ("Equal", "Exists")
 TOLERATION_EFFECTS: Final = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -195,7 +195,7 @@ def is_integer_text(value: str) -> bool:
 
 def label_like(text: str) -> str:
     """A valid label key or value near `text`: `a map` becomes `a-map`."""
-    prefix, slash, name = transliterate(text).rpartition("/")
+    prefix, slash, name = suggestable(text).rpartition("/")
     name = re.sub(r"[^-A-Za-z0-9_.]+", "-", name).strip("-_.")[:_NAME_MAX].rstrip("-_.")
     if not slash:
         return name
