@@ -6,7 +6,7 @@ import re
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .redaction import redact
+from .redaction import redact, scrub
 from .rules import Layer, Rule, Severity
 
 # The records below are named tuples: immutable, compact, and about eight times cheaper to
@@ -161,6 +161,23 @@ class Diagnostic(NamedTuple):
     @property
     def span(self) -> Span:
         return Span(self.line, self.column, self.end_line, self.end_column)
+
+    def scrubbed(self, secrets: frozenset[str]) -> Diagnostic:
+        """The diagnostic without any of `secrets` (the URLs' passwords in the files its
+        run read) in its texts, also where it quotes a value cut or changed (`scrub`); a
+        fix that would write one is left out."""
+        fix = self.fix
+        if fix is not None and any(scrub(e.text, secrets) != e.text for e in fix.edits):
+            fix = None
+        return self._replace(
+            message=scrub(self.message, secrets),
+            hint=None if self.hint is None else scrub(self.hint, secrets),
+            path=None
+            if self.path is None
+            else tuple(scrub(k, secrets) if isinstance(k, str) else k for k in self.path),
+            fix=fix,
+            related=tuple(r._replace(message=scrub(r.message, secrets)) for r in self.related),
+        )
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -27,7 +27,7 @@ from .reading.loader import SourceDocument, SourceFile, load
 from .reading.rules import ENCODING, FILE_TOO_LARGE, OUTSIDE_ROOT, READ_ERROR
 from .reading.text import decode, strip_bom
 from .report import ISSUES_URL, DocumentInfo, FileReport
-from .root import Kind, Root, remembered_probes
+from .root import Kind, Root, note_secrets, remembered_probes
 from .root import at as root_at
 from .rules import INTERNAL_ERROR
 
@@ -86,6 +86,8 @@ class FileResult:
     #: What the check saw of the disk, for the cache (Job.cached): each path it probed (the
     #: file itself, what its Models ship and read, the folders listed).
     observed: Observed = ()
+    #: The passwords of the URLs in what the check read, which no report may show.
+    secrets: frozenset[str] = frozenset()
 
 
 #: Which Models keep their contract fields in their summaries: all (one process checks
@@ -99,6 +101,7 @@ def check_file(job: Job, kept: Kept = False) -> FileResult:
     ask about probed once); `kept`: whose contract fields its summaries carry."""
     with remembered_probes(answers=job.cached) as asked:
         result = _check_file(job, kept)
+    result.secrets = frozenset(asked.secrets)
     if job.cached:
         from .cache import seen
 
@@ -116,6 +119,7 @@ def _check_file(job: Job, kept: Kept) -> FileResult:
     else:
         text, findings = strip_bom(data)
         bom = data.startswith("\ufeff")
+        note_secrets(text)  # (a file's bytes are noted as the root reads them)
     # Fixes are edits of UTF-8 text: a file in another encoding gets none.
     placed = None if any(f.rule is ENCODING for f in findings) else FileText(text, bom)
     try:

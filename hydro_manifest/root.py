@@ -25,6 +25,8 @@ from contextvars import ContextVar
 from enum import Enum
 from typing import NamedTuple
 
+from .redaction import secrets_in
+
 #: What marks a repository's top folder.
 GIT = ".git"
 #: The longest name of one file (Linux's NAME_MAX, in bytes) and of a whole path.
@@ -68,13 +70,15 @@ class Asked:
     """What one file's check asked of the disk (`remembered_probes`): each path's probe, by
     root (real) and path; and, when `answers` are kept (for the lint cache), what each
     question beyond a probe answered, by root, path and question: a file's bytes read (as
-    a digest), a folder's names, a scan for files (`Root.answered`)."""
+    a digest), a folder's names, a scan for files (`Root.answered`); and the secrets of
+    the URLs in what it read (`note_secrets`), which no report of it may show."""
 
-    __slots__ = ("answers", "probes")
+    __slots__ = ("answers", "probes", "secrets")
 
     def __init__(self, answers: bool = False) -> None:
         self.probes: dict[tuple[str, str], Probe] = {}
         self.answers: dict[tuple[str, str, str], object] | None = {} if answers else None
+        self.secrets: set[str] = set()
 
 
 #: What the check under way asked (`remembered_probes`).
@@ -100,6 +104,18 @@ def _answers() -> dict[tuple[str, str, str], object] | None:
     """Where the check under way notes its answers, if it keeps them."""
     asked = _REMEMBERED.get()
     return asked.answers if asked is not None else None
+
+
+def note_secrets(data: str | bytes) -> None:
+    """Notes the secrets of the URLs in `data`, a text the check under way read."""
+    asked = _REMEMBERED.get()
+    if asked is None:
+        return
+    if isinstance(data, bytes):
+        if b":/" not in data:
+            return
+        data = data.decode("utf-8", "replace")
+    asked.secrets |= secrets_in(data)
 
 
 def digest(data: bytes) -> bytes:
@@ -231,6 +247,7 @@ class Root:
             return _failed(error)
         if _answers() is not None:  # (the digest only for a check that keeps answers)
             self.answered(path, read_question(limit, head), digest(data))
+        note_secrets(data)
         return data
 
     def listdir(self, folder: str | os.PathLike[str]) -> list[str]:

@@ -9,6 +9,7 @@ report in the order the files were given.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import os
@@ -24,6 +25,7 @@ from .diagnostics import Diagnostic
 from .file_check import FileResult, Job, check_file
 from .options import Options, Progress
 from .reading import suppressions
+from .redaction import scrub
 from .report import FileReport, Report
 
 if TYPE_CHECKING:
@@ -128,9 +130,12 @@ def run(
     if not interrupted:
         report.summaries = [s for r in results for s in r.summaries]
         _across_documents(report, report.summaries)
+    secrets = frozenset().union(*(result.secrets for result in results))
     for file in report.files:
         file.diagnostics = selected(file, config)
         file.diagnostics.sort(key=lambda d: d.sort_key)
+        if secrets:
+            scrubbed(file, secrets)
     _once_in_shared_files(report)
     return report
 
@@ -165,8 +170,21 @@ def _in_order(
 def check_alone(job: Job, config: Config | None = None) -> list[Diagnostic]:
     """One file's diagnostics as a run reports them (suppressions and the configuration
     applied), without the checks across documents: what fixing a file checks again."""
-    report = check_file(job).report
-    return [] if report is None else selected(report, config)
+    result = check_file(job)
+    if result.report is None:
+        return []
+    if result.secrets:
+        scrubbed(result.report, result.secrets)
+    return selected(result.report, config)
+
+
+def scrubbed(file: FileReport, secrets: frozenset[str]) -> None:
+    """Hides `secrets` in the file's diagnostics and documents' names (`scrub`)."""
+    file.diagnostics = [d.scrubbed(secrets) for d in file.diagnostics]
+    file.documents = [
+        d if d.name is None else dataclasses.replace(d, name=scrub(d.name, secrets))
+        for d in file.documents
+    ]
 
 
 def selected(file: FileReport, config: Config | None) -> list[Diagnostic]:

@@ -300,3 +300,35 @@ def test_a_password_in_a_name_stays_hidden_where_hydro_rewrites_the_name(tmp_pat
     assert "did you mean 'app-http-u-h-s'?" in (out / "text").read_text()
     assert '"name": "app http://u:****@h/s"' in (out / "json").read_text()
     assert "Application app http://u:****@h/s" in texts[2]
+
+
+@pytest.mark.parametrize(
+    ("runtime", "rule"),
+    [
+        # the name before the digest's `@` is quoted, made lowercase
+        (f"hydrosphere/serving-runtime-python-3.7:3.0.https://{SECRET}@h", "HY201"),
+        (f"Hydrosphere/serving-runtime-python-3.7:3.0.3@https://u:{SECRET}@h", "HY201"),
+    ],
+    ids=["token", "password"],
+)
+def test_a_password_stays_hidden_where_a_message_quotes_part_of_its_url(
+    tmp_path: Path, runtime: str, rule: str
+) -> None:
+    """A message may quote a part of a value, cut where the value's grammar cuts it (an
+    image's name before its `@`), where no URL is left for the redaction to find: the
+    passwords of every URL in the files the run read are hidden in every text of the
+    report, in any letter case."""
+    (tmp_path / ".git").mkdir()
+    manifest = tmp_path / "serving.yaml"
+    manifest.write_text(MANIFEST.replace("hydrosphere/serving-runtime-python-3.7:3.0.3", runtime))
+    out = tmp_path / "out"
+    out.mkdir()
+    written = [a for form in _FORMATS for a in ("-f", f"{form}={out / form}")]
+    done = _run(["lint", ".", *written, "--summary", str(out / "summary.md")], tmp_path)
+    alone = _run(["validate", "-f", "json", manifest.name], tmp_path)
+    texts = [done.stdout + done.stderr, alone.stdout + alone.stderr]
+    texts += [path.read_text() for path in out.iterdir()]
+    assert [t for t in texts if SECRET.lower() in t.lower()] == []
+    found = json.loads(alone.stdout)["diagnostics"]
+    assert rule in {d["rule"] for d in found}
+    assert any("****" in d["message"] + (d["hint"] or "") for d in found if d["rule"] == rule)
