@@ -91,12 +91,14 @@ class Fix(NamedTuple):
 
     safe: bool
     edits: tuple[Edit, ...]
+    #: An edit writes a secret of the run's files, not as a URL (`Diagnostic.scrubbed`).
+    secret: bool = False
 
     @property
     def printable(self) -> bool:
         """Whether the edits may be printed: none of them writes a password (a URL's
         credentials moved by the fix). `--fix` applies the others, reports leave them out."""
-        return all(redact(edit.text) == edit.text for edit in self.edits)
+        return not self.secret and all(redact(edit.text) == edit.text for edit in self.edits)
 
     def to_json(self) -> dict[str, Any]:
         return {"safe": self.safe, "edits": [edit.to_json() for edit in self.edits]}
@@ -165,10 +167,10 @@ class Diagnostic(NamedTuple):
     def scrubbed(self, secrets: frozenset[str]) -> Diagnostic:
         """The diagnostic without any of `secrets` (the URLs' passwords in the files its
         run read) in its texts, also where it quotes a value cut or changed (`scrub`); a
-        fix that would write one is left out."""
+        fix that would write one is applied by `--fix`, not printed (`Fix.printable`)."""
         fix = self.fix
         if fix is not None and any(scrub(e.text, secrets) != e.text for e in fix.edits):
-            fix = None
+            fix = fix._replace(secret=True)
         return self._replace(
             message=scrub(self.message, secrets),
             hint=None if self.hint is None else scrub(self.hint, secrets),

@@ -332,3 +332,33 @@ def test_a_password_stays_hidden_where_a_message_quotes_part_of_its_url(
     found = json.loads(alone.stdout)["diagnostics"]
     assert rule in {d["rule"] for d in found}
     assert any("****" in d["message"] + (d["hint"] or "") for d in found if d["rule"] == rule)
+
+
+def test_a_fix_that_writes_a_password_is_applied_not_printed(model: Path) -> None:
+    """The `env` list holding a URL with a password: its fix (a mapping) moves the URL, so
+    the reports leave the fix out, and `--fix` applies it all the same."""
+    folder = model.parent
+    reported = json.loads(_run(["validate", "-f", "json", model.name], folder).stdout)
+    (env,) = [d for d in reported["diagnostics"] if d["rule"] == "HY525"]
+    assert env["fix"] is None
+    done = _run(["validate", "--fix", model.name], folder)
+    assert SECRET not in done.stdout + done.stderr
+    assert f'DATABASE_URL: "postgres://app:{SECRET}@db.example/models"' in model.read_text()
+
+
+def test_a_fix_that_writes_a_secret_outside_its_url_is_not_printable() -> None:
+    """`scrubbed` hides a secret of the run's files in every text of a diagnostic; its fix,
+    if it writes one, stays for `--fix` but is no longer printed."""
+    from hydro_manifest.diagnostics import Diagnostic, Edit, Fix, Span
+    from hydro_manifest.reading.rules import QUOTE_IT
+
+    edit = Edit(0, 4, f"name-{SECRET.lower()}", 1, 1, 1, 5)
+    found = Diagnostic.of(
+        "m.yaml", 0, Span(1, 1, 1, 5), ("name",), QUOTE_IT, f"name '{SECRET.upper()}'",
+        hint=f"did you mean 'name-{SECRET.lower()}'?", fix=Fix(True, (edit,)),
+    )  # fmt: skip
+    assert found.fix is not None and found.fix.printable
+    hidden = found.scrubbed(frozenset({SECRET}))
+    assert (hidden.message, hidden.hint) == ("name '****'", "did you mean 'name-****'?")
+    assert hidden.fix is not None and not hidden.fix.printable
+    assert hidden.fix.edits == found.fix.edits
