@@ -399,6 +399,13 @@ WALRUS = (
 )
 #: A decorator of any expression (PEP 614, Python 3.9), which `ast` reads in every grammar.
 DECORATED = "CACHES = [lambda f: f]\n\n\n@CACHES[0]\ndef predict(age):\n    return {'income': ''}\n"
+#: Context managers in parentheses (Python 3.9): with `as` inside, an older grammar cannot
+#: read them; without, it reads one manager, a tuple (which fails only when it runs).
+MANAGERS_AS = (
+    "def predict(age):\n    with (open('a') as f, open('b') as g):\n        pass\n"
+    "    return {'income': ''}\n"
+)
+MANAGERS_TUPLE = MANAGERS_AS.replace(" as f", "").replace(" as g", "")
 MATCH = (
     "def predict(age):\n    match age:\n        case 1:\n            pass\n"
     "    return {'income': ''}\n"
@@ -413,6 +420,8 @@ MATCH = (
         ("python-3.8.11:3.0.3", MATCH, [("HY810", "src/func_main.py", 2, 5, "null")]),
         ("python-3.6:2.4.3", WALRUS, [("HY810", "src/func_main.py", 2, 9, "null")]),
         ("python-3.8.11:3.0.3", DECORATED, [("HY810", "src/func_main.py", 4, 2, "null")]),
+        ("python-3.8.11:3.0.3", MANAGERS_AS, [("HY810", "src/func_main.py", 2, 21, "null")]),
+        ("python-3.8.11:3.0.3", MANAGERS_TUPLE, []),
         # no image of Python 3.9 was built for 3.0.3 (HY822), but its syntax passes
         ("python-3.9:3.0.3", DECORATED, [("HY822", "", 5, 10, "$.runtime")]),
     ],
@@ -422,6 +431,8 @@ MATCH = (
         "match-on-3.8",
         "walrus-on-3.6",
         "decorator-on-3.8",
+        "parenthesized-managers-on-3.8",
+        "a-tuple-of-managers-on-3.8",
         "decorator-on-3.9",
     ],
 )

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import io
 import sys
+import tokenize
 import warnings
 from collections.abc import Iterator
 
@@ -61,7 +63,7 @@ def syntax_tree(
         if sys.version_info < (3, 11) and len(source) >= _CHAIN_GUARD_FROM:
             _deep_chain_guard(source, filename)
         try:
-            tree = ast.parse(source, filename=filename, feature_version=version)
+            tree = _parsed(source, filename, version)
         except SyntaxError as error:
             construct = next((c for m, c in _NEWER.items() if error.msg.startswith(m)), None)
             if construct is not None and hasattr(ast, construct):
@@ -71,7 +73,140 @@ def syntax_tree(
             raise
     if python is not None and python < (3, 9):
         _only_dotted_decorators(tree, filename)
+        _as_in_parenthesized_with(source, tree, filename)
+    if python is not None and python < (3, 8):
+        _starred_returns(source, tree, filename)
     return tree
+
+
+def _parsed(source: str | bytes, filename: str, version: tuple[int, int] | None) -> ast.Module:
+    """`ast.parse` in the grammar of `version`, but for parentheses around a `with`
+    statement's context managers, which `ast` of Python 3.10 and 3.11 rejects in a grammar
+    before 3.9 even where that grammar reads them (`_as_in_parenthesized_with`)."""
+    try:
+        return ast.parse(source, filename=filename, feature_version=version)
+    except SyntaxError as error:
+        if version is None or version >= (3, 9) or not error.msg.startswith(_PARENTHESIZED):
+            raise
+    tree = ast.parse(source, filename=filename, feature_version=(3, 9))
+    if version < (3, 8):
+        _no_newer_than_37(tree, filename)
+    return tree
+
+
+#: What `ast` of Python 3.10 and 3.11 says of `with (a, b):` in a grammar before 3.9.
+_PARENTHESIZED = "Parenthesized context managers"
+
+
+def _as_in_parenthesized_with(source: str | bytes, tree: ast.Module, filename: str) -> None:
+    """Raises at the first `as` inside the parentheses around a `with` statement's context
+    managers (`with (open(a) as f, open(b) as g):`, Python 3.9). An older grammar reads
+    `with (a, b):` as one context manager, a tuple: valid (it fails only when the statement
+    runs); an `as` inside the parentheses it cannot read. Only the headers of statements
+    that may hold one are read token by token."""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    lines = text.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.With | ast.AsyncWith) or not any(
+            item.optional_vars is not None for item in node.items
+        ):
+            continue
+        first = node.body[0].lineno  # (the header's own line, for `with (a as b): pass`)
+        header = "".join(lines[node.lineno - 1 : max(first - 1, node.lineno)])
+        try:
+            place = _as_inside(header)
+        except (tokenize.TokenError, SyntaxError):
+            continue  # (a header `ast` read is read token by token too)
+        if place is not None:
+            error = SyntaxError(f"{_PARENTHESIZED} are only supported in Python 3.9 and greater")
+            error.filename = filename
+            error.lineno, error.offset = node.lineno + place[0] - 1, place[1] + 1
+            raise error
+
+
+def _as_inside(header: str) -> tuple[int, int] | None:
+    """In a `with` statement's header, where the first `as` inside parentheses around all
+    its context managers stands (1-based line, 0-based column), if one does."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(header).readline))
+    opening = next((n + 1 for n, t in enumerate(tokens) if t.string == "with"), len(tokens))
+    if opening >= len(tokens) or tokens[opening].string != "(":
+        return None
+    depth, inside = 0, None
+    for number, token in enumerate(tokens[opening:], opening):
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+            if depth == 0:
+                after = tokens[number + 1] if number + 1 < len(tokens) else None
+                return inside if after is not None and after.string == ":" else None
+        elif depth == 1 and token.string == "as" and inside is None:
+            inside = token.start
+    return None
+
+
+def _starred_returns(source: str | bytes, tree: ast.Module, filename: str) -> None:
+    """Before Python 3.8 a `return` or `yield` of a tuple with a starred item needs the
+    tuple's parentheses (`return (*rows, total)`), which `ast`'s `feature_version` does
+    not check."""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Return | ast.Yield)
+            and isinstance(node.value, ast.Tuple)
+            and any(isinstance(item, ast.Starred) for item in node.value.elts)
+            and not _parenthesized(text, node.value)
+        ):
+            error = SyntaxError(
+                "a starred item in an unparenthesized tuple after `return` or `yield` is "
+                "only supported in Python 3.8 and greater"
+            )
+            error.filename, error.lineno = filename, node.value.lineno
+            error.offset = node.value.col_offset + 1
+            raise error
+
+
+def _parenthesized(text: str, node: ast.expr) -> bool:
+    """Whether the parentheses `node` starts with close at its end (`(*a, b)`, not
+    `(a), *b`)."""
+    segment = ast.get_source_segment(text, node) or ""
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(segment).readline)
+            if t.type == tokenize.OP
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return True  # (not read: left alone)
+    if not tokens or tokens[0].string != "(":
+        return False
+    depth = 0
+    for number, token in enumerate(tokens):
+        depth += token.string in "([{"
+        depth -= token.string in ")]}"
+        if depth == 0:
+            return number == len(tokens) - 1
+    return False
+
+
+def _no_newer_than_37(tree: ast.Module, filename: str) -> None:
+    """What Python 3.8's grammar added that `ast` of 3.9's grammar reads: `:=`, and
+    parameters before `/`."""
+    newer = [
+        (node, "Assignment expressions")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.NamedExpr)
+    ] + [
+        (node, "Positional-only parameters")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        and node.args.posonlyargs
+    ]
+    if newer:
+        node, what = min(newer, key=lambda found: (found[0].lineno, found[0].col_offset))
+        error = SyntaxError(f"{what} are only supported in Python 3.8 and greater")
+        error.filename, error.lineno, error.offset = filename, node.lineno, node.col_offset + 1
+        raise error
 
 
 def _only_dotted_decorators(tree: ast.Module, filename: str) -> None:
