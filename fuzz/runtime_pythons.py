@@ -2,6 +2,7 @@
 not part of CI).
 
     python fuzz/runtime_pythons.py --cases 3000 --seed 1 /path/to/python3.7 /path/to/python3.8
+    python fuzz/runtime_pythons.py --modules /usr/lib/python3 --cases 4000 /path/to/python3.7
 
 Each module joins random parts (imports of the standard library, annotations, decorators,
 values computed at import) with its imports first. Each given interpreter compiles and runs
@@ -10,6 +11,10 @@ shipping it. A module hydro says fails to import (HY810, HY849, HY851) where the
 imports it is a false finding, printed with the module; the reverse, a failure hydro misses,
 is counted by what the Python raised. A module the real Python fails on for want of a name
 the generator left out (NameError) says nothing and is left out.
+
+With `--modules DIR`, the modules are real ones, `.py` files under DIR (a library, a
+virtual environment's site-packages), compiled only, never run: hydro's verdict is then
+HY810's alone.
 """
 
 from __future__ import annotations
@@ -97,9 +102,12 @@ IMPORT = """
 import json, sys, warnings
 warnings.simplefilter("ignore")
 verdicts = {}
-for name, source in json.load(sys.stdin).items():
+run, sources = json.load(sys.stdin)
+for name, source in sources.items():
     try:
-        exec(compile(source, "func_main.py", "exec", dont_inherit=True), {"__name__": "__main__"})
+        code = compile(source, "func_main.py", "exec", dont_inherit=True)
+        if run:
+            exec(code, {"__name__": "__main__"})
         verdicts[name] = "imports"
     except NameError:
         verdicts[name] = "unknown"
@@ -108,6 +116,8 @@ for name, source in json.load(sys.stdin).items():
 print(json.dumps([sys.version_info[0], sys.version_info[1], verdicts]))
 """
 FAILING = {"HY810", "HY849", "HY851"}
+#: Of real modules, which are compiled only.
+NOT_COMPILING = {"HY810"}
 
 
 def modules(count: int, seed: int) -> dict[str, str]:
@@ -120,11 +130,23 @@ def modules(count: int, seed: int) -> dict[str, str]:
     return made
 
 
-def hydro_fails(folder: Path, version: str, source: str) -> bool:
+def real_modules(folder: str, count: int, seed: int) -> dict[str, str]:
+    paths = sorted(p for p in Path(folder).rglob("*.py") if p.stat().st_size < 2_000_000)
+    random.Random(seed).shuffle(paths)
+    found = {}
+    for path in paths[:count]:
+        try:
+            found[str(path)] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+def hydro_fails(folder: Path, version: str, source: str, rules: set[str]) -> bool:
     (folder / "src").mkdir(parents=True, exist_ok=True)
     (folder / "src" / "func_main.py").write_text(source)
     (folder / "serving.yaml").write_text(MANIFEST.format(version=version))
-    return bool({d.rule for d in validate_file(folder / "serving.yaml").diagnostics} & FAILING)
+    return bool({d.rule for d in validate_file(folder / "serving.yaml").diagnostics} & rules)
 
 
 def main() -> None:
@@ -132,12 +154,21 @@ def main() -> None:
     parser.add_argument("interpreters", nargs="+")
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--modules", metavar="DIR", help="real modules under DIR, compiled only")
     arguments = parser.parse_args()
-    made = modules(arguments.cases, arguments.seed)
+    run = arguments.modules is None
+    if run:
+        made = modules(arguments.cases, arguments.seed)
+    else:
+        made = real_modules(arguments.modules, arguments.cases, arguments.seed)
+    rules = FAILING if run else NOT_COMPILING
     false_findings = 0
     for interpreter in arguments.interpreters:
         done = subprocess.run(
-            [interpreter, "-c", IMPORT], input=json.dumps(made), capture_output=True, text=True
+            [interpreter, "-c", IMPORT],
+            input=json.dumps([run, made]),
+            capture_output=True,
+            text=True,
         )
         major, minor, real = json.loads(done.stdout)
         version = f"{major}.{minor}"
@@ -146,10 +177,10 @@ def main() -> None:
             for name, source in made.items():
                 if real[name] == "unknown":
                     continue
-                fails = hydro_fails(Path(folder), version, source)
+                fails = hydro_fails(Path(folder), version, source, rules)
                 if fails and real[name] == "imports":
                     false_findings += 1
-                    print(f"false finding on {version}:\n{source}")
+                    print(f"false finding on {version}:\n{source if run else name}")
                 elif not fails and real[name] != "imports":
                     missed[real[name]] += 1
         print(f"Python {version}: missed {dict(missed) or 'nothing'}")
