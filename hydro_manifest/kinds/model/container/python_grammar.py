@@ -76,6 +76,8 @@ def syntax_tree(
         _as_in_parenthesized_with(source, tree, filename)
     if python is not None and python < (3, 8):
         _starred_returns(source, tree, filename)
+    if python is not None and python < (3, 12):
+        _fstring_novelties(source, tree, filename, python)
     return tree
 
 
@@ -187,6 +189,54 @@ def _parenthesized(text: str, node: ast.expr) -> bool:
         if depth == 0:
             return number == len(tokens) - 1
     return False
+
+
+def _fstring_novelties(
+    source: str | bytes, tree: ast.Module, filename: str, python: tuple[int, int]
+) -> None:
+    """What an f-string may hold from Python 3.12 on (the same quotes inside, a backslash
+    or a comment in an expression) and from 3.8 on (`{x=}`): `ast` of 3.12 and later reads
+    them in every grammar, and only its tokens show them (f-strings are tokenized from 3.12
+    on; hydro on 3.10 or 3.11 leaves them to its parser and `feature_version`)."""
+    if sys.version_info < (3, 12) or not any(isinstance(n, ast.JoinedStr) for n in ast.walk(tree)):
+        return
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return
+    opened: list[str] = []  # the quotes of the f-strings the token is in
+    start, end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)
+    for number, token in enumerate(tokens):
+        newer = None
+        if token.type in (start, tokenize.STRING) and opened:
+            quote = token.string.lstrip("bBfFrRuU")
+            if python < (3, 12) and any(quote.startswith(q) for q in opened):
+                newer = ("the same quotes inside an f-string", (3, 12))
+            elif python < (3, 12) and token.type == tokenize.STRING and "\\" in token.string:
+                newer = ("a backslash in an f-string's expression", (3, 12))
+        elif token.type == tokenize.COMMENT and opened and python < (3, 12):
+            newer = ("a comment in an f-string's expression", (3, 12))
+        elif (
+            token.string == "="
+            and opened
+            and python < (3, 8)
+            and number + 1 < len(tokens)
+            and tokens[number + 1].string in ("}", "!", ":")
+        ):
+            newer = ("`=` in an f-string's replacement field", (3, 8))
+        if newer is not None:
+            error = SyntaxError(
+                "{} is only supported in Python {}.{} and greater".format(newer[0], *newer[1])
+            )
+            error.filename, (error.lineno, column) = filename, token.start
+            error.offset = column + 1
+            raise error
+        if token.type == start:
+            quote = token.string.lstrip("bBfFrRuU")
+            opened.append(quote if len(quote) == 3 else quote[0])
+        elif token.type == end:
+            opened.pop()
 
 
 def _no_newer_than_37(tree: ast.Module, filename: str) -> None:

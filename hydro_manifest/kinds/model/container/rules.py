@@ -178,12 +178,13 @@ builds and every servable of it fails to start. The finding points into `func_ma
 hydro reads the module in the grammar of the Python the runtime's name gives
 (`serving-runtime-python-3.7` is `FROM python:3.7-slim`: hsp@3.0.3:Makefile:9,
 Dockerfile:2-3), so syntax newer than it (`:=` before 3.8, `match` before 3.10) is an error
-there. Which newer syntax is caught is Python's own `ast` `feature_version`, best effort
-and varying with the Python hydro runs on (an f-string's `{x=}`, 3.8, passes on 3.13),
-and what hydro checks itself: decorators of any expression (PEP 614) and `as` inside
-parentheses around a `with` statement's managers (3.9; `with (a, b):` is an older
-Python's tuple, which it reads), a starred item in an unparenthesized `return` tuple
-(3.8). A runtime older than 3.7 is read as 3.7.
+there. Newer syntax is caught by Python's own `ast` `feature_version` (best effort, and
+varying with the Python hydro runs on) and by what hydro checks itself: decorators of any
+expression (PEP 614) and `as` inside parentheses around a `with` statement's managers
+(3.9; `with (a, b):` is an older Python's tuple, which it reads), a starred item in an
+unparenthesized `return` tuple and an f-string's `{x=}` (3.8), an f-string's own quotes, a
+backslash or a comment inside its expressions (3.12). A runtime older than 3.7 is read as
+3.7.
 What parses but does not compile is a SyntaxError at import as well, on every Python from
 3.6 on: `return` or `yield` outside a function, `break` outside a loop, a
 `from __future__` import after other statements, `nonlocal` with nothing to bind, a
