@@ -64,6 +64,7 @@ COMPILING = {
     "parenthesized-managers": "with (open('a'), open('b')):\n    pass\n",
     "parenthesized-managers-as": "with (open('a') as f, open('b') as g):\n    pass\n",
     "parenthesized-manager-as-one-line": "x = 1; with (open('a') as f): pass\n",
+    "form-feed-then-managers-as": "x = 1\x0c\nwith (open('a') as f):\n    pass\n",
     "parenthesized-tuple-as": "with (open('a'), open('b')) as pair:\n    pass\n",
     "parenthesized-manager-and-walrus": "with (a, b):\n    pass\nif (n := 1):\n    pass\n",
     "return-starred": "def f(a):\n    return *a, 1\n",

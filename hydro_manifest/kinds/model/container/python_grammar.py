@@ -53,9 +53,10 @@ def syntax_tree(
 
     `ast` rejects what is newer than that grammar where it knows the feature (`:=` before
     3.8, `match` before 3.10, …): best effort, as its documentation says. Pythons older than
-    `OLDEST_GRAMMAR` are read in it, newer ones than hydro's in hydro's own; a decorator
-    PEP 614 allowed is checked besides. Raises what `ast.parse` raises, a newer construct's
-    error placed at its start.
+    `OLDEST_GRAMMAR` are read in it, newer ones than hydro's in hydro's own. What `ast` reads
+    alike in every grammar is checked besides (decorators, parenthesized context managers,
+    starred returns, f-strings). Raises what `ast.parse` raises, a newer construct's error
+    placed at its start.
     """
     version = None if python is None else min(max(python, OLDEST_GRAMMAR), sys.version_info[:2])
     with warnings.catch_warnings():
@@ -107,7 +108,7 @@ def _as_in_parenthesized_with(source: str | bytes, tree: ast.Module, filename: s
     runs); an `as` inside the parentheses it cannot read. Only the headers of statements
     that may hold one are read token by token."""
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text, newline=None).readlines()  # (as Python counts lines)
     for node in ast.walk(tree):
         if not isinstance(node, ast.With | ast.AsyncWith) or not any(
             item.optional_vars is not None for item in node.items
