@@ -118,8 +118,7 @@ def _evaluated_at_import(module: Module) -> list[list[Newer]]:
     if future is not None:
         return [[Newer(future, (3, 7), "(postponed annotations, PEP 563)", _NO_FUTURE)]]
     own = set(module.top_level)  # a module that defines `list` or `int` means its own
-    imported = imported_names(body)
-    names = _names(module, imported)
+    names = _names(module, own, imported_names(body))
     found = [_newer(annotation, own, names) for annotation in _annotations(body)]
     return [parts for parts in found if parts]
 
@@ -142,18 +141,7 @@ def _annotations(body: list[ast.stmt]) -> Iterator[ast.expr]:
     """The annotations the statements evaluate when they run at import."""
     for statement in body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-            arguments = statement.args
-            for argument in (
-                *arguments.posonlyargs,
-                *arguments.args,
-                arguments.vararg,
-                *arguments.kwonlyargs,
-                arguments.kwarg,
-            ):
-                if argument is not None and argument.annotation is not None:
-                    yield argument.annotation
-            if statement.returns is not None:
-                yield statement.returns
+            yield from function_annotations(statement)
         elif isinstance(statement, ast.ClassDef):
             yield from _annotations(statement.body)
         elif isinstance(statement, ast.AnnAssign):
@@ -176,6 +164,27 @@ def _annotations(body: list[ast.stmt]) -> Iterator[ast.expr]:
             yield from _annotations(getattr(statement, "orelse", []))
 
 
+def function_annotations(statement: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    """The annotations a `def` evaluates when it runs (unless they are postponed)."""
+    arguments = statement.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    found = [a.annotation for a in every if a.annotation is not None]
+    return found + ([statement.returns] if statement.returns is not None else [])
+
+
+def dotted(node: ast.AST, imported: dict[str, str]) -> str | None:
+    """What a name or attribute chain stands for through the module's imports (`abc.Set`
+    after `from collections import abc`: `collections.abc.Set`); None for other names."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in imported:
+        return None
+    return ".".join([imported[node.id], *reversed(parts)])
+
+
 def imported_names(body: list[ast.stmt]) -> dict[str, str]:
     """What each name the module's top-level imports bind stands for, dotted: `abc` for
     `collections.abc` after `from collections import abc`."""
@@ -195,18 +204,12 @@ def _standard_generic(node: ast.AST, imported: dict[str, str]) -> tuple[str, str
     """`Sequence[int]` after `from collections.abc import Sequence` (or
     `collections.abc.Sequence[int]`, `re.Pattern[str]`): the class, dotted, and its name in
     `typing`."""
-    if not isinstance(node, ast.Subscript):
+    generic = dotted(node.value, imported) if isinstance(node, ast.Subscript) else None
+    if generic is None:
         return None
-    parts, value = [], node.value
-    while isinstance(value, ast.Attribute):
-        parts.append(value.attr)
-        value = value.value
-    if not isinstance(value, ast.Name) or value.id not in imported:
-        return None
-    dotted = ".".join([imported[value.id], *reversed(parts)])
-    module, _, name = dotted.rpartition(".")
+    module, _, name = generic.rpartition(".")
     typing_name = _STANDARD_GENERIC.get(module, {}).get(name)
-    return None if typing_name is None else (dotted, typing_name)
+    return None if typing_name is None else (generic, typing_name)
 
 
 def _newer(annotation: ast.expr, own: set[str], names: _Names) -> list[Newer]:
@@ -295,8 +298,7 @@ def _is_union(union: ast.expr, own: set[str], names: _Names) -> bool:
     return True
 
 
-def _names(module: Module, imported: dict[str, str]) -> _Names:
-    own = set(module.top_level)
+def _names(module: Module, own: set[str], imported: dict[str, str]) -> _Names:
     plain = {name for name, node in module.top_level.items() if _plain_class(node)}
     return _Names(frozenset((_CLASSES - own) | plain), imported)
 
@@ -317,11 +319,4 @@ def _cannot_join(node: ast.AST, names: _Names) -> bool:
     defines `|` (PEP 604 added it to both)."""
     if isinstance(node, ast.Name) and node.id in names.classes:
         return True
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or node.id not in names.imported:
-        return False
-    dotted = ".".join([names.imported[node.id], *reversed(parts)])
-    return dotted.startswith("typing.")
+    return (dotted(node, names.imported) or "").startswith("typing.")

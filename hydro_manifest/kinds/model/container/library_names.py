@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ....diagnostics import Finding
-from .annotations import imported_names, is_future_annotations
+from .annotations import dotted, function_annotations, imported_names, is_future_annotations
 from .image_rules import NAME_NEEDS_NEWER_PYTHON
 from .images import Image, if_import_fails
 from .runtime import Code, Module, _at
@@ -136,22 +136,9 @@ def _note_attributes(
         if isinstance(node, ast.BoolOp):
             waiting.append(node.values[0])
             continue
-        if isinstance(node, ast.Attribute):
-            dotted = _dotted(node, bound)
-            if dotted is not None:
-                _note(found, node, dotted)
+        if isinstance(node, ast.Attribute) and (taken := dotted(node, bound)) is not None:
+            _note(found, node, taken)
         waiting.extend(ast.iter_child_nodes(node))
-
-
-def _dotted(node: ast.Attribute, bound: dict[str, str]) -> str | None:
-    parts = []
-    value: ast.AST = node
-    while isinstance(value, ast.Attribute):
-        parts.append(value.attr)
-        value = value.value
-    if not isinstance(value, ast.Name) or value.id not in bound:
-        return None
-    return ".".join([bound[value.id], *reversed(parts)])
 
 
 def _class_expressions(statement: ast.ClassDef) -> list[ast.expr]:
@@ -166,9 +153,4 @@ def _function_expressions(
     arguments = statement.args
     expressions = [*statement.decorator_list, *arguments.defaults]
     expressions += [default for default in arguments.kw_defaults if default is not None]
-    if not postponed:
-        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-        expressions += [a.annotation for a in every if a.annotation is not None]
-        expressions += [statement.returns] if statement.returns is not None else []
-    return expressions
+    return expressions + ([] if postponed else function_annotations(statement))
