@@ -72,13 +72,14 @@ def syntax_tree(
             elif "codec can't decode" in error.msg and isinstance(source, bytes):
                 _place_at_undecodable(error, source)
             raise
-    if python is not None and python < (3, 9):
-        _only_dotted_decorators(tree, filename)
-        _as_in_parenthesized_with(source, tree, filename)
-    if python is not None and python < (3, 8):
-        _starred_returns(source, tree, filename)
     if python is not None and python < (3, 12):
-        _fstring_novelties(source, tree, filename, python)
+        nodes = list(ast.walk(tree))
+        if python < (3, 9):
+            _only_dotted_decorators(nodes, filename)
+            _as_in_parenthesized_with(source, nodes, filename)
+        if python < (3, 8):
+            _starred_returns(source, nodes, filename)
+        _fstring_novelties(source, nodes, filename, python)
     return tree
 
 
@@ -101,15 +102,14 @@ def _parsed(source: str | bytes, filename: str, version: tuple[int, int] | None)
 _PARENTHESIZED = "Parenthesized context managers"
 
 
-def _as_in_parenthesized_with(source: str | bytes, tree: ast.Module, filename: str) -> None:
+def _as_in_parenthesized_with(source: str | bytes, nodes: list[ast.AST], filename: str) -> None:
     """Raises at the first `as` inside the parentheses around a `with` statement's context
     managers (`with (open(a) as f, open(b) as g):`, Python 3.9). An older grammar reads
     `with (a, b):` as one context manager, a tuple: valid (it fails only when the statement
     runs); an `as` inside the parentheses it cannot read. Only the headers of statements
     that may hold one are read token by token."""
-    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    lines = io.StringIO(text, newline=None).readlines()  # (as Python counts lines)
-    for node in ast.walk(tree):
+    lines = io.StringIO(_text(source), newline=None).readlines()  # (as Python counts lines)
+    for node in nodes:
         if not isinstance(node, ast.With | ast.AsyncWith) or not any(
             item.optional_vars is not None for item in node.items
         ):
@@ -121,10 +121,8 @@ def _as_in_parenthesized_with(source: str | bytes, tree: ast.Module, filename: s
         except (tokenize.TokenError, SyntaxError):
             continue  # (a header `ast` read is read token by token too)
         if place is not None:
-            error = SyntaxError(f"{_PARENTHESIZED} are only supported in Python 3.9 and greater")
-            error.filename = filename
-            error.lineno, error.offset = node.lineno + place[0] - 1, place[1] + 1
-            raise error
+            message = f"{_PARENTHESIZED} are only supported in Python 3.9 and greater"
+            raise _error_at(message, filename, node.lineno + place[0] - 1, place[1])
 
 
 def _as_inside(header: str) -> tuple[int, int] | None:
@@ -148,25 +146,25 @@ def _as_inside(header: str) -> tuple[int, int] | None:
     return None
 
 
-def _starred_returns(source: str | bytes, tree: ast.Module, filename: str) -> None:
+def _starred_returns(source: str | bytes, nodes: list[ast.AST], filename: str) -> None:
     """Before Python 3.8 a `return` or `yield` of a tuple with a starred item needs the
     tuple's parentheses (`return (*rows, total)`), which `ast`'s `feature_version` does
     not check."""
-    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    for node in ast.walk(tree):
+    text = _text(source)
+    for node in nodes:
         if (
             isinstance(node, ast.Return | ast.Yield)
             and isinstance(node.value, ast.Tuple)
             and any(isinstance(item, ast.Starred) for item in node.value.elts)
             and not _parenthesized(text, node.value)
         ):
-            error = SyntaxError(
+            raise _error_at(
                 "a starred item in an unparenthesized tuple after `return` or `yield` is "
-                "only supported in Python 3.8 and greater"
+                "only supported in Python 3.8 and greater",
+                filename,
+                node.value.lineno,
+                node.value.col_offset,
             )
-            error.filename, error.lineno = filename, node.value.lineno
-            error.offset = node.value.col_offset + 1
-            raise error
 
 
 def _parenthesized(text: str, node: ast.expr) -> bool:
@@ -193,17 +191,16 @@ def _parenthesized(text: str, node: ast.expr) -> bool:
 
 
 def _fstring_novelties(
-    source: str | bytes, tree: ast.Module, filename: str, python: tuple[int, int]
+    source: str | bytes, nodes: list[ast.AST], filename: str, python: tuple[int, int]
 ) -> None:
     """What an f-string may hold from Python 3.12 on (the same quotes inside, a backslash
     or a comment in an expression) and from 3.8 on (`{x=}`): `ast` of 3.12 and later reads
     them in every grammar, and only its tokens show them (f-strings are tokenized from 3.12
     on; hydro on 3.10 or 3.11 leaves them to its parser and `feature_version`)."""
-    if sys.version_info < (3, 12) or not any(isinstance(n, ast.JoinedStr) for n in ast.walk(tree)):
+    if sys.version_info < (3, 12) or not any(isinstance(n, ast.JoinedStr) for n in nodes):
         return
-    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(_text(source)).readline))
     except (tokenize.TokenError, SyntaxError):
         return
     opened: list[str] = []  # the quotes of the f-strings the token is in
@@ -227,12 +224,8 @@ def _fstring_novelties(
         ):
             newer = ("`=` in an f-string's replacement field", (3, 8))
         if newer is not None:
-            error = SyntaxError(
-                "{} is only supported in Python {}.{} and greater".format(newer[0], *newer[1])
-            )
-            error.filename, (error.lineno, column) = filename, token.start
-            error.offset = column + 1
-            raise error
+            message = "{} is only supported in Python {}.{} and greater".format(newer[0], *newer[1])
+            raise _error_at(message, filename, *token.start)
         if token.type == start:
             quote = token.string.lstrip("bBfFrRuU")
             opened.append(quote if len(quote) == 3 else quote[0])
@@ -244,39 +237,55 @@ def _no_newer_than_37(tree: ast.Module, filename: str) -> None:
     """What Python 3.8's grammar added that `ast` of 3.9's grammar reads: `:=`, and
     parameters before `/`."""
     newer = [
-        (node, "Assignment expressions")
+        (
+            node,
+            "Assignment expressions"
+            if isinstance(node, ast.NamedExpr)
+            else "Positional-only parameters",
+        )
         for node in ast.walk(tree)
         if isinstance(node, ast.NamedExpr)
-    ] + [
-        (node, "Positional-only parameters")
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
-        and node.args.posonlyargs
+        or (
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            and node.args.posonlyargs
+        )
     ]
     if newer:
-        node, what = min(newer, key=lambda found: (found[0].lineno, found[0].col_offset))
-        error = SyntaxError(f"{what} are only supported in Python 3.8 and greater")
-        error.filename, error.lineno, error.offset = filename, node.lineno, node.col_offset + 1
-        raise error
+        node, what = min(newer, key=lambda found: _place(found[0]))
+        message = f"{what} are only supported in Python 3.8 and greater"
+        raise _error_at(message, filename, *_place(node))
 
 
-def _only_dotted_decorators(tree: ast.Module, filename: str) -> None:
+def _only_dotted_decorators(nodes: list[ast.AST], filename: str) -> None:
     """Before Python 3.9 (PEP 614) a decorator is a dotted name, or a call of one
     (`@app.route("/")`): `ast`'s `feature_version` does not check it."""
     others = [
         decorator
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         for decorator in node.decorator_list
         if not _dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
     ]
     if others:
-        first = min(others, key=lambda node: (node.lineno, node.col_offset))
-        error = SyntaxError(
+        message = (
             "a decorator other than a dotted name or a call of one is new in Python 3.9 (PEP 614)"
         )
-        error.filename, error.lineno, error.offset = filename, first.lineno, first.col_offset + 1
-        raise error
+        raise _error_at(message, filename, *min(map(_place, others)))
+
+
+def _error_at(message: str, filename: str, line: int, column: int) -> SyntaxError:
+    """A SyntaxError as the parser raises them, at a 0-based `column`."""
+    error = SyntaxError(message)
+    error.filename, error.lineno, error.offset = filename, line, column + 1
+    return error
+
+
+def _place(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
+
+
+def _text(source: str | bytes) -> str:
+    return source.decode("utf-8", "replace") if isinstance(source, bytes) else source
 
 
 def _dotted_name(node: ast.expr) -> bool:
@@ -349,10 +358,8 @@ def _continue_in_finally(tree: ast.Module, filename: str) -> SyntaxError | None:
                 blocks.extend(_blocks_in(statement))
     if not found:
         return None
-    first = min(found, key=lambda node: (node.lineno, node.col_offset))
-    error = SyntaxError("'continue' not supported inside 'finally' clause")
-    error.filename, error.lineno, error.offset = filename, first.lineno, first.col_offset + 1
-    return error
+    message = "'continue' not supported inside 'finally' clause"
+    return _error_at(message, filename, *min(map(_place, found)))
 
 
 def _blocks_in(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -373,8 +380,8 @@ def _place_at_first(error: SyntaxError, source: str | bytes, construct: type[ast
         return
     nodes = [node for node in ast.walk(tree) if isinstance(node, construct)]
     if nodes:
-        first = min(nodes, key=lambda node: (node.lineno, node.col_offset))  # type: ignore[attr-defined]
-        error.lineno, error.offset = first.lineno, first.col_offset + 1  # type: ignore[attr-defined]
+        line, column = min(map(_place, nodes))
+        error.lineno, error.offset = line, column + 1
 
 
 def _place_at_undecodable(error: SyntaxError, source: bytes) -> None:
