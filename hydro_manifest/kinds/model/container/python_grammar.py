@@ -53,10 +53,9 @@ def syntax_tree(
 
     `ast` rejects what is newer than that grammar where it knows the feature (`:=` before
     3.8, `match` before 3.10, …): best effort, as its documentation says. Pythons older than
-    `OLDEST_GRAMMAR` are read in it, newer ones than hydro's in hydro's own. What `ast` reads
-    alike in every grammar is checked besides (decorators, parenthesized context managers,
-    starred returns, f-strings). Raises what `ast.parse` raises, a newer construct's error
-    placed at its start.
+    `OLDEST_GRAMMAR` are read in it, newer ones than hydro's in hydro's own; what `ast` reads
+    alike in every grammar is `newer_syntax`'s. Raises what `ast.parse` raises, a newer
+    construct's error placed at its start.
     """
     version = None if python is None else min(max(python, OLDEST_GRAMMAR), sys.version_info[:2])
     with warnings.catch_warnings():
@@ -72,15 +71,23 @@ def syntax_tree(
             elif "codec can't decode" in error.msg and isinstance(source, bytes):
                 _place_at_undecodable(error, source)
             raise
-    if python is not None and python < (3, 12):
-        nodes = list(ast.walk(tree))
-        if python < (3, 9):
-            _only_dotted_decorators(nodes, filename)
-            _as_in_parenthesized_with(source, nodes, filename)
-        if python < (3, 8):
-            _starred_returns(source, nodes, filename)
-        _fstring_novelties(source, nodes, filename, python)
     return tree
+
+
+def newer_syntax(
+    source: str | bytes, nodes: list[ast.AST], filename: str, python: tuple[int, int]
+) -> None:
+    """Raises at syntax newer than Python `python` that `ast` reads alike in every grammar
+    (`nodes`: the module's tree, walked): decorators of any expression and `as` inside
+    parentheses around a `with` statement's managers (3.9), a starred item in an
+    unparenthesized `return` tuple (3.8), and what f-strings hold from 3.8 and 3.12 on."""
+    if python < (3, 9):
+        _only_dotted_decorators(nodes, filename)
+        _as_in_parenthesized_with(source, nodes, filename)
+    if python < (3, 8):
+        _starred_returns(source, nodes, filename)
+    if python < (3, 12):
+        _fstring_novelties(source, nodes, filename, python)
 
 
 def _parsed(source: str | bytes, filename: str, version: tuple[int, int] | None) -> ast.Module:
@@ -150,37 +157,40 @@ def _starred_returns(source: str | bytes, nodes: list[ast.AST], filename: str) -
     """Before Python 3.8 a `return` or `yield` of a tuple with a starred item needs the
     tuple's parentheses (`return (*rows, total)`), which `ast`'s `feature_version` does
     not check."""
-    text = _text(source)
+    lines: list[bytes] | None = None  # (split once, only for a module that has such a tuple)
     for node in nodes:
         if (
             isinstance(node, ast.Return | ast.Yield)
             and isinstance(node.value, ast.Tuple)
             and any(isinstance(item, ast.Starred) for item in node.value.elts)
-            and not _parenthesized(text, node.value)
         ):
-            raise _error_at(
-                "a starred item in an unparenthesized tuple after `return` or `yield` is "
-                "only supported in Python 3.8 and greater",
-                filename,
-                node.value.lineno,
-                node.value.col_offset,
-            )
+            lines = lines or _text(source).encode().splitlines(keepends=True)
+            if not _parenthesized(lines, node.value):
+                raise _error_at(
+                    "a starred item in an unparenthesized tuple after `return` or `yield` is "
+                    "only supported in Python 3.8 and greater",
+                    filename,
+                    node.value.lineno,
+                    node.value.col_offset,
+                )
 
 
-def _parenthesized(text: str, node: ast.expr) -> bool:
+def _parenthesized(lines: list[bytes], node: ast.expr) -> bool:
     """Whether the parentheses `node` starts with close at its end (`(*a, b)`, not
-    `(a), *b`)."""
-    segment = ast.get_source_segment(text, node) or ""
+    `(a), *b`); `lines` are the module's, as UTF-8 (`ast`'s columns count bytes)."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if lines[first][node.col_offset : node.col_offset + 1] != b"(":
+        return False
+    if first == last:
+        segment = lines[first][node.col_offset : node.end_col_offset]
+    else:
+        middle = b"".join(lines[first + 1 : last])
+        segment = lines[first][node.col_offset :] + middle + lines[last][: node.end_col_offset]
     try:
-        tokens = [
-            t
-            for t in tokenize.generate_tokens(io.StringIO(segment).readline)
-            if t.type == tokenize.OP
-        ]
+        readline = io.StringIO(segment.decode("utf-8", "replace")).readline
+        tokens = [t for t in tokenize.generate_tokens(readline) if t.type == tokenize.OP]
     except (tokenize.TokenError, SyntaxError):
         return True  # (not read: left alone)
-    if not tokens or tokens[0].string != "(":
-        return False
     depth = 0
     for number, token in enumerate(tokens):
         depth += token.string in "([{"
@@ -295,34 +305,30 @@ def _dotted_name(node: ast.expr) -> bool:
 
 
 def compile_error(
-    source: str | bytes,
     tree: ast.Module,
+    nodes: list[ast.AST],
     filename: str = "<unknown>",
     python: tuple[int, int] | None = None,
 ) -> SyntaxError | None:
     """What Python `python` (hydro's own when None) rejects when it compiles the module
-    `tree` parsed from `source`: `return` outside a function, a misplaced
+    `tree` (`nodes`: it walked): `return` outside a function, a misplaced
     `from __future__` import, `nonlocal` with nothing to bind, a duplicate argument, ... All
     are SyntaxErrors at import that `ast.parse` lets through. Errors only some Pythons
     raise count for the Pythons that raise them; an error of hydro's compiler's own limits
     (recursion) is not the runtime's and is not reported."""
     if python is not None and python < (3, 8):
-        error = _continue_in_finally(tree, filename)
+        error = _continue_in_finally(nodes, filename)
         if error is not None:
             return error
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            _compiled(source, filename)
+        try:  # (the tree, not the source again: parsing many f-strings takes seconds)
+            compile(tree, filename, "exec", dont_inherit=True)
         except SyntaxError as error:
             return error if _raised_by(error, python) else None
         except (ValueError, RecursionError, MemoryError):
             return None
     return None
-
-
-def _compiled(source: str | bytes, filename: str) -> None:
-    compile(source, filename, "exec", dont_inherit=True)
 
 
 def _deep_chain_guard(source: str | bytes, filename: str) -> None:
@@ -331,7 +337,7 @@ def _deep_chain_guard(source: str | bytes, filename: str) -> None:
     for after parsing, and where parsing fails `ast.parse` fails before it builds objects:
     so a SyntaxError here is left to `ast.parse` and `compile_error` to report."""
     with contextlib.suppress(SyntaxError, ValueError):
-        _compiled(source, filename)
+        compile(source, filename, "exec", dont_inherit=True)
 
 
 def _raised_by(error: SyntaxError, python: tuple[int, int] | None) -> bool:
@@ -343,11 +349,11 @@ def _raised_by(error: SyntaxError, python: tuple[int, int] | None) -> bool:
     return True
 
 
-def _continue_in_finally(tree: ast.Module, filename: str) -> SyntaxError | None:
+def _continue_in_finally(nodes: list[ast.AST], filename: str) -> SyntaxError | None:
     """Before Python 3.8 a `continue` in a `finally` clause (not in a loop of its own) is a
     SyntaxError, which the newer compiler hydro runs does not raise."""
     found: list[ast.Continue] = []
-    blocks = [node.finalbody for node in ast.walk(tree) if isinstance(node, ast.Try)]
+    blocks = [node.finalbody for node in nodes if isinstance(node, ast.Try)]
     while blocks:
         for statement in blocks.pop():
             if isinstance(statement, ast.Continue):

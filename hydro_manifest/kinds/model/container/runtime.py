@@ -27,7 +27,7 @@ from ..rules import FIELD_NAME
 from . import standard_library
 from .images import IMPORT_PATH_3, Image, if_import_fails
 from .layout import FILES, Container
-from .python_grammar import compile_error, syntax_tree
+from .python_grammar import compile_error, newer_syntax, syntax_tree
 from .rules import (
     FUNC_MAIN_MISSING,
     FUNC_MAIN_SYNTAX,
@@ -295,8 +295,10 @@ def parse(host: str, name: str, root: Root, python: tuple[int, int] | None) -> C
         return Code(known, name)
     who = "Python" if python is None else "Python {}.{}, the runtime's,".format(*python)
     try:
-        tree = syntax_tree(source, name, python)
-        rejected = compile_error(source, tree, name, python)
+        module = Module(syntax_tree(source, name, python))
+        if python is not None:
+            newer_syntax(source, module.nodes, name, python)
+        rejected = compile_error(module.tree, module.nodes, name, python)
         if rejected is not None:
             return _syntax_error(rejected, f"{who} cannot compile", name)
     except SyntaxError as error:
@@ -308,7 +310,6 @@ def parse(host: str, name: str, root: Root, python: tuple[int, int] | None) -> C
             span=Span(1, 1, 1, 2),
             file=name,
         )
-    module = Module(tree)
     if len(_MODULES) < _MODULES_LIMIT:
         _MODULES[source, python] = module
     return Code(module, name)
