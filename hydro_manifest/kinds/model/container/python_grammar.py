@@ -115,12 +115,13 @@ def _as_in_parenthesized_with(source: str | bytes, nodes: list[ast.AST], filenam
     `with (a, b):` as one context manager, a tuple: valid (it fails only when the statement
     runs); an `as` inside the parentheses it cannot read. Only the headers of statements
     that may hold one are read token by token."""
-    lines = io.StringIO(_text(source), newline=None).readlines()  # (as Python counts lines)
+    lines: list[str] | None = None  # (split once, only for a module that has such a `with`)
     for node in nodes:
         if not isinstance(node, ast.With | ast.AsyncWith) or not any(
             item.optional_vars is not None for item in node.items
         ):
             continue
+        lines = lines or io.StringIO(_text(source), newline=None).readlines()  # (Python's lines)
         first = node.body[0].lineno  # (the header's own line, for `with (a as b): pass`)
         header = "".join(lines[node.lineno - 1 : max(first - 1, node.lineno)])
         try:
