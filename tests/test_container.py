@@ -798,6 +798,25 @@ def test_standard_library_names_newer_than_the_runtimes_python(
         assert message in finding.message
 
 
+def test_a_name_newer_than_one_models_python_names_that_model(tmp_path: Path) -> None:
+    """Two Models ship one func_main.py, on Python 3.7's image and on 3.8.11's: only the
+    first fails on `typing.Literal`, and the finding in the shared file says which."""
+    folder = tmp_path / "models"
+    shutil.copytree(CONTAINER / "func-main-syntax", folder)
+    (folder / "src" / "func_main.py").write_text(
+        "from typing import Literal\n\n\ndef predict(age):\n    return {'income': ''}\n"
+    )
+    _edit(folder / "serving.yaml", "python-3.7:3.0.0", "python-3.7:3.0.3")
+    shutil.copy(folder / "serving.yaml", folder / "other.yaml")
+    _edit(folder / "other.yaml", "name: census", "name: census-b")
+    _edit(folder / "other.yaml", "python-3.7:3.0.3", "python-3.8.11:3.0.3")
+    report = lint_paths([str(folder)], processes=1)
+    found = [d for d in report.diagnostics if d.rule == "HY851"]
+    assert [(d.line, d.column, d.message.split(": ")[0]) for d in found] == [
+        (1, 1, f"Model 'census' of {folder / 'serving.yaml'}")
+    ]
+
+
 @pytest.mark.parametrize(
     ("entry", "files", "shipped_at"),
     [

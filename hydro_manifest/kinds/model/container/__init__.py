@@ -19,6 +19,7 @@ from .image import check_runtime_image, image_facts
 from .image_rules import (
     ANNOTATION_NEEDS_NEWER_PYTHON,
     MODULE_SHADOWED,
+    NAME_NEEDS_NEWER_PYTHON,
     RELATIVE_IMPORT,
     RELATIVE_PATH,
     REQUIREMENT_BREAKS_RUNTIME,
@@ -90,6 +91,7 @@ _OF_THE_MODEL = {
     MODULE_SHADOWED,
     ANNOTATION_NEEDS_NEWER_PYTHON,
     RELATIVE_IMPORT,
+    NAME_NEEDS_NEWER_PYTHON,
 }
 
 
