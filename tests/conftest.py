@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import json
 import os
 import pwd
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,8 +34,10 @@ RUNTIME_RULES = frozenset(
 SHARED = Path(os.environ.get("HYDRO_SHARED", ROOT.parent / "shared"))
 
 #: hydro keeps bashlex's parse tables in the user's cache folder; the tests keep theirs
-#: in a folder of their own, made anew for each run.
+#: in a folder of their own, made anew for each run (each xdist worker's too) and removed
+#: when the process ends.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hydro-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 CORPUS = SHARED / "corpus"
 
 _EXPECT = re.compile(
