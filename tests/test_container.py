@@ -350,7 +350,7 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
         [sys.executable, "-m", "hydro_manifest", "validate", "-f", "json", str(manifest)],
         capture_output=True,
         text=True,
-        timeout=60,  # bounded: each finishes in about a second
+        timeout=60,  # bounded: each finishes in a few seconds
     )
     assert "Traceback" not in done.stderr
     report = json.loads(done.stdout)
@@ -374,6 +374,8 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
             b"def predict(age: " + b" | ".join([b"int"] * 990) + b"):\n    return {}\n",
             [("HY849", "func_main.py", 1, 18), ("HY813", "func_main.py", 2, 5)],
         ),
+        # compiled, 140,000 alike lambdas took CPython 3.11 800 s (quadratic in their number)
+        (b"y = lambda: 1\n" * 140_000, [("HY811", "serving.yaml", 8, 9)]),
     ],
     ids=[
         "huge",
@@ -384,6 +386,7 @@ def _hostile(tmp_path: Path, data: bytes) -> list[tuple[str, str, int, int]]:
         "binary",
         "not-utf8",
         "long-union",
+        "alike-lambdas",
     ],
 )
 def test_a_hostile_func_main_is_a_located_finding(
@@ -451,10 +454,84 @@ def test_syntax_newer_than_the_runtimes_python(
             assert finding.message.startswith(f"Python {version}, the runtime's, cannot parse")
 
 
+#: Expressions `ast` reads alike in every grammar (each read with real CPython 3.6 to 3.11).
+NEWER_EXPRESSIONS = {
+    "starred-for": (
+        "    for a in *age, 1:\n        pass\n",
+        (2, 14),
+        "a starred item in an "
+        "unparenthesized tuple after `for … in` is only supported in Python 3.9",
+    ),
+    "walrus-in-set": (
+        "    seen = {1, (a := 2), b := 3}\n",
+        (2, 26),
+        "an unparenthesized `:=` as an item of a set is only supported in Python 3.9",
+    ),
+    "walrus-in-set-comprehension": (
+        "    seen = {b := a for a in age}\n",
+        (2, 13),
+        "an unparenthesized `:=` as a set comprehension's item is only supported in Python 3.9",
+    ),
+    "walrus-subscript": (
+        "    first = age[\n        # the first\n        i := 0]\n",
+        (4, 9),
+        "an unparenthesized `:=` in a subscript is only supported in Python 3.10",
+    ),
+    "walrus-subscript-tuple": (
+        "    first = age[1, i := 0]\n",
+        (2, 20),
+        "an unparenthesized `:=` in a subscript is only supported in Python 3.10",
+    ),
+    "starred-subscript": (
+        "    first = age[1, *age]\n",
+        (2, 20),
+        "a starred item in a subscript is only supported in Python 3.11",
+    ),
+    "starred-args-annotation": (
+        "    def f(*a: *age):\n        pass\n",
+        (2, 15),
+        "a starred annotation (of `*args`) is only supported in Python 3.11",
+    ),
+}
+#: Their older spellings, which Python 3.8 reads.
+OLDER_EXPRESSIONS = (
+    "    for a in (*age, 1):\n        pass\n",
+    "    seen = {1, (a := 2), (b := 3)} | {(b := a) for a in age}\n",
+    "    first = age[( # the first\n        i := 0)], age[(1, i := 0)], age[(1, *age)]\n",
+)
+
+
+@pytest.mark.parametrize("case", NEWER_EXPRESSIONS)
+def test_expressions_newer_than_the_runtimes_python(tmp_path: Path, case: str) -> None:
+    """`ast` reads these in every grammar; Python 3.8 cannot parse them (nor the ones of
+    3.10 and 3.11 Python 3.9 or 3.10): HY810 at the expression, with the version it needs
+    (on a Python hydro runs that is older than that, its own parser's "invalid syntax")."""
+    code, place, message = NEWER_EXPRESSIONS[case]
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", "python-3.8.11:3.0.3")
+    (manifest.parent / "src" / "func_main.py").write_text(
+        "def predict(age):\n" + code + "    return {'income': ''}\n"
+    )
+    (finding,) = [d for d in validate_file(manifest).diagnostics if d.rule == "HY810"]
+    assert (finding.line, finding.column) == place
+    needs = tuple(int(n) for n in message.rpartition(" ")[2].split("."))
+    said = f"{message} and greater" if sys.version_info >= needs else "invalid syntax"
+    assert finding.message == f"Python 3.8, the runtime's, cannot parse func_main.py: {said}"
+    for older in OLDER_EXPRESSIONS:
+        (manifest.parent / "src" / "func_main.py").write_text(
+            "def predict(age):\n" + older + "    return {'income': ''}\n"
+        )
+        assert [d.rule for d in validate_file(manifest).diagnostics] == [], older
+
+
 PREDICT = "def predict(age):\n    return {'income': str(age)}\n"
 LATE_FUTURE = "import os\nfrom __future__ import annotations\n\n\n" + PREDICT
 YIELD_IN_COMPREHENSION = (
     "def predict(age):\n    rows = [(yield a) for a in age]\n    return {'income': rows}\n"
+)
+#: Python 3.11 lets an asynchronous comprehension stand in another of an asynchronous function.
+ASYNC_IN_COMPREHENSION = (
+    "async def rows(age):\n    return [\n        [a async for a in x] for x in age]\n" + PREDICT
 )
 CONTINUE_IN_FINALLY = (
     "def predict(age):\n    for a in age:\n        try:\n            pass\n"
@@ -499,6 +576,26 @@ CONTINUE_IN_FINALLY = (
             "'continue' not supported inside 'finally' clause",
         ),
         ("python-3.8.11:3.0.3", CONTINUE_IN_FINALLY, None, ""),
+        (
+            "python-3.8.11:3.0.3",
+            ASYNC_IN_COMPREHENSION,
+            (3, 9),
+            "asynchronous comprehension outside of an asynchronous function (inside a "
+            "comprehension that is not asynchronous: from Python 3.11 on)",
+        ),
+        ("python-3.8.11:3.0.3", ASYNC_IN_COMPREHENSION.replace("] for", "] async for"), None, ""),
+        (
+            "python-3.6:2.4.3",
+            "async def rows(age):\n    return [(a async for a in x) for x in age]\n" + PREDICT,
+            (2, 13),
+            "asynchronous comprehension outside of an asynchronous function",
+        ),
+        (
+            "python-3.7:3.0.3",
+            "async def rows(age):\n    return [(a async for a in x) for x in age]\n" + PREDICT,
+            None,
+            "",
+        ),
     ],
     ids=[
         "return-outside-function",
@@ -510,6 +607,10 @@ CONTINUE_IN_FINALLY = (
         "yield-in-comprehension-on-3.7-large-module",  # Python 3.10's guard compiles it
         "continue-in-finally-on-3.7",
         "continue-in-finally-on-3.8",
+        "async-comprehension-in-comprehension-on-3.8",
+        "async-comprehension-in-async-comprehension-on-3.8",
+        "async-generator-expression-in-comprehension-on-3.6",
+        "async-generator-expression-in-comprehension-on-3.7",
     ],
 )
 def test_what_parses_but_does_not_compile(

@@ -86,6 +86,33 @@ COMPILING = {
     "decorator-call-of-call": "@app.route()()\ndef f():\n    pass\n",
     "decorator-dotted-call": "@app.route('/', methods=['POST'])\ndef f():\n    pass\n",
     "class-decorator-lambda": "@(lambda c: c)\nclass A:\n    pass\n",
+    "starred-for": "for i in *x, 1:\n    pass\n",
+    "starred-for-parenthesized": "for i in (*x, 1):\n    pass\n",
+    "walrus-set": "s = {1, (a := 2), b := 3}\n",
+    "walrus-set-parenthesized": "s = {1, (a := 2), (b := 3)}\n",
+    "walrus-set-comprehension": "s = {b := a for a in x}\n",
+    "walrus-subscript": "y = x[\n    # first\n    i := 0]\n",
+    "walrus-subscript-parenthesized": "y = x[( # first\n    i := 0)]\n",
+    "walrus-subscript-tuple": "y = x[1, i := 0]\n",
+    "walrus-subscript-parenthesized-tuple": "y = x[(1, i := 0)]\n",
+    "starred-subscript": "y = x[*a]\n",
+    "starred-subscript-tuple": "x[1, *a] = 1\n",
+    "starred-subscript-parenthesized-tuple": "y = x[(1, *a)]\n",
+    "starred-args-annotation": "def f(*a: *x):\n    pass\n",
+    "async-comprehension-in-comprehension": "async def f():\n"
+    "    return [[a async for a in b] for b in x]\n",
+    "await-in-comprehension-in-comprehension": "async def f():\n"
+    "    return {k: [await a for a in b] for k, b in x}\n",
+    "async-comprehension-in-async-comprehension": "async def f():\n"
+    "    return [[a async for a in b] async for b in x]\n",
+    "async-comprehension-in-awaiting-comprehension": "async def f():\n"
+    "    return [[a async for a in b] for b in x if await b]\n",
+    "async-comprehension-in-first-iterable": "async def f():\n"
+    "    return [b for b in [a async for a in x]]\n",
+    "async-comprehension-in-later-iterable": "async def f():\n"
+    "    return [b for c in x for b in [a async for a in c]]\n",
+    "async-generator-in-comprehension": "async def f():\n"
+    "    return [(a async for a in b) for b in x]\n",
     "match": "match x:\n    case 1:\n        pass\n",
     "except-star": "try:\n    pass\nexcept* ValueError:\n    pass\n",
 }

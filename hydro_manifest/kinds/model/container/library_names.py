@@ -21,6 +21,9 @@ from .images import Image, if_import_fails
 from .runtime import Code, Module, _at
 from .standard_library import NAMES_ADDED
 
+#: The top-level packages of the modules that gained names.
+_GAINING = frozenset(module.partition(".")[0] for module in NAMES_ADDED)
+
 #: What a failing name raises at import, by how the code takes it.
 _RAISED = {ast.ImportFrom: "ImportError", ast.Import: "ModuleNotFoundError"}
 
@@ -67,7 +70,11 @@ def _taken_at_import(module: Module) -> list[Taken]:
     """The names of `NAMES_ADDED` the module takes at import, each at its first place in
     the source."""
     body = module.tree.body
-    bound = imported_names(body)
+    bound = {
+        name: dotted_name
+        for name, dotted_name in imported_names(body).items()
+        if dotted_name.partition(".")[0] in _GAINING
+    }  # (empty for most modules: no expression then needs reading)
     postponed = any(is_future_annotations(node) for node in body)
     found: dict[tuple[str, str], Taken] = {}
     statements = list(body)
@@ -125,7 +132,7 @@ def _note_attributes(
     """Notes each `module.name` in `expression` whose module the code imported, but in the
     bodies of lambdas (they run when called) and where a test chooses whether it runs
     (`typing.Literal if hasattr(typing, "Literal") else str`, `… and typing.Literal`)."""
-    waiting = [expression]
+    waiting = [expression] if bound else []
     while waiting:
         node = waiting.pop()
         if isinstance(node, ast.Lambda):

@@ -3,8 +3,7 @@
 The parser's warnings (`SyntaxWarning: invalid escape sequence` on Python 3.12 and later)
 are about the user's code, not hydro's output: printed they would litter the report, and
 under `-W error` or `PYTHONWARNINGS=error` they would turn into a false syntax error.
-Compiling the source (`compile_error`) runs none of it: it finds what importing rejects
-after parsing succeeded.
+What importing rejects after parsing succeeded is `python_compile`'s.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import io
 import sys
 import tokenize
 import warnings
-from collections.abc import Iterator
 
 #: The oldest grammar every Python hydro runs on can stand in for (`ast.parse`'s
 #: `feature_version` goes no lower from Python 3.13 on).
@@ -24,16 +22,9 @@ OLDEST_GRAMMAR = (3, 7)
 
 #: On Python 3.10 `ast.parse` crashes the process (C stack overflow while building the tree's
 #: objects) on a chain of some 150,000 operators, which fits in a func_main.py hydro reads;
-#: compiling it raises RecursionError instead, from about 3,000 on, as every Python from
-#: 3.6 to 3.12 does on import. Fewer characters than this cannot hold such a chain.
+#: the compiler's symbol table raises RecursionError instead, from about 3,000 on, as every
+#: Python from 3.6 to 3.12 does on import. Fewer characters than this cannot hold such a chain.
 _CHAIN_GUARD_FROM = 6_000
-
-#: Errors the compiler of only some Pythons raises (read in CPython 3.6 to 3.13): the
-#: message's start, the first Python that raises it and the last (None: no bound).
-_RAISED_BY: dict[str, tuple[tuple[int, int] | None, tuple[int, int] | None]] = {
-    "'yield' inside": ((3, 8), None),  # a comprehension or generator expression
-    "too many statically nested blocks": (None, (3, 12)),
-}
 
 #: The construct (`ast` class name) each of the parser's "… are only supported in Python
 #: 3.x" errors names: the parser notices a `match` only after its block, and the finding
@@ -80,12 +71,15 @@ def newer_syntax(
     """Raises at syntax newer than Python `python` that `ast` reads alike in every grammar
     (`nodes`: the module's tree, walked): decorators of any expression and `as` inside
     parentheses around a `with` statement's managers (3.9), a starred item in an
-    unparenthesized `return` tuple (3.8), and what f-strings hold from 3.8 and 3.12 on."""
+    unparenthesized `return` tuple (3.8), the expressions `_newer_expressions` finds, and
+    what f-strings hold from 3.8 and 3.12 on."""
     if python < (3, 9):
         _only_dotted_decorators(nodes, filename)
         _as_in_parenthesized_with(source, nodes, filename)
     if python < (3, 8):
         _starred_returns(source, nodes, filename)
+    if python < (3, 11):
+        _newer_expressions(source, nodes, filename, python)
     if python < (3, 12):
         _fstring_novelties(source, nodes, filename, python)
 
@@ -130,7 +124,7 @@ def _as_in_parenthesized_with(source: str | bytes, nodes: list[ast.AST], filenam
             continue  # (a header `ast` read is read token by token too)
         if place is not None:
             message = f"{_PARENTHESIZED} are only supported in Python 3.9 and greater"
-            raise _error_at(message, filename, node.lineno + place[0] - 1, place[1])
+            raise error_at(message, filename, node.lineno + place[0] - 1, place[1])
 
 
 def _as_inside(header: str) -> tuple[int, int] | None:
@@ -167,7 +161,7 @@ def _starred_returns(source: str | bytes, nodes: list[ast.AST], filename: str) -
         ):
             lines = lines or _text(source).encode().splitlines(keepends=True)
             if not _parenthesized(lines, node.value):
-                raise _error_at(
+                raise error_at(
                     "a starred item in an unparenthesized tuple after `return` or `yield` is "
                     "only supported in Python 3.8 and greater",
                     filename,
@@ -176,29 +170,117 @@ def _starred_returns(source: str | bytes, nodes: list[ast.AST], filename: str) -
                 )
 
 
-def _parenthesized(lines: list[bytes], node: ast.expr) -> bool:
-    """Whether the parentheses `node` starts with close at its end (`(*a, b)`, not
-    `(a), *b`); `lines` are the module's, as UTF-8 (`ast`'s columns count bytes)."""
-    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
-    if lines[first][node.col_offset : node.col_offset + 1] != b"(":
-        return False
+def _newer_expressions(
+    source: str | bytes, nodes: list[ast.AST], filename: str, python: tuple[int, int]
+) -> None:
+    """Raises at the first expression newer than Python `python` that `ast` reads alike in
+    every grammar: a starred item in an unparenthesized tuple after `for … in`, an
+    unparenthesized `:=` as an item of a set (3.9) or as a subscript (3.10), a starred item
+    in a subscript or in the annotation of `*args` (3.11, PEP 646)."""
+    lines = _text(source).encode().splitlines(keepends=True)  # (`ast`'s columns count bytes)
+    found: list[tuple[ast.AST, str, tuple[int, int]]] = []
+    for node in nodes:
+        if type(node) not in _HOLDING_NEWER:
+            continue  # (most nodes: one look-up rather than five `isinstance`)
+        if isinstance(node, ast.For | ast.AsyncFor) and isinstance(node.iter, ast.Tuple):
+            starred = _first_starred(node.iter.elts)
+            if starred is not None and not _parenthesized(lines, node.iter):
+                what = "a starred item in an unparenthesized tuple after `for … in` is"
+                found.append((starred, what, (3, 9)))
+        elif isinstance(node, ast.Set):
+            what = "an unparenthesized `:=` as an item of a set is"
+            found += [(item, what, (3, 9)) for item in _bare_walruses(lines, node.elts, node)]
+        elif isinstance(node, ast.SetComp):
+            what = "an unparenthesized `:=` as a set comprehension's item is"
+            found += [(item, what, (3, 9)) for item in _bare_walruses(lines, [node.elt], node)]
+        elif isinstance(node, ast.Subscript):
+            index = node.slice
+            if isinstance(index, ast.Tuple) and _parenthesized(lines, index):
+                continue
+            items = index.elts if isinstance(index, ast.Tuple) else [index]
+            what = "an unparenthesized `:=` in a subscript is"
+            found += [(item, what, (3, 10)) for item in _bare_walruses(lines, items, node.value)]
+            starred = _first_starred(items)
+            if starred is not None:
+                found.append((starred, "a starred item in a subscript is", (3, 11)))
+        elif isinstance(node, ast.arg) and isinstance(node.annotation, ast.Starred):
+            found.append((node.annotation, "a starred annotation (of `*args`) is", (3, 11)))
+    newer = [(start_of(node), what, version) for node, what, version in found if python < version]
+    if newer:
+        (line, column), what, version = min(newer)
+        message = "{} only supported in Python {}.{} and greater".format(what, *version)
+        raise error_at(message, filename, line, column)
+
+
+_HOLDING_NEWER = frozenset({ast.For, ast.AsyncFor, ast.Set, ast.SetComp, ast.Subscript, ast.arg})
+
+
+def _first_starred(items: list[ast.expr]) -> ast.Starred | None:
+    return next((item for item in items if isinstance(item, ast.Starred)), None)
+
+
+def _bare_walruses(
+    lines: list[bytes], items: list[ast.expr], before: ast.AST
+) -> list[ast.NamedExpr]:
+    """The `:=` among `items` without parentheses of their own; `before` precedes the first
+    item: the set, or what a subscript subscripts."""
+    bare = []
+    after = start_of(before) if isinstance(before, ast.Set | ast.SetComp) else _end(before)
+    for item in items:
+        if isinstance(item, ast.NamedExpr) and not _opened_between(lines, after, item):
+            bare.append(item)
+        after = _end(item)
+    return bare
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    return node.end_lineno or 0, node.end_col_offset or 0  # type: ignore[attr-defined]
+
+
+def _opened_between(lines: list[bytes], after: tuple[int, int], node: ast.expr) -> bool:
+    """Whether a `(` opens between `after` (a line and a column in bytes) and `node`'s start.
+    Where `ast` places an expression oddly (inside f-strings, before Python 3.12) it
+    counts as opened: the expression is left alone."""
+    between = _punctuation(lines, after, start_of(node))
+    return between is None or b"(" in between
+
+
+def _parenthesized(lines: list[bytes], node: ast.Tuple) -> bool:
+    """Whether the tuple has parentheses of its own (`(*a, b)`, not `(a), *b`): more of them
+    open before its first item than close after it (`ast` places an item inside its
+    parentheses, and a tuple that has them around them). Where `ast` places it oddly, it
+    counts as parenthesized: the tuple is left alone."""
+    if not node.elts:
+        return True
+    first = node.elts[0]
+    following = start_of(node.elts[1]) if len(node.elts) > 1 else _end(node)
+    opening = _punctuation(lines, start_of(node), start_of(first))
+    closing = _punctuation(lines, _end(first), following)
+    if opening is None or closing is None:
+        return True
+    return opening.count(b"(") > closing.split(b",", 1)[0].count(b")")
+
+
+#: What may stand between the items of an expression, besides spaces and comments.
+_PUNCTUATION = b"()[{,\\"
+
+
+def _punctuation(lines: list[bytes], start: tuple[int, int], end: tuple[int, int]) -> bytes | None:
+    """The source between `start` and `end` (1-based lines, columns in bytes of `lines`, the
+    module's as UTF-8) without spaces and comments, if only brackets and commas stand
+    there (None if anything else does: no string, so a `#` starts a comment)."""
+    first, last = start[0] - 1, end[0] - 1
+    if first < 0 or last >= len(lines) or first > last:
+        return None
     if first == last:
-        segment = lines[first][node.col_offset : node.end_col_offset]
+        between = lines[first][start[1] : end[1]]
     else:
         middle = b"".join(lines[first + 1 : last])
-        segment = lines[first][node.col_offset :] + middle + lines[last][: node.end_col_offset]
-    try:
-        readline = io.StringIO(segment.decode("utf-8", "replace")).readline
-        tokens = [t for t in tokenize.generate_tokens(readline) if t.type == tokenize.OP]
-    except (tokenize.TokenError, SyntaxError):
-        return True  # (not read: left alone)
-    depth = 0
-    for number, token in enumerate(tokens):
-        depth += token.string in "([{"
-        depth -= token.string in ")]}"
-        if depth == 0:
-            return number == len(tokens) - 1
-    return False
+        between = lines[first][start[1] :] + middle + lines[last][: end[1]]
+    code = b"".join(line.split(b"#", 1)[0] for line in between.splitlines()).translate(
+        None, b" \t\f"
+    )
+    return code if not code.translate(None, _PUNCTUATION) else None
 
 
 def _fstring_novelties(
@@ -236,7 +318,7 @@ def _fstring_novelties(
             newer = ("`=` in an f-string's replacement field", (3, 8))
         if newer is not None:
             message = "{} is only supported in Python {}.{} and greater".format(newer[0], *newer[1])
-            raise _error_at(message, filename, *token.start)
+            raise error_at(message, filename, *token.start)
         if token.type == start:
             quote = token.string.lstrip("bBfFrRuU")
             opened.append(quote if len(quote) == 3 else quote[0])
@@ -262,9 +344,12 @@ def _no_newer_than_37(tree: ast.Module, filename: str) -> None:
         )
     ]
     if newer:
-        node, what = min(newer, key=lambda found: _place(found[0]))
+        node, what = min(newer, key=lambda found: start_of(found[0]))
         message = f"{what} are only supported in Python 3.8 and greater"
-        raise _error_at(message, filename, *_place(node))
+        raise error_at(message, filename, *start_of(node))
+
+
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 
 def _only_dotted_decorators(nodes: list[ast.AST], filename: str) -> None:
@@ -273,25 +358,26 @@ def _only_dotted_decorators(nodes: list[ast.AST], filename: str) -> None:
     others = [
         decorator
         for node in nodes
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        for decorator in node.decorator_list
+        if type(node) in _DECORATED
+        for decorator in node.decorator_list  # type: ignore[attr-defined]
         if not _dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
     ]
     if others:
         message = (
             "a decorator other than a dotted name or a call of one is new in Python 3.9 (PEP 614)"
         )
-        raise _error_at(message, filename, *min(map(_place, others)))
+        raise error_at(message, filename, *min(map(start_of, others)))
 
 
-def _error_at(message: str, filename: str, line: int, column: int) -> SyntaxError:
+def error_at(message: str, filename: str, line: int, column: int) -> SyntaxError:
     """A SyntaxError as the parser raises them, at a 0-based `column`."""
     error = SyntaxError(message)
     error.filename, error.lineno, error.offset = filename, line, column + 1
     return error
 
 
-def _place(node: ast.AST) -> tuple[int, int]:
+def start_of(node: ast.AST) -> tuple[int, int]:
+    """Where `node` starts: its line, and its column in bytes."""
     return node.lineno, node.col_offset  # type: ignore[attr-defined]
 
 
@@ -305,77 +391,17 @@ def _dotted_name(node: ast.expr) -> bool:
     return isinstance(node, ast.Name)
 
 
-def compile_error(
-    tree: ast.Module,
-    nodes: list[ast.AST],
-    filename: str = "<unknown>",
-    python: tuple[int, int] | None = None,
-) -> SyntaxError | None:
-    """What Python `python` (hydro's own when None) rejects when it compiles the module
-    `tree` (`nodes`: it walked): `return` outside a function, a misplaced
-    `from __future__` import, `nonlocal` with nothing to bind, a duplicate argument, ... All
-    are SyntaxErrors at import that `ast.parse` lets through. Errors only some Pythons
-    raise count for the Pythons that raise them; an error of hydro's compiler's own limits
-    (recursion) is not the runtime's and is not reported."""
-    if python is not None and python < (3, 8):
-        error = _continue_in_finally(nodes, filename)
-        if error is not None:
-            return error
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:  # (the tree, not the source again: parsing many f-strings takes seconds)
-            compile(tree, filename, "exec", dont_inherit=True)
-        except SyntaxError as error:
-            return error if _raised_by(error, python) else None
-        except (ValueError, RecursionError, MemoryError):
-            return None
-    return None
-
-
 def _deep_chain_guard(source: str | bytes, filename: str) -> None:
     """Raises RecursionError for a chain too deep to import (and for Python 3.10's
-    `ast.parse` to survive). Compiling checks depth before anything it raises SyntaxError
-    for after parsing, and where parsing fails `ast.parse` fails before it builds objects:
-    so a SyntaxError here is left to `ast.parse` and `compile_error` to report."""
+    `ast.parse` to survive). The compiler's symbol table checks depth before anything it
+    raises SyntaxError for after parsing, and where parsing fails `ast.parse` fails before
+    it builds objects: so a SyntaxError here is left to `ast.parse` and `compile_error` to
+    report. (The symbol table alone: compiling a module of many alike functions takes
+    time quadratic in their number.)"""
+    import symtable
+
     with contextlib.suppress(SyntaxError, ValueError):
-        compile(source, filename, "exec", dont_inherit=True)
-
-
-def _raised_by(error: SyntaxError, python: tuple[int, int] | None) -> bool:
-    if python is None:
-        return True
-    for start, (first, last) in _RAISED_BY.items():
-        if error.msg.startswith(start):
-            return (first is None or python >= first) and (last is None or python <= last)
-    return True
-
-
-def _continue_in_finally(nodes: list[ast.AST], filename: str) -> SyntaxError | None:
-    """Before Python 3.8 a `continue` in a `finally` clause (not in a loop of its own) is a
-    SyntaxError, which the newer compiler hydro runs does not raise."""
-    found: list[ast.Continue] = []
-    blocks = [node.finalbody for node in nodes if isinstance(node, ast.Try)]
-    while blocks:
-        for statement in blocks.pop():
-            if isinstance(statement, ast.Continue):
-                found.append(statement)
-            elif isinstance(statement, ast.For | ast.AsyncFor | ast.While):
-                blocks.append(statement.orelse)  # `continue` in the body is the loop's own
-            elif not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                blocks.extend(_blocks_in(statement))
-    if not found:
-        return None
-    message = "'continue' not supported inside 'finally' clause"
-    return _error_at(message, filename, *min(map(_place, found)))
-
-
-def _blocks_in(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """The statement lists directly in `statement` (an `if`'s branches, a `try`'s handlers)."""
-    for _, value in ast.iter_fields(statement):
-        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-            yield value
-        elif isinstance(value, list):
-            yield from (item.body for item in value if isinstance(item, ast.ExceptHandler))
+        symtable.symtable(source, filename, "exec")  # type: ignore[arg-type]
 
 
 def _place_at_first(error: SyntaxError, source: str | bytes, construct: type[ast.AST]) -> None:
@@ -387,7 +413,7 @@ def _place_at_first(error: SyntaxError, source: str | bytes, construct: type[ast
         return
     nodes = [node for node in ast.walk(tree) if isinstance(node, construct)]
     if nodes:
-        line, column = min(map(_place, nodes))
+        line, column = min(map(start_of, nodes))
         error.lineno, error.offset = line, column + 1
 
 

@@ -27,7 +27,8 @@ from ..rules import FIELD_NAME
 from . import standard_library
 from .images import IMPORT_PATH_3, Image, if_import_fails
 from .layout import FILES, Container
-from .python_grammar import compile_error, newer_syntax, syntax_tree
+from .python_compile import compile_error
+from .python_grammar import newer_syntax, syntax_tree
 from .rules import (
     FUNC_MAIN_MISSING,
     FUNC_MAIN_SYNTAX,

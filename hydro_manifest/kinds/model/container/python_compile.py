@@ -1,0 +1,165 @@
+"""What Python's compiler rejects in a module that parsed, as the runtime's Python would.
+
+Importing compiles the module: `return` outside a function, a misplaced `from __future__`
+import, `nonlocal` with nothing to bind, a duplicate argument... are SyntaxErrors at
+import that `ast.parse` lets through. Compiling the tree runs none of it.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Iterator
+
+from .python_grammar import error_at, start_of
+
+#: Errors the compiler of only some Pythons raises (read in CPython 3.6 to 3.13): the
+#: message's start, the first Python that raises it and the last (None: no bound).
+_RAISED_BY: dict[str, tuple[tuple[int, int] | None, tuple[int, int] | None]] = {
+    "'yield' inside": ((3, 8), None),  # a comprehension or generator expression
+    "too many statically nested blocks": (None, (3, 12)),
+}
+
+#: How many code objects (functions, lambdas, classes, comprehensions) a module compiled
+#: holds at most: CPython before 3.12 takes time quadratic in the number of alike ones
+#: (`y = lambda: 1` 16,000 times: 5 s on 3.11; 3,000: 0.2 s), and a func_main.py of 2 MiB
+#: can hold 150,000.
+_COMPILED_UP_TO = 3_000
+_CODE_OBJECTS = frozenset(
+    {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp}
+    | {ast.SetComp, ast.DictComp, ast.GeneratorExp}
+)
+
+
+def compile_error(
+    tree: ast.Module,
+    nodes: list[ast.AST],
+    filename: str = "<unknown>",
+    python: tuple[int, int] | None = None,
+) -> SyntaxError | None:
+    """What Python `python` (hydro's own when None) rejects when it compiles the module
+    `tree` (`nodes`: it walked): `return` outside a function, a misplaced
+    `from __future__` import, `nonlocal` with nothing to bind, a duplicate argument, ... All
+    are SyntaxErrors at import that `ast.parse` lets through. Errors only some Pythons
+    raise count for the Pythons that raise them; an error of hydro's compiler's own limits
+    (recursion) is not the runtime's and is not reported. A module of more functions,
+    lambdas, classes and comprehensions than `_COMPILED_UP_TO` is not compiled (the errors
+    read from the tree are still found)."""
+    if python is not None and python < (3, 11):
+        error = _async_comprehension_nested(tree, nodes, filename, python)
+        if python < (3, 8):
+            error = error or _continue_in_finally(nodes, filename)
+        if error is not None:
+            return error
+    if sum(type(node) in _CODE_OBJECTS for node in nodes) > _COMPILED_UP_TO:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:  # (the tree, not the source again: parsing many f-strings takes seconds)
+            compile(tree, filename, "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return error if _raised_by(error, python) else None
+        except (ValueError, RecursionError, MemoryError):
+            return None
+    return None
+
+
+def _raised_by(error: SyntaxError, python: tuple[int, int] | None) -> bool:
+    if python is None:
+        return True
+    for start, (first, last) in _RAISED_BY.items():
+        if error.msg.startswith(start):
+            return (first is None or python >= first) and (last is None or python <= last)
+    return True
+
+
+def _continue_in_finally(nodes: list[ast.AST], filename: str) -> SyntaxError | None:
+    """Before Python 3.8 a `continue` in a `finally` clause (not in a loop of its own) is a
+    SyntaxError, which the newer compiler hydro runs does not raise."""
+    found: list[ast.Continue] = []
+    blocks = [node.finalbody for node in nodes if isinstance(node, ast.Try)]
+    while blocks:
+        for statement in blocks.pop():
+            if isinstance(statement, ast.Continue):
+                found.append(statement)
+            elif isinstance(statement, ast.For | ast.AsyncFor | ast.While):
+                blocks.append(statement.orelse)  # `continue` in the body is the loop's own
+            elif not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                blocks.extend(_blocks_in(statement))
+    if not found:
+        return None
+    message = "'continue' not supported inside 'finally' clause"
+    return error_at(message, filename, *min(map(start_of, found)))
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _async_comprehension_nested(
+    tree: ast.Module, nodes: list[ast.AST], filename: str, python: tuple[int, int]
+) -> SyntaxError | None:
+    """Before Python 3.11 an asynchronous comprehension (an `async for` or an `await` in it)
+    compiles in an asynchronous function or in a comprehension asynchronous itself, not in
+    another comprehension (`[[y async for y in x] for x in xs]`); the newer compiler hydro
+    runs allows it. Before 3.7 the same holds for a generator expression, which 3.7 let stand
+    anywhere."""
+    if not any(
+        type(node) is ast.Await or (type(node) is ast.comprehension and node.is_async)
+        for node in nodes
+    ):
+        return None
+    enclosing: list[tuple[ast.AST, ast.AST]] = []  # each comprehension and its scope
+    awaiting: set[int] = set()  # the scopes an `await` stands in
+    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+    while stack:
+        node, scope = stack.pop()
+        if isinstance(node, ast.Await):
+            awaiting.add(id(scope))
+        if isinstance(node, _COMPREHENSIONS):
+            enclosing.append((node, scope))
+            first, *others = node.generators
+            stack.append((first.iter, scope))  # (evaluated where the comprehension stands)
+            inside = [first.target, *first.ifs, *others]
+            inside += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            stack.extend((child, node) for child in inside)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            body = node.body if isinstance(node.body, list) else [node.body]
+            stack.extend((child, node) for child in body)
+            own = {id(child) for child in body}
+            stack.extend((c, scope) for c in ast.iter_child_nodes(node) if id(c) not in own)
+        else:
+            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+
+    def asynchronous(scope: ast.AST) -> bool:
+        if isinstance(scope, _COMPREHENSIONS):
+            return id(scope) in awaiting or any(g.is_async for g in scope.generators)
+        return isinstance(scope, ast.AsyncFunctionDef)
+
+    failing = [
+        comprehension
+        for comprehension, scope in enclosing
+        if asynchronous(comprehension)
+        and not asynchronous(scope)
+        and (
+            python < (3, 7)
+            or (
+                isinstance(scope, _COMPREHENSIONS)
+                and not isinstance(comprehension, ast.GeneratorExp)
+            )
+        )
+    ]
+    if not failing:
+        return None
+    message = "asynchronous comprehension outside of an asynchronous function"
+    if python >= (3, 7):
+        message += " (inside a comprehension that is not asynchronous: from Python 3.11 on)"
+    return error_at(message, filename, *min(map(start_of, failing)))
+
+
+def _blocks_in(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists directly in `statement` (an `if`'s branches, a `try`'s handlers)."""
+    for _, value in ast.iter_fields(statement):
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            yield value
+        elif isinstance(value, list):
+            yield from (item.body for item in value if isinstance(item, ast.ExceptHandler))
