@@ -86,6 +86,15 @@ PARTS = [
     "L4 = hasattr(functools, 'cache') and functools.cache",
     "return 1",
     "def k7(a, a):\n    pass",
+    "def n1(x, a):\n    return x[*a]",
+    "def n2(x, a):\n    return x[(1, *a)]",
+    "def n3(x):\n    return x[i := 0]",
+    "def n4(x):\n    return x[(i := 0)], {1, (j := 2)}",
+    "def n5(a):\n    for i in *a, 1:\n        pass",
+    "def n6(a):\n    return {1, b := 2}",
+    "def n7():\n    def f(*a: *x):\n        pass",
+    "async def n8(x):\n    return [[a async for a in b] for b in x]",
+    "async def n9(x):\n    return [[a async for a in b] async for b in x]",
 ]
 MANIFEST = """kind: Model
 name: census
