@@ -524,6 +524,56 @@ def test_expressions_newer_than_the_runtimes_python(tmp_path: Path, case: str) -
         assert [d.rule for d in validate_file(manifest).diagnostics] == [], older
 
 
+#: What Python 3.6 added to the grammar ("What's New In Python 3.6"), in a module of a Python
+#: 3.5 image (hydrosphere 2.1 to 2.3 built them); `ast` reads no grammar older than 3.7.
+NEWER_THAN_35 = {
+    "f-string": ("    return {'income': f'{age}'}\n", (2, 23), "f-strings are"),
+    "underscores": (
+        "    return {'income': str(age + 0x_ff)}\n",
+        (2, 33),
+        "underscores in numeric literals are",
+    ),
+    "variable-annotation": (
+        "    total: int = 0\n    return {'income': ''}\n",
+        (2, 5),
+        "variable annotations are",
+    ),
+    "async-generator": (
+        "    async def rows():\n        yield 1\n    return {'income': ''}\n",
+        (3, 9),
+        "asynchronous generators are",
+    ),
+    "async-comprehension": (
+        "    async def rows(x):\n        return [await a for a in x]\n    return {'income': ''}\n",
+        (3, 16),
+        "asynchronous comprehensions are",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NEWER_THAN_35)
+def test_syntax_newer_than_python_35(tmp_path: Path, case: str) -> None:
+    """hydro reads a 3.5 image's module in 3.7's grammar and finds what 3.6 added in its tree;
+    Python 3.6's image imports the same module, and 3.5 an `async def` that only awaits."""
+    code, place, what = NEWER_THAN_35[case]
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", "python-3.5:2.3.0")
+    func_main = manifest.parent / "src" / "func_main.py"
+    func_main.write_text("def predict(age):\n" + code)
+    (finding,) = validate_file(manifest).diagnostics
+    assert (finding.rule, finding.line, finding.column) == ("HY810", *place)
+    assert finding.message == (
+        f"Python 3.5, the runtime's, cannot parse func_main.py: {what} only supported in "
+        "Python 3.6 and greater"
+    )
+    _edit(manifest, "python-3.5:2.3.0", "python-3.6:2.3.0")
+    assert validate_file(manifest).diagnostics == []
+    _edit(manifest, "python-3.6:2.3.0", "python-3.5:2.3.0")
+    awaiting = "async def rows(x):\n    return [a for a in await x]\n"
+    func_main.write_text(awaiting + "\n\n" + PREDICT)
+    assert validate_file(manifest).diagnostics == []
+
+
 PREDICT = "def predict(age):\n    return {'income': str(age)}\n"
 LATE_FUTURE = "import os\nfrom __future__ import annotations\n\n\n" + PREDICT
 YIELD_IN_COMPREHENSION = (

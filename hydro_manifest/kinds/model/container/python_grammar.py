@@ -71,8 +71,10 @@ def newer_syntax(
     """Raises at syntax newer than Python `python` that `ast` reads alike in every grammar
     (`nodes`: the module's tree, walked): decorators of any expression and `as` inside
     parentheses around a `with` statement's managers (3.9), a starred item in an
-    unparenthesized `return` tuple (3.8), the expressions `_newer_expressions` finds, and
-    what f-strings hold from 3.8 and 3.12 on."""
+    unparenthesized `return` tuple (3.8), the expressions `_newer_expressions` finds,
+    what f-strings hold from 3.8 and 3.12 on, and what Python 3.6 added to 3.5's grammar."""
+    if python < (3, 6):
+        _newer_than_35(source, nodes, filename)
     if python < (3, 9):
         _only_dotted_decorators(nodes, filename)
         _as_in_parenthesized_with(source, nodes, filename)
@@ -261,6 +263,21 @@ def _parenthesized(lines: list[bytes], node: ast.Tuple) -> bool:
     return opening.count(b"(") > closing.split(b",", 1)[0].count(b")")
 
 
+def _between(lines: list[bytes], start: tuple[int, int], end: tuple[int, int]) -> bytes | None:
+    """The source from `start` to `end` (None where `ast` placed them outside the lines)."""
+    first, last = start[0] - 1, end[0] - 1
+    if first < 0 or last >= len(lines) or first > last:
+        return None
+    if first == last:
+        return lines[first][start[1] : end[1]]
+    middle = b"".join(lines[first + 1 : last])
+    return lines[first][start[1] :] + middle + lines[last][: end[1]]
+
+
+def _source_of(lines: list[bytes], node: ast.AST) -> bytes:
+    return _between(lines, start_of(node), _end(node)) or b""
+
+
 #: What may stand between the items of an expression, besides spaces and comments.
 _PUNCTUATION = b"()[{,\\"
 
@@ -269,14 +286,9 @@ def _punctuation(lines: list[bytes], start: tuple[int, int], end: tuple[int, int
     """The source between `start` and `end` (1-based lines, columns in bytes of `lines`, the
     module's as UTF-8) without spaces and comments, if only brackets and commas stand
     there (None if anything else does: no string, so a `#` starts a comment)."""
-    first, last = start[0] - 1, end[0] - 1
-    if first < 0 or last >= len(lines) or first > last:
+    between = _between(lines, start, end)
+    if between is None:
         return None
-    if first == last:
-        between = lines[first][start[1] : end[1]]
-    else:
-        middle = b"".join(lines[first + 1 : last])
-        between = lines[first][start[1] :] + middle + lines[last][: end[1]]
     code = b"".join(line.split(b"#", 1)[0] for line in between.splitlines()).translate(
         None, b" \t\f"
     )
@@ -324,6 +336,62 @@ def _fstring_novelties(
             opened.append(quote if len(quote) == 3 else quote[0])
         elif token.type == end:
             opened.pop()
+
+
+def _newer_than_35(source: str | bytes, nodes: list[ast.AST], filename: str) -> None:
+    """What Python 3.6 added to the grammar ("What's New In Python 3.6"), which hydro reads
+    in 3.7's: f-strings (PEP 498), `_` in numbers (PEP 515), annotated variables (PEP 526),
+    `yield` in an `async def` (PEP 525) and `async for` or `await` in a comprehension (PEP
+    530). The runtime images of hydrosphere 2.1 to 2.3 built one of Python 3.5."""
+    lines = _text(source).encode().splitlines(keepends=True)  # (`ast`'s columns count bytes)
+    found: list[tuple[ast.AST, str]] = []
+    for node in nodes:
+        if isinstance(node, ast.JoinedStr):
+            found.append((node, "f-strings are"))
+        elif isinstance(node, ast.AnnAssign):
+            found.append((node, "variable annotations are"))
+        elif (
+            isinstance(node, ast.Constant)
+            and type(node.value) in (int, float, complex)
+            and b"_" in _source_of(lines, node)
+        ):
+            found.append((node, "underscores in numeric literals are"))
+        elif isinstance(node, ast.AsyncFunctionDef):
+            found += [(y, "asynchronous generators are") for y in _own(node, ast.Yield)]
+        elif isinstance(node, _COMPREHENSION_KINDS) and (
+            any(g.is_async for g in node.generators) or _own(node, ast.Await)
+        ):
+            found.append((node, "asynchronous comprehensions are"))
+    if found:
+        node, what = min(found, key=lambda item: start_of(item[0]))
+        message = f"{what} only supported in Python 3.6 and greater"
+        raise error_at(message, filename, *start_of(node))
+
+
+_COMPREHENSION_KINDS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own(scope: ast.AST, kind: type[ast.AST]) -> list[ast.AST]:
+    """The nodes of `kind` in the code of `scope` (a function or a comprehension) itself: not
+    in a function, class or comprehension inside it, but in such a comprehension's first
+    iterable, which is evaluated outside it."""
+    if isinstance(scope, _COMPREHENSION_KINDS):
+        first, *others = scope.generators
+        inside = [scope.key, scope.value] if isinstance(scope, ast.DictComp) else [scope.elt]
+        waiting: list[ast.AST] = [first.target, *first.ifs, *others, *inside]
+    else:
+        waiting = list(scope.body)  # type: ignore[attr-defined]
+    found = []
+    while waiting:
+        node = waiting.pop()
+        if isinstance(node, kind):
+            found.append(node)
+        if isinstance(node, _COMPREHENSION_KINDS):
+            waiting.append(node.generators[0].iter)
+        elif not isinstance(node, _SCOPES):
+            waiting.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _no_newer_than_37(tree: ast.Module, filename: str) -> None:
