@@ -73,15 +73,16 @@ def newer_syntax(
     parentheses around a `with` statement's managers (3.9), a starred item in an
     unparenthesized `return` tuple (3.8), the expressions `_newer_expressions` finds,
     what f-strings hold from 3.8 and 3.12 on, and what Python 3.6 added to 3.5's grammar."""
+    lines = _text(source).encode().splitlines(keepends=True)  # (`ast`'s columns count bytes)
     if python < (3, 6):
-        _newer_than_35(source, nodes, filename)
+        _newer_than_35(lines, nodes, filename)
     if python < (3, 9):
         _only_dotted_decorators(nodes, filename)
         _as_in_parenthesized_with(source, nodes, filename)
     if python < (3, 8):
-        _starred_returns(source, nodes, filename)
+        _starred_returns(lines, nodes, filename)
     if python < (3, 11):
-        _newer_expressions(source, nodes, filename, python)
+        _newer_expressions(lines, nodes, filename, python)
     if python < (3, 12):
         _fstring_novelties(source, nodes, filename, python)
 
@@ -150,36 +151,33 @@ def _as_inside(header: str) -> tuple[int, int] | None:
     return None
 
 
-def _starred_returns(source: str | bytes, nodes: list[ast.AST], filename: str) -> None:
+def _starred_returns(lines: list[bytes], nodes: list[ast.AST], filename: str) -> None:
     """Before Python 3.8 a `return` or `yield` of a tuple with a starred item needs the
     tuple's parentheses (`return (*rows, total)`), which `ast`'s `feature_version` does
-    not check."""
-    lines: list[bytes] | None = None  # (split once, only for a module that has such a tuple)
+    not check (`lines`: the module's, as UTF-8)."""
     for node in nodes:
         if (
             isinstance(node, ast.Return | ast.Yield)
             and isinstance(node.value, ast.Tuple)
-            and any(isinstance(item, ast.Starred) for item in node.value.elts)
+            and _first_starred(node.value.elts) is not None
+            and not _parenthesized(lines, node.value)
         ):
-            lines = lines or _text(source).encode().splitlines(keepends=True)
-            if not _parenthesized(lines, node.value):
-                raise error_at(
-                    "a starred item in an unparenthesized tuple after `return` or `yield` is "
-                    "only supported in Python 3.8 and greater",
-                    filename,
-                    node.value.lineno,
-                    node.value.col_offset,
-                )
+            raise error_at(
+                "a starred item in an unparenthesized tuple after `return` or `yield` is "
+                "only supported in Python 3.8 and greater",
+                filename,
+                node.value.lineno,
+                node.value.col_offset,
+            )
 
 
 def _newer_expressions(
-    source: str | bytes, nodes: list[ast.AST], filename: str, python: tuple[int, int]
+    lines: list[bytes], nodes: list[ast.AST], filename: str, python: tuple[int, int]
 ) -> None:
     """Raises at the first expression newer than Python `python` that `ast` reads alike in
     every grammar: a starred item in an unparenthesized tuple after `for … in`, an
     unparenthesized `:=` as an item of a set (3.9) or as a subscript (3.10), a starred item
     in a subscript or in the annotation of `*args` (3.11, PEP 646)."""
-    lines = _text(source).encode().splitlines(keepends=True)  # (`ast`'s columns count bytes)
     found: list[tuple[ast.AST, str, tuple[int, int]]] = []
     for node in nodes:
         if type(node) not in _HOLDING_NEWER:
@@ -338,12 +336,11 @@ def _fstring_novelties(
             opened.pop()
 
 
-def _newer_than_35(source: str | bytes, nodes: list[ast.AST], filename: str) -> None:
+def _newer_than_35(lines: list[bytes], nodes: list[ast.AST], filename: str) -> None:
     """What Python 3.6 added to the grammar ("What's New In Python 3.6"), which hydro reads
     in 3.7's: f-strings (PEP 498), `_` in numbers (PEP 515), annotated variables (PEP 526),
     `yield` in an `async def` (PEP 525) and `async for` or `await` in a comprehension (PEP
     530). The runtime images of hydrosphere 2.1 to 2.3 built one of Python 3.5."""
-    lines = _text(source).encode().splitlines(keepends=True)  # (`ast`'s columns count bytes)
     found: list[tuple[ast.AST, str]] = []
     for node in nodes:
         if isinstance(node, ast.JoinedStr):
