@@ -182,15 +182,21 @@ there. Newer syntax is caught by Python's own `ast` `feature_version` (best effo
 varying with the Python hydro runs on) and by what hydro checks itself: decorators of any
 expression (PEP 614) and `as` inside parentheses around a `with` statement's managers
 (3.9; `with (a, b):` is an older Python's tuple, which it reads), a starred item in an
-unparenthesized `return` tuple and an f-string's `{x=}` (3.8), an f-string's own quotes, a
-backslash or a comment inside its expressions (3.12). A runtime older than 3.7 is read as
-3.7.
+unparenthesized tuple after `for … in` and an unparenthesized `:=` in a set (3.9) or a
+subscript (3.10), a starred item in a subscript or a `*args` annotation (3.11), a starred
+item in an unparenthesized `return` tuple and an f-string's `{x=}` (3.8), an f-string's own
+quotes, a backslash or a comment inside its expressions (3.12). A runtime older than 3.7
+is read as 3.7, with what 3.6 added checked on 3.5 (f-strings, `_` in numbers, annotated
+variables, asynchronous generators and comprehensions).
 What parses but does not compile is a SyntaxError at import as well, on every Python from
 3.6 on: `return` or `yield` outside a function, `break` outside a loop, a
 `from __future__` import after other statements, `nonlocal` with nothing to bind, a
 duplicate argument, an expression nested thousands deep; `yield` in a comprehension from
-3.8, `continue` in a `finally` clause before 3.8. hydro compiles the module (runs none of
-it) to find them.
+3.8, `continue` in a `finally` clause before 3.8, an asynchronous comprehension inside a
+comprehension that is not asynchronous before 3.11. hydro compiles the module (runs none of
+it) to find them; a module of more than 3,000 functions, lambdas, classes and
+comprehensions is not compiled (CPython before 3.12 compiles alike ones in time quadratic in
+their number).
 """,
     bad=MODEL_EXAMPLE,
     good=MODEL_EXAMPLE,
