@@ -551,6 +551,19 @@ NEWER_THAN_35 = {
 }
 
 
+def test_async_and_await_are_names_before_python_37(tmp_path: Path) -> None:
+    """Python 3.6 reads `async` and `await` as names outside an `async def`; 3.7 rejects them
+    (hydro reads no grammar older than 3.7's, and spells them otherwise to read 3.6's)."""
+    manifest = _case(tmp_path, "func-main-syntax")
+    _edit(manifest, "python-3.7:3.0.0", "python-3.6:2.3.0")
+    (manifest.parent / "src" / "func_main.py").write_text(
+        "def predict(age, async=False):\n    return {'income': str(async)}\n"
+    )
+    assert validate_file(manifest).diagnostics == []
+    _edit(manifest, "python-3.6:2.3.0", "python-3.7:3.0.3")
+    assert _found(manifest) == [("HY810", "src/func_main.py", 1, 18, "null")]
+
+
 @pytest.mark.parametrize("case", NEWER_THAN_35)
 def test_syntax_newer_than_python_35(tmp_path: Path, case: str) -> None:
     """hydro reads a 3.5 image's module in 3.7's grammar and finds what 3.6 added in its tree;

@@ -113,6 +113,14 @@ COMPILING = {
     "    return [b for c in x for b in [a async for a in c]]\n",
     "async-generator-in-comprehension": "async def f():\n"
     "    return [(a async for a in b) for b in x]\n",
+    "async-as-name": "def f(async=False):\n    return async\n",
+    "await-as-name-after-async-def": "async def g(x):\n    await x\n\n\nawait = 2\n",
+    "async-as-name-after-one-line-async-def": "async def g(x): await x\nasync = 1\n",
+    "async-as-name-in-async-def": "async def g():\n    async = 1\n",
+    "async-as-name-in-function-in-async-def": "async def g():\n    def h(async):\n"
+    "        return async\n",
+    "await-as-name-beside-nested-async-def": "def f():\n    async def g(x):\n"
+    "        return [await y for y in x]\n    await = 1\n    return await\n",
     "match": "match x:\n    case 1:\n        pass\n",
     "except-star": "try:\n    pass\nexcept* ValueError:\n    pass\n",
 }

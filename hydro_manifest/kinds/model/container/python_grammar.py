@@ -56,6 +56,11 @@ def syntax_tree(
         try:
             tree = _parsed(source, filename, version)
         except SyntaxError as error:
+            if python is not None and python < (3, 7) and _names_of_old(source):
+                with contextlib.suppress(
+                    SyntaxError, ValueError, RecursionError, MemoryError, tokenize.TokenError
+                ):
+                    return _parsed(_names_before_37(source), filename, version)
             construct = next((c for m, c in _NEWER.items() if error.msg.startswith(m)), None)
             if construct is not None and hasattr(ast, construct):
                 _place_at_first(error, source, getattr(ast, construct))
@@ -63,6 +68,46 @@ def syntax_tree(
                 _place_at_undecodable(error, source)
             raise
     return tree
+
+
+#: `async` and `await` spelt as other names of as many bytes (`ast` counts columns in bytes).
+_RENAMED = {"async": "asy\u00f1", "await": "awa\u00f1"}
+
+
+def _names_of_old(source: str | bytes) -> bool:
+    text = _text(source)
+    return "async" in text or "await" in text
+
+
+def _names_before_37(source: str | bytes) -> str:
+    """The module with `async` and `await` renamed where Python 3.6 and older read them as
+    names: outside the lines of an `async def` (`def fetch(async=False):`). From 3.7 they
+    are keywords, and `ast` reads no older grammar. (An `async` before `def` stays.)"""
+    text = _text(source)
+    tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    renamed: list[tuple[int, int]] = []  # (line, column) of each name to rename
+    depth, block, starting = 0, -1, False  # block: the depth of the `async def` being read
+    for number, token in enumerate(tokens):
+        if token.type == tokenize.INDENT:
+            depth += 1
+        elif token.type == tokenize.DEDENT:
+            depth -= 1
+        elif token.type == tokenize.NEWLINE:
+            starting = True
+        elif token.type not in (tokenize.NL, tokenize.COMMENT):
+            if starting and block >= 0 and depth <= block:
+                block = -1  # the line is no longer in the `async def`
+            starting = False
+            following = tokens[number + 1].string if number + 1 < len(tokens) else ""
+            if token.string == "async" and following == "def" and block < 0:
+                block = depth
+            elif token.type == tokenize.NAME and token.string in _RENAMED and block < 0:
+                renamed.append(token.start)
+    lines = text.splitlines(keepends=True)
+    for line, column in renamed:
+        word = lines[line - 1][column : column + 5]
+        lines[line - 1] = lines[line - 1][:column] + _RENAMED[word] + lines[line - 1][column + 5 :]
+    return "".join(lines)
 
 
 def newer_syntax(

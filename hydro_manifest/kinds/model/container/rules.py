@@ -186,7 +186,8 @@ unparenthesized tuple after `for … in` and an unparenthesized `:=` in a set (3
 subscript (3.10), a starred item in a subscript or a `*args` annotation (3.11), a starred
 item in an unparenthesized `return` tuple and an f-string's `{x=}` (3.8), an f-string's own
 quotes, a backslash or a comment inside its expressions (3.12). A runtime older than 3.7
-is read as 3.7, with what 3.6 added checked on 3.5 (f-strings, `_` in numbers, annotated
+is read as 3.7, with `async` and `await` read as names outside an `async def`, as 3.6 and
+older read them, and what 3.6 added checked on 3.5 (f-strings, `_` in numbers, annotated
 variables, asynchronous generators and comprehensions).
 What parses but does not compile is a SyntaxError at import as well, on every Python from
 3.6 on: `return` or `yield` outside a function, `break` outside a loop, a
