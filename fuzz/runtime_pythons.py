@@ -95,6 +95,8 @@ PARTS = [
     "def n7():\n    def f(*a: *x):\n        pass",
     "async def n8(x):\n    return [[a async for a in b] for b in x]",
     "async def n9(x):\n    return [[a async for a in b] async for b in x]",
+    "def n10(async=False):\n    return async",
+    "async def n11(x):\n    await x\nawait = 1",
 ]
 MANIFEST = """kind: Model
 name: census
