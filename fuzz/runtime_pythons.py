@@ -116,7 +116,8 @@ verdicts = {}
 run, sources = json.load(sys.stdin)
 for name, source in sources.items():
     try:
-        code = compile(source, "func_main.py", "exec", dont_inherit=True)
+        # (as bytes: hydro reads the file the source is written to, coding cookie and all)
+        code = compile(source.encode("utf-8"), "func_main.py", "exec", dont_inherit=True)
         if run:
             exec(code, {"__name__": "__main__"})
         verdicts[name] = "imports"
@@ -194,6 +195,8 @@ def main() -> None:
                     print(f"false finding on {version}:\n{source if run else name}")
                 elif not fails and real[name] != "imports":
                     missed[real[name]] += 1
+                    if not run:
+                        print(f"missed on {version}: {name} ({real[name]})")
         print(f"Python {version}: missed {dict(missed) or 'nothing'}")
     print(f"false findings: {false_findings}")
     raise SystemExit(1 if false_findings else 0)

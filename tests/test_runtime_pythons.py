@@ -121,6 +121,11 @@ COMPILING = {
     "        return async\n",
     "await-as-name-beside-nested-async-def": "def f():\n    async def g(x):\n"
     "        return [await y for y in x]\n    await = 1\n    return await\n",
+    "annotated-after-global": "def f():\n    global x\n    x = 1\n\n\nx: int = 1\n",
+    "annotated-after-nested-global": "def f():\n    def g():\n        global x\n\n\n"
+    "if x:\n    x: int\n",
+    "annotated-before-global": "x: int = 1\n\n\ndef f():\n    global x\n",
+    "class-annotated-after-global": "def f():\n    global x\n\n\nclass B:\n    x: int = 1\n",
     "match": "match x:\n    case 1:\n        pass\n",
     "except-star": "try:\n    pass\nexcept* ValueError:\n    pass\n",
 }

@@ -49,6 +49,7 @@ def compile_error(
         error = _async_comprehension_nested(tree, nodes, filename, python)
         if python < (3, 8):
             error = error or _continue_in_finally(nodes, filename)
+            error = error or _annotated_global(tree, nodes, filename)
         if error is not None:
             return error
     if sum(type(node) in _CODE_OBJECTS for node in nodes) > _COMPILED_UP_TO:
@@ -154,6 +155,45 @@ def _async_comprehension_nested(
     if python >= (3, 7):
         message += " (inside a comprehension that is not asynchronous: from Python 3.11 on)"
     return error_at(message, filename, *min(map(start_of, failing)))
+
+
+def _annotated_global(tree: ast.Module, nodes: list[ast.AST], filename: str) -> SyntaxError | None:
+    """Before Python 3.8 an annotated assignment at the module's level to a name a `global`
+    statement before it declared (in any function) is a SyntaxError (`x: int = 1` after
+    `def f(): global x`), which the newer compiler hydro runs does not raise."""
+    declared = {
+        name: start_of(node)
+        for node in reversed(nodes)  # (the first place of each name wins)
+        if isinstance(node, ast.Global)
+        for name in node.names
+    }
+    if not declared:
+        return None
+    found = [
+        statement
+        for statement in _module_level(tree.body)
+        if isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and statement.target.id in declared
+        and declared[statement.target.id] < start_of(statement)
+    ]
+    if not found:
+        return None
+    first = min(found, key=start_of)
+    assert isinstance(first.target, ast.Name)
+    message = f"annotated name '{first.target.id}' can't be global"
+    return error_at(message, filename, *start_of(first))
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of the module's own scope: in its blocks, not in functions or classes."""
+    waiting = list(body)
+    while waiting:
+        statement = waiting.pop()
+        yield statement
+        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for block in _blocks_in(statement):
+                waiting.extend(block)
 
 
 def _blocks_in(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
