@@ -193,7 +193,8 @@ What parses but does not compile is a SyntaxError at import as well, on every Py
 3.6 on: `return` or `yield` outside a function, `break` outside a loop, a
 `from __future__` import after other statements, `nonlocal` with nothing to bind, a
 duplicate argument, an expression nested thousands deep; `yield` in a comprehension from
-3.8, `continue` in a `finally` clause before 3.8, an asynchronous comprehension inside a
+3.8, `continue` in a `finally` clause and an annotated module-level name a `global`
+statement declared before it before 3.8, an asynchronous comprehension inside a
 comprehension that is not asynchronous before 3.11. hydro compiles the module (runs none of
 it) to find them; a module of more than 3,000 functions, lambdas, classes and
 comprehensions is not compiled (CPython before 3.12 compiles alike ones in time quadratic in
