@@ -562,6 +562,12 @@ def test_async_and_await_are_names_before_python_37(tmp_path: Path) -> None:
     assert validate_file(manifest).diagnostics == []
     _edit(manifest, "python-3.6:2.3.0", "python-3.7:3.0.3")
     assert _found(manifest) == [("HY810", "src/func_main.py", 1, 18, "null")]
+    _edit(manifest, "python-3.7:3.0.3", "python-3.6:2.3.0")
+    (manifest.parent / "src" / "func_main.py").write_text(  # (line breaks only to str.splitlines)
+        "PAGE = '\x0c', '\u2028'\n\n\ndef predict(age, async=False):\n"
+        "    return {'income': str(async)}\n"
+    )
+    assert validate_file(manifest).diagnostics == []
 
 
 @pytest.mark.parametrize("case", NEWER_THAN_35)

@@ -103,7 +103,7 @@ def _names_before_37(source: str | bytes) -> str:
                 block = depth
             elif token.type == tokenize.NAME and token.string in _RENAMED and block < 0:
                 renamed.append(token.start)
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # (as `tokenize` read them: not at form feeds)
     for line, column in renamed:
         word = lines[line - 1][column : column + 5]
         lines[line - 1] = lines[line - 1][:column] + _RENAMED[word] + lines[line - 1][column + 5 :]
