@@ -11,7 +11,7 @@ import ast
 import warnings
 from collections.abc import Iterator
 
-from .python_grammar import error_at, start_of
+from .python_grammar import COMPREHENSIONS, SCOPES, error_at, own_nodes, start_of
 
 #: Errors the compiler of only some Pythons raises (read in CPython 3.6 to 3.13): the
 #: message's start, the first Python that raises it and the last (None: no bound).
@@ -25,10 +25,7 @@ _RAISED_BY: dict[str, tuple[tuple[int, int] | None, tuple[int, int] | None]] = {
 #: (`y = lambda: 1` 16,000 times: 5 s on 3.11; 3,000: 0.2 s), and a func_main.py of 2 MiB
 #: can hold 150,000.
 _COMPILED_UP_TO = 3_000
-_CODE_OBJECTS = frozenset(
-    {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp}
-    | {ast.SetComp, ast.DictComp, ast.GeneratorExp}
-)
+_CODE_OBJECTS = frozenset(SCOPES + COMPREHENSIONS)
 
 
 def compile_error(
@@ -93,9 +90,6 @@ def _continue_in_finally(nodes: list[ast.AST], filename: str) -> SyntaxError | N
     return error_at(message, filename, *min(map(start_of, found)))
 
 
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
 def _async_comprehension_nested(
     tree: ast.Module, nodes: list[ast.AST], filename: str, python: tuple[int, int]
 ) -> SyntaxError | None:
@@ -109,42 +103,17 @@ def _async_comprehension_nested(
         for node in nodes
     ):
         return None
-    enclosing: list[tuple[ast.AST, ast.AST]] = []  # each comprehension and its scope
-    awaiting: set[int] = set()  # the scopes an `await` stands in
-    stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
-    while stack:
-        node, scope = stack.pop()
-        if isinstance(node, ast.Await):
-            awaiting.add(id(scope))
-        if isinstance(node, _COMPREHENSIONS):
-            enclosing.append((node, scope))
-            first, *others = node.generators
-            stack.append((first.iter, scope))  # (evaluated where the comprehension stands)
-            inside = [first.target, *first.ifs, *others]
-            inside += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            stack.extend((child, node) for child in inside)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            body = node.body if isinstance(node.body, list) else [node.body]
-            stack.extend((child, node) for child in body)
-            own = {id(child) for child in body}
-            stack.extend((c, scope) for c in ast.iter_child_nodes(node) if id(c) not in own)
-        else:
-            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
-
-    def asynchronous(scope: ast.AST) -> bool:
-        if isinstance(scope, _COMPREHENSIONS):
-            return id(scope) in awaiting or any(g.is_async for g in scope.generators)
-        return isinstance(scope, ast.AsyncFunctionDef)
-
+    scopes = [tree, *(node for node in nodes if isinstance(node, SCOPES + COMPREHENSIONS))]
     failing = [
         comprehension
-        for comprehension, scope in enclosing
-        if asynchronous(comprehension)
-        and not asynchronous(scope)
+        for scope in scopes
+        if not _asynchronous(scope)
+        for comprehension in own_nodes(scope, COMPREHENSIONS)
+        if _asynchronous(comprehension)
         and (
             python < (3, 7)
             or (
-                isinstance(scope, _COMPREHENSIONS)
+                isinstance(scope, COMPREHENSIONS)
                 and not isinstance(comprehension, ast.GeneratorExp)
             )
         )
@@ -155,6 +124,12 @@ def _async_comprehension_nested(
     if python >= (3, 7):
         message += " (inside a comprehension that is not asynchronous: from Python 3.11 on)"
     return error_at(message, filename, *min(map(start_of, failing)))
+
+
+def _asynchronous(scope: ast.AST) -> bool:
+    if isinstance(scope, COMPREHENSIONS):
+        return any(g.is_async for g in scope.generators) or bool(own_nodes(scope, ast.Await))
+    return isinstance(scope, ast.AsyncFunctionDef)
 
 
 def _annotated_global(tree: ast.Module, nodes: list[ast.AST], filename: str) -> SyntaxError | None:

@@ -399,9 +399,9 @@ def _newer_than_35(lines: list[bytes], nodes: list[ast.AST], filename: str) -> N
         ):
             found.append((node, "underscores in numeric literals are"))
         elif isinstance(node, ast.AsyncFunctionDef):
-            found += [(y, "asynchronous generators are") for y in _own(node, ast.Yield)]
-        elif isinstance(node, _COMPREHENSION_KINDS) and (
-            any(g.is_async for g in node.generators) or _own(node, ast.Await)
+            found += [(y, "asynchronous generators are") for y in own_nodes(node, ast.Yield)]
+        elif isinstance(node, COMPREHENSIONS) and (
+            any(g.is_async for g in node.generators) or own_nodes(node, ast.Await)
         ):
             found.append((node, "asynchronous comprehensions are"))
     if found:
@@ -410,30 +410,41 @@ def _newer_than_35(lines: list[bytes], nodes: list[ast.AST], filename: str) -> N
         raise error_at(message, filename, *start_of(node))
 
 
-_COMPREHENSION_KINDS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: What else has code of its own (a scope; from Python 3.12 comprehensions are inlined, but
+#: their `await` and `async for` still belong to them).
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def _own(scope: ast.AST, kind: type[ast.AST]) -> list[ast.AST]:
-    """The nodes of `kind` in the code of `scope` (a function or a comprehension) itself: not
-    in a function, class or comprehension inside it, but in such a comprehension's first
-    iterable, which is evaluated outside it."""
-    if isinstance(scope, _COMPREHENSION_KINDS):
-        first, *others = scope.generators
-        inside = [scope.key, scope.value] if isinstance(scope, ast.DictComp) else [scope.elt]
-        waiting: list[ast.AST] = [first.target, *first.ifs, *others, *inside]
-    else:
-        waiting = list(scope.body)  # type: ignore[attr-defined]
+def own_nodes(scope: ast.AST, kinds: type[ast.AST] | tuple[type[ast.AST], ...]) -> list[ast.AST]:
+    """The nodes of `kinds` in the code of `scope` (the module, a function, class, lambda or
+    comprehension) itself: not inside a function, class or comprehension it holds, but in
+    what such a one evaluates where it stands (decorators, defaults, a comprehension's
+    first iterable)."""
+    waiting = _own_code(scope)
     found = []
     while waiting:
         node = waiting.pop()
-        if isinstance(node, kind):
+        if isinstance(node, kinds):
             found.append(node)
-        if isinstance(node, _COMPREHENSION_KINDS):
+        if isinstance(node, COMPREHENSIONS):
             waiting.append(node.generators[0].iter)
-        elif not isinstance(node, _SCOPES):
+        elif isinstance(node, SCOPES):
+            inside = {id(child) for child in _own_code(node)}
+            waiting.extend(c for c in ast.iter_child_nodes(node) if id(c) not in inside)
+        else:
             waiting.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _own_code(scope: ast.AST) -> list[ast.AST]:
+    """What runs in `scope` itself: a comprehension's parts but its first iterable, a body."""
+    if isinstance(scope, COMPREHENSIONS):
+        first, *others = scope.generators
+        inside = [scope.key, scope.value] if isinstance(scope, ast.DictComp) else [scope.elt]
+        return [first.target, *first.ifs, *others, *inside]
+    body = scope.body  # type: ignore[attr-defined]
+    return list(body) if isinstance(body, list) else [body]
 
 
 def _no_newer_than_37(tree: ast.Module, filename: str) -> None:
