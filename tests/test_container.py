@@ -649,8 +649,8 @@ CONTINUE_IN_FINALLY = (
             "python-3.8.11:3.0.3",
             ASYNC_IN_COMPREHENSION,
             (3, 9),
-            "asynchronous comprehension outside of an asynchronous function (inside a "
-            "comprehension that is not asynchronous: from Python 3.11 on)",
+            "asynchronous comprehension outside of an asynchronous function (it stands in a "
+            "comprehension that is not asynchronous: Python 3.11 allows that)",
         ),
         ("python-3.8.11:3.0.3", ASYNC_IN_COMPREHENSION.replace("] for", "] async for"), None, ""),
         (

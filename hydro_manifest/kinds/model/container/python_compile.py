@@ -122,7 +122,9 @@ def _async_comprehension_nested(
         return None
     message = "asynchronous comprehension outside of an asynchronous function"
     if python >= (3, 7):
-        message += " (inside a comprehension that is not asynchronous: from Python 3.11 on)"
+        message += (
+            " (it stands in a comprehension that is not asynchronous: Python 3.11 allows that)"
+        )
     return error_at(message, filename, *min(map(start_of, failing)))
 
 
